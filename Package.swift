@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+// Shenguan (审管): signed, offline-first replicas for the 审管互动 process.
+// Layering (DESIGN.md): ShenguanCore is pure (no I/O); only ShenguanCrypto
+// imports libsodium (CSodium); only ShenguanStore imports GRDB; only Sync/
+// imports the HTTP libraries; Tools/ stays thin.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Shenguan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "shenguan", targets: ["shenguan"]),
+        .library(name: "ShenguanCore", targets: ["ShenguanCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium",
+            path: "Sources/CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        .target(name: "ShenguanCrypto", dependencies: ["CSodium"],
+                path: "Sources/ShenguanCrypto", swiftSettings: strict),
+        .target(name: "ShenguanCore", dependencies: ["ShenguanCrypto"],
+                path: "Sources/ShenguanCore", swiftSettings: strict),
+        .target(name: "ShenguanStore",
+                dependencies: ["ShenguanCore", "ShenguanCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/ShenguanStore", swiftSettings: strict),
+        .executableTarget(
+            name: "shenguan",
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/shenguan", swiftSettings: strict),
+        .executableTarget(
+            name: "shenguan-bench",
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto"],
+            path: "Tools/bench", swiftSettings: strict),
+        .testTarget(name: "ShenguanCoreTests", dependencies: ["ShenguanCore", "ShenguanCrypto"],
+                    path: "Tests/ShenguanCoreTests", swiftSettings: strict),
+        .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto"],
+                    path: "Tests/ShenguanStoreTests", swiftSettings: strict),
+        .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "ShenguanCore", "ShenguanCrypto"],
+                    path: "Tests/ShenguanCLITests", swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,2 @@
+// libsodium, seen from Swift only through ShenguanCrypto (DESIGN.md layering).
+#include <sodium.h>

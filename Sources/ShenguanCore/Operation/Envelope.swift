@@ -1,0 +1,74 @@
+import ShenguanCrypto
+
+/// An operation as it travels and is stored: the exact signed header bytes,
+/// the signature, the author's key and (unless erased) the body bytes
+/// (PROTOCOL.md §2.4).
+public struct Envelope: Equatable, Sendable {
+    public let author: [UInt8]
+    public let header: [UInt8]
+    public let sig: [UInt8]
+    public let body: [UInt8]?
+
+    public init(author: [UInt8], header: [UInt8], sig: [UInt8], body: [UInt8]?) {
+        self.author = author; self.header = header; self.sig = sig; self.body = body
+    }
+
+    /// The DSSE-style context string and payload type of PROTOCOL.md §2.2.
+    public static let context = "SHENGUANv1"
+    public static let payloadType = "application/vnd.shenguan.op+json"
+    private static let paePrefix: [UInt8] = Array("\(context) \(payloadType.utf8.count) \(payloadType) ".utf8)
+
+    /// Pre-authentication encoding of a header: the bytes that are signed.
+    public static func pae(_ header: [UInt8]) -> [UInt8] {
+        var out = paePrefix
+        out.reserveCapacity(paePrefix.count + 8 + header.count)
+        out.append(contentsOf: String(header.count).utf8)
+        out.append(32)
+        out.append(contentsOf: header)
+        return out
+    }
+
+    /// The operation id: SHA-256 of the signed bytes (PROTOCOL.md §2.3).
+    public var id: Digest { SHA256.hash(Self.pae(header)) }
+
+    /// The envelope as wire JSON (one line, canonical).
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "author": .string(Base64URL.encode(author)),
+            "header": .string(Base64URL.encode(header)),
+            "sig": .string(Base64URL.encode(sig)),
+        ]
+        if let body { o["body"] = .string(Base64URL.encode(body)) }
+        return .object(o)
+    }
+
+    public func encoded() -> [UInt8] { try! CanonicalJSON.encode(json) }
+
+    /// Reads a wire envelope (step 1 of PROTOCOL.md §2.5).
+    public init(json: JSONValue) throws(OpRejection) {
+        func bad(_ s: String) -> OpRejection { OpRejection(.malformed, s) }
+        guard let o = json.objectValue else { throw bad("envelope is not a JSON object") }
+        if let extra = Set(o.keys).subtracting(["author", "header", "sig", "body"]).sorted().first {
+            throw bad("unexpected envelope member \"\(extra)\"")
+        }
+        guard let a = o["author"]?.stringValue.flatMap({ Base64URL.decode($0) }), a.count == 32 else { throw bad("author is not a base64url 32-byte key") }
+        guard let h = o["header"]?.stringValue.flatMap({ Base64URL.decode($0) }) else { throw bad("header is not base64url") }
+        guard let s = o["sig"]?.stringValue.flatMap({ Base64URL.decode($0) }), s.count == 64 else { throw bad("sig is not a base64url 64-byte signature") }
+        var body: [UInt8]?
+        if let b = o["body"] {
+            guard let bytes = b.stringValue.flatMap({ Base64URL.decode($0) }) else { throw bad("body is not base64url") }
+            body = bytes
+        }
+        self.init(author: a, header: h, sig: s, body: body)
+    }
+
+    /// Parses one line of wire JSON into an envelope.
+    public static func decode(_ bytes: [UInt8]) throws(OpRejection) -> Envelope {
+        guard bytes.count <= 2 * (OpHeader.maxHeaderBytes + OpHeader.maxBodyBytes) else {
+            throw OpRejection(.tooLarge, "envelope of \(bytes.count) bytes")
+        }
+        let v: JSONValue
+        do { v = try CanonicalJSON.parse(bytes) } catch { throw OpRejection(.malformed, "envelope is not JSON: \(error)") }
+        return try Envelope(json: v)
+    }
+}

@@ -1,0 +1,105 @@
+import ShenguanCrypto
+
+/// An operation whose signature, canonical form, header schema, network and
+/// body hash have been checked (PROTOCOL.md §2.5 steps 1–11). What remains
+/// (chain, dependencies, clock) needs a replica's store: see `IngestDecider`.
+public struct VerifiedOp: Equatable, Sendable {
+    public let id: Digest
+    public let envelope: Envelope
+    public let header: OpHeader
+    /// The parsed body, nil when the body is not carried (erased).
+    public let body: JSONValue?
+
+    /// Steps 1–11 of PROTOCOL.md §2.5 on one envelope, in that order.
+    public static func verify(_ env: Envelope, network: Digest) throws(OpRejection) -> VerifiedOp {
+        guard env.header.count <= OpHeader.maxHeaderBytes else {
+            throw OpRejection(.tooLarge, "header of \(env.header.count) bytes, limit \(OpHeader.maxHeaderBytes)")
+        }
+        if let b = env.body, b.count > OpHeader.maxBodyBytes {
+            throw OpRejection(.tooLarge, "body of \(b.count) bytes, limit \(OpHeader.maxBodyBytes)")
+        }
+        let signed = Envelope.pae(env.header)
+        guard let key = PublicKey(bytes: env.author), key.verify(signature: env.sig, message: signed) else {
+            throw OpRejection(.badSignature, "Ed25519 signature check failed")
+        }
+        let headerJSON: JSONValue
+        do { headerJSON = try CanonicalJSON.parseCanonical(env.header) } catch {
+            throw OpRejection(.notCanonical, "header: \(error)")
+        }
+        let header = try OpHeader(json: headerJSON)
+        guard header.author == key else { throw OpRejection(.authorMismatch, "header author differs from the signing key") }
+        guard header.v == OpHeader.currentVersion else {
+            throw OpRejection(.unsupportedVersion, "version \(header.v), this replica speaks \(OpHeader.currentVersion)")
+        }
+        guard header.net == network else {
+            throw OpRejection(.wrongNetwork, "network \(header.net.hex.prefix(12))…, this replica is on \(network.hex.prefix(12))…")
+        }
+        var body: JSONValue?
+        if let b = env.body {
+            guard SHA256.hash(b) == header.bodyHash else { throw OpRejection(.bodyMismatch, "body hash differs from bodyHash") }
+            do { body = try CanonicalJSON.parseCanonical(b) } catch { throw OpRejection(.notCanonical, "body: \(error)") }
+            try OpKinds.validate(kind: header.kind, body: body!)
+        } else {
+            try OpKinds.requireKnown(header.kind)
+        }
+        return VerifiedOp(id: SHA256.hash(signed), envelope: env, header: header, body: body)
+    }
+
+    init(id: Digest, envelope: Envelope, header: OpHeader, body: JSONValue?) {
+        self.id = id; self.envelope = envelope; self.header = header; self.body = body
+    }
+}
+
+/// Operation kinds and their body schemas (PROTOCOL.md §4).
+public enum OpKinds {
+    public static let note = "note"
+    public static let noteMaxScalars = 4000
+
+    public static func requireKnown(_ kind: String) throws(OpRejection) {
+        guard kind == note else { throw OpRejection(.unknownKind, "kind \"\(kind)\"") }
+    }
+
+    public static func validate(kind: String, body: JSONValue) throws(OpRejection) {
+        try requireKnown(kind)
+        guard let o = body.objectValue, o.count == 1, let text = o["text"]?.stringValue else {
+            throw OpRejection(.invalidBody, "a note body is {\"text\": string}")
+        }
+        guard (1...noteMaxScalars).contains(text.unicodeScalars.count) else {
+            throw OpRejection(.invalidBody, "a note has 1 to \(noteMaxScalars) characters")
+        }
+    }
+}
+
+/// Builds and signs new operations for one author.
+public enum OpSigner {
+    /// Signs a new operation. The caller supplies the chain position and the
+    /// clock (`HLC.next`); the body is canonicalised here.
+    public static func sign(key: SigningKey, network: Digest, seq: Int64, prev: Digest?, deps: [Digest],
+                            clock: HLC, kind: String, body: JSONValue) throws -> VerifiedOp {
+        let bodyBytes = try CanonicalJSON.encode(body)
+        let header = OpHeader(net: network, author: key.publicKey, seq: seq, prev: prev,
+                              deps: deps.sorted(), clock: clock, kind: kind, bodyHash: SHA256.hash(bodyBytes))
+        let headerBytes = try CanonicalJSON.encode(header.json)
+        let signed = Envelope.pae(headerBytes)
+        let env = Envelope(author: key.publicKey.bytes, header: headerBytes, sig: key.sign(signed), body: bodyBytes)
+        return VerifiedOp(id: SHA256.hash(signed), envelope: env, header: header,
+                          body: try CanonicalJSON.parseCanonical(bodyBytes))
+    }
+}
+
+extension VerifiedOp {
+    /// Re-reads an envelope this replica verified (steps 1–11) before it
+    /// stored it, skipping the signature check. Never use it on bytes from
+    /// outside the replica's own database.
+    public static func reload(_ env: Envelope) throws(OpRejection) -> VerifiedOp {
+        let signed = Envelope.pae(env.header)
+        let headerJSON: JSONValue
+        do { headerJSON = try CanonicalJSON.parse(env.header) } catch { throw OpRejection(.notCanonical, "header: \(error)") }
+        let header = try OpHeader(json: headerJSON)
+        var body: JSONValue?
+        if let b = env.body {
+            do { body = try CanonicalJSON.parse(b) } catch { throw OpRejection(.notCanonical, "body: \(error)") }
+        }
+        return VerifiedOp(id: SHA256.hash(signed), envelope: env, header: header, body: body)
+    }
+}

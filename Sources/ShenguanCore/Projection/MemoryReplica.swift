@@ -1,0 +1,63 @@
+import ShenguanCrypto
+
+/// A replica held in memory: the pure reference model of ingest (pending
+/// operations, duplicates, equivocations) used by property tests of the merge
+/// laws and by tools. The SQLite store must behave the same.
+public struct MemoryReplica: OpIndex, Sendable {
+    public let network: Digest
+    public private(set) var held: [Digest: VerifiedOp] = [:]
+    public private(set) var pending: [Digest: VerifiedOp] = [:]
+    private var bySeq: [PublicKey: [Int64: [Digest]]] = [:]
+
+    public init(network: Digest) { self.network = network }
+
+    public func meta(of id: Digest) -> OpMeta? {
+        held[id].map { OpMeta(author: $0.header.author, seq: $0.header.seq, clock: $0.header.clock) }
+    }
+
+    public func ids(author: PublicKey, seq: Int64) -> [Digest] { bySeq[author]?[seq] ?? [] }
+
+    /// Offers operations in the given order; pending ones apply as soon as
+    /// what they wait for arrives. Returns each operation's decision.
+    @discardableResult
+    public mutating func ingest(_ ops: [VerifiedOp], now: Int64) -> [IngestDecision] {
+        var out = [IngestDecision]()
+        for op in ops {
+            let d = IngestDecider.decide(op, index: self, now: now)
+            out.append(d)
+            switch d {
+            case .accept: apply(op); drainPending(now: now)
+            case .wait, .future: pending[op.id] = op
+            case .duplicate, .reject: break
+            }
+        }
+        return out
+    }
+
+    /// Set union with another replica's operations (the CRDT merge).
+    public mutating func merge(_ other: MemoryReplica, now: Int64) {
+        ingest(Array(other.held.values).sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }, now: now)
+    }
+
+    private mutating func apply(_ op: VerifiedOp) {
+        held[op.id] = op
+        pending[op.id] = nil
+        bySeq[op.header.author, default: [:]][op.header.seq, default: []].append(op.id)
+    }
+
+    private mutating func drainPending(now: Int64) {
+        var progress = true
+        while progress {
+            progress = false
+            for op in pending.values.sorted(by: { $0.id < $1.id }) {
+                if case .accept = IngestDecider.decide(op, index: self, now: now) {
+                    apply(op); progress = true
+                } else if case .reject = IngestDecider.decide(op, index: self, now: now) {
+                    pending[op.id] = nil
+                }
+            }
+        }
+    }
+
+    public var state: ReplicaState { ReplicaState.project(held.values) }
+}

@@ -1,0 +1,69 @@
+import ShenguanCrypto
+
+/// A replica's projected state (PROTOCOL.md §5): a deterministic function of
+/// the set of operations it holds, whatever order they arrived in.
+public struct ReplicaState: Equatable, Sendable {
+    public struct Author: Equatable, Sendable {
+        public let author: String
+        public let maxSeq: Int64
+        public let heads: [String]
+        public init(author: String, maxSeq: Int64, heads: [String]) { self.author = author; self.maxSeq = maxSeq; self.heads = heads.sorted() }
+    }
+    public struct Equivocation: Equatable, Sendable {
+        public let author: String
+        public let seq: Int64
+        public let ids: [String]
+        public init(author: String, seq: Int64, ids: [String]) { self.author = author; self.seq = seq; self.ids = ids.sorted() }
+    }
+    public struct Note: Equatable, Sendable {
+        public let id: String
+        public let author: String
+        public let seq: Int64
+        /// nil when the body is erased or not held.
+        public let text: String?
+        public init(id: String, author: String, seq: Int64, text: String?) { self.id = id; self.author = author; self.seq = seq; self.text = text }
+    }
+
+    public var authors: [Author]
+    public var equivocations: [Equivocation]
+    public var notes: [Note]
+
+    /// Builds the state; inputs may come in any order, they are sorted here.
+    public init(authors: [Author], equivocations: [Equivocation], notes: [Note]) {
+        self.authors = authors.sorted { $0.author < $1.author }
+        self.equivocations = equivocations.sorted { ($0.author, $0.seq) < ($1.author, $1.seq) }
+        self.notes = notes.sorted { $0.id < $1.id }
+    }
+
+    public var json: JSONValue {
+        .object([
+            "authors": .array(authors.map { .object(["author": .string($0.author), "heads": .array($0.heads.map { .string($0) }), "maxSeq": .int($0.maxSeq)]) }),
+            "equivocations": .array(equivocations.map { .object(["author": .string($0.author), "ids": .array($0.ids.map { .string($0) }), "seq": .int($0.seq)]) }),
+            "notes": .array(notes.map { .object(["author": .string($0.author), "id": .string($0.id), "seq": .int($0.seq), "text": $0.text.map { .string($0) } ?? .null]) }),
+        ])
+    }
+
+    /// `hex(SHA256(canonical JSON of the state))`: equal on replicas that hold the same operations.
+    public var digest: Digest { SHA256.hash(try! CanonicalJSON.encode(json)) }
+
+    /// The state of a set of operations, computed from scratch (the reference
+    /// that incremental projections must agree with).
+    public static func project(_ ops: some Sequence<VerifiedOp>) -> ReplicaState {
+        var bySeq = [String: [Int64: [String]]]()
+        var notes = [Note]()
+        for op in ops {
+            let a = op.header.author.base64url
+            bySeq[a, default: [:]][op.header.seq, default: []].append(op.id.hex)
+            if op.header.kind == OpKinds.note {
+                notes.append(Note(id: op.id.hex, author: a, seq: op.header.seq, text: op.body?["text"]?.stringValue))
+            }
+        }
+        var authors = [Author](), eqs = [Equivocation]()
+        for (a, seqs) in bySeq {
+            let maxSeq = seqs.keys.max()!
+            authors.append(Author(author: a, maxSeq: maxSeq, heads: seqs[maxSeq]!))
+            for (s, ids) in seqs where Set(ids).count > 1 { eqs.append(Equivocation(author: a, seq: s, ids: Array(Set(ids)))) }
+        }
+        return ReplicaState(authors: authors, equivocations: eqs, notes: notes)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// A SHA-256 digest: operation ids, body hashes and network ids (PROTOCOL.md §2.3).
+public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 32 raw bytes.
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    /// Parses 64 lowercase hex characters.
+    public init?(hex: some StringProtocol) {
+        guard let b = Hex.decode(hex), b.count == 32 else { return nil }
+        self.bytes = b
+    }
+
+    /// Lowercase hex, the form ids take on the wire and in the CLI.
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { hex }
+
+    public static func < (a: Digest, b: Digest) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+}
+
+/// SHA-256 (FIPS 180-4) through libsodium.
+public enum SHA256 {
+    public static func hash(_ bytes: [UInt8]) -> Digest {
+        Digest(bytes: bytes.withUnsafeBytes { Sodium.sha256($0) })!
+    }
+
+    public static func hash(_ data: Data) -> Digest {
+        Digest(bytes: data.withUnsafeBytes { Sodium.sha256($0) })!
+    }
+
+    public static func hash(_ bytes: ArraySlice<UInt8>) -> Digest {
+        Digest(bytes: bytes.withUnsafeBytes { Sodium.sha256($0) })!
+    }
+}
+
+/// Cryptographically secure random bytes (libsodium `randombytes_buf`).
+public enum SecureRandom {
+    public static func bytes(_ count: Int) -> [UInt8] { Sodium.randomBytes(count) }
+}
+
+/// An Ed25519 public key: a replica's identity as an author.
+public struct PublicKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    public init?(base64url: some StringProtocol) {
+        guard let b = Base64URL.decode(base64url), b.count == 32 else { return nil }
+        self.bytes = b
+    }
+
+    /// Base64url without padding (43 characters), the form used in headers.
+    public var base64url: String { Base64URL.encode(bytes) }
+    public var description: String { base64url }
+
+    /// Checks a detached Ed25519 signature over `message` (RFC 8032).
+    public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
+        message.withUnsafeBytes { Sodium.ed25519Verify(signature: signature, message: $0, publicKey: bytes) }
+    }
+
+    public static func < (a: PublicKey, b: PublicKey) -> Bool { a.base64url < b.base64url }
+}
+
+/// An Ed25519 signing key. Its description never prints secret material.
+public struct SigningKey: Sendable, CustomStringConvertible {
+    /// The 32-byte seed from which the key pair derives.
+    let seed: [UInt8]
+    private let secret: [UInt8]
+    public let publicKey: PublicKey
+
+    /// Derives the key pair from a 32-byte seed; nil if the seed has another length.
+    public init?(seed: [UInt8]) {
+        guard seed.count == 32 else { return nil }
+        let kp = Sodium.ed25519KeyPair(seed: seed)
+        self.seed = seed
+        self.secret = kp.sk
+        self.publicKey = PublicKey(bytes: kp.pk)!
+    }
+
+    /// A new key from libsodium's secure random generator.
+    public static func generate() -> SigningKey { SigningKey(seed: SecureRandom.bytes(32))! }
+
+    /// A detached signature over `message`.
+    public func sign(_ message: [UInt8]) -> [UInt8] {
+        message.withUnsafeBytes { Sodium.ed25519Sign(message: $0, secretKey: secret) }
+    }
+
+    public var description: String { "SigningKey(public: \(publicKey.base64url), secret: <redacted>)" }
+}
+
+/// Lowercase hexadecimal.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8](); out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes lowercase hex only (the canonical form); nil otherwise.
+    public static func decode(_ s: some StringProtocol) -> [UInt8]? {
+        let u = Array(s.utf8)
+        guard u.count % 2 == 0 else { return nil }
+        var out = [UInt8](); out.reserveCapacity(u.count / 2)
+        var i = 0
+        while i < u.count {
+            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
+            out.append(hi << 4 | lo); i += 2
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        default: return nil
+        }
+    }
+}
+
+/// Base64url without padding (RFC 4648 §5), strict: padding, whitespace and
+/// non-zero trailing bits are refused so that every value has one spelling.
+public enum Base64URL {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var s = Data(bytes).base64EncodedString()
+        s = s.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        while s.hasSuffix("=") { s.removeLast() }
+        return s
+    }
+
+    public static func decode(_ s: some StringProtocol) -> [UInt8]? {
+        var t = String(s)
+        guard t.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }) else { return nil }
+        guard t.utf8.count % 4 != 1 else { return nil }
+        t = t.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while t.utf8.count % 4 != 0 { t += "=" }
+        guard let d = Data(base64Encoded: t) else { return nil }
+        let bytes = [UInt8](d)
+        // Refuse non-canonical spellings (non-zero trailing bits).
+        guard encode(bytes) == String(s) else { return nil }
+        return bytes
+    }
+}

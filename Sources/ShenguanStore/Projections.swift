@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+import ShenguanCore
+
+/// Projection tables: derived from operations in the same transaction that
+/// stores them, and rebuildable from `ops` alone (DESIGN.md "Storage").
+enum Projections {
+    /// What an operation is about, for the `ops.subject` index.
+    static func subject(of op: VerifiedOp) -> String? {
+        switch op.header.kind {
+        default: nil
+        }
+    }
+
+    static func apply(_ op: VerifiedOp, db: Database) throws {
+        switch op.header.kind {
+        case OpKinds.note:
+            try db.cachedStatement(sql: "INSERT INTO notes(id, author, seq, time, text) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [op.id.hex, op.header.author.base64url, op.header.seq, op.header.clock.time,
+                                     op.body?["text"]?.stringValue])
+        default:
+            break
+        }
+    }
+
+    /// Drops every projection table's rows and replays all operations in a
+    /// causal order (clock, then id).
+    static func rebuild(db: Database) throws {
+        try db.execute(sql: "DELETE FROM notes; DELETE FROM equivocations;")
+        let cited = try Row.fetchAll(db, sql: "SELECT author, cited_seq FROM authors")
+        try db.execute(sql: "DELETE FROM authors")
+        let rows = try Row.fetchCursor(db, sql: "SELECT header, sig, body FROM ops ORDER BY time, ctr, id")
+        var maxSeq = [String: Int64]()
+        while let row = try rows.next() {
+            let env = Envelope(author: [], header: [UInt8](row["header"] as Data), sig: [UInt8](row["sig"] as Data),
+                               body: (row["body"] as Data?).map { [UInt8]($0) })
+            let op = try VerifiedOp.reload(env)
+            let author = op.header.author.base64url
+            maxSeq[author] = max(maxSeq[author] ?? 0, op.header.seq)
+            try apply(op, db: db)
+        }
+        for (author, seq) in maxSeq {
+            try db.execute(sql: "INSERT INTO authors(author, max_seq) VALUES (?, ?)", arguments: [author, seq])
+        }
+        for row in cited {
+            try db.execute(sql: "UPDATE authors SET cited_seq = ? WHERE author = ?", arguments: [row[1] as Int64, row[0] as String])
+        }
+        try db.execute(sql: """
+            INSERT INTO equivocations(author, seq, id)
+            SELECT o.author, o.seq, o.id FROM ops o
+            JOIN (SELECT author, seq FROM ops GROUP BY author, seq HAVING count(*) > 1) f
+              ON f.author = o.author AND f.seq = o.seq
+            """)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import ShenguanCore
+import ShenguanCrypto
+
+extension ReplicaStore {
+    /// Signs and applies a new operation of this replica's own chain, in one
+    /// transaction: next `seq`, `prev` = own head, `deps` = heads of other
+    /// authors not cited before, clock after all of them (DESIGN.md
+    /// "Causal links", "Clock").
+    ///
+    /// `signedUpTo` is the highest seq the key has signed, as recorded beside
+    /// the key: if the database holds less, it was restored from a backup and
+    /// writing would fork the chain, so it is refused (DESIGN.md "Per-replica
+    /// hash chain").
+    public func append(kind: String, body: JSONValue, key: SigningKey, now: Int64,
+                       signedUpTo: Int64 = 0) throws -> VerifiedOp {
+        try pool.write { db in
+            let me = key.publicKey.base64url
+            let head = try Row.fetchOne(db, sql: "SELECT id, seq, time, ctr FROM ops WHERE author = ? ORDER BY seq DESC, id LIMIT 1",
+                                        arguments: [me])
+            let seq: Int64 = (head?["seq"] ?? 0) + 1
+            guard seq > signedUpTo else { throw StoreError(.restoredFromBackup(keySeq: signedUpTo, dbSeq: seq - 1)) }
+            var after = [HLC]()
+            if let head { after.append(HLC(time: head["time"], ctr: head["ctr"])) }
+            // Heads of other authors this replica has not cited yet.
+            let fresh = try Row.fetchAll(db, sql: """
+                SELECT a.author, a.max_seq, o.id, o.time, o.ctr FROM authors a
+                JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                WHERE a.author <> ? AND a.max_seq > a.cited_seq
+                ORDER BY o.time DESC, o.id LIMIT ?
+                """, arguments: [me, OpHeader.maxDeps])
+            var deps = [Digest]()
+            for r in fresh {
+                deps.append(Digest(hex: r["id"] as String)!)
+                after.append(HLC(time: r["time"], ctr: r["ctr"]))
+            }
+            let op = try OpSigner.sign(key: key, network: network, seq: seq,
+                                       prev: head.map { Digest(hex: $0["id"] as String)! },
+                                       deps: Array(Set(deps)), clock: HLC.next(now: now, after: after),
+                                       kind: kind, body: body)
+            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
+            try w.offer(op, index: 0)
+            guard w.report.results.first?.outcome == .accepted else {
+                throw StoreError(.invalid("could not apply own operation: \(w.report.results.first?.code ?? "?")"))
+            }
+            try w.flushAuthors()
+            for r in fresh {
+                try db.execute(sql: "UPDATE authors SET cited_seq = ? WHERE author = ?", arguments: [r["max_seq"] as Int64, r["author"] as String])
+            }
+            return op
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import ShenguanCore
+import ShenguanCrypto
+
+/// Export files for offline transfer (PROTOCOL.md §3): JSON Lines, a header
+/// line then one envelope per line in causal order.
+extension ReplicaStore {
+    public static let exportFormat = "shenguan-export/1"
+
+    /// Writes every held operation to `path` (atomically: temporary file, then
+    /// rename). Returns the number of operations written.
+    @discardableResult
+    public func export(to path: String) throws -> Int {
+        let n = try count()
+        let tmp = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        _ = FileManager.default.createFile(atPath: tmp, contents: nil)
+        guard let fh = FileHandle(forWritingAtPath: tmp) else { throw StoreError(.invalid("Cannot write \(path).")) }
+        var buffer = try CanonicalJSON.encode(["count": .int(Int64(n)), "format": .string(Self.exportFormat),
+                                               "network": .string(network.hex)]) + [10]
+        var written = 0
+        try forEachEnvelope { env, _ in
+            buffer += env.encoded(); buffer.append(10); written += 1
+            if buffer.count > 1 << 20 { fh.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+        }
+        fh.write(Data(buffer))
+        try fh.synchronize()
+        try fh.close()
+        guard written == n else { throw StoreError(.invalid("The replica changed during export; run it again.")) }
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: tmp, toPath: path)
+        return n
+    }
+
+    /// Reads an export file and ingests it in batches. A line that cannot be
+    /// read is reported as rejected (with its line number as batch index + 2)
+    /// and the rest still applies.
+    public func importFile(_ path: String, now: Int64, batchSize: Int = 5000) throws -> IngestReport {
+        guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(.invalid("Cannot read \(path).")) }
+        let lines = data.split(separator: 10, omittingEmptySubsequences: false)
+        guard let first = lines.first, let head = try? CanonicalJSON.parse([UInt8](first)),
+              head["format"]?.stringValue == Self.exportFormat else {
+            throw StoreError(.badExport(1, "the first line must be a \(Self.exportFormat) header"))
+        }
+        if let net = head["network"]?.stringValue, net != network.hex {
+            throw StoreError(.networkMismatch(have: network.hex, asked: net))
+        }
+        var report = IngestReport()
+        var batch = [Result<Envelope, OpRejection>]()
+        var offset = 0
+        func flush() throws {
+            let net = network
+            let verified = parallelMap(batch) { item -> Result<VerifiedOp, OpRejection> in
+                item.flatMap { env in
+                    do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: net)) } catch { return .failure(error) }
+                }
+            }
+            let r = try ingestVerified(verified, now: now)
+            report.results += r.results.map { IngestResult(index: $0.index + offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation) }
+            report.released += r.released
+            offset += batch.count
+            batch.removeAll(keepingCapacity: true)
+        }
+        for line in lines.dropFirst() where !line.isEmpty {
+            do throws(OpRejection) { batch.append(.success(try Envelope.decode([UInt8](line)))) } catch { batch.append(.failure(error)) }
+            if batch.count >= batchSize { try flush() }
+        }
+        if !batch.isEmpty { try flush() }
+        return report
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import GRDB
+import ShenguanCore
+import ShenguanCrypto
+
+/// The verdict on one operation of an ingested batch.
+public struct IngestResult: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
+        case accepted
+        case duplicate
+        /// Held unapplied: `op.missing_deps` or `clock.future`.
+        case pending(OpCode)
+        case rejected(OpRejection)
+    }
+    /// Position in the batch.
+    public let index: Int
+    /// nil when the envelope could not even be read.
+    public let id: Digest?
+    public let outcome: Outcome
+    /// Accepted, and it forks its author's chain (same author and seq as a held op).
+    public let equivocation: Bool
+
+    public var code: String {
+        switch outcome {
+        case .accepted: "accepted"
+        case .duplicate: "duplicate"
+        case .pending(let c): c.rawValue
+        case .rejected(let r): r.code.rawValue
+        }
+    }
+}
+
+/// A batch's verdicts plus the previously pending operations it released.
+public struct IngestReport: Sendable {
+    public var results: [IngestResult] = []
+    /// Ids of operations that were pending and got applied during this ingest.
+    public var released: [Digest] = []
+    public var accepted: Int { results.filter { $0.outcome == .accepted }.count }
+    public var rejected: Int { results.filter { if case .rejected = $0.outcome { true } else { false } }.count }
+}
+
+extension ReplicaStore {
+    /// Verifies and applies a batch in one transaction (DESIGN.md "Sync"):
+    /// signatures are checked on all cores first; then each operation is
+    /// accepted, recognised as a duplicate, held as pending, or rejected with
+    /// its code. A rejected operation never blocks or loses the others.
+    public func ingest(_ envelopes: [Envelope], now: Int64) throws -> IngestReport {
+        let network = self.network
+        let verified = parallelMap(envelopes) { env -> Result<VerifiedOp, OpRejection> in
+            do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: network)) } catch { return .failure(error) }
+        }
+        return try ingestVerified(verified, now: now)
+    }
+
+    /// Ingest of already stateless-verified operations (steps 1–11 done).
+    public func ingestVerified(_ items: [Result<VerifiedOp, OpRejection>], now: Int64) throws -> IngestReport {
+        try pool.write { db in
+            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
+            try w.releaseDueFuture()
+            for (i, item) in items.enumerated() {
+                switch item {
+                case .failure(let r): w.report.results.append(IngestResult(index: i, id: nil, outcome: .rejected(r), equivocation: false))
+                case .success(let op): try w.offer(op, index: i)
+                }
+            }
+            try w.flushAuthors()
+            return w.report
+        }
+    }
+
+    /// Offers the pending operations whose time has come (clock.future).
+    public func releaseDue(now: Int64) throws -> [Digest] {
+        try pool.write { db in
+            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
+            try w.releaseDueFuture()
+            try w.flushAuthors()
+            return w.report.released
+        }
+    }
+}
+
+/// Maps `f` over `items` on all cores, keeping order.
+func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ f: @Sendable (T) -> U) -> [U] {
+    if items.count < 64 { return items.map(f) }
+    let out = UnsafeMutableBufferPointer<U?>.allocate(capacity: items.count)
+    out.initialize(repeating: nil)
+    defer { out.deallocate() }
+    nonisolated(unsafe) let buffer = out
+    let chunks = min(items.count / 32, ProcessInfo.processInfo.activeProcessorCount * 4)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let lo = items.count * c / chunks, hi = items.count * (c + 1) / chunks
+        for i in lo..<hi { buffer[i] = f(items[i]) }
+    }
+    return out.map { $0! }
+}
+
+/// The state of one ingest transaction.
+struct IngestWriter {
+    let db: Database
+    let now: Int64
+    let maxSkew: Int64
+    var report = IngestReport()
+    /// Highest seq seen per author in this transaction, flushed at the end.
+    var authorMax: [String: Int64] = [:]
+
+    init(db: Database, now: Int64, maxSkew: Int64) { self.db = db; self.now = now; self.maxSkew = maxSkew }
+
+    mutating func offer(_ op: VerifiedOp, index: Int) throws {
+        let idx = SQLiteOpIndex(db: db)
+        let decision = IngestDecider.decide(op, index: idx, now: now, maxSkew: maxSkew)
+        if let e = idx.failure { throw e }
+        switch decision {
+        case .duplicate:
+            report.results.append(IngestResult(index: index, id: op.id, outcome: .duplicate, equivocation: false))
+        case .accept(let others):
+            try apply(op, equivocatesWith: others)
+            report.results.append(IngestResult(index: index, id: op.id, outcome: .accepted, equivocation: !others.isEmpty))
+            try wakeWaiters(of: op.id)
+        case .wait(let missing):
+            let fresh = try hold(op, code: .missingDeps, notBefore: nil, missing: missing)
+            report.results.append(IngestResult(index: index, id: op.id, outcome: fresh ? .pending(.missingDeps) : .duplicate, equivocation: false))
+        case .future(let notBefore):
+            let fresh = try hold(op, code: .future, notBefore: notBefore, missing: [])
+            report.results.append(IngestResult(index: index, id: op.id, outcome: fresh ? .pending(.future) : .duplicate, equivocation: false))
+        case .reject(let r):
+            report.results.append(IngestResult(index: index, id: op.id, outcome: .rejected(r), equivocation: false))
+        }
+    }
+
+    /// Inserts an accepted operation and its projections.
+    mutating func apply(_ op: VerifiedOp, equivocatesWith others: [Digest]) throws {
+        let h = op.header
+        let author = h.author.base64url
+        try db.cachedStatement(sql: """
+            INSERT INTO ops(id, author, seq, prev, kind, time, ctr, subject, header, sig, body, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [op.id.hex, author, h.seq, h.prev?.hex, h.kind, h.clock.time, h.clock.ctr,
+                                     Projections.subject(of: op), Data(op.envelope.header), Data(op.envelope.sig),
+                                     op.envelope.body.map { Data($0) }, now])
+        if !others.isEmpty {
+            for id in others + [op.id] {
+                try db.execute(sql: "INSERT OR IGNORE INTO equivocations(author, seq, id) VALUES (?, ?, ?)",
+                               arguments: [author, h.seq, id.hex])
+            }
+        }
+        try Projections.apply(op, db: db)
+        if h.seq > authorMax[author, default: 0] { authorMax[author] = h.seq }
+    }
+
+    /// Keeps a verified operation unapplied; false if it was already pending.
+    mutating func hold(_ op: VerifiedOp, code: OpCode, notBefore: Int64?, missing: [Digest]) throws -> Bool {
+        try db.cachedStatement(sql: """
+            INSERT INTO pending(id, envelope, code, not_before, received_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO NOTHING
+            """).execute(arguments: [op.id.hex, Data(op.envelope.encoded()), code.rawValue, notBefore, now])
+        guard db.changesCount > 0 else { return false }
+        for m in missing {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO pending_waits(missing, id) VALUES (?, ?)")
+                .execute(arguments: [m.hex, op.id.hex])
+        }
+        return true
+    }
+
+    /// Re-offers the pending operations that waited for `id`, transitively.
+    mutating func wakeWaiters(of id: Digest) throws {
+        let waiters = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM pending_waits WHERE missing = ?"), arguments: [id.hex])
+        guard !waiters.isEmpty else { return }
+        try db.execute(sql: "DELETE FROM pending_waits WHERE missing = ?", arguments: [id.hex])
+        for w in waiters {
+            let stillMissing = try Int.fetchOne(db, sql: "SELECT count(*) FROM pending_waits WHERE id = ?", arguments: [w]) ?? 0
+            if stillMissing == 0 { try reoffer(pendingID: w) }
+        }
+    }
+
+    /// Offers the pending operations whose `not_before` has passed.
+    mutating func releaseDueFuture() throws {
+        let due = try String.fetchAll(db, sql: "SELECT id FROM pending WHERE code = ? AND not_before <= ? ORDER BY id",
+                                      arguments: [OpCode.future.rawValue, now])
+        for id in due { try reoffer(pendingID: id) }
+    }
+
+    /// Takes an operation out of `pending` and decides again.
+    mutating func reoffer(pendingID: String) throws {
+        guard let data = try Data.fetchOne(db, sql: "SELECT envelope FROM pending WHERE id = ?", arguments: [pendingID]) else { return }
+        try db.execute(sql: "DELETE FROM pending WHERE id = ?", arguments: [pendingID])
+        // It was verified (steps 1–11) before it was stored as pending.
+        guard let env = try? Envelope.decode([UInt8](data)), let op = try? VerifiedOp.reload(env) else { return }
+        let idx = SQLiteOpIndex(db: db)
+        let decision = IngestDecider.decide(op, index: idx, now: now, maxSkew: maxSkew)
+        if let e = idx.failure { throw e }
+        switch decision {
+        case .accept(let others):
+            try apply(op, equivocatesWith: others)
+            report.released.append(op.id)
+            try wakeWaiters(of: op.id)
+        case .wait(let missing): _ = try hold(op, code: .missingDeps, notBefore: nil, missing: missing)
+        case .future(let nb): _ = try hold(op, code: .future, notBefore: nb, missing: [])
+        case .duplicate, .reject: break  // a rejection here leaves the replica as it was
+        }
+    }
+
+    /// Writes the per-author maxima gathered in this transaction.
+    mutating func flushAuthors() throws {
+        for (author, seq) in authorMax {
+            try db.cachedStatement(sql: """
+                INSERT INTO authors(author, max_seq) VALUES (?, ?)
+                ON CONFLICT(author) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)
+                """).execute(arguments: [author, seq])
+        }
+        authorMax = [:]
+    }
+}
+
+/// `OpIndex` over the replica's SQLite tables, inside a transaction.
+final class SQLiteOpIndex: OpIndex {
+    let db: Database
+    var failure: Error?
+    init(db: Database) { self.db = db }
+
+    func meta(of id: Digest) -> OpMeta? {
+        do {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr FROM ops WHERE id = ?"),
+                                             arguments: [id.hex]) else { return nil }
+            guard let pk = PublicKey(base64url: row[0] as String) else { return nil }
+            return OpMeta(author: pk, seq: row[1], clock: HLC(time: row[2], ctr: row[3]))
+        } catch { failure = failure ?? error; return nil }
+    }
+
+    func ids(author: PublicKey, seq: Int64) -> [Digest] {
+        do {
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM ops WHERE author = ? AND seq = ?"),
+                                       arguments: [author.base64url, seq]).compactMap { Digest(hex: $0) }
+        } catch { failure = failure ?? error; return [] }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import ShenguanCore
+import ShenguanCrypto
+
+/// The one owner of a replica's SQLite database (WAL, through GRDB).
+///
+/// Operations are stored as their exact signed bytes plus indexed columns;
+/// projections are tables written in the same transaction as the operations
+/// they derive from and can be rebuilt from the operations alone
+/// (DESIGN.md "Storage"). Each write is one invariant-keeping transaction.
+public final class ReplicaStore: Sendable {
+    let pool: DatabasePool
+    /// The network this replica belongs to; operations of others are refused.
+    public let network: Digest
+    /// The maximum clock skew tolerated before an operation waits (policy `maxSkew`).
+    public let maxSkewMillis: Int64
+
+    /// Opens (creating if needed) the database at `path`. A new database is
+    /// bound to `network`; an existing one must already be on it.
+    public init(path: String, network: Digest? = nil, maxSkewMillis: Int64 = IngestDecider.defaultMaxSkewMillis) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            // Durability of acknowledged operations over speed: a commit that
+            // returned survives power loss (BENCHMARKS.md explains the cost).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        config.busyMode = .timeout(10)
+        do { pool = try DatabasePool(path: path, configuration: config) } catch {
+            throw StoreError(.cannotOpen(path, "\(error)"))
+        }
+        try Self.migrator.migrate(pool)
+        let stored: String? = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'network'") }
+        switch (stored.flatMap { Digest(hex: $0) }, network) {
+        case (let s?, let n?) where s != n:
+            throw StoreError(.networkMismatch(have: s.hex, asked: n.hex))
+        case (let s?, _):
+            self.network = s
+        case (nil, let n?):
+            try pool.write { db in try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('network', ?)", arguments: [n.hex]) }
+            self.network = n
+        case (nil, nil):
+            throw StoreError(.notInitialised(path))
+        }
+        self.maxSkewMillis = maxSkewMillis
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                -- Every operation held, as its exact signed bytes (PROTOCOL.md §2).
+                CREATE TABLE ops(
+                    rowid INTEGER PRIMARY KEY,          -- arrival order on this replica
+                    id TEXT NOT NULL UNIQUE,            -- hex SHA-256 of the signed bytes
+                    author TEXT NOT NULL,               -- base64url Ed25519 public key
+                    seq INTEGER NOT NULL,
+                    prev TEXT,
+                    kind TEXT NOT NULL,
+                    time INTEGER NOT NULL,              -- author's HLC time, ms since epoch
+                    ctr INTEGER NOT NULL,
+                    subject TEXT,                       -- what the op is about (licence, push, ...)
+                    header BLOB NOT NULL,
+                    sig BLOB NOT NULL,
+                    body BLOB,                          -- NULL once erased
+                    received_at INTEGER NOT NULL);
+                CREATE INDEX ops_by_author_seq ON ops(author, seq);
+                CREATE INDEX ops_by_kind_subject ON ops(kind, subject);
+                -- Verified operations waiting for what they build on, or for the clock.
+                CREATE TABLE pending(
+                    id TEXT PRIMARY KEY,
+                    envelope BLOB NOT NULL,
+                    code TEXT NOT NULL,                 -- op.missing_deps or clock.future
+                    not_before INTEGER,                 -- for clock.future
+                    received_at INTEGER NOT NULL);
+                CREATE TABLE pending_waits(
+                    missing TEXT NOT NULL,
+                    id TEXT NOT NULL REFERENCES pending(id) ON DELETE CASCADE,
+                    PRIMARY KEY(missing, id)) WITHOUT ROWID;
+                -- Projections (rebuildable from ops).
+                CREATE TABLE authors(
+                    author TEXT PRIMARY KEY,
+                    max_seq INTEGER NOT NULL,
+                    cited_seq INTEGER NOT NULL DEFAULT 0);  -- highest seq this replica's own ops cite
+                CREATE TABLE equivocations(
+                    author TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
+                    PRIMARY KEY(author, seq, id)) WITHOUT ROWID;
+                CREATE TABLE notes(
+                    id TEXT PRIMARY KEY, author TEXT NOT NULL, seq INTEGER NOT NULL,
+                    time INTEGER NOT NULL, text TEXT);
+                """)
+        }
+        return m
+    }
+
+    /// A value from the `meta` table.
+    public func meta(_ key: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           arguments: [key, value])
+        }
+    }
+
+    /// Number of operations held (not counting pending ones).
+    public func count() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ops") ?? 0 }
+    }
+
+    public func pendingCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pending") ?? 0 }
+    }
+}

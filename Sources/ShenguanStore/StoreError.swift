@@ -1,0 +1,43 @@
+/// Errors of the replica store, with stable codes and clerk-readable text.
+public struct StoreError: Error, Equatable, CustomStringConvertible {
+    enum Kind: Equatable {
+        case cannotOpen(String, String)
+        case notInitialised(String)
+        case networkMismatch(have: String, asked: String)
+        case unknownOp(String)
+        case ambiguousOp(String, Int)
+        case restoredFromBackup(keySeq: Int64, dbSeq: Int64)
+        case badExport(Int, String)
+        case invalid(String)
+    }
+    let kind: Kind
+    init(_ kind: Kind) { self.kind = kind }
+
+    public var code: String {
+        switch kind {
+        case .cannotOpen: "store.cannot_open"
+        case .notInitialised: "store.not_initialised"
+        case .networkMismatch: "store.network_mismatch"
+        case .unknownOp: "store.unknown_op"
+        case .ambiguousOp: "store.ambiguous_op"
+        case .restoredFromBackup: "store.behind_key"
+        case .badExport: "export.malformed"
+        case .invalid: "store.invalid"
+        }
+    }
+
+    public var description: String {
+        switch kind {
+        case .cannotOpen(let p, let why): "Cannot open the replica database \(p): \(why)."
+        case .notInitialised(let p): "\(p) is not a Shenguan replica: run `shenguan init` first."
+        case .networkMismatch(let have, let asked):
+            "This replica belongs to network \(have.prefix(12))…, not \(asked.prefix(12))…: use a separate --home for each network."
+        case .unknownOp(let id): "No operation \(id) in this replica."
+        case .ambiguousOp(let id, let n): "\(n) operations start with \(id): type more characters of the id."
+        case .restoredFromBackup(let k, let d):
+            "This replica's key has signed up to seq \(k) but the database holds only up to seq \(d): it was restored from an old backup. Sync or import your own chain before writing (DESIGN.md), or join under a new key."
+        case .badExport(let line, let why): "The export file is not valid at line \(line): \(why)."
+        case .invalid(let why): why
+        }
+    }
+}

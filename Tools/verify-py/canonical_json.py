@@ -1,0 +1,214 @@
+"""Strict reader for the canonical JSON profile of Sync/PROTOCOL.md version 1, §1.
+
+Independent of the Swift implementation: written from the text of PROTOCOL.md
+§1 alone. `read_strict` is a small recursive-descent parser that refuses every
+input §1 forbids (invalid UTF-8, a byte-order mark, lone surrogates, duplicate
+member names, members out of UTF-16 order, non-NFC strings, whitespace outside
+strings, fractions, exponents, `-0`, integers beyond ±(2^53−1)).
+`read_canonical` additionally demands that the input be byte-identical to its
+RFC 8785 re-serialisation, produced by the `rfc8785` package (§1, first
+paragraph: "not byte-identical to its own canonical re-serialisation").
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import rfc8785
+
+MAX_SAFE_INT = 2**53 - 1  # §1 rule 2
+# §1 sets no nesting limit; a 262144-byte body (§2) nests at most 131072 deep.
+# Python 3.11 does not use the C stack for Python-to-Python calls, so a high
+# recursion limit is enough to read (and rfc8785 to re-serialise) any such body.
+if sys.getrecursionlimit() < 300_000:
+    sys.setrecursionlimit(300_000)
+
+
+class CanonicalError(ValueError):
+    """The input is not canonical JSON per PROTOCOL.md §1."""
+
+
+def read_canonical(data: bytes):
+    """Parse `data` with the strict reader and require byte identity (§1)."""
+    value = read_strict(data)
+    try:
+        again = rfc8785.dumps(value)
+    except rfc8785.CanonicalizationError as exc:  # should be unreachable
+        raise CanonicalError(f"rfc8785 refuses the value: {exc}") from exc
+    if again != data:
+        at = next((i for i, (a, b) in enumerate(zip(again, data)) if a != b),
+                  min(len(again), len(data)))
+        raise CanonicalError(
+            f"not byte-identical to its RFC 8785 form (first difference at byte {at})")
+    return value
+
+
+def read_strict(data: bytes):
+    """Parse `data`, refusing anything §1 rules 1-6 forbid. Returns the value."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise CanonicalError("starts with a UTF-8 byte-order mark")
+    try:
+        text = data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        raise CanonicalError(f"invalid UTF-8 at byte {exc.start}") from None
+    parser = _Parser(text)
+    value = parser.value()
+    if parser.i != len(text):
+        parser.fail("trailing characters after the JSON value")
+    return value
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.i = 0
+
+    def fail(self, msg: str):
+        at = len(self.text[: self.i].encode("utf-8", errors="surrogatepass"))
+        raise CanonicalError(f"{msg} (at byte {at})")
+
+    def peek(self) -> str:
+        return self.text[self.i] if self.i < len(self.text) else ""
+
+    def value(self):
+        c = self.peek()
+        if c == "{":
+            return self.obj()
+        if c == "[":
+            return self.array()
+        if c == '"':
+            return self.string()
+        if c == "-" or "0" <= c <= "9":
+            return self.number()
+        for word, val in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(word, self.i):
+                self.i += len(word)
+                return val
+        if c in " \t\r\n":
+            self.fail("whitespace outside strings")
+        self.fail("end of input" if c == "" else f"unexpected character {c!r}")
+
+    def expect(self, ch: str):
+        c = self.peek()
+        if c != ch:
+            if c in " \t\r\n" and c:
+                self.fail("whitespace outside strings")
+            self.fail(f"expected {ch!r}, found {c!r}" if c else f"expected {ch!r}, found end of input")
+        self.i += 1
+
+    def obj(self):
+        self.expect("{")
+        out: dict = {}
+        if self.peek() == "}":
+            self.i += 1
+            return out
+        last = None
+        while True:
+            if self.peek() != '"':
+                self.expect('"')
+            key = self.string()
+            if key in out:
+                self.fail(f"duplicate member name {key!r}")
+            k16 = key.encode("utf-16-be")  # big-endian bytes compare like code units
+            if last is not None and k16 < last:
+                self.fail(f"member {key!r} out of UTF-16 code-unit order")
+            last = k16
+            self.expect(":")
+            out[key] = self.value()
+            if self.peek() == ",":
+                self.i += 1
+                continue
+            self.expect("}")
+            return out
+
+    def array(self):
+        self.expect("[")
+        out: list = []
+        if self.peek() == "]":
+            self.i += 1
+            return out
+        while True:
+            out.append(self.value())
+            if self.peek() == ",":
+                self.i += 1
+                continue
+            self.expect("]")
+            return out
+
+    def number(self) -> int:
+        start = self.i
+        neg = self.peek() == "-"
+        if neg:
+            self.i += 1
+        j = self.i
+        while self.peek() and "0" <= self.peek() <= "9":
+            self.i += 1
+        digits = self.text[j : self.i]
+        if not digits:
+            self.fail("'-' without digits")
+        if len(digits) > 1 and digits[0] == "0":
+            self.fail("number with a leading zero")
+        if self.peek() in (".", "e", "E") and self.peek():
+            self.fail("fraction or exponent: only integers are allowed")
+        n = int(digits)
+        if neg and n == 0:
+            self.fail("-0 is not allowed")
+        if n > MAX_SAFE_INT:
+            self.i = start
+            self.fail("integer beyond ±(2^53−1)")
+        return -n if neg else n
+
+    def string(self) -> str:
+        self.expect('"')
+        parts: list[str] = []
+        text, n = self.text, len(self.text)
+        while True:
+            if self.i >= n:
+                self.fail("unterminated string")
+            c = text[self.i]
+            if c == '"':
+                self.i += 1
+                break
+            if c < " ":
+                self.fail(f"raw control character U+{ord(c):04X} in string")
+            if c != "\\":
+                parts.append(c)
+                self.i += 1
+                continue
+            esc = text[self.i + 1 : self.i + 2]
+            simple = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f",
+                      "n": "\n", "r": "\r", "t": "\t"}
+            if esc in simple and esc:
+                parts.append(simple[esc])
+                self.i += 2
+                continue
+            if esc != "u":
+                self.fail(f"invalid escape \\{esc}")
+            cu = self._hex4(self.i + 2)
+            self.i += 6
+            if 0xDC00 <= cu <= 0xDFFF:
+                self.i -= 6
+                self.fail("lone low surrogate")
+            if 0xD800 <= cu <= 0xDBFF:
+                if text[self.i : self.i + 2] != "\\u":
+                    self.i -= 6
+                    self.fail("lone high surrogate")
+                lo = self._hex4(self.i + 2)
+                if not 0xDC00 <= lo <= 0xDFFF:
+                    self.i -= 6
+                    self.fail("lone high surrogate")
+                self.i += 6
+                cu = 0x10000 + ((cu - 0xD800) << 10) + (lo - 0xDC00)
+            parts.append(chr(cu))
+        s = "".join(parts)
+        if not unicodedata.is_normalized("NFC", s):
+            self.fail(f"string {s[:40]!r} is not in NFC")
+        return s
+
+    def _hex4(self, at: int) -> int:
+        h = self.text[at : at + 4]
+        if len(h) != 4 or any(ch not in "0123456789abcdefABCDEF" for ch in h):
+            self.i = at
+            self.fail("\\u escape needs four hex digits")
+        return int(h, 16)

@@ -1,0 +1,200 @@
+"""Operations of Sync/PROTOCOL.md version 1: §2.2 PAE, §2.3 ids, §2.4 envelopes,
+§2.5 verification steps 1-11, §4 operation kinds.
+
+Part of the independent Python verifier (see shenguan_verify.py), written from
+the text of PROTOCOL.md alone to cross-check the Swift implementation.
+  §1   canonical JSON            -> canonical_json.read_canonical (strict reader + rfc8785)
+  §2.2 PAE, §2.3 operation id    -> pae(), op_id()
+  §2.4 envelope, §2.5 steps 1-11 -> check_op()
+  §2.5 step 5 (§2.1 header)      -> check_header_shape()
+  §4   operation kinds (step 11) -> check_kind()
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from canonical_json import MAX_SAFE_INT, CanonicalError, read_canonical
+
+HEADER_MAX, BODY_MAX = 8192, 262144                       # §2 table, §2.5 step 2
+PAE_TYPE = b"application/vnd.shenguan.op+json"            # §2.2
+HEADER_MEMBERS = ("author", "bodyHash", "ctr", "deps", "kind", "net", "prev", "seq", "time", "v")
+EXPORT_FORMAT = "shenguan-export/1"                       # §3
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_B64U = re.compile(r"[A-Za-z0-9_-]*")
+_KIND = re.compile(r"[a-z][a-z0-9_.]{0,63}")             # §2.1 kind
+
+
+class Rejection(Exception):
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+def b64u_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64u_decode(s: str) -> bytes:
+    """Strict RFC 4648 §5 without padding; non-canonical trailing bits are refused."""
+    if not isinstance(s, str) or not _B64U.fullmatch(s) or len(s) % 4 == 1:
+        raise ValueError("not unpadded base64url")
+    data = base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+    if b64u_encode(data) != s:
+        raise ValueError("non-canonical base64url (trailing bits set)")
+    return data
+
+
+def pae(header: bytes) -> bytes:
+    """§2.2: "SHENGUANv1" SP LEN(type) SP type SP LEN(header) SP header."""
+    return b" ".join([b"SHENGUANv1", str(len(PAE_TYPE)).encode(), PAE_TYPE,
+                      str(len(header)).encode(), header])
+
+
+def op_id(header: bytes) -> str:
+    """§2.3: hex(SHA256(PAE(header)))."""
+    return hashlib.sha256(pae(header)).hexdigest()
+
+
+@dataclass
+class Op:
+    line: int
+    id: str
+    author: bytes
+    header: dict
+    body: bytes | None
+
+    seq = property(lambda self: self.header["seq"])
+    prev = property(lambda self: self.header["prev"])
+    deps = property(lambda self: self.header["deps"])
+    clock = property(lambda self: (self.header["time"], self.header["ctr"]))
+
+
+def _int(v, lo: int, hi: int) -> bool:
+    return type(v) is int and lo <= v <= hi
+
+
+def check_header_shape(h) -> None:
+    """§2.5 step 5 (§2.1 members, types, ranges)."""
+    bad = lambda why: Rejection("op.malformed", why)  # noqa: E731
+    if not isinstance(h, dict):
+        raise bad("header is not a JSON object")
+    if set(h) != set(HEADER_MEMBERS):
+        missing, extra = set(HEADER_MEMBERS) - set(h), set(h) - set(HEADER_MEMBERS)
+        raise bad(f"header members wrong (missing {sorted(missing)}, extra {sorted(extra)})")
+    a = h["author"]
+    if not isinstance(a, str) or len(a) != 43:
+        raise bad("header author is not a 43-character b64u string")
+    try:
+        if len(b64u_decode(a)) != 32:
+            raise ValueError
+    except ValueError:
+        raise bad("header author is not b64u of 32 bytes") from None
+    for name in ("bodyHash", "net"):
+        if not isinstance(h[name], str) or not _HEX64.fullmatch(h[name]):
+            raise bad(f"header {name} is not 64 lowercase hex digits")
+    if not _int(h["ctr"], 0, 2**31):
+        raise bad("header ctr is not an integer in 0..2^31")
+    deps = h["deps"]
+    if not isinstance(deps, list) or len(deps) > 64:
+        raise bad("header deps is not an array of at most 64 ids")
+    if not all(isinstance(d, str) and _HEX64.fullmatch(d) for d in deps):
+        raise bad("header deps holds something other than an id (64 lowercase hex)")
+    if any(x >= y for x, y in zip(deps, deps[1:])):
+        raise bad("header deps is not strictly ascending")
+    if not isinstance(h["kind"], str) or not _KIND.fullmatch(h["kind"]):
+        raise bad("header kind does not match ^[a-z][a-z0-9_.]{0,63}$")
+    prev = h["prev"]
+    if prev is not None and not (isinstance(prev, str) and _HEX64.fullmatch(prev)):
+        raise bad("header prev is neither null nor an id")
+    if not _int(h["seq"], 1, MAX_SAFE_INT):
+        raise bad("header seq is not a positive integer")
+    if not _int(h["time"], 0, MAX_SAFE_INT):
+        raise bad("header time is not an integer in 0..2^53-1")
+    if type(h["v"]) is not int:
+        raise bad("header v is not an integer")
+    if (h["seq"] == 1) != (prev is None):
+        raise bad("prev must be null if and only if seq = 1")
+
+
+def check_kind(kind: str, body_value, has_body: bool) -> None:
+    """§2.5 step 11 against the kinds of §4."""
+    if kind != "note":
+        raise Rejection("op.unknown_kind", f"kind {kind!r} is not known (§4)")
+    if not has_body:
+        return
+    if not (isinstance(body_value, dict) and set(body_value) == {"text"}
+            and isinstance(body_value["text"], str)):
+        raise Rejection("op.invalid_body", 'note body is not {"text": string}')
+    if not 1 <= len(body_value["text"]) <= 4000:  # str length = Unicode scalar values
+        raise Rejection("op.invalid_body", "note text is not 1..4000 Unicode scalar values")
+
+
+def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
+    """§2.5 steps 1-11 for one envelope line. Raises Rejection (with .op_id set when known)."""
+    oid = None
+    try:
+        try:  # step 1: the envelope need not be canonical, but must be a JSON object
+            env = json.loads(line.decode("utf-8"), object_pairs_hook=no_dup_pairs)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise Rejection("op.malformed", f"envelope is not a JSON object: {exc}") from None
+        if not isinstance(env, dict):
+            raise Rejection("op.malformed", "envelope is not a JSON object")
+        raw = {}
+        for name in ("author", "header", "sig", "body"):
+            if name not in env:
+                if name != "body":
+                    raise Rejection("op.malformed", f"envelope lacks {name!r}")
+                continue
+            try:
+                raw[name] = b64u_decode(env[name])
+            except ValueError as exc:
+                raise Rejection("op.malformed", f"envelope {name!r}: {exc}") from None
+        author, header, sig, body = raw["author"], raw["header"], raw["sig"], raw.get("body")
+        if len(author) != 32 or len(sig) != 64:
+            raise Rejection("op.malformed", "envelope author is not 32 bytes or sig not 64 bytes")
+        oid = op_id(header)
+        if len(header) > HEADER_MAX or (body is not None and len(body) > BODY_MAX):  # step 2
+            raise Rejection("op.too_large", "header over 8192 bytes or body over 262144 bytes")
+        try:  # step 3
+            Ed25519PublicKey.from_public_bytes(author).verify(sig, pae(header))
+        except (InvalidSignature, ValueError):
+            raise Rejection("op.bad_signature", "Ed25519 signature over PAE(header) does not verify") from None
+        try:  # step 4
+            h = read_canonical(header)
+        except CanonicalError as exc:
+            raise Rejection("op.not_canonical", f"header: {exc}") from None
+        check_header_shape(h)  # step 5
+        if b64u_decode(h["author"]) != author:  # step 6
+            raise Rejection("op.author_mismatch", "header author differs from envelope author")
+        if h["v"] != 1:  # step 7
+            raise Rejection("op.unsupported_version", f"version {h['v']} is not 1")
+        if h["net"] != network:  # step 8
+            raise Rejection("op.wrong_network", f"net {h['net']} is not the receiver's network")
+        body_value = None
+        if body is not None:
+            if hashlib.sha256(body).hexdigest() != h["bodyHash"]:  # step 9
+                raise Rejection("op.body_mismatch", "SHA-256 of body differs from bodyHash")
+            try:  # step 10
+                body_value = read_canonical(body)
+            except CanonicalError as exc:
+                raise Rejection("op.not_canonical", f"body: {exc}") from None
+        check_kind(h["kind"], body_value, body is not None)  # step 11
+        return Op(line_no, oid, author, h, body)
+    except Rejection as rej:
+        rej.op_id = oid
+        raise
+
+
+def no_dup_pairs(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise ValueError("duplicate member name")
+    return dict(pairs)

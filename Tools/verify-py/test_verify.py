@@ -1,0 +1,184 @@
+"""Tests of the independent verifier for Sync/PROTOCOL.md version 1.
+
+Covers §1 (strict canonical reader, RFC 8785 sample), §2.2-§2.3 (PAE, ids),
+§2.5 steps 1-13 through tampered export files (§3) built by make_fixtures.py,
+equivocations, external refs, duplicates, and the CLI output formats.
+Run: python3 -m pytest Tools/verify-py -q
+"""
+
+import json
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import rfc8785
+
+import make_fixtures as fx
+from canonical_json import CanonicalError, read_canonical
+from shenguan_ops import check_op, pae
+from shenguan_verify import verify_export
+
+HERE = Path(__file__).resolve().parent
+CLI = [sys.executable, str(HERE / "shenguan_verify.py")]
+
+
+class CanonicalJSON(unittest.TestCase):  # §1
+    def test_rfc8785_sample_strings_and_literals(self):
+        # RFC 8785 §3.2.2 sample input without its "numbers" member (floats are refused by §1).
+        given = '{\n  "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/",\n  "literals": [null, true, false]\n}'
+        want = '{"literals":[null,true,false],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'.encode()
+        self.assertEqual(rfc8785.dumps(json.loads(given)), want)
+        self.assertEqual(read_canonical(want), {"literals": [None, True, False], "string": "€$\x0f\nA'B\"\\\\\"/"})
+        with self.assertRaises(CanonicalError):
+            read_canonical(given.encode())
+        with self.assertRaises(CanonicalError):  # the full sample has floats
+            read_canonical(b'{"literals":[null,true,false],"numbers":[4.5],"string":"x"}')
+
+    def test_accepts(self):
+        for ok in [b'0', b'-1', b'9007199254740991', b'-9007199254740991', b'"\x7f"', b'"\\u001f"',
+                   b'{"\xf0\x9f\x98\x80":1,"\xef\xbd\xa1":2}',  # UTF-16 order, not code point order
+                   b'{"":[],"a":{}}', b'"\\b\\t\\n\\f\\r\\"\\\\"', b'"\xc3\xa9"', b'[true,false,null]']:
+            read_canonical(ok)
+
+    def test_refuses(self):
+        for bad in [b'{"a":1,"a":1}', b'-0', b'1.0', b'1e2', b'1E2', b'9007199254740992',
+                    b'-9007199254740992', b'"\\ud800"', b'"\\udc00"', b'"\\ud800\\u0041"', b'"\xff"',
+                    b'"\xed\xa0\x80"', b'"e\xcc\x81"', b'{"e\xcc\x81":1}', b'\xef\xbb\xbf1', b'[1, 2]',
+                    b' 1', b'1\n', b'{"b":1,"a":2}', b'{"\xef\xbd\xa1":2,"\xf0\x9f\x98\x80":1}',
+                    b'"\\u0041"', b'"\\/"', b'"\\u001F"', b'"\x01"', b'01', b'"\\u007f"', b'', b'[1,]',
+                    b'NaN', b'True', b'"a"x']:
+            with self.subTest(bad=bad), self.assertRaises(CanonicalError):
+                read_canonical(bad)
+
+    def test_jcs_cli_agrees_on_random_documents(self):
+        rnd = random.Random(8785)
+        alphabet = ["a", "Z", "é", "€", "\x00", "\x1f", "\x7f", '"', "\\", "/", "😀", "｡", "\n", "中"]
+
+        def gen(depth=0):
+            k = rnd.randrange(7 if depth < 3 else 4)
+            if k == 0:
+                return rnd.randint(-2**53 + 1, 2**53 - 1)
+            if k == 1:
+                return "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(6)))
+            if k in (2, 3):
+                return rnd.choice([None, True, False, 0])
+            if k in (4, 5):
+                return {gen_s(): gen(depth + 1) for _ in range(rnd.randrange(4))}
+            return [gen(depth + 1) for _ in range(rnd.randrange(4))]
+
+        gen_s = lambda: "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(4)))  # noqa: E731
+        docs = [rfc8785.dumps(gen()) for _ in range(300)]
+        with tempfile.TemporaryDirectory() as d:
+            f = Path(d, "docs.jsonl")
+            f.write_bytes(b"".join(x + b"\n" for x in docs))
+            r = subprocess.run(CLI + ["jcs", str(f)], capture_output=True, text=True)
+            self.assertEqual((r.returncode, r.stdout), (0, "jcs: 300 lines agree\n"))
+            f.write_bytes(b'{"a":1}\n{"b": 2}\n')
+            r = subprocess.run(CLI + ["jcs", str(f)], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("line 2:", r.stdout)
+
+
+class Operations(unittest.TestCase):  # §2.2, §2.3, §2.5
+    def test_pae_prefix(self):
+        self.assertEqual(pae(b"{}")[:47], b"SHENGUANv1 32 application/vnd.shenguan.op+json ")
+        self.assertEqual(pae(b"{}"), b"SHENGUANv1 32 application/vnd.shenguan.op+json 2 {}")
+
+    def test_good_export(self):
+        _, _, ops = fx.basic()
+        rep = verify_export(fx.export(ops))
+        self.assertEqual((rep.ok, rep.rejected, rep.equivocations, rep.external), (5, [], [], []))
+        self.assertEqual(rep.ids, [op.id for op in ops])
+        self.assertEqual(rep.exit_code, 0)
+
+    def test_tampered_variants(self):
+        for name, (data, want) in fx.variants().items():
+            with self.subTest(name=name):
+                rep = verify_export(data)
+                if "equivocations" in want:
+                    self.assertEqual((rep.rejected, len(rep.equivocations)), ([], want["equivocations"]))
+                    self.assertEqual(rep.equivocations[0]["seq"], 3)
+                    continue
+                got = [(r["line"], r["code"]) for r in rep.rejected]
+                self.assertEqual(got, [(want["line"], want["code"])], rep.rejected)
+                self.assertEqual(rep.exit_code, 1)
+
+    def test_segment_has_external_refs(self):
+        _, _, (a1, b1, a2, b2, a3) = fx.basic()
+        rep = verify_export(fx.export([a2, b2, a3]))
+        self.assertEqual((rep.ok, rep.rejected), (3, []))
+        self.assertEqual(rep.external, sorted([a1.id, b1.id]))
+
+    def test_duplicate_is_harmless(self):
+        _, _, ops = fx.basic()
+        rep = verify_export(fx.export(ops + [ops[1]]))
+        self.assertEqual((rep.ok, rep.rejected, rep.duplicates), (5, [], [{"line": 7, "id": ops[1].id}]))
+
+    def test_wrong_order_is_a_warning(self):
+        _, _, (a1, b1, a2, b2, a3) = fx.basic()
+        rep = verify_export(fx.export([a1, a2, b1, b2, a3]))
+        self.assertEqual((rep.ok, rep.rejected, rep.external), (5, [], [b1.id]))
+        self.assertEqual([w["code"] for w in rep.warnings], ["file.not_causal"])
+
+    def test_file_level_problems(self):
+        _, _, ops = fx.basic()
+        good = fx.export(ops)
+        for data, code in [(fx.export(ops, count=4), "file.count_mismatch"),
+                           (good[:-1], "file.no_final_newline"),
+                           (good.replace(b"shenguan-export/1", b"shenguan-export/2"), "file.bad_header"),
+                           (b"", "file.bad_header")]:
+            with self.subTest(code=code):
+                rep = verify_export(data)
+                self.assertIn(code, [p["code"] for p in rep.file_problems])
+                self.assertEqual(rep.exit_code, 1)
+        rep = verify_export(good, network=fx.OTHER_NETWORK)
+        self.assertEqual(len(rep.rejected), 5)
+        self.assertEqual({r["code"] for r in rep.rejected}, {"op.wrong_network"})
+
+    def test_erased_body_still_verifies(self):  # §2.3, §2.6
+        op = fx.make_op(fx.secret("carol"), seq=1, prev=None, time=1, text="gone")
+        op.body = None
+        self.assertEqual(check_op(op.line(), fx.NETWORK).id, op.id)
+
+
+class CommandLine(unittest.TestCase):
+    def run_cli(self, *args):
+        return subprocess.run(CLI + list(args), capture_output=True, text=True)
+
+    def test_export_text_and_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            data, _ = fx.variants()["prev_other_author"]
+            f = Path(d, "x.jsonl")
+            f.write_bytes(data)
+            r = self.run_cli("export", str(f))
+            self.assertEqual(r.returncode, 1)
+            lines = r.stdout.splitlines()
+            self.assertRegex(lines[0], r"^REJECT line=7 id=[0-9a-f]{64} code=op\.chain_broken \S.*$")
+            self.assertEqual(lines[-1], "verify-py: 5 ok, 1 rejected, 0 equivocations, 0 external refs")
+            r = self.run_cli("export", str(f), "--json")
+            rep = json.loads(r.stdout)
+            self.assertEqual((rep["ok"], len(rep["ids"]), rep["rejected"][0]["code"]), (5, 5, "op.chain_broken"))
+            f.write_bytes(fx.export(fx.basic()[2]))
+            self.assertEqual(self.run_cli("export", str(f)).returncode, 0)
+
+    def test_usage_and_unreadable(self):
+        self.assertEqual(self.run_cli("export", "/nonexistent/file").returncode, 2)
+        self.assertEqual(self.run_cli("frobnicate").returncode, 2)
+        self.assertEqual(self.run_cli().returncode, 2)
+
+    def test_pae(self):
+        with tempfile.TemporaryDirectory() as d:
+            f = Path(d, "h.json")
+            f.write_bytes(b"{}\n")
+            r = self.run_cli("pae", str(f))
+            self.assertEqual(r.returncode, 0)
+            self.assertIn("pae: " + pae(b"{}").hex(), r.stdout)
+            self.assertTrue(re.search(r"^id: [0-9a-f]{64}$", r.stdout, re.M))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -19,8 +19,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
 fi
 
-if ! python3 -c 'import cryptography, rfc8785' 2>/dev/null; then
-  echo "setup: installing Python packages for Tools/verify-py: cryptography rfc8785" >&2
+if ! python3 -c 'import cryptography, rfc8785, chinese_calendar' 2>/dev/null; then
+  echo "setup: installing Python packages for Tools/verify-py: cryptography rfc8785 chinese-calendar" >&2
   python3 -m pip install -q -r "$(dirname "${BASH_SOURCE[0]}")/verify-py/requirements.txt" >&2 \
     || python3 -m pip install -q --break-system-packages -r "$(dirname "${BASH_SOURCE[0]}")/verify-py/requirements.txt" >&2
 fi

@@ -19,6 +19,9 @@ public struct KeyFileError: Error, Equatable, CustomStringConvertible {
     }
     let kind: Kind
 
+    /// No passphrase was given for an encrypted key.
+    public static let passphraseRequired = KeyFileError(kind: .passphraseRequired)
+
     /// Stable machine-readable code.
     public var code: String {
         switch kind {

@@ -18,11 +18,7 @@ import unicodedata
 import rfc8785
 
 MAX_SAFE_INT = 2**53 - 1  # §1 rule 2
-# §1 sets no nesting limit; a 262144-byte body (§2) nests at most 131072 deep.
-# Python 3.11 does not use the C stack for Python-to-Python calls, so a high
-# recursion limit is enough to read (and rfc8785 to re-serialise) any such body.
-if sys.getrecursionlimit() < 300_000:
-    sys.setrecursionlimit(300_000)
+MAX_DEPTH = 64  # §1 rule 7: at most 64 arrays/objects nested inside each other
 
 
 class CanonicalError(ValueError):
@@ -63,6 +59,7 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.i = 0
+        self.depth = 0
 
     def fail(self, msg: str):
         at = len(self.text[: self.i].encode("utf-8", errors="surrogatepass"))
@@ -97,11 +94,18 @@ class _Parser:
             self.fail(f"expected {ch!r}, found {c!r}" if c else f"expected {ch!r}, found end of input")
         self.i += 1
 
+    def enter(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail(f"nesting deeper than {MAX_DEPTH}")
+
     def obj(self):
+        self.enter()
         self.expect("{")
         out: dict = {}
         if self.peek() == "}":
             self.i += 1
+            self.depth -= 1
             return out
         last = None
         while True:
@@ -120,13 +124,16 @@ class _Parser:
                 self.i += 1
                 continue
             self.expect("}")
+            self.depth -= 1
             return out
 
     def array(self):
+        self.enter()
         self.expect("[")
         out: list = []
         if self.peek() == "]":
             self.i += 1
+            self.depth -= 1
             return out
         while True:
             out.append(self.value())
@@ -134,6 +141,7 @@ class _Parser:
                 self.i += 1
                 continue
             self.expect("]")
+            self.depth -= 1
             return out
 
     def number(self) -> int:

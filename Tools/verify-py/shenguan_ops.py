@@ -82,7 +82,7 @@ def _int(v, lo: int, hi: int) -> bool:
 
 
 def check_header_shape(h) -> None:
-    """§2.5 step 5 (§2.1 members, types, ranges)."""
+    """§2.5 step 6 (§2.1 members, types, ranges)."""
     bad = lambda why: Rejection("op.malformed", why)  # noqa: E731
     if not isinstance(h, dict):
         raise bad("header is not a JSON object")
@@ -147,6 +147,9 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
             raise Rejection("op.malformed", f"envelope is not a JSON object: {exc}") from None
         if not isinstance(env, dict):
             raise Rejection("op.malformed", "envelope is not a JSON object")
+        extra = set(env) - {"author", "header", "sig", "body"}
+        if extra:
+            raise Rejection("op.malformed", f"unexpected envelope members {sorted(extra)}")
         raw = {}
         for name in ("author", "header", "sig", "body"):
             if name not in env:
@@ -171,11 +174,13 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
             h = read_canonical(header)
         except CanonicalError as exc:
             raise Rejection("op.not_canonical", f"header: {exc}") from None
-        check_header_shape(h)  # step 5
-        if b64u_decode(h["author"]) != author:  # step 6
-            raise Rejection("op.author_mismatch", "header author differs from envelope author")
-        if h["v"] != 1:  # step 7
+        if not isinstance(h, dict) or type(h.get("v")) is not int:  # step 5
+            raise Rejection("op.malformed", "header is not an object with an integer v")
+        if h["v"] != 1:
             raise Rejection("op.unsupported_version", f"version {h['v']} is not 1")
+        check_header_shape(h)  # step 6
+        if b64u_decode(h["author"]) != author:  # step 7
+            raise Rejection("op.author_mismatch", "header author differs from envelope author")
         if h["net"] != network:  # step 8
             raise Rejection("op.wrong_network", f"net {h['net']} is not the receiver's network")
         body_value = None

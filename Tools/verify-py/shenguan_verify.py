@@ -163,7 +163,7 @@ def verify_export(data: bytes, network: str | None = None) -> Report:
     rep.external = sorted(external)
 
     for n, oid, ref in unheld_refs:
-        m = line_of.get(ref)
+        m = held[ref].line if ref in held else line_of.get(ref)
         if m is not None and m > n:
             rep.warnings.append({"line": n, "id": oid, "code": "file.not_causal",
                                  "reason": f"names {ref}, which comes later (line {m}); counted as external"})

@@ -19,7 +19,7 @@ import rfc8785
 
 import make_fixtures as fx
 from canonical_json import CanonicalError, read_canonical
-from shenguan_ops import check_op, pae
+from shenguan_ops import Rejection, check_op, pae
 from shenguan_verify import verify_export
 
 HERE = Path(__file__).resolve().parent
@@ -138,6 +138,27 @@ class Operations(unittest.TestCase):  # §2.2, §2.3, §2.5
         rep = verify_export(good, network=fx.OTHER_NETWORK)
         self.assertEqual(len(rep.rejected), 5)
         self.assertEqual({r["code"] for r in rep.rejected}, {"op.wrong_network"})
+
+    def test_header_shape_boundaries(self):  # §2.1 via §2.5 steps 2, 5
+        sk, up = fx.secret("dave"), "A" * 64
+        cases = [(dict(ctr=2**31), None), (dict(ctr=2**31 + 1), "op.malformed"),
+                 (dict(ctr=-1), "op.malformed"), (dict(time=-1), "op.malformed"),
+                 (dict(kind="note\n"), "op.malformed"), (dict(kind="Note"), "op.malformed"),
+                 (dict(extra=1), "op.malformed"), (dict(seq=True), "op.malformed"),
+                 (dict(net=fx.NETWORK.upper()), "op.malformed"), (dict(deps=[up]), "op.malformed"),
+                 (dict(deps=["a" * 64] * 2), "op.malformed"), (dict(v="1"), "op.malformed"),
+                 (dict(pad="x" * 8192), "op.too_large")]
+        for over, code in cases:
+            with self.subTest(over=over):
+                kw = dict(seq=1, prev=None, time=5, text="hi")
+                kw.update(over)
+                op = fx.make_op(sk, **kw)
+                try:
+                    check_op(op.line(), fx.NETWORK)
+                    got = None
+                except Rejection as rej:
+                    got = rej.code
+                self.assertEqual(got, code)
 
     def test_erased_body_still_verifies(self):  # §2.3, §2.6
         op = fx.make_op(fx.secret("carol"), seq=1, prev=None, time=1, text="gone")

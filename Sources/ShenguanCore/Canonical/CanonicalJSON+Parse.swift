@@ -47,9 +47,11 @@ struct StrictParser {
     }
 
     mutating func value(depth: Int) throws(CanonicalJSON.ParseError) -> JSONValue {
-        guard depth < Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
         skipWhitespace()
         guard i < bytes.count else { throw fail("unexpected end of input") }
+        if bytes[i] == 123 || bytes[i] == 91, depth >= Self.maxDepth {
+            throw fail("more than \(Self.maxDepth) arrays or objects nested")
+        }
         switch bytes[i] {
         case 123: return try object(depth: depth)
         case 91: return try array(depth: depth)

@@ -54,7 +54,12 @@ public enum IngestDecider {
             }
         }
         for d in h.deps {
-            if let m = index.meta(of: d) { before.append(m.clock) } else { missing.append(d) }
+            if let m = index.meta(of: d) {
+                guard m.author != h.author else {
+                    return .reject(OpRejection(.chainBroken, "deps names the author's own seq \(m.seq); the chain already carries it"))
+                }
+                before.append(m.clock)
+            } else { missing.append(d) }
         }
         if !missing.isEmpty { return .wait(missing: missing) }
         if let latest = before.max(), !(latest < h.clock) {

@@ -26,11 +26,14 @@ public struct VerifiedOp: Equatable, Sendable {
         do { headerJSON = try CanonicalJSON.parseCanonical(env.header) } catch {
             throw OpRejection(.notCanonical, "header: \(error)")
         }
+        // Step 5: the version first, so that a future version is set aside
+        // whatever its other members look like.
+        guard let v = headerJSON["v"]?.intValue else { throw OpRejection(.malformed, "header is not an object with an integer v") }
+        guard v == OpHeader.currentVersion else {
+            throw OpRejection(.unsupportedVersion, "version \(v), this replica speaks \(OpHeader.currentVersion)")
+        }
         let header = try OpHeader(json: headerJSON)
         guard header.author == key else { throw OpRejection(.authorMismatch, "header author differs from the signing key") }
-        guard header.v == OpHeader.currentVersion else {
-            throw OpRejection(.unsupportedVersion, "version \(header.v), this replica speaks \(OpHeader.currentVersion)")
-        }
         guard header.net == network else {
             throw OpRejection(.wrongNetwork, "network \(header.net.hex.prefix(12))…, this replica is on \(network.hex.prefix(12))…")
         }

@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a new replica: folder, encrypted key (mode 0600), SQLite database.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Join this network (64 hex characters); default: start a new network.")
+    var network: String?
+    @Flag(help: "Store the key WITHOUT encryption (prints a warning; for throw-away test replicas only).")
+    var unencryptedKey = false
+
+    func run() throws {
+        try guarded {
+            let net: Digest
+            if let network {
+                guard let d = Digest(hex: network) else { throw CLIError("cli.bad_network", "--network takes the 64 hex characters of a network id.") }
+                net = d
+            } else {
+                net = SHA256.hash(SecureRandom.bytes(32))
+            }
+            let passphrase: String?
+            if unencryptedKey {
+                FileHandle.standardError.write(Data("warning: the replica key is stored UNENCRYPTED; anyone who can read the file can sign as this replica.\n".utf8))
+                passphrase = nil
+            } else {
+                passphrase = try Passphrase.obtain(confirm: true)
+            }
+            let home = ReplicaHome(path: global.resolvedHome)
+            let (_, key) = try home.create(network: net, passphrase: passphrase)
+            if global.json {
+                printJSON(["author": .string(key.publicKey.base64url), "home": .string(home.path), "network": .string(net.hex)])
+            } else {
+                print("Created replica in \(home.path)")
+                print("  network  \(net.hex)")
+                print("  author   \(key.publicKey.base64url)")
+                print("  key      \(home.keyPath) (mode 0600\(passphrase == nil ? ", UNENCRYPTED" : ", encrypted"))")
+            }
+        }
+    }
+}
+
+struct Note: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Append a signed note operation to this replica's chain.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The note's text (1 to 4000 characters).")
+    var text: String
+
+    func run() throws {
+        try guarded {
+            let (home, store, key) = try openForWriting(global)
+            let op = try home.append(store: store, key: key, kind: OpKinds.note, body: ["text": .string(text)], now: try Clock.nowMillis())
+            if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
+        }
+    }
+}
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the most recent operations held, newest first.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "How many operations to list.") var limit = 50
+
+    func run() throws {
+        try guarded {
+            let rows = try ReplicaHome(path: global.resolvedHome).open().log(limit: limit)
+            if global.json {
+                printJSON(.array(rows.map { .object(["id": .string($0.id), "author": .string($0.author), "seq": .int($0.seq),
+                                                     "kind": .string($0.kind), "time": .int($0.clock.time), "ctr": .int($0.clock.ctr)]) }))
+            } else {
+                for r in rows { print("\(r.id.prefix(16))  \(r.author.prefix(10))…  seq \(r.seq)  \(r.kind)  \(Clock.cst(r.clock.time))") }
+            }
+        }
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one operation by id or unique id prefix.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Operation id, or at least its first 4 hex characters.") var id: String
+
+    func run() throws {
+        try guarded {
+            let op = try ReplicaHome(path: global.resolvedHome).open().op(id)
+            if global.json { printJSON(opJSON(op)); return }
+            let h = op.header
+            print("id        \(op.id.hex)")
+            print("kind      \(h.kind)")
+            print("author    \(h.author.base64url)")
+            print("seq       \(h.seq)")
+            print("prev      \(h.prev?.hex ?? "-")")
+            print("deps      \(h.deps.isEmpty ? "-" : h.deps.map(\.hex).joined(separator: "\n          "))")
+            print("time      \(Clock.cst(h.clock.time)) (ctr \(h.clock.ctr)), the author's own clock")
+            print("body      \(op.body.map { String(decoding: try! CanonicalJSON.encode($0), as: UTF8.self) } ?? "(erased)")")
+        }
+    }
+}
+
+func opJSON(_ op: VerifiedOp) -> JSONValue {
+    var o: [String: JSONValue] = ["id": .string(op.id.hex), "header": op.header.json]
+    o["body"] = op.body ?? .null
+    o["envelope"] = op.envelope.json
+    return .object(o)
+}
+
+struct State: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the replica's projected state, or its digest.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print only the state digest (equal on replicas holding the same operations).") var digest = false
+    @Flag(help: "Drop and rebuild every projection from the operations first.") var rebuild = false
+
+    func run() throws {
+        try guarded {
+            let store = try ReplicaHome(path: global.resolvedHome).open()
+            if rebuild { try store.rebuildProjections() }
+            let state = try store.state()
+            if digest {
+                if global.json { printJSON(["digest": .string(state.digest.hex), "ops": .int(Int64(try store.count()))]) } else { print(state.digest.hex) }
+                return
+            }
+            if global.json { printJSON(state.json); return }
+            print("operations  \(try store.count()) held, \(try store.pendingCount()) pending")
+            print("digest      \(state.digest.hex)")
+            for a in state.authors { print("author      \(a.author)  seq \(a.maxSeq)") }
+            for e in state.equivocations { print("EQUIVOCATION  \(e.author) forked at seq \(e.seq): \(e.ids.joined(separator: ", "))") }
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write every operation held to an export file (offline transfer).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The file to write.") var out: String
+
+    func run() throws {
+        try guarded {
+            let n = try ReplicaHome(path: global.resolvedHome).open().export(to: out)
+            if global.json { printJSON(["file": .string(out), "ops": .int(Int64(n))]) } else { print("Exported \(n) operations to \(out)") }
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Verify and merge an export file; bad operations are refused, the rest apply.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The export file.") var file: String
+
+    func run() throws {
+        try guarded {
+            let store = try ReplicaHome(path: global.resolvedHome).open()
+            let report = try store.importFile(file, now: try Clock.nowMillis())
+            var counts = [String: Int]()
+            for r in report.results { counts[r.code, default: 0] += 1 }
+            let rejected = report.results.filter { if case .rejected = $0.outcome { true } else { false } }
+            if global.json {
+                printJSON(["counts": .object(counts.mapValues { .int(Int64($0)) }), "released": .int(Int64(report.released.count)),
+                           "rejected": .array(rejected.map { r in
+                               guard case .rejected(let why) = r.outcome else { return .null }
+                               return .object(["line": .int(Int64(r.index + 2)), "id": r.id.map { .string($0.hex) } ?? .null,
+                                               "code": .string(why.code.rawValue), "reason": .string(why.reason)])
+                           })])
+            } else {
+                print("Imported \(file): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                for r in rejected {
+                    if case .rejected(let why) = r.outcome { print("  line \(r.index + 2): \(why.code.rawValue): \(why.reason)") }
+                }
+            }
+            if !rejected.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+/// `shenguan`: inspect and operate a Shenguan (审管) replica.
+@main
+struct Shenguan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shenguan",
+        abstract: "Signed, offline-first replicas for 审管互动 (approval ↔ regulator hand-offs).",
+        discussion: "Every change is a signed operation in this replica's hash chain; replicas merge by set union. Rule ids (R1..R24, T1, T2) refer to RULES.md.",
+        subcommands: [Init.self, Note.self, Log.self, Show.self, State.self, Export.self, Import.self, Demo.self])
+}
+
+/// Options shared by every command.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Replica folder (default: $SHENGUAN_HOME, then ~/.shenguan).")
+    var home: String?
+
+    @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
+    var json = false
+
+    var resolvedHome: String {
+        if let home { return home }
+        if let env = ProcessInfo.processInfo.environment["SHENGUAN_HOME"], !env.isEmpty { return env }
+        return NSHomeDirectory() + "/.shenguan"
+    }
+}

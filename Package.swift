@@ -39,15 +39,17 @@ let package = Package(
             path: "Tools/shenguan", swiftSettings: strict),
         .executableTarget(
             name: "shenguan-bench",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto"],
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanTestSupport"],
             path: "Tools/bench", swiftSettings: strict),
-        .testTarget(name: "ShenguanCoreTests", dependencies: ["ShenguanCore", "ShenguanCrypto"],
+        .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto"],
+                path: "Tests/ShenguanTestSupport", swiftSettings: strict),
+        .testTarget(name: "ShenguanCoreTests", dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanCoreTests", swiftSettings: strict),
         .testTarget(name: "ShenguanCalendarTests", dependencies: ["ShenguanCalendar"],
                     path: "Tests/ShenguanCalendarTests", swiftSettings: strict),
-        .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto"],
+        .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanStoreTests", swiftSettings: strict),
-        .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "ShenguanCore", "ShenguanCrypto"],
+        .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanCLITests", swiftSettings: strict),
     ]
 )

@@ -34,9 +34,12 @@ public struct MemoryReplica: OpIndex, Sendable {
         return out
     }
 
-    /// Set union with another replica's operations (the CRDT merge).
+    /// Set union with another replica's operations (the CRDT merge): what it
+    /// has applied and what it holds pending, since both are part of what a
+    /// replica stores.
     public mutating func merge(_ other: MemoryReplica, now: Int64) {
-        ingest(Array(other.held.values).sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }, now: now)
+        let theirs = Array(other.held.values) + Array(other.pending.values)
+        ingest(theirs.sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }, now: now)
     }
 
     private mutating func apply(_ op: VerifiedOp) {

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+@testable import ShenguanCore
+import ShenguanTestSupport
+
+/// PROTOCOL.md §1: RFC 8785 serialisation and the strict reader.
+@Suite struct CanonicalJSONTests {
+    func text(_ v: JSONValue) throws -> String { String(decoding: try CanonicalJSON.encode(v), as: UTF8.self) }
+
+    @Test func rfc8785StringsAndLiterals() throws {
+        // RFC 8785 §3.2.2 sample, without its floating-point part.
+        let v: JSONValue = ["string": "€$\u{0f}\nA'B\"\\\\\"/", "literals": [nil, true, false]]
+        #expect(try text(v) == #"{"literals":[null,true,false],"string":"€$\u000f\nA'B\"\\\\\"/"}"#)
+    }
+
+    @Test func membersSortByUTF16CodeUnits() throws {
+        // RFC 8785 §3.2.3: U+1F600 (surrogates D83D DE00) sorts before U+FF21 in UTF-16,
+        // although it is the larger code point; sorting by code point gets this wrong.
+        // (RFC 8785's own example uses U+FB33, which is not NFC-stable, so our profile
+        // would normalise it.)
+        let v: JSONValue = .object(["\u{20ac}": 1, "\r": 2, "\u{ff21}": 3, "1": 4, "\u{1f600}": 5, "\u{80}": 6, "\u{f6}": 7])
+        #expect(try text(v) == "{\"\\r\":2,\"1\":4,\"\u{80}\":6,\"\u{f6}\":7,\"\u{20ac}\":1,\"\u{1f600}\":5,\"\u{ff21}\":3}")
+    }
+
+    @Test func controlCharactersEscapeLikeECMAScript() throws {
+        #expect(try text(.string("\u{08}\u{09}\u{0a}\u{0c}\u{0d}\u{01}\u{1f}\u{7f}")) == #""\b\t\n\f\r\u0001\u001f"# + "\u{7f}\"")
+    }
+
+    @Test func encoderNormalisesToNFC() throws {
+        #expect(try text(.string("e\u{301}")) == "\"\u{e9}\"")
+    }
+
+    @Test func integersBeyondSafeRangeCannotBeEncoded() {
+        #expect(throws: CanonicalJSON.EncodeError.self) { try CanonicalJSON.encode(.int(JSONValue.maxSafeInteger + 1)) }
+    }
+
+    @Test(arguments: [
+        ("1.5", "floating"), ("1e3", "floating"), ("-0", "-0"), ("01", "leading zero"),
+        ("9007199254740992", "beyond"), (#"{"a":1,"a":2}"#, "duplicate"), (#""\ud800""#, "lone surrogate"),
+        (#"{"a":1}x"#, "trailing"), ("[1,]", "unexpected"), (#""a"#, "unterminated"),
+    ])
+    func strictReaderRefuses(input: String, reason: String) {
+        #expect {
+            try CanonicalJSON.parse(Array(input.utf8))
+        } throws: { ($0 as? CanonicalJSON.ParseError)?.reason.contains(reason) == true }
+    }
+
+    @Test func strictReaderRefusesInvalidUTF8AndNonNFC() {
+        #expect(throws: CanonicalJSON.ParseError.self) { try CanonicalJSON.parse([34, 0xC3, 0x28, 34]) }
+        #expect(throws: CanonicalJSON.ParseError.self) { try CanonicalJSON.parse(Array("\"e\u{301}\"".utf8)) }
+    }
+
+    @Test func canonicalReaderRefusesEveryNonCanonicalSpelling() throws {
+        for s in [#"{"b":1,"a":2}"#, #"{ "a":1}"#, #"["\u0041"]"#, #""\/""#, "[1, 2]", "\"\\u00e9\""] {
+            #expect(throws: CanonicalJSON.ParseError.self, "\(s)") { try CanonicalJSON.parseCanonical(Array(s.utf8)) }
+        }
+        #expect(try CanonicalJSON.parseCanonical(Array(#"{"a":[1,-2,"x",null]}"#.utf8)) == ["a": [1, -2, "x", nil]])
+    }
+
+    @Test func nestingIsLimitedTo64() throws {
+        let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        #expect(throws: Never.self) { try CanonicalJSON.parseCanonical(Array(ok.utf8)) }
+        let deep = "[" + ok + "]"
+        #expect(throws: CanonicalJSON.ParseError.self) { try CanonicalJSON.parse(Array(deep.utf8)) }
+    }
+
+    /// ≥ 1,000 random documents: Swift's bytes must round-trip through its own
+    /// strict reader and equal what Python's `rfc8785` produces.
+    @Test func randomDocumentsAgreeWithPythonRFC8785() throws {
+        var rng = SeededRNG(seed: 8785)
+        var lines = [String]()
+        for _ in 0..<1500 {
+            let bytes = try CanonicalJSON.encode(RandomJSON.value(depth: 0, rng: &rng))
+            #expect(try CanonicalJSON.parseCanonical(bytes) == (try CanonicalJSON.parse(bytes)))
+            lines.append(String(decoding: bytes, as: UTF8.self))
+        }
+        let dir = TempDir("jcs"); defer { dir.remove() }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("docs.txt"), atomically: true, encoding: .utf8)
+        let r = try Subprocess.python("shenguan_verify.py", ["jcs", dir.file("docs.txt")])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("jcs: 1500 lines agree"))
+    }
+}
+
+/// Random values of the canonical profile, rich in the awkward cases:
+/// astral and combining characters, escapes, extreme integers, deep nesting.
+enum RandomJSON {
+    static let alphabet: [String] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1f}", "\u{7f}", "\u{80}",
+                                     "é", "e\u{301}", "审", "管", "€", "\u{fb33}", "😀", "\u{2028}", "\u{ffff}", "\u{10ffff}"]
+
+    static func string(rng: inout SeededRNG) -> String {
+        (0..<Int.random(in: 0...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+    }
+
+    static func value(depth: Int, rng: inout SeededRNG) -> JSONValue {
+        switch Int.random(in: 0..<(depth > 4 ? 5 : 7), using: &rng) {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &rng))
+        case 2:
+            let edge: [Int64] = [0, -1, 1, JSONValue.maxSafeInteger, -JSONValue.maxSafeInteger, 1 << 31]
+            return .int(Bool.random(using: &rng) ? edge.randomElement(using: &rng)! : Int64.random(in: -JSONValue.maxSafeInteger...JSONValue.maxSafeInteger, using: &rng))
+        case 3, 4: return .string(string(rng: &rng))
+        case 5: return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in value(depth: depth + 1, rng: &rng) })
+        default:
+            var o = [String: JSONValue]()
+            for _ in 0..<Int.random(in: 0...5, using: &rng) { o[string(rng: &rng)] = value(depth: depth + 1, rng: &rng) }
+            return .object(o)
+        }
+    }
+}

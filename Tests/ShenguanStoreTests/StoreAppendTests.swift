@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import ShenguanStore
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanTestSupport
+
+/// Local writes: chain position, causal links, clock, and the guard against
+/// writing from a database restored from an old backup.
+@Suite struct StoreAppendTests {
+    @Test func appendsChainAndCiteNewOperationsOfOthersOnce() throws {
+        let dir = TempDir("append"); defer { dir.remove() }
+        var net = TestNetwork(authors: 2, seed: 71)
+        let home = ReplicaHome(path: dir.file("home"))
+        let (s, key) = try home.create(network: net.network, passphrase: nil)
+        let a = try home.append(store: s, key: key, kind: "note", body: ["text": "一"], now: net.clock)
+        #expect(a.header.seq == 1 && a.header.prev == nil && a.header.deps.isEmpty)
+        let other = net.write(1)
+        _ = try s.ingest([other.envelope], now: net.clock)
+        let b = try home.append(store: s, key: key, kind: "note", body: ["text": "二"], now: net.clock - 10_000)
+        #expect(b.header.seq == 2 && b.header.prev == a.id)
+        #expect(b.header.deps == [other.id])
+        #expect(b.header.clock > other.header.clock && b.header.clock > a.header.clock)  // clock never runs backwards
+        let c = try home.append(store: s, key: key, kind: "note", body: ["text": "三"], now: net.clock)
+        #expect(c.header.deps.isEmpty, "deps carry only what is new since the previous op")
+        #expect(home.signedSeq() == 3)
+    }
+
+    @Test func aRestoredBackupMustResyncBeforeWriting() throws {
+        let dir = TempDir("backup"); defer { dir.remove() }
+        let net = TestNetwork(authors: 1, seed: 81)
+        let home = ReplicaHome(path: dir.file("home"))
+        var (s, key) = try home.create(network: net.network, passphrase: nil)
+        _ = try home.append(store: s, key: key, kind: "note", body: ["text": "1"], now: net.clock)
+        try s.export(to: dir.file("backup.jsonl"))
+        _ = try home.append(store: s, key: key, kind: "note", body: ["text": "2"], now: net.clock + 1)
+        try s.export(to: dir.file("latest.jsonl"))
+        // Restore: a fresh database holding only the old backup.
+        try FileManager.default.removeItem(atPath: home.databasePath)
+        for ext in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: home.databasePath + ext) }
+        s = try ReplicaStore(path: home.databasePath, network: net.network)
+        _ = try s.importFile(dir.file("backup.jsonl"), now: net.clock + 2)
+        #expect { try home.append(store: s, key: key, kind: "note", body: ["text": "fork!"], now: net.clock + 3) } throws: {
+            ($0 as? StoreError)?.code == "store.behind_key"
+        }
+        #expect(try s.count() == 1)
+        _ = try s.importFile(dir.file("latest.jsonl"), now: net.clock + 4)
+        let op = try home.append(store: s, key: key, kind: "note", body: ["text": "3"], now: net.clock + 5)
+        #expect(op.header.seq == 3)
+        #expect(try s.state().equivocations.isEmpty)
+        _ = key
+    }
+
+    @Test func exportImportRoundTripIsIdempotent() throws {
+        let dir = TempDir("export"); defer { dir.remove() }
+        let net = TestNetwork.random(authors: 3, ops: 40, seed: 91)
+        let a = try ReplicaStore(path: dir.file("a.sqlite"), network: net.network)
+        _ = try a.ingest(net.ops.map(\.envelope), now: net.clock)
+        #expect(try a.export(to: dir.file("a.jsonl")) == 40)
+        let b = try ReplicaStore(path: dir.file("b.sqlite"), network: net.network)
+        let first = try b.importFile(dir.file("a.jsonl"), now: net.clock, batchSize: 7)
+        #expect(first.accepted == 40)
+        let again = try b.importFile(dir.file("a.jsonl"), now: net.clock)
+        #expect(again.results.allSatisfy { $0.outcome == .duplicate })
+        #expect(try a.state().digest == b.state().digest)
+        // The Python verifier (independent, from PROTOCOL.md alone) accepts the export.
+        let py = try Subprocess.python("shenguan_verify.py", ["export", dir.file("a.jsonl")])
+        #expect(py.status == 0, "\(py.stdout)\(py.stderr)")
+        #expect(py.stdout.contains("verify-py: 40 ok, 0 rejected"))
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import ShenguanStore
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanTestSupport
+
+/// The SQLite store (real files): batch verdicts, pending release,
+/// equivocation, rebuild, and agreement with the pure reference model.
+@Suite struct StoreIngestTests {
+    func store(_ net: TestNetwork, _ dir: TempDir, _ name: String = "r.sqlite") throws -> ReplicaStore {
+        try ReplicaStore(path: dir.file(name), network: net.network)
+    }
+
+    @Test func aBatchWithBadOperationsAppliesTheGoodOnes() throws {
+        let dir = TempDir("store"); defer { dir.remove() }
+        let net = TestNetwork.random(authors: 3, ops: 30, seed: 21)
+        let s = try store(net, dir)
+        var envs = net.ops.map(\.envelope)
+        var h = envs[5].header; h[h.count / 2] ^= 1
+        envs[5] = Envelope(author: envs[5].author, header: h, sig: envs[5].sig, body: envs[5].body)   // tampered
+        let other = TestNetwork(authors: 1, seed: 99)
+        var foreign = other; let f = foreign.write(0)
+        envs.append(f.envelope)                                                                      // other network
+        envs.append(envs[0])                                                                         // replayed
+        let report = try s.ingest(envs, now: net.clock)
+        #expect(report.results.count == envs.count)
+        #expect(report.results[5].code == "op.bad_signature")
+        #expect(report.results[30].code == "op.wrong_network")
+        #expect(report.results[31].outcome == .duplicate)
+        // Ops that build on the tampered one wait for it; nothing else is lost.
+        let applied = try s.count(), pending = try s.pendingCount()
+        #expect(applied + pending == 29)
+        #expect(applied >= 5)
+        // The real op 5 arrives later: everything applies.
+        let late = try s.ingest([net.ops[5].envelope], now: net.clock)
+        #expect(late.results.first?.outcome == .accepted)
+        #expect(late.released.count == pending)
+        #expect(try s.count() == 30 && s.pendingCount() == 0)
+        var reference = MemoryReplica(network: net.network)
+        reference.ingest(net.ops, now: net.clock)
+        #expect(try s.state().digest == reference.state.digest)
+    }
+
+    @Test(arguments: [UInt64(31), 32, 33, 34])
+    func shuffledBatchesGiveTheSameDigestAsTheReference(seed: UInt64) throws {
+        let dir = TempDir("store"); defer { dir.remove() }
+        let net = TestNetwork.random(authors: 4, ops: 80, seed: seed)
+        var reference = MemoryReplica(network: net.network)
+        reference.ingest(net.ops, now: net.clock)
+        var rng = SeededRNG(seed: seed)
+        for i in 0..<3 {
+            let s = try store(net, dir, "r\(i).sqlite")
+            let shuffled = net.ops.shuffled(using: &rng)
+            var start = 0
+            while start < shuffled.count {   // random batch sizes
+                let n = Int.random(in: 1...25, using: &rng)
+                _ = try s.ingest(shuffled[start..<min(start + n, shuffled.count)].map(\.envelope), now: net.clock)
+                start += n
+            }
+            #expect(try s.count() == 80 && s.pendingCount() == 0)
+            #expect(try s.state().digest == reference.state.digest)
+            try s.rebuildProjections()
+            #expect(try s.state().digest == reference.state.digest, "rebuild from ops alone")
+        }
+    }
+
+    @Test func equivocationsAreKeptAndFlagged() throws {
+        let dir = TempDir("store"); defer { dir.remove() }
+        let net = TestNetwork(authors: 1, seed: 41)
+        let k = net.keys[0]
+        let x = try OpSigner.sign(key: k, network: net.network, seq: 1, prev: nil, deps: [], clock: HLC(time: 10, ctr: 0), kind: "note", body: ["text": "甲"])
+        let y = try OpSigner.sign(key: k, network: net.network, seq: 1, prev: nil, deps: [], clock: HLC(time: 10, ctr: 0), kind: "note", body: ["text": "乙"])
+        let s = try store(net, dir)
+        let r = try s.ingest([x.envelope, y.envelope], now: 1_000)
+        #expect(r.results.map(\.equivocation) == [false, true])
+        let state = try s.state()
+        #expect(state.equivocations.count == 1 && state.equivocations[0].ids == [x.id.hex, y.id.hex].sorted())
+        #expect(state.authors[0].heads.count == 2)
+        try s.rebuildProjections()
+        #expect(try s.state() == state)
+    }
+
+    @Test func futureOperationsWaitForTheClock() throws {
+        let dir = TempDir("store"); defer { dir.remove() }
+        var net = TestNetwork(authors: 1, seed: 51)
+        let op = net.write(0)
+        let s = try store(net, dir)
+        let early = op.header.clock.time - 3_600_000
+        #expect(try s.ingest([op.envelope], now: early).results.first?.outcome == .pending(.future))
+        #expect(try s.count() == 0)
+        #expect(try s.releaseDue(now: op.header.clock.time) == [op.id])
+        #expect(try s.count() == 1)
+    }
+
+    @Test func aDatabaseIsBoundToItsNetwork() throws {
+        let dir = TempDir("store"); defer { dir.remove() }
+        let net = TestNetwork(authors: 1, seed: 61)
+        _ = try store(net, dir)
+        #expect { try ReplicaStore(path: dir.file("r.sqlite"), network: SHA256.hash([9])) } throws: {
+            ($0 as? StoreError)?.code == "store.network_mismatch"
+        }
+        #expect(try ReplicaStore(path: dir.file("r.sqlite")).network == net.network)
+    }
+}

@@ -39,7 +39,7 @@ let package = Package(
             path: "Tools/shenguan", swiftSettings: strict),
         .executableTarget(
             name: "shenguan-bench",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanTestSupport"],
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto"],
             path: "Tools/bench", swiftSettings: strict),
         .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto"],
                 path: "Tests/ShenguanTestSupport", swiftSettings: strict),

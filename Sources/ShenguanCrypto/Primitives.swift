@@ -130,24 +130,55 @@ public enum Hex {
 
 /// Base64url without padding (RFC 4648 §5), strict: padding, whitespace and
 /// non-zero trailing bits are refused so that every value has one spelling.
+/// Table-driven over bytes: it sits on the ingest hot path.
 public enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in alphabet.enumerated() { t[Int(c)] = UInt8(i) }
+        return t
+    }()
+
     public static func encode(_ bytes: [UInt8]) -> String {
-        var s = Data(bytes).base64EncodedString()
-        s = s.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while s.hasSuffix("=") { s.removeLast() }
-        return s
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i + 3 <= bytes.count {
+            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(alphabet[Int(v >> 6 & 63)]); out.append(alphabet[Int(v & 63)])
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let v = UInt32(bytes[i]) << 16
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+        } else if rest == 2 {
+            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)]); out.append(alphabet[Int(v >> 6 & 63)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ s: some StringProtocol) -> [UInt8]? {
-        var t = String(s)
-        guard t.utf8.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }) else { return nil }
-        guard t.utf8.count % 4 != 1 else { return nil }
-        t = t.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while t.utf8.count % 4 != 0 { t += "=" }
-        guard let d = Data(base64Encoded: t) else { return nil }
-        let bytes = [UInt8](d)
-        // Refuse non-canonical spellings (non-zero trailing bits).
-        guard encode(bytes) == String(s) else { return nil }
-        return bytes
+        var copy = String(s)
+        return copy.withUTF8 { decode(bytes: $0) }
+    }
+
+    /// Decodes base64url text given as UTF-8 bytes; nil unless canonical.
+    public static func decode(bytes u: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard u.count % 4 != 1 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(u.count * 3 / 4)
+        var acc: UInt32 = 0, bits = 0
+        for c in u {
+            let d = table[Int(c)]
+            guard d != 0xFF else { return nil }
+            acc = acc << 6 | UInt32(d); bits += 6
+            if bits >= 8 { bits -= 8; out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits))) }
+        }
+        // Leftover bits must be zero (one spelling per value).
+        guard acc & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        return out
     }
 }

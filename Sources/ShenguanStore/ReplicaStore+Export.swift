@@ -44,27 +44,35 @@ extension ReplicaStore {
         if let net = head["network"]?.stringValue, net != network.hex {
             throw StoreError(.networkMismatch(have: network.hex, asked: net))
         }
-        var report = IngestReport()
-        var batch = [Result<Envelope, OpRejection>]()
-        var offset = 0
-        func flush() throws {
-            let net = network
-            let verified = parallelMap(batch) { item -> Result<VerifiedOp, OpRejection> in
-                item.flatMap { env in
-                    do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: net)) } catch { return .failure(error) }
-                }
+        // Lines are decoded and verified on all cores one batch ahead of the
+        // write transaction, so verification overlaps with SQLite writes.
+        let net = network
+        let body = Array(lines.dropFirst().enumerated().filter { !$0.element.isEmpty })
+        let batches = stride(from: 0, to: body.count, by: batchSize).map { Array(body[$0..<min($0 + batchSize, body.count)]) }
+        @Sendable func verify(_ batch: [(offset: Int, element: Data.SubSequence)]) -> [Result<VerifiedOp, OpRejection>] {
+            parallelMap(batch.map { [UInt8]($0.element) }) { line -> Result<VerifiedOp, OpRejection> in
+                do throws(OpRejection) {
+                    return .success(try VerifiedOp.verify(try Envelope.decode(line), network: net))
+                } catch { return .failure(error) }
             }
-            let r = try ingestVerified(verified, now: now)
-            report.results += r.results.map { IngestResult(index: $0.index + offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation) }
+        }
+        var report = IngestReport()
+        var ahead = batches.first.map(verify)
+        for (k, batch) in batches.enumerated() {
+            let current = ahead!
+            let group = DispatchGroup()
+            nonisolated(unsafe) var next: [Result<VerifiedOp, OpRejection>]?
+            if k + 1 < batches.count {
+                let upcoming = batches[k + 1]
+                DispatchQueue.global().async(group: group) { next = verify(upcoming) }
+            }
+            let r = try ingestVerified(current, now: now)
+            group.wait()
+            ahead = next
+            // Report indices as positions among the file's operation lines.
+            report.results += r.results.map { IngestResult(index: batch[$0.index].offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation) }
             report.released += r.released
-            offset += batch.count
-            batch.removeAll(keepingCapacity: true)
         }
-        for line in lines.dropFirst() where !line.isEmpty {
-            do throws(OpRejection) { batch.append(.success(try Envelope.decode([UInt8](line)))) } catch { batch.append(.failure(error)) }
-            if batch.count >= batchSize { try flush() }
-        }
-        if !batch.isEmpty { try flush() }
         return report
     }
 }

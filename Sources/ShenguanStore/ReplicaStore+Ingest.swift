@@ -103,10 +103,15 @@ struct IngestWriter {
     /// Highest seq seen per author in this transaction, flushed at the end.
     var authorMax: [String: Int64] = [:]
 
-    init(db: Database, now: Int64, maxSkew: Int64) { self.db = db; self.now = now; self.maxSkew = maxSkew }
+    /// Lookups with caches for what this transaction already read or wrote.
+    let idx: SQLiteOpIndex
+
+    init(db: Database, now: Int64, maxSkew: Int64) {
+        self.db = db; self.now = now; self.maxSkew = maxSkew
+        idx = SQLiteOpIndex(db: db)
+    }
 
     mutating func offer(_ op: VerifiedOp, index: Int) throws {
-        let idx = SQLiteOpIndex(db: db)
         let decision = IngestDecider.decide(op, index: idx, now: now, maxSkew: maxSkew)
         if let e = idx.failure { throw e }
         switch decision {
@@ -145,6 +150,7 @@ struct IngestWriter {
         }
         try Projections.apply(op, db: db)
         if h.seq > authorMax[author, default: 0] { authorMax[author] = h.seq }
+        idx.didApply(op)
     }
 
     /// Keeps a verified operation unapplied; false if it was already pending.
@@ -154,6 +160,7 @@ struct IngestWriter {
             ON CONFLICT(id) DO NOTHING
             """).execute(arguments: [op.id.hex, Data(op.envelope.encoded()), code.rawValue, notBefore, now])
         guard db.changesCount > 0 else { return false }
+        if !missing.isEmpty { idx.hasWaiters = true }
         for m in missing {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO pending_waits(missing, id) VALUES (?, ?)")
                 .execute(arguments: [m.hex, op.id.hex])
@@ -163,6 +170,7 @@ struct IngestWriter {
 
     /// Re-offers the pending operations that waited for `id`, transitively.
     mutating func wakeWaiters(of id: Digest) throws {
+        guard idx.hasWaiters else { return }
         let waiters = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM pending_waits WHERE missing = ?"), arguments: [id.hex])
         guard !waiters.isEmpty else { return }
         try db.execute(sql: "DELETE FROM pending_waits WHERE missing = ?", arguments: [id.hex])
@@ -185,7 +193,6 @@ struct IngestWriter {
         try db.execute(sql: "DELETE FROM pending WHERE id = ?", arguments: [pendingID])
         // It was verified (steps 1–11) before it was stored as pending.
         guard let env = try? Envelope.decode([UInt8](data)), let op = try? VerifiedOp.reload(env) else { return }
-        let idx = SQLiteOpIndex(db: db)
         let decision = IngestDecider.decide(op, index: idx, now: now, maxSkew: maxSkew)
         if let e = idx.failure { throw e }
         switch decision {
@@ -211,13 +218,27 @@ struct IngestWriter {
     }
 }
 
-/// `OpIndex` over the replica's SQLite tables, inside a transaction.
+/// `OpIndex` over the replica's SQLite tables, inside one write transaction,
+/// with in-memory caches of what the transaction already knows: metadata of
+/// operations it applied, each author's highest seq (an op above it cannot
+/// equivocate, so no lookup), and whether anything waits at all.
 final class SQLiteOpIndex: OpIndex {
     let db: Database
     var failure: Error?
+    private var metas: [Digest: OpMeta] = [:]
+    private var maxSeq: [PublicKey: Int64] = [:]
+    lazy var hasWaiters: Bool = (try? Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pending_waits)")) ?? true
+
     init(db: Database) { self.db = db }
 
+    func didApply(_ op: VerifiedOp) {
+        let h = op.header
+        metas[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock)
+        if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
+    }
+
     func meta(of id: Digest) -> OpMeta? {
+        if let m = metas[id] { return m }
         do {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr FROM ops WHERE id = ?"),
                                              arguments: [id.hex]) else { return nil }
@@ -228,6 +249,12 @@ final class SQLiteOpIndex: OpIndex {
 
     func ids(author: PublicKey, seq: Int64) -> [Digest] {
         do {
+            if maxSeq[author] == nil {
+                maxSeq[author] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max_seq FROM authors WHERE author = ?"),
+                                                    arguments: [author.base64url]) ?? 0
+            }
+            // Projections of earlier transactions are flushed; this one's are in maxSeq.
+            if seq > maxSeq[author]! { return [] }
             return try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM ops WHERE author = ? AND seq = ?"),
                                        arguments: [author.base64url, seq]).compactMap { Digest(hex: $0) }
         } catch { failure = failure ?? error; return [] }

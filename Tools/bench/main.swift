@@ -1,1 +1,88 @@
-print("bench")
+// Tools/bench: release-build benchmark of Shenguan's ingest path (issue 2).
+// Usage: swift run -c release shenguan-bench [--ops N] [--authors K]
+// Prints the machine's raw limits (libsodium verify/s on all cores, SQLite
+// inserts/s of same-size rows) and the ingest rate of N signed operations
+// produced elsewhere into a fresh replica, with the ratio to the lower limit.
+import Foundation
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+let args = CommandLine.arguments
+func arg(_ name: String, _ def: Int) -> Int {
+    if let i = args.firstIndex(of: name), i + 1 < args.count, let v = Int(args[i + 1]) { return v }
+    return def
+}
+let n = arg("--ops", 100_000), authorCount = arg("--authors", 50)
+let dir = NSTemporaryDirectory() + "shenguan-bench-\(UUID().uuidString)"
+try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: dir) }
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let t = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+}
+
+// 1. Operations produced elsewhere: K authors writing notes that cite each other.
+let ops = BenchNetwork.generate(ops: n, authors: authorCount)
+let exportPath = dir + "/source.jsonl"
+let source = try ReplicaStore(path: dir + "/source.sqlite", network: ops.network)
+_ = try source.ingestVerified(ops.ops.map { .success($0) }, now: ops.now)
+try source.export(to: exportPath)
+let avgBytes = ops.ops.reduce(0) { $0 + $1.envelope.header.count + $1.envelope.sig.count + ($1.envelope.body?.count ?? 0) } / n
+
+// 2. Raw libsodium verify rate on all cores.
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let messages = ops.ops.map { (Envelope.pae($0.envelope.header), $0.envelope.sig, $0.header.author) }
+var verifyOK = true
+let verifyTime = seconds {
+    let ok = UnsafeMutableBufferPointer<Bool>.allocate(capacity: cores); ok.initialize(repeating: true)
+    nonisolated(unsafe) let okb = ok
+    DispatchQueue.concurrentPerform(iterations: cores) { c in
+        var i = c
+        while i < messages.count { okb[c] = okb[c] && messages[i].2.verify(signature: messages[i].1, message: messages[i].0); i += cores }
+    }
+    verifyOK = ok.allSatisfy { $0 }; ok.deallocate()
+}
+let verifyRate = Double(n) / verifyTime
+
+// 3. Raw SQLite inserts of rows of the same size.
+let insertRate = try StoreBaseline.rawInsertRate(path: dir + "/raw.sqlite", rows: n, rowBytes: avgBytes)
+
+// 4. Ingest: import the export file into a fresh replica (decode, verify, store, project).
+let target = try ReplicaStore(path: dir + "/target.sqlite", network: ops.network)
+var report: IngestReport? = nil
+let ingestTime = try seconds { report = try target.importFile(exportPath, now: ops.now) }
+let ingestRate = Double(n) / ingestTime
+let same = try target.state().digest == source.state().digest
+
+let limit = min(verifyRate, insertRate)
+print("""
+shenguan-bench  \(n) ops from \(authorCount) authors, avg \(avgBytes) signed bytes/op, \(cores) cores
+  raw verify (libsodium, \(cores) threads)  \(Int(verifyRate)) sig/s\(verifyOK ? "" : "  (VERIFY FAILED)")
+  raw insert (SQLite, same-size rows)     \(Int(insertRate)) rows/s
+  ingest (import file → fresh replica)    \(Int(ingestRate)) ops/s  (\(String(format: "%.2f", ingestTime)) s, \(report?.accepted ?? 0) accepted)
+  ratio ingest / min(verify, insert)      \(String(format: "%.0f%%", ingestRate / limit * 100))  (target ≥ 50%)
+  digest equal to source                  \(same)
+""")
+if !same || report?.accepted != n || !verifyOK { exit(1) }
+
+// 5. Where the ingest time goes (same work, phase by phase, into another fresh replica).
+let lines = try String(contentsOfFile: exportPath, encoding: .utf8).split(separator: "\n").dropFirst().map { Array($0.utf8) }
+var envs = [Envelope]()
+let tDecode = seconds { envs = lines.map { try! Envelope.decode($0) } }
+var verified = [Result<VerifiedOp, OpRejection>]()
+let tVerify = seconds {
+    verified = envs.map { env in
+        do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: ops.network)) } catch { return .failure(error) }
+    }
+}
+let phased = try ReplicaStore(path: dir + "/phased.sqlite", network: ops.network)
+let tStore = try seconds {
+    var i = 0
+    while i < verified.count { _ = try phased.ingestVerified(Array(verified[i..<min(i + 5000, verified.count)]), now: ops.now); i += 5000 }
+}
+print("""
+  phases (1 thread each): decode \(String(format: "%.1f", Double(n) / tDecode)) ops/s, \
+verify \(String(format: "%.0f", Double(n) / tVerify)) ops/s, store \(String(format: "%.0f", Double(n) / tStore)) ops/s
+""")

@@ -1,0 +1,38 @@
+import Foundation
+import ShenguanCore
+import ShenguanCrypto
+
+/// A fast generator of a large, valid operation set: K authors write notes;
+/// each op cites the new heads of up to two other authors.
+struct BenchNetwork {
+    let network: Digest
+    var ops: [VerifiedOp] = []
+    var now: Int64 = 1_790_000_000_000
+
+    static func generate(ops n: Int, authors k: Int) -> BenchNetwork {
+        var net = BenchNetwork(network: SHA256.hash(Array("bench".utf8)))
+        var rng = SystemRandomNumberGenerator()
+        let keys = (0..<k).map { SigningKey(seed: Array(SHA256.hash([UInt8($0 % 256), UInt8($0 / 256)]).bytes))! }
+        var heads = [VerifiedOp?](repeating: nil, count: k)
+        var cited = [[Int64]](repeating: [Int64](repeating: 0, count: k), count: k)
+        net.ops.reserveCapacity(n)
+        for i in 0..<n {
+            let a = i < k ? i : Int.random(in: 0..<k, using: &rng)
+            var deps = [Digest](), after = [HLC]()
+            if let h = heads[a] { after.append(h.header.clock) }
+            for _ in 0..<2 {
+                let b = Int.random(in: 0..<k, using: &rng)
+                guard b != a, let hb = heads[b], hb.header.seq > cited[a][b], !deps.contains(hb.id) else { continue }
+                deps.append(hb.id); after.append(hb.header.clock); cited[a][b] = hb.header.seq
+            }
+            net.now += 7
+            let op = try! OpSigner.sign(key: keys[a], network: net.network, seq: (heads[a]?.header.seq ?? 0) + 1,
+                                        prev: heads[a]?.id, deps: deps, clock: HLC.next(now: net.now, after: after),
+                                        kind: OpKinds.note, body: ["text": .string("监管信息 #\(i): 现场检查记录，企业整改已完成。")])
+            heads[a] = op
+            net.ops.append(op)
+        }
+        net.now += 1000
+        return net
+    }
+}

@@ -34,7 +34,7 @@ let package = Package(
                 path: "Sources/ShenguanStore", swiftSettings: strict),
         .executableTarget(
             name: "shenguan",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto",
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/shenguan", swiftSettings: strict),
         .executableTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
@@ -17,6 +18,7 @@ func guarded(_ body: () throws -> Void) throws {
         case let e as StoreError: code = e.code
         case let e as OpRejection: code = e.code.rawValue
         case let e as CLIError: code = e.code
+        case let e as CalendarError: code = e.code
         default: code = "error"
         }
         FileHandle.standardError.write(Data("error [\(code)]: \(error)\n".utf8))

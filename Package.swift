@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "ShenguanCore", dependencies: ["ShenguanCrypto", "ShenguanCalendar"],
                 path: "Sources/ShenguanCore", swiftSettings: strict),
         .target(name: "ShenguanStore",
-                dependencies: ["ShenguanCore", "ShenguanCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/ShenguanStore", swiftSettings: strict),
         .executableTarget(
             name: "shenguan",
@@ -41,7 +41,7 @@ let package = Package(
             name: "shenguan-bench",
             dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto"],
             path: "Tools/bench", swiftSettings: strict),
-        .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto"],
+        .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar"],
                 path: "Tests/ShenguanTestSupport", swiftSettings: strict),
         .testTarget(name: "ShenguanCoreTests", dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanCoreTests", swiftSettings: strict),

@@ -15,9 +15,14 @@ enum Projections {
     static func apply(_ op: VerifiedOp, db: Database) throws {
         switch op.header.kind {
         case OpKinds.note:
-            try db.cachedStatement(sql: "INSERT INTO notes(id, author, seq, time, text) VALUES (?, ?, ?, ?, ?)")
+            try db.cachedStatement(sql: "INSERT INTO notes(id, author, seq, time, text, staff) VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [op.id.hex, op.header.author.base64url, op.header.seq, op.header.clock.time,
-                                     op.body?["text"]?.stringValue])
+                                     op.body?["text"]?.stringValue, OpKinds.staffRef(op.body)?.hex])
+        case RosterOps.staff:
+            guard let body = op.body, let m = try? StaffMember(json: body) else { return }
+            try db.execute(sql: """
+                INSERT INTO staff(id, department, staff_no, name, office, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [op.id.hex, m.department, m.staffNo, m.name, m.office, m.validFrom.iso, m.validUntil.iso])
         default:
             break
         }
@@ -26,7 +31,7 @@ enum Projections {
     /// Drops every projection table's rows and replays all operations in a
     /// causal order (clock, then id).
     static func rebuild(db: Database) throws {
-        try db.execute(sql: "DELETE FROM notes; DELETE FROM equivocations;")
+        try db.execute(sql: "DELETE FROM notes; DELETE FROM equivocations; DELETE FROM staff;")
         let cited = try Row.fetchAll(db, sql: "SELECT author, cited_seq FROM authors")
         try db.execute(sql: "DELETE FROM authors")
         let rows = try Row.fetchCursor(db, sql: "SELECT header, sig, body FROM ops ORDER BY time, ctr, id")

@@ -14,16 +14,19 @@ public struct ReplicaHome: Sendable {
 
     public var databasePath: String { path + "/replica.sqlite" }
     public var keyPath: String { path + "/replica.key" }
-    var signedSeqPath: String { keyPath + ".seq" }
+    /// The oversight office's root key, on its replica only (DESIGN.md "Roster").
+    public var rootKeyPath: String { path + "/root.key" }
+    public var joinRequestPath: String { path + "/join-request.json" }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: databasePath) }
 
     /// Creates the folder (mode 0700), the key file and the database.
-    public func create(network: Digest, passphrase: String?, strength: KDFStrength = .interactive) throws -> (ReplicaStore, SigningKey) {
+    public func create(network: Digest, passphrase: String?, strength: KDFStrength = .interactive,
+                       key given: SigningKey? = nil) throws -> (ReplicaStore, SigningKey) {
         guard !exists else { throw StoreError(.invalid("A replica already exists in \(path): use it, or choose another --home.")) }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let key = SigningKey.generate()
+        let key = given ?? SigningKey.generate()
         try KeyFile.write(KeyFile.seal(key, passphrase: passphrase, strength: strength), to: keyPath)
         let store = try ReplicaStore(path: databasePath, network: network)
         try store.setMeta("author", key.publicKey.base64url)
@@ -36,31 +39,35 @@ public struct ReplicaHome: Sendable {
         return try ReplicaStore(path: databasePath)
     }
 
-    /// Loads the signing key, asking `passphrase` only if the file is encrypted.
-    public func loadKey(passphrase: () throws -> String?) throws -> SigningKey {
-        let bytes = try KeyFile.read(from: keyPath)
-        return try KeyFile.open(bytes, passphrase: KeyFile.isEncrypted(bytes) ? passphrase() : nil, path: keyPath)
+    /// Loads a signing key (the replica's, or `rootKeyPath`), asking
+    /// `passphrase` only if the file is encrypted.
+    public func loadKey(at path: String? = nil, passphrase: () throws -> String?) throws -> SigningKey {
+        let p = path ?? keyPath
+        let bytes = try KeyFile.read(from: p)
+        return try KeyFile.open(bytes, passphrase: KeyFile.isEncrypted(bytes) ? passphrase() : nil, path: p)
     }
 
-    /// The highest seq this key has signed (0 if never).
-    public func signedSeq() -> Int64 {
-        guard let s = try? String(contentsOfFile: signedSeqPath, encoding: .utf8) else { return 0 }
+    /// The highest seq `key` has signed from this folder (0 if never).
+    public func signedSeq(_ key: PublicKey) -> Int64 {
+        guard let s = try? String(contentsOfFile: signedSeqPath(key), encoding: .utf8) else { return 0 }
         return Int64(s.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// Records that the key has signed up to `seq` (after the write committed).
-    public func recordSigned(_ seq: Int64) throws {
-        guard seq > signedSeq() else { return }
-        let tmp = signedSeqPath + ".tmp"
+    func signedSeqPath(_ key: PublicKey) -> String { path + "/signed-" + key.base64url + ".seq" }
+
+    /// Records that `key` has signed up to `seq` (after the write committed).
+    public func recordSigned(_ seq: Int64, key: PublicKey) throws {
+        guard seq > signedSeq(key) else { return }
+        let target = signedSeqPath(key), tmp = target + ".tmp"
         try "\(seq)\n".write(toFile: tmp, atomically: false, encoding: .utf8)
-        guard rename(tmp, signedSeqPath) == 0 else { throw StoreError(.invalid("Cannot record the signed seq in \(signedSeqPath).")) }
+        guard rename(tmp, target) == 0 else { throw StoreError(.invalid("Cannot record the signed seq in \(target).")) }
     }
 
-    /// Signs and applies one operation of this replica's chain, keeping the
+    /// Signs and applies one operation of `key`'s chain, keeping the
     /// restored-backup guard up to date.
     public func append(store: ReplicaStore, key: SigningKey, kind: String, body: JSONValue, now: Int64) throws -> VerifiedOp {
-        let op = try store.append(kind: kind, body: body, key: key, now: now, signedUpTo: signedSeq())
-        try recordSigned(op.header.seq)
+        let op = try store.append(kind: kind, body: body, key: key, now: now, signedUpTo: signedSeq(key.publicKey))
+        try recordSigned(op.header.seq, key: key.publicKey)
         return op
     }
 }

@@ -41,8 +41,10 @@ extension ReplicaStore {
                                        kind: kind, body: body)
             var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
             try w.offer(op, index: 0)
-            guard w.report.results.first?.outcome == .accepted else {
-                throw StoreError(.invalid("could not apply own operation: \(w.report.results.first?.code ?? "?")"))
+            switch w.report.results.first?.outcome {
+            case .accepted?: break
+            case .rejected(let why)?: throw why   // e.g. auth.not_admitted, staff.invalid: nothing was written
+            case let other: throw StoreError(.invalid("Could not apply this replica's own operation (\(String(describing: other))); nothing was written."))
             }
             try w.flushAuthors()
             for r in fresh {

@@ -136,11 +136,13 @@ struct IngestWriter {
     mutating func apply(_ op: VerifiedOp, equivocatesWith others: [Digest]) throws {
         let h = op.header
         let author = h.author.base64url
+        let parents = ([h.prev].compactMap { $0 } + h.deps).compactMap { idx.meta(of: $0) }
+        let rosterSeq = IngestDecider.rosterSeq(of: op, parents: parents, root: idx.root)
         try db.cachedStatement(sql: """
-            INSERT INTO ops(id, author, seq, prev, kind, time, ctr, subject, header, sig, body, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO ops(id, author, seq, prev, kind, time, ctr, subject, roster_seq, header, sig, body, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [op.id.hex, author, h.seq, h.prev?.hex, h.kind, h.clock.time, h.clock.ctr,
-                                     Projections.subject(of: op), Data(op.envelope.header), Data(op.envelope.sig),
+                                     Projections.subject(of: op), rosterSeq, Data(op.envelope.header), Data(op.envelope.sig),
                                      op.envelope.body.map { Data($0) }, now])
         if !others.isEmpty {
             for id in others + [op.id] {
@@ -150,7 +152,7 @@ struct IngestWriter {
         }
         try Projections.apply(op, db: db)
         if h.seq > authorMax[author, default: 0] { authorMax[author] = h.seq }
-        idx.didApply(op)
+        idx.didApply(op, rosterSeq: rosterSeq)
     }
 
     /// Keeps a verified operation unapplied; false if it was already pending.
@@ -220,30 +222,43 @@ struct IngestWriter {
 
 /// `OpIndex` over the replica's SQLite tables, inside one write transaction,
 /// with in-memory caches of what the transaction already knows: metadata of
-/// operations it applied, each author's highest seq (an op above it cannot
-/// equivocate, so no lookup), and whether anything waits at all.
+/// operations it read or applied, each author's highest seq (an op above it
+/// cannot equivocate, so no lookup), the roster versions, and whether
+/// anything waits at all.
 final class SQLiteOpIndex: OpIndex {
     let db: Database
     var failure: Error?
     private var metas: [Digest: OpMeta] = [:]
     private var maxSeq: [PublicKey: Int64] = [:]
     lazy var hasWaiters: Bool = (try? Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pending_waits)")) ?? true
+    /// Roster versions, index = root-chain seq − 1.
+    private lazy var rosters: [RosterState] = loadRosters()
 
     init(db: Database) { self.db = db }
 
-    func didApply(_ op: VerifiedOp) {
+    var root: PublicKey? { rosters.first?.root }
+    var latestRoster: RosterState? { rosters.last }
+
+    func didApply(_ op: VerifiedOp, rosterSeq: Int64) {
         let h = op.header
-        metas[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock)
+        metas[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq)
         if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
+        if h.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
+            rosters = [g]
+        } else if h.author == root, var next = rosters.last, (try? next.apply(op)) != nil {
+            rosters.append(next)
+        }
     }
 
     func meta(of id: Digest) -> OpMeta? {
         if let m = metas[id] { return m }
         do {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr FROM ops WHERE id = ?"),
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr, roster_seq FROM ops WHERE id = ?"),
                                              arguments: [id.hex]) else { return nil }
             guard let pk = PublicKey(base64url: row[0] as String) else { return nil }
-            return OpMeta(author: pk, seq: row[1], clock: HLC(time: row[2], ctr: row[3]))
+            let m = OpMeta(author: pk, seq: row[1], clock: HLC(time: row[2], ctr: row[3]), rosterSeq: row[4])
+            metas[id] = m
+            return m
         } catch { failure = failure ?? error; return nil }
     }
 
@@ -257,6 +272,33 @@ final class SQLiteOpIndex: OpIndex {
             if seq > maxSeq[author]! { return [] }
             return try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM ops WHERE author = ? AND seq = ?"),
                                        arguments: [author.base64url, seq]).compactMap { Digest(hex: $0) }
+        } catch { failure = failure ?? error; return [] }
+    }
+
+    func roster(at version: Int64) -> RosterState? {
+        version >= 1 && version <= Int64(rosters.count) ? rosters[Int(version) - 1] : nil
+    }
+
+    func staff(_ id: Digest) -> StaffMember? {
+        do {
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM ops WHERE id = ? AND kind = ?", arguments: [id.hex, RosterOps.staff]),
+                  let json = try? CanonicalJSON.parse([UInt8](body)) else { return nil }
+            return try? StaffMember(json: json)
+        } catch { failure = failure ?? error; return nil }
+    }
+
+    private func loadRosters() -> [RosterState] {
+        do {
+            guard let g = try Row.fetchOne(db, sql: "SELECT header, sig, body FROM ops WHERE kind = ? LIMIT 1", arguments: [RosterOps.genesis]),
+                  let genesisOp = try? ReplicaStore.load(g), var state = try? RosterState(genesis: genesisOp) else { return [] }
+            var out = [state]
+            let rows = try Row.fetchAll(db, sql: "SELECT header, sig, body FROM ops WHERE author = ? AND seq > 1 ORDER BY seq",
+                                        arguments: [state.root.base64url])
+            for r in rows {
+                guard let op = try? ReplicaStore.load(r), (try? state.apply(op)) != nil else { break }
+                out.append(state)
+            }
+            return out
         } catch { failure = failure ?? error; return [] }
     }
 }

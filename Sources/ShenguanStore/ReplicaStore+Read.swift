@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 
@@ -89,6 +90,29 @@ extension ReplicaStore {
                 let env = Envelope(author: Base64URL.decode(r["author"] as String) ?? [], header: [UInt8](r["header"] as Data),
                                    sig: [UInt8](r["sig"] as Data), body: (r["body"] as Data?).map { [UInt8]($0) })
                 try body(env, Digest(hex: r["id"] as String)!)
+            }
+        }
+    }
+}
+
+extension ReplicaStore {
+    /// The latest roster this replica holds (nil before the genesis arrives).
+    public func roster() throws -> RosterState? {
+        try pool.read { db in
+            let idx = SQLiteOpIndex(db: db)
+            let r = idx.latestRoster
+            if let e = idx.failure { throw e }
+            return r
+        }
+    }
+
+    /// Registered staff of a department: (registration id, member).
+    public func staff(department: String? = nil) throws -> [(String, StaffMember)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, department, staff_no, name, office, valid_from, valid_until FROM staff WHERE ?1 IS NULL OR department = ?1 ORDER BY department, staff_no",
+                             arguments: [department]).compactMap { r in
+                guard let from = CivilDate(iso: r[5]), let until = CivilDate(iso: r[6]) else { return nil }
+                return (r[0], StaffMember(department: r[1], staffNo: r[2], name: r[3], office: r[4], validFrom: from, validUntil: until))
             }
         }
     }

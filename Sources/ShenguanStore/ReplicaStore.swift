@@ -62,6 +62,7 @@ public final class ReplicaStore: Sendable {
                     time INTEGER NOT NULL,              -- author's HLC time, ms since epoch
                     ctr INTEGER NOT NULL,
                     subject TEXT,                       -- what the op is about (licence, push, ...)
+                    roster_seq INTEGER NOT NULL,        -- roster version it was written under (PROTOCOL.md §2.7)
                     header BLOB NOT NULL,
                     sig BLOB NOT NULL,
                     body BLOB,                          -- NULL once erased
@@ -87,9 +88,13 @@ public final class ReplicaStore: Sendable {
                 CREATE TABLE equivocations(
                     author TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
                     PRIMARY KEY(author, seq, id)) WITHOUT ROWID;
+                CREATE TABLE staff(
+                    id TEXT PRIMARY KEY,                -- the staff.register operation
+                    department TEXT NOT NULL, staff_no TEXT NOT NULL, name TEXT NOT NULL, office TEXT NOT NULL,
+                    valid_from TEXT NOT NULL, valid_until TEXT NOT NULL);
                 CREATE TABLE notes(
                     id TEXT PRIMARY KEY, author TEXT NOT NULL, seq INTEGER NOT NULL,
-                    time INTEGER NOT NULL, text TEXT);
+                    time INTEGER NOT NULL, text TEXT, staff TEXT);
                 """)
         }
         return m

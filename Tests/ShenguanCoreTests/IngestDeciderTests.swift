@@ -11,24 +11,25 @@ import ShenguanTestSupport
         let a1 = net.write(0), a2 = net.write(0)
         net.sync(from: 0, to: 1)
         let b1 = net.write(1)
-        #expect(b1.header.deps == [a2.id])
+        #expect(b1.header.deps == [a2.id, net.genesis.id].sorted())
         var r = MemoryReplica(network: net.network)
-        #expect(r.ingest([b1], now: net.clock) == [.wait(missing: [a2.id])])
+        #expect(r.ingest([b1], now: net.clock) == [.wait(missing: [a2.id, net.genesis.id].sorted())])
         #expect(r.ingest([a2], now: net.clock) == [.wait(missing: [a1.id])])
-        #expect(r.held.isEmpty && r.pending.count == 2)
-        #expect(r.ingest([a1], now: net.clock) == [.accept(equivocatesWith: [])])
-        #expect(r.held.count == 3 && r.pending.isEmpty)
+        #expect(r.ingest([a1], now: net.clock) == [.wait(missing: [net.genesis.id])])
+        #expect(r.held.isEmpty && r.pending.count == 3)
+        #expect(r.ingest([net.genesis], now: net.clock) == [.accept(equivocatesWith: [])])
+        #expect(r.held.count == 4 && r.pending.isEmpty)
         #expect(r.ingest([a1], now: net.clock) == [.duplicate])
     }
 
     @Test func equivocationIsKeptAndFlagged() throws {
         let net = TestNetwork(authors: 1, seed: 12)
         let k = net.keys[0]
-        let x = try OpSigner.sign(key: k, network: net.network, seq: 1, prev: nil, deps: [], clock: HLC(time: 10, ctr: 0), kind: "note", body: ["text": "x"])
-        let y = try OpSigner.sign(key: k, network: net.network, seq: 1, prev: nil, deps: [], clock: HLC(time: 10, ctr: 0), kind: "note", body: ["text": "y"])
+        let x = net.sign(0, seq: 1, prev: nil, time: net.clock + 10, body: ["text": "x"])
+        let y = net.sign(0, seq: 1, prev: nil, time: net.clock + 10, body: ["text": "y"])
         var r = MemoryReplica(network: net.network)
-        r.ingest([x], now: 100)
-        #expect(r.ingest([y], now: 100) == [.accept(equivocatesWith: [x.id])])
+        r.ingest([net.genesis, x], now: net.clock + 100)
+        #expect(r.ingest([y], now: net.clock + 100) == [.accept(equivocatesWith: [x.id])])
         #expect(r.state.equivocations == [ReplicaState.Equivocation(author: k.publicKey.base64url, seq: 1, ids: [x.id.hex, y.id.hex])])
     }
 
@@ -38,7 +39,7 @@ import ShenguanTestSupport
         let b1 = net.write(1)
         let k = net.keys[0]
         var r = MemoryReplica(network: net.network)
-        r.ingest([a1, b1], now: net.clock)
+        r.ingest([net.genesis, a1, b1], now: net.clock)
         func op(seq: Int64, prev: Digest?, deps: [Digest] = [], time: Int64) throws -> VerifiedOp {
             try OpSigner.sign(key: k, network: net.network, seq: seq, prev: prev, deps: deps, clock: HLC(time: time, ctr: 0), kind: "note", body: ["text": "t"])
         }
@@ -55,7 +56,7 @@ import ShenguanTestSupport
         // Dated beyond the skew: waits, then applies once the clock catches up.
         let future = try op(seq: 2, prev: a1.id, time: net.clock + 3_600_000)
         #expect(r.ingest([future], now: net.clock) == [.future(notBefore: net.clock + 3_600_000 - IngestDecider.defaultMaxSkewMillis)])
-        #expect(r.held.count == 2)
+        #expect(r.held.count == 3)
         #expect(r.ingest([future], now: net.clock + 3_600_000) == [.accept(equivocatesWith: [])])
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 
@@ -8,20 +9,57 @@ import ShenguanCrypto
 public struct TestNetwork: Sendable {
     public let network: Digest
     public let keys: [SigningKey]
-    /// Every operation written, in the order written (a causal order).
+    /// The oversight office's root key and the genesis roster it signed
+    /// (department `d<i>` for key i, role `roles[i]`, policy 临淄).
+    public let root: SigningKey
+    public let genesis: VerifiedOp
+    /// Every operation written, genesis first, in the order written (a causal order).
     public private(set) var ops: [VerifiedOp] = []
     private var views: [MemoryReplica]
     private var cited: [[PublicKey: Int64]]
     public private(set) var clock: Int64
 
     /// Keys derive from `seed`, so the same seed gives the same ids.
-    public init(authors: Int, seed: UInt64 = 1, startMillis: Int64 = 1_790_000_000_000) {
+    public init(authors: Int, seed: UInt64 = 1, startMillis: Int64 = 1_790_000_000_000, roles: [Role]? = nil) {
         var rng = SeededRNG(seed: seed)
-        network = SHA256.hash((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
-        keys = (0..<authors).map { _ in SigningKey(seed: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
-        views = Array(repeating: MemoryReplica(network: network), count: authors)
+        func key() -> SigningKey { SigningKey(seed: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
+        root = key()
+        keys = (0..<authors).map { _ in key() }
+        let roleOf = roles ?? Array(repeating: .regulator, count: authors)
+        let body = RosterOps.Genesis(
+            name: "test-\(seed)", root: root.publicKey, policy: .linzi, calendar: OfficialCalendar.builtInYears,
+            departments: (0..<authors).map { RosterState.Department(id: "d\($0)", name: "部门\($0)", role: roleOf[$0]) },
+            replicas: keys.enumerated().map { ($0.element.publicKey, "d\($0.offset)") })
+        genesis = try! OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
+                                     clock: HLC(time: startMillis, ctr: 0), kind: RosterOps.genesis, body: body.json)
+        network = genesis.id
+        var view = MemoryReplica(network: network)
+        view.ingest([genesis], now: startMillis)
+        views = Array(repeating: view, count: authors)
         cited = Array(repeating: [:], count: authors)
         clock = startMillis
+        ops = [genesis]
+    }
+
+    /// Signs an operation of author `a` by hand (for tests of odd cases); a
+    /// first operation cites the genesis roster so that its author is admitted.
+    public func sign(_ a: Int, seq: Int64, prev: Digest?, deps: [Digest] = [], time: Int64, kind: String = OpKinds.note,
+                     body: JSONValue = ["text": "t"]) -> VerifiedOp {
+        try! OpSigner.sign(key: keys[a], network: network, seq: seq, prev: prev, deps: seq == 1 ? deps + [genesis.id] : deps,
+                           clock: HLC(time: time, ctr: 0), kind: kind, body: body)
+    }
+
+    /// The root key admits `key` to department `department` (`roster.admit`).
+    @discardableResult
+    public mutating func admit(_ key: PublicKey, to department: String) -> VerifiedOp {
+        clock += 1000
+        let last = ops.filter { $0.header.author == root.publicKey }.max { $0.header.seq < $1.header.seq }!
+        let op = try! OpSigner.sign(key: root, network: network, seq: last.header.seq + 1, prev: last.id, deps: [],
+                                    clock: HLC.next(now: clock, after: [last.header.clock]), kind: RosterOps.admit,
+                                    body: ["key": .string(key.base64url), "department": .string(department)])
+        for i in views.indices { views[i].ingest([op], now: clock) }
+        ops.append(op)
+        return op
     }
 
     /// Author `a` writes a note (text defaults to a counter).
@@ -33,11 +71,11 @@ public struct TestNetwork: Sendable {
         let mine = view.held.values.filter { $0.header.author == me }.max { $0.header.seq < $1.header.seq }
         var deps = [Digest](), after = [HLC]()
         if let mine { after.append(mine.header.clock) }
-        for k in keys where k.publicKey != me {
-            guard let head = view.held.values.filter({ $0.header.author == k.publicKey }).max(by: { $0.header.seq < $1.header.seq }),
-                  head.header.seq > cited[a][k.publicKey, default: 0] else { continue }
+        for k in keys.map(\.publicKey) + [root.publicKey] where k != me {
+            guard let head = view.held.values.filter({ $0.header.author == k }).max(by: { $0.header.seq < $1.header.seq }),
+                  head.header.seq > cited[a][k, default: 0] else { continue }
             deps.append(head.id); after.append(head.header.clock)
-            cited[a][k.publicKey] = head.header.seq
+            cited[a][k] = head.header.seq
         }
         let op = try! OpSigner.sign(key: keys[a], network: network, seq: (mine?.header.seq ?? 0) + 1, prev: mine?.id,
                                     deps: deps, clock: HLC.next(now: clock, after: after), kind: kind,

@@ -5,21 +5,25 @@ import ShenguanCrypto
 import ShenguanStore
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a new replica: folder, encrypted key (mode 0600), SQLite database.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create a department's replica from the network's genesis file; writes a join request for the oversight office.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Join this network (64 hex characters); default: start a new network.")
-    var network: String?
+    @Option(help: "The genesis.jsonl (or any roster export) the oversight office gave you.") var genesis: String
+    @Option(help: "Your department's id in the roster (e.g. market).") var department: String
     @Flag(help: "Store the key WITHOUT encryption (prints a warning; for throw-away test replicas only).")
     var unencryptedKey = false
 
     func run() throws {
         try guarded {
-            let net: Digest
-            if let network {
-                guard let d = Digest(hex: network) else { throw CLIError("cli.bad_network", "--network takes the 64 hex characters of a network id.") }
-                net = d
-            } else {
-                net = SHA256.hash(SecureRandom.bytes(32))
+            guard let data = FileManager.default.contents(atPath: genesis),
+                  let line = data.split(separator: 10).dropFirst().first,
+                  let env = try? Envelope.decode([UInt8](line)) else {
+                throw CLIError("cli.bad_genesis", "\(genesis) is not a Shenguan export whose first operation is the genesis roster.")
+            }
+            let net = env.id
+            let op = try VerifiedOp.verify(env, network: net)
+            guard op.header.kind == RosterOps.genesis else {
+                throw CLIError("cli.bad_genesis", "The first operation of \(genesis) is \(op.header.kind), not the genesis roster.")
             }
             let passphrase: String?
             if unencryptedKey {
@@ -29,14 +33,19 @@ struct Init: ParsableCommand {
                 passphrase = try Passphrase.obtain(confirm: true)
             }
             let home = ReplicaHome(path: global.resolvedHome)
-            let (_, key) = try home.create(network: net, passphrase: passphrase)
+            let (store, key) = try home.create(network: net, passphrase: passphrase)
+            _ = try store.importFile(genesis, now: try Clock.nowMillis())
+            let join = JoinRequest(network: net, department: department, key: key.publicKey)
+            try Data(join.signed(by: key)).write(to: URL(fileURLWithPath: home.joinRequestPath))
             if global.json {
-                printJSON(["author": .string(key.publicKey.base64url), "home": .string(home.path), "network": .string(net.hex)])
+                printJSON(["author": .string(key.publicKey.base64url), "home": .string(home.path), "network": .string(net.hex),
+                           "joinRequest": .string(home.joinRequestPath)])
             } else {
                 print("Created replica in \(home.path)")
-                print("  network  \(net.hex)")
-                print("  author   \(key.publicKey.base64url)")
-                print("  key      \(home.keyPath) (mode 0600\(passphrase == nil ? ", UNENCRYPTED" : ", encrypted"))")
+                print("  network       \(net.hex)")
+                print("  author        \(key.publicKey.base64url)")
+                print("  key           \(home.keyPath) (mode 0600\(passphrase == nil ? ", UNENCRYPTED" : ", encrypted"))")
+                print("  join request  \(home.joinRequestPath)   ← send to the oversight office (shenguan network admit)")
             }
         }
     }
@@ -47,11 +56,14 @@ struct Note: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The note's text (1 to 4000 characters).")
     var text: String
+    @Option(help: "The staff registration id (or prefix) of who acted (R3).") var staff: String?
 
     func run() throws {
         try guarded {
             let (home, store, key) = try openForWriting(global)
-            let op = try home.append(store: store, key: key, kind: OpKinds.note, body: ["text": .string(text)], now: try Clock.nowMillis())
+            var body: [String: JSONValue] = ["text": .string(text)]
+            if let staff { body["staff"] = .string(try store.op(staff).id.hex) }
+            let op = try home.append(store: store, key: key, kind: OpKinds.note, body: .object(body), now: try Clock.nowMillis())
             if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
         }
     }

@@ -8,7 +8,8 @@ struct Shenguan: ParsableCommand {
         commandName: "shenguan",
         abstract: "Signed, offline-first replicas for 审管互动 (approval ↔ regulator hand-offs).",
         discussion: "Every change is a signed operation in this replica's hash chain; replicas merge by set union. Rule ids (R1..R24, T1, T2) refer to RULES.md.",
-        subcommands: [Init.self, Note.self, Log.self, Show.self, State.self, Export.self, Import.self, CalendarCommand.self, Demo.self])
+        subcommands: [NetworkCommand.self, Init.self, RosterCommand.self, PolicyCommand.self, StaffCommand.self, Note.self, Log.self, Show.self, State.self,
+                      Export.self, Import.self, CalendarCommand.self, Demo.self])
 }
 
 /// Options shared by every command.

@@ -19,9 +19,11 @@ func guarded(_ body: () throws -> Void) throws {
         case let e as OpRejection: code = e.code.rawValue
         case let e as CLIError: code = e.code
         case let e as CalendarError: code = e.code
+        case let e as Policy.Invalid: code = e.code
         default: code = "error"
         }
-        FileHandle.standardError.write(Data("error [\(code)]: \(error)\n".utf8))
+        let text = (error as? OpRejection)?.reason ?? "\(error)"
+        FileHandle.standardError.write(Data("error [\(code)]: \(text)\n".utf8))
         throw ExitCode(2)
     }
 }

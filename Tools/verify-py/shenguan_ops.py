@@ -124,17 +124,35 @@ def check_header_shape(h) -> None:
         raise bad("prev must be null if and only if seq = 1")
 
 
+KINDS = ("note", "staff.register", "roster.genesis", "roster.department", "roster.admit",
+         "roster.revoke", "roster.policy", "roster.calendar")                       # §4
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
+
+
 def check_kind(kind: str, body_value, has_body: bool) -> None:
-    """§2.5 step 11 against the kinds of §4."""
-    if kind != "note":
+    """§2.5 step 11 against the kinds of §4 (schema only; roster semantics are §2.7)."""
+    if kind not in KINDS:
         raise Rejection("op.unknown_kind", f"kind {kind!r} is not known (§4)")
     if not has_body:
         return
-    if not (isinstance(body_value, dict) and set(body_value) == {"text"}
-            and isinstance(body_value["text"], str)):
-        raise Rejection("op.invalid_body", 'note body is not {"text": string}')
-    if not 1 <= len(body_value["text"]) <= 4000:  # str length = Unicode scalar values
-        raise Rejection("op.invalid_body", "note text is not 1..4000 Unicode scalar values")
+    if not isinstance(body_value, dict):
+        raise Rejection("op.invalid_body", f"{kind} body is not an object")
+    if kind == "note":
+        if not (set(body_value) <= {"text", "staff"} and "text" in body_value
+                and isinstance(body_value["text"], str)):
+            raise Rejection("op.invalid_body", 'note body is not {"text": string, "staff"?: id}')
+        if "staff" in body_value and not (isinstance(body_value["staff"], str) and _HEX64.fullmatch(body_value["staff"])):
+            raise Rejection("op.invalid_body", "note staff is not an id")
+        if not 1 <= len(body_value["text"]) <= 4000:  # str length = Unicode scalar values
+            raise Rejection("op.invalid_body", "note text is not 1..4000 Unicode scalar values")
+    elif kind == "staff.register":
+        b = body_value
+        if set(b) != STAFF_MEMBERS or not all(isinstance(b[k], str) for k in STAFF_MEMBERS) \
+                or not b["staffNo"] or not b["name"] \
+                or not (_DATE.fullmatch(b["validFrom"]) and _DATE.fullmatch(b["validUntil"])) \
+                or b["validFrom"] > b["validUntil"]:
+            raise Rejection("op.invalid_body", "staff.register body is not {department, staffNo, name, office, validFrom <= validUntil}")
 
 
 def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
@@ -181,7 +199,9 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
         check_header_shape(h)  # step 6
         if b64u_decode(h["author"]) != author:  # step 7
             raise Rejection("op.author_mismatch", "header author differs from envelope author")
-        if h["net"] != network:  # step 8
+        # step 8; the genesis roster names no network: its own id is the network id
+        is_genesis = h["kind"] == "roster.genesis" and h["net"] == "0" * 64 and oid == network
+        if h["net"] != network and not is_genesis:
             raise Rejection("op.wrong_network", f"net {h['net']} is not the receiver's network")
         body_value = None
         if body is not None:

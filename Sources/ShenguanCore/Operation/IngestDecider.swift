@@ -5,7 +5,12 @@ public struct OpMeta: Equatable, Sendable {
     public let author: PublicKey
     public let seq: Int64
     public let clock: HLC
-    public init(author: PublicKey, seq: Int64, clock: HLC) { self.author = author; self.seq = seq; self.clock = clock }
+    /// The highest root-chain seq in the operation's causal past (itself
+    /// included): which roster version it was written under.
+    public let rosterSeq: Int64
+    public init(author: PublicKey, seq: Int64, clock: HLC, rosterSeq: Int64) {
+        self.author = author; self.seq = seq; self.clock = clock; self.rosterSeq = rosterSeq
+    }
 }
 
 /// Read access to the operations a replica holds, as the decider needs it.
@@ -14,6 +19,10 @@ public protocol OpIndex {
     func meta(of id: Digest) -> OpMeta?
     /// Ids of held operations with this author and seq (more than one after an equivocation).
     func ids(author: PublicKey, seq: Int64) -> [Digest]
+    /// The roster after root-chain seq `version` (nil if not held).
+    func roster(at version: Int64) -> RosterState?
+    /// A held staff registration: the member and the registering author.
+    func staff(_ id: Digest) -> StaffMember?
 }
 
 /// The outcome of offering one verified operation to a replica.
@@ -43,12 +52,13 @@ public enum IngestDecider {
         let h = op.header
         var missing = [Digest]()
         var before = [HLC]()
+        var parents = [OpMeta]()
         if let prev = h.prev {
             if let m = index.meta(of: prev) {
                 guard m.author == h.author, m.seq == h.seq - 1 else {
                     return .reject(OpRejection(.chainBroken, "prev is seq \(m.seq) of another chain or position, expected seq \(h.seq - 1) of the same author"))
                 }
-                before.append(m.clock)
+                before.append(m.clock); parents.append(m)
             } else {
                 missing.append(prev)
             }
@@ -58,14 +68,61 @@ public enum IngestDecider {
                 guard m.author != h.author else {
                     return .reject(OpRejection(.chainBroken, "deps names the author's own seq \(m.seq); the chain already carries it"))
                 }
-                before.append(m.clock)
+                before.append(m.clock); parents.append(m)
             } else { missing.append(d) }
         }
+        let staffRef = OpKinds.staffRef(op.body)
+        if let s = staffRef, index.meta(of: s) == nil { missing.append(s) }
         if !missing.isEmpty { return .wait(missing: missing) }
         if let latest = before.max(), !(latest < h.clock) {
             return .reject(OpRejection(.clockRegression, "clock \(h.clock) is not after \(latest)"))
         }
+        if let refusal = authorize(op, parents: parents, staffRef: staffRef, index: index) { return .reject(refusal) }
         if h.clock.time > now + maxSkew { return .future(notBefore: h.clock.time - maxSkew) }
         return .accept(equivocatesWith: index.ids(author: h.author, seq: h.seq))
+    }
+
+    /// The roster version an operation was written under (PROTOCOL.md §2.7).
+    public static func rosterSeq(of op: VerifiedOp, parents: [OpMeta], root: PublicKey?) -> Int64 {
+        if op.header.kind == RosterOps.genesis { return 1 }
+        if op.header.author == root { return op.header.seq }
+        return parents.map(\.rosterSeq).max() ?? 0
+    }
+
+    /// Roster, role and staff checks (DESIGN.md "Roster, roles, policy";
+    /// RULES.md R3, R21): a function of the operation's causal past only.
+    static func authorize(_ op: VerifiedOp, parents: [OpMeta], staffRef: Digest?, index: some OpIndex) -> OpRejection? {
+        let h = op.header
+        if h.kind == RosterOps.genesis {
+            do { _ = try RosterState(genesis: op); return nil } catch { return OpRejection(.rosterInvalid, error.detail) }
+        }
+        guard let root = index.roster(at: 1)?.root else {
+            return OpRejection(.notAdmitted, "this replica holds no genesis roster")
+        }
+        if h.author == root {
+            guard var roster = index.roster(at: h.seq - 1) else { return OpRejection(.rosterInvalid, "roster chain incomplete") }
+            if let why = Permissions.refusal(kind: h.kind, role: nil, isRoot: true) { return OpRejection(.forbiddenKind, why) }
+            do { try roster.apply(op) } catch { return OpRejection(.rosterInvalid, error.detail) }
+            return nil
+        }
+        let version = rosterSeq(of: op, parents: parents, root: root)
+        guard version > 0, let roster = index.roster(at: version), let replica = roster.activeReplica(h.author) else {
+            return OpRejection(.notAdmitted, "author \(h.author.base64url.prefix(10))… is not an active replica in roster version \(version)")
+        }
+        if let why = Permissions.refusal(kind: h.kind, role: roster.role(of: h.author), isRoot: false) {
+            return OpRejection(.forbiddenKind, why)
+        }
+        if h.kind == RosterOps.staff, op.body?["department"]?.stringValue != replica.department {
+            return OpRejection(.forbiddenKind, "a replica registers staff of its own department (\(replica.department)) only")
+        }
+        if let ref = staffRef {
+            guard let member = index.staff(ref), member.department == replica.department else {
+                return OpRejection(.staffUnknown, "staff \(ref.hex.prefix(12))… is not registered for \(replica.department)")
+            }
+            guard member.isValid(atMillis: h.clock.time) else {
+                return OpRejection(.staffInvalid, "\(member.name) (\(member.staffNo)) is valid \(member.validFrom.iso)…\(member.validUntil.iso)")
+            }
+        }
+        return nil
     }
 }

@@ -13,6 +13,11 @@ public enum OpCode: String, Sendable, CaseIterable, Codable {
     case invalidBody = "op.invalid_body"
     case chainBroken = "op.chain_broken"
     case clockRegression = "op.clock_regression"
+    case notAdmitted = "auth.not_admitted"
+    case forbiddenKind = "auth.forbidden_kind"
+    case rosterInvalid = "roster.invalid"
+    case staffUnknown = "staff.unknown"
+    case staffInvalid = "staff.invalid"
     /// Not a rejection: the operation waits for what it names.
     case missingDeps = "op.missing_deps"
     /// Not a rejection: the operation waits for the local clock.
@@ -48,6 +53,11 @@ public struct OpRejection: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidBody: "The operation's content is incomplete or invalid for its kind"
         case .chainBroken: "The operation does not continue its author's chain (wrong previous operation); the author's replica may be damaged"
         case .clockRegression: "The operation's clock runs backwards from what it builds on; the author's clock or replica is faulty"
+        case .notAdmitted: "The author's key is not admitted to this network (or was revoked) in the roster this operation builds on; ask the oversight office to admit the replica"
+        case .forbiddenKind: "The author's department may not write this kind of operation (permission table, RULES.md R21)"
+        case .rosterInvalid: "The roster operation is inconsistent with the roster it changes"
+        case .staffUnknown: "The operation names a staff member whose registration is not a staff record of the author's department"
+        case .staffInvalid: "The staff member named was not valid on the operation's date (expired or not yet valid, RULES.md R3)"
         case .missingDeps: "The operation builds on operations this replica does not hold yet; it will apply automatically once they arrive by sync or import"
         case .future: "The operation is dated in the future beyond the allowed clock skew; it will apply once this replica's clock reaches its time"
         }

@@ -34,7 +34,9 @@ public struct VerifiedOp: Equatable, Sendable {
         }
         let header = try OpHeader(json: headerJSON)
         guard header.author == key else { throw OpRejection(.authorMismatch, "header author differs from the signing key") }
-        guard header.net == network else {
+        // The genesis roster names no network (its own id is the network id).
+        let isGenesis = header.kind == RosterOps.genesis && header.net == RosterOps.genesisNet && SHA256.hash(signed) == network
+        guard header.net == network || isGenesis else {
             throw OpRejection(.wrongNetwork, "network \(header.net.hex.prefix(12))…, this replica is on \(network.hex.prefix(12))…")
         }
         var body: JSONValue?
@@ -59,17 +61,32 @@ public enum OpKinds {
     public static let noteMaxScalars = 4000
 
     public static func requireKnown(_ kind: String) throws(OpRejection) {
-        guard kind == note else { throw OpRejection(.unknownKind, "kind \"\(kind)\"") }
+        guard Permissions.table[kind] != nil else { throw OpRejection(.unknownKind, "kind \"\(kind)\"") }
     }
 
+    /// Schema checks that need nothing but the body. Roster bodies are
+    /// checked against the roster they change (`RosterState.apply`).
     public static func validate(kind: String, body: JSONValue) throws(OpRejection) {
         try requireKnown(kind)
-        guard let o = body.objectValue, o.count == 1, let text = o["text"]?.stringValue else {
-            throw OpRejection(.invalidBody, "a note body is {\"text\": string}")
+        switch kind {
+        case note:
+            guard let o = body.objectValue, let text = o["text"]?.stringValue,
+                  Set(o.keys).isSubset(of: ["text", "staff"]), o["staff"] == nil || staffRef(body) != nil else {
+                throw OpRejection(.invalidBody, "a note body is {\"text\": string, \"staff\"?: staff registration id}")
+            }
+            guard (1...noteMaxScalars).contains(text.unicodeScalars.count) else {
+                throw OpRejection(.invalidBody, "a note has 1 to \(noteMaxScalars) characters")
+            }
+        case RosterOps.staff:
+            _ = try StaffMember(json: body)
+        default:
+            guard body.objectValue != nil else { throw OpRejection(.invalidBody, "\(kind) body must be an object") }
         }
-        guard (1...noteMaxScalars).contains(text.unicodeScalars.count) else {
-            throw OpRejection(.invalidBody, "a note has 1 to \(noteMaxScalars) characters")
-        }
+    }
+
+    /// The staff registration an operation says acted for its department (R3).
+    public static func staffRef(_ body: JSONValue?) -> Digest? {
+        body?["staff"]?.stringValue.flatMap { Digest(hex: $0) }
     }
 }
 

@@ -8,12 +8,27 @@ public struct MemoryReplica: OpIndex, Sendable {
     public private(set) var held: [Digest: VerifiedOp] = [:]
     public private(set) var pending: [Digest: VerifiedOp] = [:]
     private var bySeq: [PublicKey: [Int64: [Digest]]] = [:]
+    private var rosterSeqs: [Digest: Int64] = [:]
+    /// Roster versions, index = root-chain seq − 1.
+    private var rosters: [RosterState] = []
 
     public init(network: Digest) { self.network = network }
 
     public func meta(of id: Digest) -> OpMeta? {
-        held[id].map { OpMeta(author: $0.header.author, seq: $0.header.seq, clock: $0.header.clock) }
+        held[id].map { OpMeta(author: $0.header.author, seq: $0.header.seq, clock: $0.header.clock, rosterSeq: rosterSeqs[id] ?? 0) }
     }
+
+    public func roster(at version: Int64) -> RosterState? {
+        version >= 1 && version <= Int64(rosters.count) ? rosters[Int(version) - 1] : nil
+    }
+
+    public func staff(_ id: Digest) -> StaffMember? {
+        guard let op = held[id], op.header.kind == RosterOps.staff, let body = op.body else { return nil }
+        return try? StaffMember(json: body)
+    }
+
+    /// The latest roster held.
+    public var roster: RosterState? { rosters.last }
 
     public func ids(author: PublicKey, seq: Int64) -> [Digest] { bySeq[author]?[seq] ?? [] }
 
@@ -43,6 +58,14 @@ public struct MemoryReplica: OpIndex, Sendable {
     }
 
     private mutating func apply(_ op: VerifiedOp) {
+        let parents = ([op.header.prev].compactMap { $0 } + op.header.deps).compactMap { meta(of: $0) }
+        rosterSeqs[op.id] = IngestDecider.rosterSeq(of: op, parents: parents, root: roster(at: 1)?.root)
+        if op.header.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
+            rosters = [g]
+        } else if op.header.author == roster(at: 1)?.root, var next = rosters.last {
+            try? next.apply(op)   // the decider applied it successfully before accepting
+            rosters.append(next)
+        }
         held[op.id] = op
         pending[op.id] = nil
         bySeq[op.header.author, default: [:]][op.header.seq, default: []].append(op.id)

@@ -1,0 +1,101 @@
+import ShenguanCalendar
+import ShenguanCrypto
+
+/// The roster at one point of the root chain: departments, admitted replica
+/// keys, policy and calendar (DESIGN.md "Roster, roles, policy"). A pure fold
+/// over the root key's operations, `roster.genesis` first.
+public struct RosterState: Equatable, Sendable {
+    public struct Department: Equatable, Sendable {
+        public let id: String
+        public let name: String
+        public let role: Role
+        public init(id: String, name: String, role: Role) { self.id = id; self.name = name; self.role = role }
+    }
+    public struct Replica: Equatable, Sendable {
+        public let key: PublicKey
+        public let department: String
+        /// Root-chain seq that admitted it, and that revoked it (if any).
+        public let admittedAt: Int64
+        public var revokedAt: Int64?
+    }
+
+    public let network: String
+    public let root: PublicKey
+    /// Root-chain seq this state reflects.
+    public private(set) var version: Int64
+    public private(set) var departments: [String: Department] = [:]
+    public private(set) var replicas: [PublicKey: Replica] = [:]
+    public private(set) var policy: Policy
+    public private(set) var calendarYears: [Int: CalendarYear] = [:]
+
+    /// The replica entry of `key` if admitted and not revoked in this state.
+    public func activeReplica(_ key: PublicKey) -> Replica? {
+        guard let r = replicas[key], r.revokedAt == nil else { return nil }
+        return r
+    }
+
+    public func role(of key: PublicKey) -> Role? {
+        activeReplica(key).flatMap { departments[$0.department]?.role }
+    }
+
+    /// The working-day calendar of the published years (T1).
+    public var calendar: WorkingDayCalendar {
+        (try? WorkingDayCalendar(years: calendarYears.values.sorted { $0.year < $1.year })) ?? OfficialCalendar.calendar
+    }
+
+    /// The state after the genesis operation.
+    public init(genesis op: VerifiedOp) throws(OpRejection) {
+        guard op.header.kind == RosterOps.genesis, op.header.seq == 1, let body = op.body else {
+            throw OpRejection(.invalidBody, "not a genesis roster operation")
+        }
+        let g = try RosterOps.Genesis(json: body)
+        guard g.root == op.header.author else { throw OpRejection(.invalidBody, "genesis root must be its author") }
+        network = g.name
+        root = g.root
+        version = 1
+        policy = g.policy
+        for d in g.departments { departments[d.id] = d }
+        for (key, dept) in g.replicas {
+            guard departments[dept] != nil else { throw OpRejection(.invalidBody, "replica admitted to unknown department \(dept)") }
+            replicas[key] = Replica(key: key, department: dept, admittedAt: 1, revokedAt: nil)
+        }
+        for y in g.calendar { calendarYears[y.year] = y }
+    }
+
+    /// Applies the next root-chain operation (seq = version + 1).
+    public mutating func apply(_ op: VerifiedOp) throws(OpRejection) {
+        guard op.header.author == root, op.header.seq == version + 1 else {
+            throw OpRejection(.chainBroken, "roster operations must follow the root chain")
+        }
+        guard let body = op.body else { throw OpRejection(.invalidBody, "roster operation without body") }
+        let seq = op.header.seq
+        func bad(_ s: String) -> OpRejection { OpRejection(.invalidBody, s) }
+        switch op.header.kind {
+        case RosterOps.department:
+            let d = try RosterOps.department(body)
+            guard departments[d.id] == nil else { throw bad("department \(d.id) exists already") }
+            departments[d.id] = d
+        case RosterOps.admit:
+            guard let k = body["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), let dept = body["department"]?.stringValue else {
+                throw bad("roster.admit is {\"department\": id, \"key\": base64url}")
+            }
+            guard departments[dept] != nil else { throw bad("unknown department \(dept)") }
+            guard replicas[k] == nil else { throw bad("key already admitted") }
+            replicas[k] = Replica(key: k, department: dept, admittedAt: seq, revokedAt: nil)
+        case RosterOps.revoke:
+            guard let k = body["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), var r = replicas[k], r.revokedAt == nil else {
+                throw bad("roster.revoke names a key that is not active")
+            }
+            r.revokedAt = seq
+            replicas[k] = r
+        case RosterOps.policy:
+            do { policy = try Policy(json: body["policy"] ?? .null) } catch { throw bad(error.description) }
+        case RosterOps.calendar:
+            let y = try RosterOps.calendarYear(body["year"] ?? .null)
+            calendarYears[y.year] = y
+        default:
+            throw OpRejection(.unknownKind, "root key wrote \(op.header.kind)")
+        }
+        version = seq
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// `shenguan network`: the oversight office's roster (DESIGN.md "Roster,
+/// roles, policy"; RULES.md R21). Every change is an operation signed by the
+/// root key, which lives only on the oversight replica (`root.key`).
+struct NetworkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "network",
+        abstract: "Open a network and keep its roster (oversight office, root key).",
+        subcommands: [Create.self, Admit.self, AddDepartment.self, Revoke.self, SetPolicy.self, PublishCalendar.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the root key, the genesis roster and the oversight replica.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The network's name.") var name: String
+        @Option(help: "Built-in policy profile: liaocheng, linzi or nantong.") var profile = "liaocheng"
+        @Option(help: "A custom policy file (JSON) instead of --profile.") var policyFile: String?
+        @Option(help: "The oversight department's id.") var departmentId = "oversight"
+        @Option(help: "The oversight department's name.") var departmentName = "市人民政府办公室"
+
+        func run() throws {
+            try guarded {
+                let policy = try loadPolicy(profile: profile, file: policyFile)
+                let passphrase = try Passphrase.obtain(confirm: true)
+                let now = try Clock.nowMillis()
+                let root = SigningKey.generate(), replica = SigningKey.generate()
+                let genesis = RosterOps.Genesis(
+                    name: name, root: root.publicKey, policy: policy, calendar: OfficialCalendar.builtInYears,
+                    departments: [RosterState.Department(id: departmentId, name: departmentName, role: .oversight)],
+                    replicas: [(replica.publicKey, departmentId)])
+                let op = try OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
+                                           clock: HLC(time: now, ctr: 0), kind: RosterOps.genesis, body: genesis.json)
+                let home = ReplicaHome(path: global.resolvedHome)
+                let (store, _) = try home.create(network: op.id, passphrase: passphrase, key: replica)
+                try KeyFile.write(KeyFile.seal(root, passphrase: passphrase, strength: .moderate), to: home.rootKeyPath)
+                _ = try store.ingestVerified([.success(op)], now: now)
+                try home.recordSigned(1, key: root.publicKey)
+                let file = home.path + "/genesis.jsonl"
+                try store.export(to: file)
+                if global.json {
+                    printJSON(["network": .string(op.id.hex), "genesis": .string(file), "root": .string(root.publicKey.base64url)])
+                } else {
+                    print("Opened network \(name) (\(policy.profile) policy)")
+                    print("  network id  \(op.id.hex)")
+                    print("  genesis     \(file)   ← give this file to every department")
+                    print("  root key    \(home.rootKeyPath) (encrypted, mode 0600; keep it offline)")
+                }
+            }
+        }
+    }
+
+    struct Admit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Admit a replica key from its join request (roster.admit).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The join-request.json a new replica wrote.") var request: String
+
+        func run() throws {
+            try guarded {
+                guard let data = FileManager.default.contents(atPath: request) else { throw CLIError("cli.unreadable", "Cannot read \(request).") }
+                let join = try JoinRequest(bytes: [UInt8](data))
+                let op = try rootAppend(global, kind: RosterOps.admit,
+                                        body: ["key": .string(join.key.base64url), "department": .string(join.department)],
+                                        network: join.network)
+                report(global, op, "Admitted \(join.key.base64url.prefix(12))… to \(join.department). Send the roster (shenguan export) to the new replica.")
+            }
+        }
+    }
+
+    struct AddDepartment: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a department with its role (roster.department).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Id, [a-z0-9-]{1,32}.") var id: String
+        @Option(help: "Chinese name, e.g. 市市场监督管理局.") var name: String
+        @Option(help: "approval, regulator, enforcement, credit, notary or oversight.") var role: String
+
+        func run() throws {
+            try guarded {
+                let op = try rootAppend(global, kind: RosterOps.department, body: ["id": .string(id), "name": .string(name), "role": .string(role)])
+                report(global, op, "Added department \(id) (\(name), \(role)).")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a replica key (roster.revoke).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The replica's public key (base64url).") var key: String
+        @Option(help: "Why (kept in the roster).") var reason = "revoked"
+
+        func run() throws {
+            try guarded {
+                let op = try rootAppend(global, kind: RosterOps.revoke, body: ["key": .string(key), "reason": .string(reason)])
+                report(global, op, "Revoked \(key.prefix(12))…; its operations that build on this roster are refused.")
+            }
+        }
+    }
+
+    struct SetPolicy: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "policy", abstract: "Change the network's policy (roster.policy).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Built-in profile.") var profile: String?
+        @Option(help: "Custom policy file (JSON).") var file: String?
+
+        func run() throws {
+            try guarded {
+                let p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
+                let op = try rootAppend(global, kind: RosterOps.policy, body: ["policy": p.json])
+                report(global, op, "Policy is now \(p.profile).")
+            }
+        }
+    }
+
+    struct PublishCalendar: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "calendar", abstract: "Publish a year's official calendar (roster.calendar, T1).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "JSON file: {year, source, holidays: [YYYY-MM-DD], adjustedWorkingDays: [...]}.") var file: String
+
+        func run() throws {
+            try guarded {
+                guard let data = FileManager.default.contents(atPath: file), let v = try? CanonicalJSON.parse([UInt8](data)) else {
+                    throw CLIError("cli.unreadable", "\(file) is not a readable JSON file.")
+                }
+                let year = try RosterOps.calendarYear(v)
+                let op = try rootAppend(global, kind: RosterOps.calendar, body: ["year": RosterOps.json(year: year)])
+                report(global, op, "Published the \(year.year) calendar (\(year.source)).")
+            }
+        }
+    }
+}
+
+/// Signs a roster operation with the root key on the oversight replica.
+func rootAppend(_ g: GlobalOptions, kind: String, body: JSONValue, network: Digest? = nil) throws -> VerifiedOp {
+    let home = ReplicaHome(path: g.resolvedHome)
+    let store = try home.open()
+    if let network, network != store.network {
+        throw CLIError("store.network_mismatch", "The join request is for network \(network.hex.prefix(12))…, this replica is on \(store.network.hex.prefix(12))….")
+    }
+    guard FileManager.default.fileExists(atPath: home.rootKeyPath) else {
+        throw CLIError("roster.no_root_key", "This replica holds no root key: roster changes are made on the oversight office's replica.")
+    }
+    let root = try home.loadKey(at: home.rootKeyPath) { try Passphrase.obtain() }
+    return try home.append(store: store, key: root, kind: kind, body: body, now: try Clock.nowMillis())
+}
+
+func report(_ g: GlobalOptions, _ op: VerifiedOp, _ text: String) {
+    if g.json { printJSON(["id": .string(op.id.hex), "kind": .string(op.header.kind), "seq": .int(op.header.seq)]) } else { print(text + "  (\(op.id.hex.prefix(12))…)") }
+}
+
+func loadPolicy(profile: String, file: String?) throws -> Policy {
+    if let file {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cli.unreadable", "Cannot read \(file).") }
+        let v: JSONValue
+        do { v = try CanonicalJSON.parse([UInt8](data)) } catch { throw CLIError("policy.invalid", "\(file) is not valid JSON: \(error)") }
+        do { return try Policy(json: v) } catch { throw CLIError(error.code, error.description) }
+    }
+    guard let p = Policy.profiles[profile] else {
+        throw CLIError("policy.unknown_profile", "No policy profile \(profile): choose \(Policy.profiles.keys.sorted().joined(separator: ", ")) or --policy-file.")
+    }
+    return p
+}

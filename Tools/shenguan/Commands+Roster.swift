@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// `shenguan roster`: who is in the network, as this replica knows it (R21).
+struct RosterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "roster", abstract: "Show the network's departments, replica keys and roster version.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try guarded {
+            guard let r = try ReplicaHome(path: global.resolvedHome).open().roster() else {
+                throw CLIError("roster.missing", "This replica holds no roster yet: import the genesis file.")
+            }
+            let depts = r.departments.values.sorted { $0.id < $1.id }
+            let reps = r.replicas.values.sorted { ($0.department, $0.key) < ($1.department, $1.key) }
+            if global.json {
+                printJSON(["network": .string(r.network), "version": .int(r.version), "root": .string(r.root.base64url),
+                           "policy": .string(r.policy.profile), "calendarYears": .array(r.calendarYears.keys.sorted().map { .int(Int64($0)) }),
+                           "departments": .array(depts.map(RosterOps.json(department:))),
+                           "replicas": .array(reps.map { .object(["key": .string($0.key.base64url), "department": .string($0.department),
+                                                                  "admittedAt": .int($0.admittedAt), "revokedAt": $0.revokedAt.map { .int($0) } ?? .null]) })])
+                return
+            }
+            print("network \(r.network)  roster version \(r.version)  policy \(r.policy.profile)  calendar \(r.calendarYears.keys.sorted().map(String.init).joined(separator: ","))")
+            for d in depts {
+                print("  \(pad(d.id, 12)) \(pad(d.name, 24)) \(d.role.rawValue)")
+                for k in reps where k.department == d.id {
+                    print("      key \(k.key.base64url)  admitted v\(k.admittedAt)\(k.revokedAt.map { "  REVOKED v\($0)" } ?? "")")
+                }
+            }
+        }
+    }
+}
+
+/// `shenguan policy show`: the active policy with its citations (R2, R4, R7, R11, R20).
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "policy", abstract: "Show the active policy with rule ids and citations.", subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the network's policy, or a built-in profile.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Show a built-in profile instead of the replica's policy.") var profile: String?
+        @Option(help: "Check and show a custom policy file.") var file: String?
+
+        func run() throws {
+            try guarded {
+                let p: Policy
+                if profile != nil || file != nil {
+                    p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
+                } else {
+                    guard let r = try ReplicaHome(path: global.resolvedHome).open().roster() else {
+                        throw CLIError("roster.missing", "This replica holds no roster yet: import the genesis file, or pass --profile.")
+                    }
+                    p = r.policy
+                }
+                if global.json { printJSON(p.json); return }
+                print("policy \(p.profile)")
+                for (name, l) in p.limits {
+                    let n = l.workingDays == 0 ? "即时 (same day)" : "\(l.workingDays) working days"
+                    print("  \(pad(name, 17)) \(pad(n, 18)) \(l.rule)  \(l.citation)\(l.localChoice ? "  [local choice]" : "")")
+                }
+                print("  grace            \(p.graceMillis / 60_000) min   max clock skew \(p.maxSkewMillis / 1000) s")
+            }
+        }
+    }
+}
+
+/// `shenguan staff`: a department's staff who sign for it (R3 签收人, R21).
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "staff", abstract: "Register and list the staff who act for this department (R3).",
+                                                    subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a staff member of this replica's department (staff.register).")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("staff-no"), help: "Staff number.") var staffNo: String
+        @Option(help: "Name.") var name: String
+        @Option(help: "Office (科室).") var office: String
+        @Option(help: "Valid from, YYYY-MM-DD.") var from: String
+        @Option(help: "Valid until, YYYY-MM-DD.") var until: String
+
+        func run() throws {
+            try guarded {
+                let (home, store, key) = try openForWriting(global)
+                guard let dept = try store.roster()?.activeReplica(key.publicKey)?.department else {
+                    throw CLIError("auth.not_admitted", "This replica is not admitted yet: import the roster export that admits it.")
+                }
+                let body: JSONValue = ["department": .string(dept), "staffNo": .string(staffNo), "name": .string(name),
+                                       "office": .string(office), "validFrom": .string(from), "validUntil": .string(until)]
+                try OpKinds.validate(kind: RosterOps.staff, body: body)
+                let op = try home.append(store: store, key: key, kind: RosterOps.staff, body: body, now: try Clock.nowMillis())
+                report(global, op, "Registered \(name) (\(staffNo)) of \(dept); cite as --staff \(op.id.hex.prefix(12))")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered staff.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try guarded {
+                let rows = try ReplicaHome(path: global.resolvedHome).open().staff()
+                if global.json { printJSON(.array(rows.map { var o = $0.1.json.objectValue!; o["id"] = .string($0.0); return .object(o) })); return }
+                for (id, m) in rows { print("\(id.prefix(12))  \(pad(m.department, 10)) \(pad(m.staffNo, 8)) \(pad(m.name, 10)) \(pad(m.office, 14)) \(m.validFrom.iso)…\(m.validUntil.iso)") }
+            }
+        }
+    }
+}

@@ -1,25 +1,35 @@
 import Foundation
+import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 
 /// A fast generator of a large, valid operation set: K authors write notes;
-/// each op cites the new heads of up to two other authors.
+/// each op cites the new heads of up to two other authors. The genesis
+/// roster (op 1 of N) admits all K authors.
 struct BenchNetwork {
     let network: Digest
     var ops: [VerifiedOp] = []
     var now: Int64 = 1_790_000_000_000
 
     static func generate(ops n: Int, authors k: Int) -> BenchNetwork {
-        var net = BenchNetwork(network: SHA256.hash(Array("bench".utf8)))
         var rng = SystemRandomNumberGenerator()
         let keys = (0..<k).map { SigningKey(seed: Array(SHA256.hash([UInt8($0 % 256), UInt8($0 / 256)]).bytes))! }
+        let root = SigningKey(seed: SHA256.hash(Array("bench-root".utf8)).bytes)!
+        let genesisBody = RosterOps.Genesis(
+            name: "bench", root: root.publicKey, policy: .liaocheng, calendar: OfficialCalendar.builtInYears,
+            departments: (0..<k).map { RosterState.Department(id: "d\($0)", name: "部门\($0)", role: .regulator) },
+            replicas: keys.enumerated().map { ($0.element.publicKey, "d\($0.offset)") })
+        let genesis = try! OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
+                                         clock: HLC(time: 1_790_000_000_000, ctr: 0), kind: RosterOps.genesis, body: genesisBody.json)
+        var net = BenchNetwork(network: genesis.id)
+        net.ops.reserveCapacity(n)
+        net.ops.append(genesis)
         var heads = [VerifiedOp?](repeating: nil, count: k)
         var cited = [[Int64]](repeating: [Int64](repeating: 0, count: k), count: k)
-        net.ops.reserveCapacity(n)
-        for i in 0..<n {
+        for i in 0..<(n - 1) {
             let a = i < k ? i : Int.random(in: 0..<k, using: &rng)
             var deps = [Digest](), after = [HLC]()
-            if let h = heads[a] { after.append(h.header.clock) }
+            if let h = heads[a] { after.append(h.header.clock) } else { deps.append(genesis.id); after.append(genesis.header.clock) }
             for _ in 0..<2 {
                 let b = Int.random(in: 0..<k, using: &rng)
                 guard b != a, let hb = heads[b], hb.header.seq > cited[a][b], !deps.contains(hb.id) else { continue }

@@ -4,12 +4,15 @@ import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
 
-/// `shenguan demo`: three department replicas work offline, exchange export
+/// `shenguan demo`: the oversight office opens a network; the approval
+/// bureau and two regulators join it; they work offline, exchange export
 /// files (as between networks with no link), converge to the same state, and
-/// refuse a tampered file without losing anything.
+/// refuse forged, tampered and unauthorised operations without losing anything.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build a small network of replicas in DIR and show them converge.")
     @Option(help: "Folder for the demo replicas (kept for inspection).") var dir = "demo-out"
+
+    typealias Replica = (id: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)
 
     func run() throws {
         try guarded {
@@ -17,64 +20,92 @@ struct Demo: ParsableCommand {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let passphrase = ProcessInfo.processInfo.environment["SHENGUAN_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "shenguan-demo"
             var now = try Clock.nowMillis()
-            let network = SHA256.hash(SecureRandom.bytes(32))
-            let departments = [("bureau", "行政审批局"), ("market", "市场监督管理局"), ("ecology", "生态环境局")]
-            print("Shenguan demo: 3 replicas on network \(network.hex.prefix(16))… in \(dir)/")
-            var replicas: [(name: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)] = []
-            for (name, cn) in departments {
-                let home = ReplicaHome(path: "\(dir)/\(name)")
-                let (store, key) = try home.create(network: network, passphrase: passphrase)
-                replicas.append((name, cn, home, store, key))
-                print("  \(pad(cn, 16)) \(name)  key \(key.publicKey.base64url.prefix(12))…  (encrypted, mode 0600)")
+            func tick(_ ms: Int64 = 60_000) -> Int64 { now += ms; return now }
+
+            print("1. 市人民政府办公室 (oversight) opens the network: root key + genesis roster (R21, policy 聊城 000):")
+            let ovHome = ReplicaHome(path: "\(dir)/oversight")
+            let (ovStore, root, genesis) = try ovHome.createNetwork(name: "聊城审管互动", policy: .liaocheng, departmentID: "oversight",
+                                                                   departmentName: "市人民政府办公室", passphrase: passphrase, now: tick())
+            print("   network \(genesis.id.hex.prefix(16))…  root key \(root.publicKey.base64url.prefix(12))…  calendar 2020–2026 (T1)")
+            let departments = [("bureau", "市行政审批服务局", "approval"), ("market", "市市场监督管理局", "regulator"), ("ecology", "市生态环境局", "regulator")]
+            for (id, cn, role) in departments {
+                _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.department,
+                                      body: ["id": .string(id), "name": .string(cn), "role": .string(role)], now: tick(1_000))
             }
-            print("\n1. Each department writes while offline (signed notes in its own hash chain):")
-            let notes = [
-                ["审批决定：食品经营许可 JY13715020000123 已作出，推送市场监管局", "审批决定：排污许可 91371500MA3C0000X1 已作出，推送生态环境局"],
-                ["已认领食品经营许可推送（签收人：王芳）"],
-                ["现场检查记录：企业排污口整改完成", "行政处罚决定书 聊环罚〔2026〕12号"],
+            try ovStore.export(to: "\(dir)/roster.jsonl")
+
+            print("\n2. Each department creates its replica from the roster file and is admitted (join request → roster.admit):")
+            var replicas: [Replica] = []
+            for (id, cn, role) in departments {
+                let home = ReplicaHome(path: "\(dir)/\(id)")
+                let (store, key, request) = try home.join(genesisFile: "\(dir)/roster.jsonl", department: id, passphrase: passphrase, now: tick(1_000))
+                _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.admit,
+                                      body: ["key": .string(request.key.base64url), "department": .string(id)], now: tick(1_000))
+                replicas.append((id, cn, home, store, key))
+                print("   \(pad(cn, 18)) \(pad(role, 10)) key \(key.publicKey.base64url.prefix(12))…  (encrypted, mode 0600)")
+            }
+            try ovStore.export(to: "\(dir)/roster-admitted.jsonl")
+            for r in replicas { _ = try r.store.importFile("\(dir)/roster-admitted.jsonl", now: tick(1_000)) }
+
+            print("\n3. Each department works offline (signed operations in its own hash chain; R3 staff recorded):")
+            let staff = try replicas[1].home.append(store: replicas[1].store, key: replicas[1].key, kind: RosterOps.staff,
+                body: ["department": "market", "staffNo": "0042", "name": "王芳", "office": "食品经营许可科",
+                       "validFrom": "2026-01-01", "validUntil": "2026-12-31"], now: tick())
+            print("   \(pad(replicas[1].cn, 18)) staff.register 王芳 (0042)  \(staff.id.hex.prefix(12))…")
+            let notes: [[(String, Digest?)]] = [
+                [("审批决定：食品经营许可 JY13715020000123 已作出，推送市场监管局 (R1)", nil), ("审批决定：排污许可 91371500MA3C0000X1 已作出，推送生态环境局 (R1)", nil)],
+                [("已认领食品经营许可推送 (R2, R3)", staff.id)],
+                [("现场检查记录：企业排污口整改完成 (R6)", nil), ("行政处罚决定书 聊环罚〔2026〕12号 (R6)", nil)],
             ]
             for (i, r) in replicas.enumerated() {
-                for text in notes[i] {
-                    now += 60_000
-                    let op = try r.home.append(store: r.store, key: r.key, kind: OpKinds.note, body: ["text": .string(text)], now: now)
-                    print("   \(pad(r.cn, 16)) seq \(op.header.seq)  \(op.id.hex.prefix(12))…  \(text)")
+                for (text, who) in notes[i] {
+                    var body: [String: JSONValue] = ["text": .string(text)]
+                    if let who { body["staff"] = .string(who.hex) }
+                    let op = try r.home.append(store: r.store, key: r.key, kind: OpKinds.note, body: .object(body), now: tick())
+                    print("   \(pad(r.cn, 18)) seq \(op.header.seq)  \(op.id.hex.prefix(12))…  \(text)")
                 }
             }
-            print("\n2. They exchange export files in a ring, twice (bureau → market → ecology → bureau):")
+
+            print("\n4. They exchange export files in a ring, twice (bureau → market → ecology → bureau):")
             for round in 1...2 {
                 for i in 0..<replicas.count {
                     let from = replicas[i], to = replicas[(i + 1) % replicas.count]
-                    let file = "\(dir)/\(from.name)-round\(round).jsonl"
+                    let file = "\(dir)/\(from.id)-round\(round).jsonl"
                     try from.store.export(to: file)
-                    now += 1_000
-                    let report = try to.store.importFile(file, now: now)
-                    print("   round \(round): \(pad(from.cn, 16)) → \(pad(to.cn, 16)) \(report.accepted) new, \(report.results.count - report.accepted) already held")
+                    let report = try to.store.importFile(file, now: tick(1_000))
+                    print("   round \(round): \(pad(from.cn, 18)) → \(pad(to.cn, 18)) \(report.accepted) new, \(report.results.count - report.accepted) already held")
                 }
             }
-            print("\n3. State digests (equal: the same operations give the same state, whatever the order):")
+
+            print("\n5. State digests (equal: the same operations give the same state, whatever the order):")
             var digests = Set<String>()
             for r in replicas {
                 let d = try r.store.state().digest.hex
                 digests.insert(d)
-                print("   \(pad(r.cn, 16)) \(try r.store.count()) ops  digest \(d.prefix(16))…")
+                print("   \(pad(r.cn, 18)) \(try r.store.count()) ops  digest \(d.prefix(16))…")
             }
             print("   converged: \(digests.count == 1 ? "yes" : "NO")")
-            print("\n4. A tampered export is refused op by op; the rest applies and nothing is lost:")
+
+            print("\n6. Refusals, each with a stable code; nothing else is lost:")
+            do {
+                _ = try replicas[1].home.append(store: replicas[1].store, key: replicas[1].key, kind: RosterOps.department,
+                                                body: ["id": "fake", "name": "假部门", "role": "approval"], now: tick())
+            } catch let why as OpRejection { print("   a regulator writes a roster op → \(why.code.rawValue): \(why.reason)") }
             let file = "\(dir)/bureau-round2.jsonl"
             var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
-            if lines.count > 2, var env = try? Envelope.decode(Array(lines[2].utf8)), var body = env.body {
+            if let i = lines.indices.last, var env = try? Envelope.decode(Array(lines[i].utf8)), var body = env.body {
                 body[body.count / 2] ^= 0x01
                 env = Envelope(author: env.author, header: env.header, sig: env.sig, body: body)
-                lines[2] = String(decoding: env.encoded(), as: UTF8.self)
+                lines[i] = String(decoding: env.encoded(), as: UTF8.self)
             }
             let tampered = "\(dir)/tampered.jsonl"
             try (lines.joined(separator: "\n") + "\n").write(toFile: tampered, atomically: true, encoding: .utf8)
-            let fresh = ReplicaHome(path: "\(dir)/auditor")
-            let (auditor, _) = try fresh.create(network: network, passphrase: passphrase)
-            let report = try auditor.importFile(tampered, now: now)
-            for r in report.results { if case .rejected(let why) = r.outcome { print("   line \(r.index + 2): \(why.code.rawValue): \(why.reason)") } }
-            print("   auditor replica: \(try auditor.count()) applied, \(try auditor.pendingCount()) waiting for the refused op, of \(report.results.count) in the file")
-            print("\nInspect: shenguan state --home \(dir)/bureau ; sqlite3 \(dir)/bureau/replica.sqlite .tables")
+            let auditor = ReplicaHome(path: "\(dir)/auditor")
+            let (audit, _, _) = try auditor.join(genesisFile: ovHome.genesisPath, department: "oversight", passphrase: passphrase, now: tick())
+            let report = try audit.importFile(tampered, now: tick())
+            for r in report.results { if case .rejected(let why) = r.outcome { print("   tampered export, line \(r.index + 2) → \(why.code.rawValue): \(why.reason)") } }
+            print("   auditor replica: \(try audit.count()) applied of \(report.results.count) in the file; the rest intact")
+            print("\nInspect: shenguan roster --home \(dir)/market ; shenguan state --home \(dir)/bureau ; sqlite3 \(dir)/bureau/replica.sqlite .tables")
             if digests.count != 1 { throw ExitCode(1) }
         }
     }

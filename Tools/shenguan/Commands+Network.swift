@@ -27,21 +27,10 @@ struct NetworkCommand: ParsableCommand {
             try guarded {
                 let policy = try loadPolicy(profile: profile, file: policyFile)
                 let passphrase = try Passphrase.obtain(confirm: true)
-                let now = try Clock.nowMillis()
-                let root = SigningKey.generate(), replica = SigningKey.generate()
-                let genesis = RosterOps.Genesis(
-                    name: name, root: root.publicKey, policy: policy, calendar: OfficialCalendar.builtInYears,
-                    departments: [RosterState.Department(id: departmentId, name: departmentName, role: .oversight)],
-                    replicas: [(replica.publicKey, departmentId)])
-                let op = try OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
-                                           clock: HLC(time: now, ctr: 0), kind: RosterOps.genesis, body: genesis.json)
                 let home = ReplicaHome(path: global.resolvedHome)
-                let (store, _) = try home.create(network: op.id, passphrase: passphrase, key: replica)
-                try KeyFile.write(KeyFile.seal(root, passphrase: passphrase, strength: .moderate), to: home.rootKeyPath)
-                _ = try store.ingestVerified([.success(op)], now: now)
-                try home.recordSigned(1, key: root.publicKey)
-                let file = home.path + "/genesis.jsonl"
-                try store.export(to: file)
+                let (_, root, op) = try home.createNetwork(name: name, policy: policy, departmentID: departmentId, departmentName: departmentName,
+                                                          passphrase: passphrase, now: try Clock.nowMillis())
+                let file = home.genesisPath
                 if global.json {
                     printJSON(["network": .string(op.id.hex), "genesis": .string(file), "root": .string(root.publicKey.base64url)])
                 } else {

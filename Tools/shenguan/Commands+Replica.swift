@@ -15,16 +15,6 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try guarded {
-            guard let data = FileManager.default.contents(atPath: genesis),
-                  let line = data.split(separator: 10).dropFirst().first,
-                  let env = try? Envelope.decode([UInt8](line)) else {
-                throw CLIError("cli.bad_genesis", "\(genesis) is not a Shenguan export whose first operation is the genesis roster.")
-            }
-            let net = env.id
-            let op = try VerifiedOp.verify(env, network: net)
-            guard op.header.kind == RosterOps.genesis else {
-                throw CLIError("cli.bad_genesis", "The first operation of \(genesis) is \(op.header.kind), not the genesis roster.")
-            }
             let passphrase: String?
             if unencryptedKey {
                 FileHandle.standardError.write(Data("warning: the replica key is stored UNENCRYPTED; anyone who can read the file can sign as this replica.\n".utf8))
@@ -33,10 +23,8 @@ struct Init: ParsableCommand {
                 passphrase = try Passphrase.obtain(confirm: true)
             }
             let home = ReplicaHome(path: global.resolvedHome)
-            let (store, key) = try home.create(network: net, passphrase: passphrase)
-            _ = try store.importFile(genesis, now: try Clock.nowMillis())
-            let join = JoinRequest(network: net, department: department, key: key.publicKey)
-            try Data(join.signed(by: key)).write(to: URL(fileURLWithPath: home.joinRequestPath))
+            let (_, key, join) = try home.join(genesisFile: genesis, department: department, passphrase: passphrase, now: try Clock.nowMillis())
+            let net = join.network
             if global.json {
                 printJSON(["author": .string(key.publicKey.base64url), "home": .string(home.path), "network": .string(net.hex),
                            "joinRequest": .string(home.joinRequestPath)])

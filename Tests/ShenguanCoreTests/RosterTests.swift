@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import ShenguanCore
+import ShenguanCalendar
+import ShenguanCrypto
+import ShenguanTestSupport
+
+/// DESIGN.md "Roster, roles, policy"; RULES.md R3, R21: who may write what,
+/// decided from the operation's causal past only.
+@Suite struct RosterTests {
+    /// d0 = approval bureau, d1 = regulator.
+    func network() -> TestNetwork { TestNetwork(authors: 2, seed: 300, roles: [.approval, .regulator]) }
+
+    func rootOp(_ net: TestNetwork, seq: Int64, prev: Digest, kind: String, body: JSONValue, time: Int64) -> VerifiedOp {
+        try! OpSigner.sign(key: net.root, network: net.network, seq: seq, prev: prev, deps: [], clock: HLC(time: time, ctr: 0), kind: kind, body: body)
+    }
+
+    func code(_ d: IngestDecision) -> String {
+        switch d {
+        case .reject(let r): r.code.rawValue
+        case .accept: "accepted"
+        case .wait: "wait"
+        case .future: "future"
+        case .duplicate: "duplicate"
+        }
+    }
+
+    @Test func onlyTheRootKeyWritesRosterOperations() {
+        let net = network()
+        var r = MemoryReplica(network: net.network)
+        r.ingest([net.genesis], now: net.clock + 10_000)
+        let byRegulator = net.sign(1, seq: 1, prev: nil, time: net.clock + 1, kind: RosterOps.department,
+                                   body: ["id": "fake", "name": "假", "role": "approval"])
+        #expect(code(r.ingest([byRegulator], now: net.clock + 10_000)[0]) == "auth.forbidden_kind")
+        let noteByRoot = rootOp(net, seq: 2, prev: net.genesis.id, kind: OpKinds.note, body: ["text": "x"], time: net.clock + 1)
+        #expect(code(r.ingest([noteByRoot], now: net.clock + 10_000)[0]) == "auth.forbidden_kind")
+        let admitUnknownDept = rootOp(net, seq: 2, prev: net.genesis.id, kind: RosterOps.admit,
+                                      body: ["key": .string(SigningKey.generate().publicKey.base64url), "department": "nowhere"], time: net.clock + 1)
+        #expect(code(r.ingest([admitUnknownDept], now: net.clock + 10_000)[0]) == "roster.invalid")
+        #expect(r.held.count == 1)
+    }
+
+    @Test func unknownAndRevokedKeysAreRefused() {
+        var net = network()
+        var r = MemoryReplica(network: net.network)
+        r.ingest([net.genesis], now: net.clock + 100_000)
+        // A key nobody admitted, building on the genesis roster.
+        let stranger = try! OpSigner.sign(key: SigningKey.generate(), network: net.network, seq: 1, prev: nil, deps: [net.genesis.id],
+                                          clock: HLC(time: net.clock + 1, ctr: 0), kind: OpKinds.note, body: ["text": "?"])
+        #expect(code(r.ingest([stranger], now: net.clock + 100_000)[0]) == "auth.not_admitted")
+        // An admitted key whose first op does not build on any roster.
+        let orphan = try! OpSigner.sign(key: net.keys[1], network: net.network, seq: 1, prev: nil, deps: [],
+                                        clock: HLC(time: net.clock + 1, ctr: 0), kind: OpKinds.note, body: ["text": "?"])
+        #expect(code(r.ingest([orphan], now: net.clock + 100_000)[0]) == "auth.not_admitted")
+        // Revocation: ops that build on it are refused; one written before it stands.
+        let before = net.write(1)
+        let revoke = rootOp(net, seq: 2, prev: net.genesis.id, kind: RosterOps.revoke,
+                            body: ["key": .string(net.keys[1].publicKey.base64url), "reason": "lost laptop"], time: net.clock + 5)
+        let after = net.sign(1, seq: 2, prev: before.id, deps: [revoke.id], time: net.clock + 10)
+        #expect(r.ingest([before, revoke], now: net.clock + 100_000).map(code) == ["accepted", "accepted"])
+        #expect(code(r.ingest([after], now: net.clock + 100_000)[0]) == "auth.not_admitted")
+        #expect(r.roster?.activeReplica(net.keys[1].publicKey) == nil)
+    }
+
+    @Test func rolesLimitWhatEachDepartmentWrites() {
+        var net = network()
+        var r = MemoryReplica(network: net.network)
+        r.ingest(net.ops, now: net.clock + 100_000)
+        // Staff of another department (R3, R21).
+        let foreignStaff = net.sign(1, seq: 1, prev: nil, time: net.clock + 1, kind: RosterOps.staff,
+                                    body: StaffMember(department: "d0", staffNo: "1", name: "李", office: "x",
+                                                      validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!).json)
+        #expect(code(r.ingest([foreignStaff], now: net.clock + 100_000)[0]) == "auth.forbidden_kind")
+        _ = net
+    }
+
+    @Test func staffMustBeRegisteredForTheAuthorsDepartmentAndValid() {
+        let net = network()
+        var r = MemoryReplica(network: net.network)
+        r.ingest([net.genesis], now: net.clock + 100_000_000)
+        let t0 = net.clock + 1_000   // 2026-09-21 in China Standard Time
+        let reg = net.sign(1, seq: 1, prev: nil, time: t0, kind: RosterOps.staff,
+                           body: StaffMember(department: "d1", staffNo: "0042", name: "王芳", office: "登记科",
+                                             validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-09-30")!).json)
+        let claimOK = net.sign(1, seq: 2, prev: reg.id, time: t0 + 1_000, body: ["text": "签收", "staff": .string(reg.id.hex)])
+        #expect(r.ingest([reg, claimOK], now: net.clock + 100_000_000).map(code) == ["accepted", "accepted"])
+        // Valid until 09-30: an op dated 10-08 names an expired member.
+        let late = net.sign(1, seq: 3, prev: claimOK.id, time: t0 + 17 * 86_400_000, body: ["text": "签收", "staff": .string(reg.id.hex)])
+        #expect(code(r.ingest([late], now: net.clock + 100_000_000)[0]) == "staff.invalid")
+        // The bureau cannot cite the regulator's staff; a note is not a staff record.
+        let wrongDept = net.sign(0, seq: 1, prev: nil, deps: [reg.id], time: t0 + 2_000, body: ["text": "x", "staff": .string(reg.id.hex)])
+        #expect(code(r.ingest([wrongDept], now: net.clock + 100_000_000)[0]) == "staff.unknown")
+        // A staff reference not held yet waits for it.
+        let unknown = SHA256.hash([1, 2, 3])
+        let waits = net.sign(0, seq: 1, prev: nil, time: t0 + 3_000, body: ["text": "x", "staff": .string(unknown.hex)])
+        #expect(r.ingest([waits], now: net.clock + 100_000_000)[0] == .wait(missing: [unknown]))
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3, 4, 5])
+    func anyReplicaReachesTheOversightRosterFromTheSameOps(seed: UInt64) {
+        var net = network()
+        var ops = [VerifiedOp]()
+        var prev = net.genesis
+        let changes: [(String, JSONValue)] = [
+            (RosterOps.department, ["id": "credit", "name": "信用平台", "role": "credit"]),
+            (RosterOps.admit, ["key": .string(SigningKey(seed: [UInt8](repeating: 7, count: 32))!.publicKey.base64url), "department": "credit"]),
+            (RosterOps.policy, ["policy": Policy.linzi.json]),
+            (RosterOps.revoke, ["key": .string(net.keys[0].publicKey.base64url), "reason": "rotated"]),
+        ]
+        for (i, (kind, body)) in changes.enumerated() {
+            prev = rootOp(net, seq: Int64(i + 2), prev: prev.id, kind: kind, body: body, time: net.clock + Int64(i + 1) * 1000)
+            ops.append(prev)
+        }
+        _ = net.write(1)
+        var oversight = MemoryReplica(network: net.network)
+        oversight.ingest(net.ops + ops, now: net.clock + 100_000)
+        var rng = SeededRNG(seed: seed)
+        var other = MemoryReplica(network: net.network)
+        other.ingest((net.ops + ops).shuffled(using: &rng), now: net.clock + 100_000)
+        #expect(other.roster == oversight.roster)
+        #expect(oversight.roster?.version == 5 && oversight.roster?.departments["credit"]?.role == .credit)
+        #expect(oversight.roster?.activeReplica(net.keys[0].publicKey) == nil)
+    }
+
+    @Test func everyKnownKindHasAWriterInThePermissionTable() {
+        for kind in [OpKinds.note, RosterOps.genesis, RosterOps.department, RosterOps.admit, RosterOps.revoke,
+                     RosterOps.policy, RosterOps.calendar, RosterOps.staff] {
+            #expect(Permissions.table[kind] != nil, "\(kind)")
+        }
+    }
+}

@@ -49,7 +49,7 @@ extension ReplicaStore {
                                               body: (r["body"] as Data?).map { [UInt8]($0) }))
     }
 
-    /// The projected state (PROTOCOL.md §5), read from the projection tables.
+    /// The projected state (PROTOCOL.md §6), read from the projection tables.
     public func state() throws -> ReplicaState {
         try pool.read { db in
             let heads = try Row.fetchAll(db, sql: """

@@ -1,6 +1,6 @@
 import ShenguanCrypto
 
-/// A replica's projected state (PROTOCOL.md §5): a deterministic function of
+/// A replica's projected state (PROTOCOL.md §6): a deterministic function of
 /// the set of operations it holds, whatever order they arrived in.
 public struct ReplicaState: Equatable, Sendable {
     public struct Author: Equatable, Sendable {

@@ -39,7 +39,7 @@ extension ReplicaStore {
                                        prev: head.map { Digest(hex: $0["id"] as String)! },
                                        deps: Array(Set(deps)), clock: HLC.next(now: now, after: after),
                                        kind: kind, body: body)
-            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
+            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
             try w.offer(op, index: 0)
             switch w.report.results.first?.outcome {
             case .accepted?: break

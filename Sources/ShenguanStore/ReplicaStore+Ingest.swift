@@ -54,8 +54,9 @@ extension ReplicaStore {
 
     /// Ingest of already stateless-verified operations (steps 1–11 done).
     public func ingestVerified(_ items: [Result<VerifiedOp, OpRejection>], now: Int64) throws -> IngestReport {
-        try pool.write { db in
-            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
+        let (report, learned) = try pool.write { db in
+            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
+            try w.idx.prefetchAbsent(items.compactMap { try? $0.get().id })
             try w.releaseDueFuture()
             for (i, item) in items.enumerated() {
                 switch item {
@@ -64,18 +65,22 @@ extension ReplicaStore {
                 }
             }
             try w.flushAuthors()
-            return w.report
+            return (w.report, w.idx.learned)
         }
+        metaCache.merge(learned)   // only after the transaction committed
+        return report
     }
 
     /// Offers the pending operations whose time has come (clock.future).
     public func releaseDue(now: Int64) throws -> [Digest] {
-        try pool.write { db in
-            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis)
+        let (released, learned) = try pool.write { db in
+            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
             try w.releaseDueFuture()
             try w.flushAuthors()
-            return w.report.released
+            return (w.report.released, w.idx.learned)
         }
+        metaCache.merge(learned)
+        return released
     }
 }
 
@@ -106,9 +111,9 @@ struct IngestWriter {
     /// Lookups with caches for what this transaction already read or wrote.
     let idx: SQLiteOpIndex
 
-    init(db: Database, now: Int64, maxSkew: Int64) {
+    init(db: Database, now: Int64, maxSkew: Int64, cache: MetaCache? = nil) {
         self.db = db; self.now = now; self.maxSkew = maxSkew
-        idx = SQLiteOpIndex(db: db)
+        idx = SQLiteOpIndex(db: db, cache: cache)
     }
 
     mutating func offer(_ op: VerifiedOp, index: Int) throws {
@@ -228,20 +233,36 @@ struct IngestWriter {
 final class SQLiteOpIndex: OpIndex {
     let db: Database
     var failure: Error?
-    private var metas: [Digest: OpMeta] = [:]
+    /// Metadata this transaction applied or read: merged into the store's
+    /// cache once the transaction has committed.
+    private(set) var learned: [Digest: OpMeta] = [:]
+    private let cache: MetaCache?
+    /// Ids known not to be stored when the transaction began (one batched query).
+    private var absent: Set<Digest> = []
     private var maxSeq: [PublicKey: Int64] = [:]
     lazy var hasWaiters: Bool = (try? Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pending_waits)")) ?? true
     /// Roster versions, index = root-chain seq − 1.
     private lazy var rosters: [RosterState] = loadRosters()
 
-    init(db: Database) { self.db = db }
+    init(db: Database, cache: MetaCache? = nil) { self.db = db; self.cache = cache }
+
+    /// One query for the whole batch instead of one duplicate lookup per op.
+    func prefetchAbsent(_ ids: [Digest]) throws {
+        var found = Set<String>()
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM ops WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.hex))))
+        }
+        absent = Set(ids.filter { !found.contains($0.hex) })
+    }
 
     var root: PublicKey? { rosters.first?.root }
     var latestRoster: RosterState? { rosters.last }
 
     func didApply(_ op: VerifiedOp, rosterSeq: Int64) {
         let h = op.header
-        metas[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq)
+        learned[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq)
+        absent.remove(op.id)
         if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
         if h.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
             rosters = [g]
@@ -251,13 +272,14 @@ final class SQLiteOpIndex: OpIndex {
     }
 
     func meta(of id: Digest) -> OpMeta? {
-        if let m = metas[id] { return m }
+        if let m = learned[id] ?? cache?.get(id) { return m }
+        if absent.contains(id) { return nil }
         do {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr, roster_seq FROM ops WHERE id = ?"),
                                              arguments: [id.hex]) else { return nil }
             guard let pk = PublicKey(base64url: row[0] as String) else { return nil }
             let m = OpMeta(author: pk, seq: row[1], clock: HLC(time: row[2], ctr: row[3]), rosterSeq: row[4])
-            metas[id] = m
+            learned[id] = m
             return m
         } catch { failure = failure ?? error; return nil }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import ShenguanCore
 import ShenguanCrypto
 
@@ -15,6 +16,9 @@ public final class ReplicaStore: Sendable {
     public let network: Digest
     /// The maximum clock skew tolerated before an operation waits (policy `maxSkew`).
     public let maxSkewMillis: Int64
+    /// Metadata of committed operations (immutable once stored), so that
+    /// `prev`/`deps` lookups of later batches rarely reach SQLite.
+    let metaCache = MetaCache()
 
     /// Opens (creating if needed) the database at `path`. A new database is
     /// bound to `network`; an existing one must already be on it.
@@ -119,5 +123,21 @@ public final class ReplicaStore: Sendable {
 
     public func pendingCount() throws -> Int {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pending") ?? 0 }
+    }
+}
+
+/// A bounded, thread-safe cache of committed operations' metadata.
+final class MetaCache: Sendable {
+    private let entries = Mutex<[Digest: OpMeta]>([:])
+    static let limit = 500_000
+
+    func get(_ id: Digest) -> OpMeta? { entries.withLock { $0[id] } }
+
+    /// Adds metadata of operations whose transaction has committed.
+    func merge(_ new: [Digest: OpMeta]) {
+        entries.withLock { e in
+            if e.count + new.count > Self.limit { e.removeAll(keepingCapacity: true) }
+            e.merge(new) { a, _ in a }
+        }
     }
 }

@@ -100,9 +100,10 @@ public enum KeyFile {
     public static func open(_ bytes: [UInt8], passphrase: String?, path: String = "key file") throws -> SigningKey {
         guard let any = try? JSONSerialization.jsonObject(with: Data(bytes)) else {
             // A prefix of a valid file fails to parse: call it truncated when it
-            // starts like one of ours and has no closing brace.
-            let text = String(decoding: bytes, as: UTF8.self)
-            if text.hasPrefix("{") && !text.contains("}") || bytes.isEmpty {
+            // starts like one of ours but does not end with the closing brace
+            // every complete key file ends with.
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if bytes.isEmpty || text.hasPrefix("{") && !text.hasSuffix("}") {
                 throw KeyFileError(kind: .truncated(path))
             }
             throw KeyFileError(kind: .corrupt(path, "not JSON"))

@@ -29,19 +29,37 @@ extension ReplicaHome {
 
     public var genesisPath: String { path + "/genesis.jsonl" }
 
+    /// Reads a genesis (or roster) export without touching any replica: the
+    /// network id and the roster it holds. Refuses a file whose first
+    /// operation is not a valid genesis roster.
+    public static func inspectGenesis(_ file: String) throws -> (network: Digest, roster: RosterState) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw StoreError(.badGenesis("\(file) is not a Shenguan export whose first operation is the genesis roster (the file cannot be read)."))
+        }
+        let lines = data.split(separator: 10).dropFirst().map { [UInt8]($0) }
+        guard let first = lines.first, let env = try? Envelope.decode(first),
+              let op = try? VerifiedOp.verify(env, network: env.id), op.header.kind == RosterOps.genesis else {
+            throw StoreError(.badGenesis("\(file) is not a Shenguan export whose first operation is the genesis roster."))
+        }
+        var replica = MemoryReplica(network: op.id)
+        let ops = lines.compactMap { try? VerifiedOp.verify(Envelope.decode($0), network: op.id) }
+        replica.ingest(ops, now: Int64.max / 2)
+        guard let roster = replica.roster else { throw StoreError(.badGenesis("The genesis roster in \(file) is invalid.")) }
+        return (op.id, roster)
+    }
+
     /// A department's first step: a replica on the network of `genesisFile`
     /// (an export whose first operation is the genesis roster; any roster
     /// operations after it are imported too) and a signed join request.
+    /// The department must exist in that roster.
     public func join(genesisFile: String, department: String, passphrase: String?, now: Int64) throws -> (store: ReplicaStore, key: SigningKey, request: JoinRequest) {
-        guard let data = FileManager.default.contents(atPath: genesisFile),
-              let line = data.split(separator: 10).dropFirst().first,
-              let env = try? Envelope.decode([UInt8](line)),
-              let op = try? VerifiedOp.verify(env, network: env.id), op.header.kind == RosterOps.genesis else {
-            throw StoreError(.invalid("\(genesisFile) is not a Shenguan export whose first operation is the genesis roster."))
+        let (network, roster) = try Self.inspectGenesis(genesisFile)
+        guard roster.departments[department] != nil else {
+            throw StoreError(.unknownDepartment(department, roster.departments.keys.sorted()))
         }
-        let (store, key) = try create(network: op.id, passphrase: passphrase)
+        let (store, key) = try create(network: network, passphrase: passphrase)
         _ = try store.importFile(genesisFile, now: now)
-        let request = JoinRequest(network: op.id, department: department, key: key.publicKey)
+        let request = JoinRequest(network: network, department: department, key: key.publicKey)
         try Data(request.signed(by: key)).write(to: URL(fileURLWithPath: joinRequestPath))
         return (store, key, request)
     }

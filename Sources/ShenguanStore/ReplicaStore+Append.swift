@@ -44,6 +44,7 @@ extension ReplicaStore {
             switch w.report.results.first?.outcome {
             case .accepted?: break
             case .rejected(let why)?: throw why   // e.g. auth.not_admitted, staff.invalid: nothing was written
+            case .pending(.future)?: throw StoreError(.clockBehind(op.header.clock.time - now))
             case let other: throw StoreError(.invalid("Could not apply this replica's own operation (\(String(describing: other))); nothing was written."))
             }
             try w.flushAuthors()

@@ -47,7 +47,12 @@ extension ReplicaStore {
         // Lines are decoded and verified on all cores one batch ahead of the
         // write transaction, so verification overlaps with SQLite writes.
         let net = network
-        let body = Array(lines.dropFirst().enumerated().filter { !$0.element.isEmpty })
+        // Every line after the header is an operation (PROTOCOL.md §3); only the
+        // empty string after the final newline is not a line.
+        var opLines = Array(lines.dropFirst())
+        let complete = opLines.last?.isEmpty ?? false
+        if complete { opLines.removeLast() }
+        let body = Array(opLines.enumerated())
         let batches = stride(from: 0, to: body.count, by: batchSize).map { Array(body[$0..<min($0 + batchSize, body.count)]) }
         @Sendable func verify(_ batch: [(offset: Int, element: Data.SubSequence)]) -> [Result<VerifiedOp, OpRejection>] {
             parallelMap(batch.map { [UInt8]($0.element) }) { line -> Result<VerifiedOp, OpRejection> in
@@ -72,6 +77,12 @@ extension ReplicaStore {
             // Report indices as positions among the file's operation lines.
             report.results += r.results.map { IngestResult(index: batch[$0.index].offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation) }
             report.released += r.released
+        }
+        let declared = head["count"]?.intValue
+        if !complete {
+            report.damage = StoreError(.damagedExport("the last line is cut short: no final newline"))
+        } else if let declared, declared != Int64(opLines.count) {
+            report.damage = StoreError(.damagedExport("the header declares \(declared) operations, the file holds \(opLines.count)"))
         }
         return report
     }

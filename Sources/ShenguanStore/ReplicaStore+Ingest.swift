@@ -35,6 +35,8 @@ public struct IngestReport: Sendable {
     public var results: [IngestResult] = []
     /// Ids of operations that were pending and got applied during this ingest.
     public var released: [Digest] = []
+    /// For imports: why the file looks damaged (truncated, count mismatch), if it does.
+    public var damage: StoreError?
     public var accepted: Int { results.filter { $0.outcome == .accepted }.count }
     public var rejected: Int { results.filter { if case .rejected = $0.outcome { true } else { false } }.count }
 }

@@ -8,6 +8,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case ambiguousOp(String, Int)
         case restoredFromBackup(keySeq: Int64, dbSeq: Int64)
         case badExport(Int, String)
+        case damagedExport(String)
+        case clockBehind(Int64)
+        case badGenesis(String)
+        case unknownDepartment(String, [String])
         case invalid(String)
     }
     let kind: Kind
@@ -22,6 +26,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .ambiguousOp: "store.ambiguous_op"
         case .restoredFromBackup: "store.behind_key"
         case .badExport: "export.malformed"
+        case .damagedExport: "export.damaged"
+        case .clockBehind: "clock.behind"
+        case .badGenesis: "genesis.invalid"
+        case .unknownDepartment: "roster.unknown_department"
         case .invalid: "store.invalid"
         }
     }
@@ -37,6 +45,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .restoredFromBackup(let k, let d):
             "This replica's key has signed up to seq \(k) but the database holds only up to seq \(d): it was restored from an old backup. Sync or import your own chain before writing (DESIGN.md), or join under a new key."
         case .badExport(let line, let why): "The export file is not valid at line \(line): \(why)."
+        case .damagedExport(let why): "The export file is damaged (\(why)): operations may be missing; ask the sender for a complete copy. Everything readable was applied."
+        case .clockBehind(let ms): "This computer's clock is \(ms / 1000) s behind this replica's latest operations (more than the allowed skew): correct the system clock, then try again. Nothing was written."
+        case .badGenesis(let why): "\(why) Ask the oversight office for the network's genesis.jsonl."
+        case .unknownDepartment(let d, let known): "The roster has no department \(d): choose one of \(known.joined(separator: ", ")), or ask the oversight office to add it (shenguan network add-department)."
         case .invalid(let why): why
         }
     }

@@ -85,7 +85,7 @@ import ShenguanTestSupport
         let cli = CLI(home: dir.file("r"))
         for bad in [dir.file("notes.jsonl"), dir.file("missing.jsonl"), dir.file("garbage.jsonl")] {
             let r = try cli.run(["init", "--genesis", bad, "--department", "oversight"])
-            expectError(r, "store.invalid")
+            expectError(r, "genesis.invalid")
             #expect(r.stderr.contains("\(bad) is not a Shenguan export whose first operation is the genesis roster"), "\(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: cli.home + "/replica.key"))
@@ -95,8 +95,10 @@ import ShenguanTestSupport
     @Test func admissionNeedsAKnownDepartment() throws {
         let dir = TempDir("cli-init"); defer { dir.remove() }
         let net = try TestNet(in: dir)
-        let stray = try net.join("stray", department: "nosuch", admit: false)
-        expectError(try net.oversight.run(["network", "admit", stray.home + "/join-request.json"]), "roster.invalid")
+        // A department the roster does not know is refused before anything is created.
+        let stray = CLI(home: dir.file("stray"))
+        expectError(try stray.run(["init", "--genesis", net.genesis, "--department", "nosuch"]), "roster.unknown_department")
+        #expect(!FileManager.default.fileExists(atPath: stray.home))
         try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
         let ok = try net.join("market", department: "market")
         let roster = try #require(try ok.json(["roster"]) as? [String: Any])

@@ -217,7 +217,14 @@ struct TestNet {
     func join(_ name: String, department: String = "oversight", admit: Bool = true, env: [String: String] = [:],
               sourceLocation: SourceLocation = #_sourceLocation) throws -> CLI {
         let c = CLI(home: dir.file(name))
-        try c.ok(["init", "--genesis", genesis, "--department", department], env: env, sourceLocation: sourceLocation)
+        // A department added after the genesis is joined from the oversight
+        // office's current roster export (genesis first).
+        var file = genesis
+        if department != "oversight" {
+            file = dir.file("roster-before-\(name).jsonl")
+            try oversight.export(file, sourceLocation: sourceLocation)
+        }
+        try c.ok(["init", "--genesis", file, "--department", department], env: env, sourceLocation: sourceLocation)
         if admit {
             try oversight.ok(["network", "admit", c.home + "/join-request.json"], env: env, sourceLocation: sourceLocation)
             let roster = dir.file("roster-for-\(name).jsonl")

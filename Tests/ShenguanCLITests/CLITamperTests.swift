@@ -125,8 +125,9 @@ import ShenguanTestSupport
         #expect(genuine.status == 0 && genuine.counts == ["op.missing_deps": 1])
     }
 
-    /// A rejected line is reported by its line number in the file, blank
-    /// lines counted (Swift skips a blank line; the Python verifier refuses it).
+    /// A rejected line is reported by its line number in the file; a blank
+    /// line is an operation line that is not an envelope, for both verifiers
+    /// (PROTOCOL.md §3).
     @Test func rejectedLinesAreNumberedAsInTheFile() throws {
         let dir = TempDir("cli-tamper"); defer { dir.remove() }
         let net = try TestNet(in: dir)
@@ -140,11 +141,12 @@ import ShenguanTestSupport
         let r = try net.join("R", admit: false)
         let out = try r.importFile(dir.file("gappy.jsonl"))
         #expect(out.status == 1)
-        #expect(out.rejected == [Rejected(line: 5, code: "op.malformed")])
-        #expect(out.counts == ["accepted": 1, "duplicate": 1, "op.malformed": 1])
+        #expect(out.rejected == [Rejected(line: 2, code: "op.malformed"), Rejected(line: 5, code: "op.malformed")])
+        #expect(out.counts == ["accepted": 1, "duplicate": 1, "op.malformed": 2])
         #expect(try r.heldAndPending() == (2, 0))
         let py = try PyReport(dir.file("gappy.jsonl"))
         #expect(py.rejected.contains(Rejected(line: 5, code: "op.malformed")))
+        #expect(py.rejected.contains(Rejected(line: 2, code: "op.malformed")))
         #expect(py.ok == 2)
     }
 

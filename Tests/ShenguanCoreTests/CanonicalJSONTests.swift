@@ -108,3 +108,22 @@ enum RandomJSON {
         }
     }
 }
+
+/// The NFC fast path must agree with Foundation's full normalisation on
+/// every code point it claims.
+@Suite struct NFCFastPathTests {
+    @Test func fastPathAgreesWithFoundationOnEveryClaimedCodePoint() {
+        var claimed = 0
+        for v in UInt32(0)...0xFFFF {
+            guard let u = Unicode.Scalar(v) else { continue }
+            let s = String(Character(u))
+            guard NFC.isFastPathNFC(s) else { continue }
+            claimed += 1
+            #expect(s.precomposedStringWithCanonicalMapping == s, "U+\(String(v, radix: 16))")
+            // Followed by a combining mark it must still agree (ccc 0, no composition with the mark).
+            let t = s + "\u{301}"
+            #expect(NFC.isNFC(t) == (t.precomposedStringWithCanonicalMapping.utf8.elementsEqual(t.utf8)), "U+\(String(v, radix: 16)) + U+0301")
+        }
+        #expect(claimed > 20_000)
+    }
+}

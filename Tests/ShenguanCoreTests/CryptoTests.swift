@@ -71,3 +71,15 @@ import ShenguanTestSupport
         #expect { try KeyFile.load(from: dir.file("missing.key"), passphrase: "p") } throws: { ($0 as? KeyFileError)?.code == "key.not_found" }
     }
 }
+
+@Suite struct KeyFileTruncationTests {
+    /// Cut anywhere, even just the closing brace, a key file reads as truncated.
+    @Test func everyPrefixIsTruncatedNotCorrupt() {
+        let sealed = KeyFile.seal(SigningKey.generate(), passphrase: "p")
+        for n in stride(from: 0, to: sealed.count - 1, by: 7) + [sealed.count - 2] {
+            do { _ = try KeyFile.open(Array(sealed.prefix(n)), passphrase: "p"); Issue.record("prefix \(n) opened") }
+            catch let e as KeyFileError { #expect(e.code == "key.truncated", "prefix of \(n) bytes") }
+            catch { Issue.record("\(error)") }
+        }
+    }
+}

@@ -73,3 +73,19 @@ import ShenguanTestSupport
         #expect(py.stdout.contains("verify-py: 40 ok, 0 rejected"), "\(py.stdout)")
     }
 }
+
+@Suite struct StoreClockTests {
+    @Test func aClockFarBehindTheChainIsAClearErrorAndWritesNothing() throws {
+        let dir = TempDir("clock"); defer { dir.remove() }
+        var net = TestNetwork(authors: 1, seed: 95)
+        let home = ReplicaHome(path: dir.file("home"))
+        let (s, key) = try home.create(network: net.network, passphrase: nil)
+        _ = try s.ingest([net.genesis.envelope, net.admit(key.publicKey, to: "d0").envelope], now: net.clock)
+        _ = try home.append(store: s, key: key, kind: "note", body: ["text": "now"], now: net.clock)
+        let n = try s.count()
+        #expect { try home.append(store: s, key: key, kind: "note", body: ["text": "past"], now: net.clock - 3_600_000) } throws: {
+            ($0 as? StoreError)?.code == "clock.behind"
+        }
+        #expect(try s.count() == n && s.pendingCount() == 0)
+    }
+}

@@ -10,13 +10,20 @@ import ShenguanStore
 /// refuse forged, tampered and unauthorised operations without losing anything.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build a small network of replicas in DIR and show them converge.")
-    @Option(help: "Folder for the demo replicas (kept for inspection).") var dir = "demo-out"
+    @Option(help: "Folder for the demo replicas (kept for inspection; an earlier demo there is replaced).") var dir = "demo-out"
 
     typealias Replica = (id: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)
 
     func run() throws {
         try guarded {
-            if FileManager.default.fileExists(atPath: dir) { try FileManager.default.removeItem(atPath: dir) }
+            // Only ever replace an earlier demo folder (or an empty one), never anything else.
+            if FileManager.default.fileExists(atPath: dir) {
+                let contents = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+                guard contents.isEmpty || FileManager.default.fileExists(atPath: dir + "/oversight/genesis.jsonl") else {
+                    throw CLIError("demo.dir_in_use", "\(dir) exists and is not an earlier demo folder: choose another --dir.")
+                }
+                try FileManager.default.removeItem(atPath: dir)
+            }
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             let passphrase = ProcessInfo.processInfo.environment["SHENGUAN_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "shenguan-demo"
             var now = try Clock.nowMillis()

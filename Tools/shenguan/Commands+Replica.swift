@@ -15,6 +15,11 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try guarded {
+            // Check the genesis file and the department before asking for a passphrase.
+            let (_, roster) = try ReplicaHome.inspectGenesis(genesis)
+            guard roster.departments[department] != nil else {
+                throw CLIError("roster.unknown_department", "The roster has no department \(department): choose one of \(roster.departments.keys.sorted().joined(separator: ", ")), or ask the oversight office to add it.")
+            }
             let passphrase: String?
             if unencryptedKey {
                 FileHandle.standardError.write(Data("warning: the replica key is stored UNENCRYPTED; anyone who can read the file can sign as this replica.\n".utf8))
@@ -166,7 +171,10 @@ struct Import: ParsableCommand {
                     if case .rejected(let why) = r.outcome { print("  line \(r.index + 2): \(why.code.rawValue): \(why.reason)") }
                 }
             }
-            if !rejected.isEmpty { throw ExitCode(1) }
+            if let damage = report.damage {
+                FileHandle.standardError.write(Data("warning [\(damage.code)]: \(damage)\n".utf8))
+            }
+            if !rejected.isEmpty || report.damage != nil { throw ExitCode(1) }
         }
     }
 }

@@ -1,9 +1,19 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `shenguan`: inspect and operate a Shenguan (审管) replica.
 @main
 struct Shenguan: ParsableCommand {
+    /// Every file a replica writes (database, WAL, key guards, exports) is
+    /// private to the department's account: mode 0600, folders 0700.
+    static func main() {
+        umask(0o077)
+        Self.main(nil)
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "shenguan",
         abstract: "Signed, offline-first replicas for 审管互动 (approval ↔ regulator hand-offs).",

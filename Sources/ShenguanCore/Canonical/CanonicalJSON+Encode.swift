@@ -59,10 +59,7 @@ public enum CanonicalJSON {
         a.utf16.lexicographicallyPrecedes(b.utf16)
     }
 
-    static func nfc(_ s: String) -> String {
-        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s }
-        return s.precomposedStringWithCanonicalMapping
-    }
+    static func nfc(_ s: String) -> String { NFC.normalize(s) }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 

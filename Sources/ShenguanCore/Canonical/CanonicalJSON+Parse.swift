@@ -168,7 +168,7 @@ struct StrictParser {
             }
         }
         guard let s = String(validating: out, as: UTF8.self) else { i = start; throw fail("invalid UTF-8 in string") }
-        if out.contains(where: { $0 >= 0x80 }), s.precomposedStringWithCanonicalMapping.utf8.elementsEqual(s.utf8) == false {
+        if out.contains(where: { $0 >= 0x80 }), !NFC.isNFC(s) {
             i = start; throw fail("string not in Unicode NFC")
         }
         return s

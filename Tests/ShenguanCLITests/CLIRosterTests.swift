@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import ShenguanTestSupport
+
+/// Issue 3 through the real binary: roster administration (R21), staff (R3),
+/// policy, and the refusals a clerk sees, each with its code; and the fixes
+/// for damaged files, unknown departments and file modes.
+@Suite struct CLIRosterTests {
+    @Test func rosterFlowStaffAndRefusals() throws {
+        let dir = TempDir("roster"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
+        let market = try net.join("M", department: "market")
+        // The replica's roster equals the oversight office's after import.
+        let a = try net.oversight.json(["roster"]) as! [String: Any], b = try market.json(["roster"]) as! [String: Any]
+        #expect(NSDictionary(dictionary: a).isEqual(to: b))
+        #expect((b["departments"] as? [[String: Any]])?.contains { $0["id"] as? String == "market" && $0["role"] as? String == "regulator" } == true)
+        // A regulator cannot change the roster: no root key here.
+        expectError(try market.run(["network", "add-department", "--id", "x", "--name", "x", "--role", "approval"]), "roster.no_root_key")
+        // Staff (R3): register, cite, and refuse a member whose validity ended
+        // (dates chosen so that the test does not depend on today's date).
+        let reg = try market.json(["staff", "add", "--staff-no", "0042", "--name", "王芳", "--office", "登记科",
+                                   "--from", "2020-01-01", "--until", "2099-12-31"]) as! [String: Any]
+        let staffID = reg["id"] as! String
+        _ = try market.ok(["note", "--staff", String(staffID.prefix(12)), "已认领"])
+        let retired = try market.json(["staff", "add", "--staff-no", "0007", "--name", "张伟", "--office", "登记科",
+                                       "--from", "2020-01-01", "--until", "2021-06-30"]) as! [String: Any]
+        let before = try market.opCount()
+        expectError(try market.run(["note", "--staff", retired["id"] as! String, "过期"]), "staff.invalid")
+        #expect(try market.opCount() == before)
+        // Revocation: the revoked replica's new operations are refused.
+        let key = (b["replicas"] as! [[String: Any]]).first { $0["department"] as? String == "market" }!["key"] as! String
+        _ = try net.oversight.ok(["network", "revoke", key, "--reason", "设备遗失"])
+        try net.oversight.export(dir.file("roster2.jsonl"))
+        _ = try market.importFile(dir.file("roster2.jsonl"))
+        expectError(try market.run(["note", "after"]), "auth.not_admitted")
+    }
+
+    @Test func joiningAnUnknownDepartmentOrWithABadGenesisCreatesNothing() throws {
+        let dir = TempDir("join"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        let c = CLI(home: dir.file("X"))
+        let r = try c.run(["init", "--genesis", net.genesis, "--department", "nowhere"])
+        expectError(r, "roster.unknown_department")
+        #expect(r.stderr.contains("oversight"))
+        try "not an export\n".write(toFile: dir.file("bad.jsonl"), atomically: true, encoding: .utf8)
+        expectError(try c.run(["init", "--genesis", dir.file("bad.jsonl"), "--department", "oversight"]), "genesis.invalid")
+        #expect(!FileManager.default.fileExists(atPath: c.home))
+    }
+
+    @Test func policyShowCitesRuleIdsAndRefusesBadFiles() throws {
+        let dir = TempDir("policy"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        let p = try net.oversight.json(["policy", "show"]) as! [String: Any]
+        #expect(p["profile"] as? String == "liaocheng")
+        #expect((p["claim"] as? [String: Any])?["rule"] as? String == "R2")
+        #expect((p["claim"] as? [String: Any])?["workingDays"] as? Int == 2)
+        let text = try net.oversight.ok(["policy", "show", "--profile", "nantong"])
+        #expect(text.contains("[local choice]") && text.contains("R7"))
+        try #"{"base":"linzi","claim":{"workingDays":"two"}}"#.write(toFile: dir.file("p.json"), atomically: true, encoding: .utf8)
+        let bad = try net.oversight.run(["policy", "show", "--file", dir.file("p.json")])
+        expectError(bad, "policy.invalid")
+        #expect(bad.stderr.contains("claim.workingDays"))
+        _ = try net.oversight.ok(["network", "policy", "--profile", "linzi"])
+        #expect((try net.oversight.json(["policy", "show"]) as! [String: Any])["profile"] as? String == "linzi")
+    }
+
+    @Test func damagedExportsWarnButApplyWhatTheyCan() throws {
+        let dir = TempDir("damaged"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        let o = net.oversight
+        for i in 0..<3 { _ = try o.note("记录 \(i)") }
+        try o.export(dir.file("all.jsonl"))
+        let text = try String(contentsOfFile: dir.file("all.jsonl"), encoding: .utf8)
+        // Cut off the final newline, and separately drop the last line.
+        try String(text.dropLast()).write(toFile: dir.file("cut.jsonl"), atomically: true, encoding: .utf8)
+        var lines = text.split(separator: "\n").map(String.init); lines.removeLast()
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("short.jsonl"), atomically: true, encoding: .utf8)
+        for (file, expectOps) in [("cut.jsonl", 4), ("short.jsonl", 3)] {
+            let c = try net.join("R-\(file)", admit: false)
+            let r = try c.run(["import", dir.file(file)])
+            #expect(r.status == 1, "\(file)")
+            #expect(r.stderr.contains("export.damaged"), "\(file): \(r.stderr)")
+            #expect(try c.opCount() == expectOps, "\(file)")
+        }
+        // A blank line in the middle is an operation line that is not an envelope.
+        lines = text.split(separator: "\n").map(String.init)
+        lines.insert("", at: 2)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("blank.jsonl"), atomically: true, encoding: .utf8)
+        let c = try net.join("R-blank", admit: false)
+        let r = try c.importFile(dir.file("blank.jsonl"))
+        #expect(r.rejected.map(\.code) == ["op.malformed"])
+    }
+
+    @Test func replicaFilesArePrivateAndTheDemoKeepsToItsOwnFolder() throws {
+        let dir = TempDir("modes"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        _ = try net.oversight.note("x")
+        for f in ["replica.sqlite", "replica.key", "root.key", "genesis.jsonl"] {
+            #expect(fileMode(net.oversight.home + "/" + f) & 0o077 == 0, "\(f)")
+        }
+        try "keep me".write(toFile: dir.file("precious.txt"), atomically: true, encoding: .utf8)
+        let r = try Subprocess.run(Subprocess.shenguan, ["demo", "--dir", dir.path])
+        expectError(r, "demo.dir_in_use")
+        #expect(FileManager.default.fileExists(atPath: dir.file("precious.txt")))
+    }
+}

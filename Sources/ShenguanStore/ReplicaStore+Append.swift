@@ -35,6 +35,14 @@ extension ReplicaStore {
                 deps.append(Digest(hex: r["id"] as String)!)
                 after.append(HLC(time: r["time"], ctr: r["ctr"]))
             }
+            // A roster operation builds on the latest roster version (after a
+            // root rotation the new root key's first operation names it).
+            if kind.hasPrefix("roster."), let latest = try Row.fetchOne(db, sql: """
+                SELECT id, time, ctr FROM ops WHERE kind LIKE 'roster.%' ORDER BY roster_seq DESC LIMIT 1
+                """), let id = Digest(hex: latest["id"] as String), id != head.flatMap({ Digest(hex: $0["id"] as String) }), !deps.contains(id) {
+                deps.append(id)
+                after.append(HLC(time: latest["time"], ctr: latest["ctr"]))
+            }
             let op = try OpSigner.sign(key: key, network: network, seq: seq,
                                        prev: head.map { Digest(hex: $0["id"] as String)! },
                                        deps: Array(Set(deps)), clock: HLC.next(now: now, after: after),

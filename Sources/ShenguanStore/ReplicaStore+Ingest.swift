@@ -144,7 +144,7 @@ struct IngestWriter {
         let h = op.header
         let author = h.author.base64url
         let parents = ([h.prev].compactMap { $0 } + h.deps).compactMap { idx.meta(of: $0) }
-        let rosterSeq = IngestDecider.rosterSeq(of: op, parents: parents, root: idx.root)
+        let rosterSeq = IngestDecider.rosterSeq(of: op, parents: parents, rosterAt: idx.roster(at:))
         try db.cachedStatement(sql: """
             INSERT INTO ops(id, author, seq, prev, kind, time, ctr, subject, roster_seq, header, sig, body, received_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -258,7 +258,6 @@ final class SQLiteOpIndex: OpIndex {
         absent = Set(ids.filter { !found.contains($0.hex) })
     }
 
-    var root: PublicKey? { rosters.first?.root }
     var latestRoster: RosterState? { rosters.last }
 
     func didApply(_ op: VerifiedOp, rosterSeq: Int64) {
@@ -268,7 +267,8 @@ final class SQLiteOpIndex: OpIndex {
         if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
         if h.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
             rosters = [g]
-        } else if h.author == root, var next = rosters.last, (try? next.apply(op)) != nil {
+        } else if h.kind.hasPrefix("roster."), rosterSeq == Int64(rosters.count) + 1, var next = rosters.last,
+                  (try? next.apply(op)) != nil {
             rosters.append(next)
         }
     }
@@ -313,12 +313,12 @@ final class SQLiteOpIndex: OpIndex {
 
     private func loadRosters() -> [RosterState] {
         do {
-            guard let g = try Row.fetchOne(db, sql: "SELECT header, sig, body FROM ops WHERE kind = ? LIMIT 1", arguments: [RosterOps.genesis]),
-                  let genesisOp = try? ReplicaStore.load(g), var state = try? RosterState(genesis: genesisOp) else { return [] }
+            // Roster operations in version order (their roster_seq), genesis first.
+            let rows = try Row.fetchAll(db, sql: "SELECT header, sig, body FROM ops WHERE kind LIKE 'roster.%' ORDER BY roster_seq")
+            guard let first = rows.first, let genesisOp = try? ReplicaStore.load(first),
+                  var state = try? RosterState(genesis: genesisOp) else { return [] }
             var out = [state]
-            let rows = try Row.fetchAll(db, sql: "SELECT header, sig, body FROM ops WHERE author = ? AND seq > 1 ORDER BY seq",
-                                        arguments: [state.root.base64url])
-            for r in rows {
+            for r in rows.dropFirst() {
                 guard let op = try? ReplicaStore.load(r), (try? state.apply(op)) != nil else { break }
                 out.append(state)
             }

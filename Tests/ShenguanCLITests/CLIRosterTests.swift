@@ -104,4 +104,18 @@ import ShenguanTestSupport
         expectError(r, "demo.dir_in_use")
         #expect(FileManager.default.fileExists(atPath: dir.file("precious.txt")))
     }
+
+    @Test func rootKeyRotationThroughTheCLI() throws {
+        let dir = TempDir("rotate"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        let before = (try net.oversight.json(["roster"]) as! [String: Any])["root"] as? String
+        _ = try net.oversight.ok(["network", "rotate-root"])
+        try net.addDepartment("credit", name: "市信用信息平台", role: "credit")
+        let after = try net.oversight.json(["roster"]) as! [String: Any]
+        #expect(after["root"] as? String != before && after["version"] as? Int == 3)
+        #expect(fileMode(net.oversight.home + "/root.key") == 0o600)
+        // Another replica reaches the same roster from the export alone.
+        let credit = try net.join("C", department: "credit")
+        #expect((try credit.json(["roster"]) as! [String: Any])["root"] as? String == after["root"] as? String)
+    }
 }

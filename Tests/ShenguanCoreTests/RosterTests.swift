@@ -129,3 +129,35 @@ import ShenguanTestSupport
         }
     }
 }
+
+/// R21: the oversight office rotates its root key; the old key stops
+/// signing roster changes, the new one takes over, replicas carry on.
+@Suite struct RootRotationTests {
+    @Test func rotationHandsRosterSigningToTheNewKey() {
+        var net = TestNetwork(authors: 1, seed: 400)
+        let newRoot = SigningKey(seed: [UInt8](repeating: 9, count: 32))!
+        func sign(_ key: SigningKey, seq: Int64, prev: Digest?, deps: [Digest], kind: String, body: JSONValue, dt: Int64) -> VerifiedOp {
+            try! OpSigner.sign(key: key, network: net.network, seq: seq, prev: prev, deps: deps,
+                               clock: HLC(time: net.clock + dt, ctr: 0), kind: kind, body: body)
+        }
+        let rotate = sign(net.root, seq: 2, prev: net.genesis.id, deps: [], kind: RosterOps.root,
+                          body: ["key": .string(newRoot.publicKey.base64url)], dt: 1)
+        let oldStillTries = sign(net.root, seq: 3, prev: rotate.id, deps: [], kind: RosterOps.department,
+                                 body: ["id": "x", "name": "旧根", "role": "approval"], dt: 2)
+        let newAdds = sign(newRoot, seq: 1, prev: nil, deps: [rotate.id], kind: RosterOps.department,
+                           body: ["id": "credit", "name": "信用平台", "role": "credit"], dt: 3)
+        let newWithoutHandOver = sign(newRoot, seq: 1, prev: nil, deps: [net.genesis.id], kind: RosterOps.department,
+                                      body: ["id": "y", "name": "y", "role": "approval"], dt: 3)
+        var r = MemoryReplica(network: net.network)
+        r.ingest([net.genesis], now: net.clock + 10_000)
+        let d = r.ingest([newWithoutHandOver, rotate, oldStillTries, newAdds], now: net.clock + 10_000)
+        #expect(d[0] == .reject(OpRejection(.notAdmitted, "author \(newRoot.publicKey.base64url.prefix(10))… is not an active replica in roster version 1")))
+        #expect(d[1] == .accept(equivocatesWith: []))
+        if case .reject(let why) = d[2] { #expect(why.code == .notAdmitted) } else { Issue.record("old root still signs: \(d[2])") }
+        #expect(d[3] == .accept(equivocatesWith: []))
+        #expect(r.roster?.root == newRoot.publicKey && r.roster?.version == 3 && r.roster?.departments["credit"] != nil)
+        // Department replicas keep working under the new roster.
+        let note = net.write(0)
+        #expect(r.ingest([note], now: net.clock + 10_000) == [.accept(equivocatesWith: [])])
+    }
+}

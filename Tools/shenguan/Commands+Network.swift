@@ -12,7 +12,7 @@ struct NetworkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Open a network and keep its roster (oversight office, root key).",
-        subcommands: [Create.self, Admit.self, AddDepartment.self, Revoke.self, SetPolicy.self, PublishCalendar.self])
+        subcommands: [Create.self, Admit.self, AddDepartment.self, Revoke.self, SetPolicy.self, PublishCalendar.self, RotateRoot.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the root key, the genesis roster and the oversight replica.")
@@ -117,6 +117,29 @@ struct NetworkCommand: ParsableCommand {
                 let year = try RosterOps.calendarYear(v)
                 let op = try rootAppend(global, kind: RosterOps.calendar, body: ["year": RosterOps.json(year: year)])
                 report(global, op, "Published the \(year.year) calendar (\(year.source)).")
+            }
+        }
+    }
+}
+
+extension NetworkCommand {
+    struct RotateRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-root",
+            abstract: "Replace the root key (roster.root): the old key signs the hand-over, the new one signs every later roster change.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try guarded {
+                let home = ReplicaHome(path: global.resolvedHome)
+                let passphrase = try Passphrase.obtain()
+                let next = SigningKey.generate()
+                let op = try rootAppend(global, kind: RosterOps.root, body: ["key": .string(next.publicKey.base64url)])
+                // Keep the retired key (it signed history) beside the new one.
+                let retired = home.path + "/root-retired-\(op.header.author.base64url.prefix(12)).key"
+                try FileManager.default.moveItem(atPath: home.rootKeyPath, toPath: retired)
+                try KeyFile.write(KeyFile.seal(next, passphrase: passphrase, strength: .moderate), to: home.rootKeyPath)
+                report(global, op, "Rotated the root key to \(next.publicKey.base64url.prefix(12))…; the old key is kept as \(retired) and no longer signs roster changes.")
             }
         }
     }

@@ -82,11 +82,14 @@ public enum IngestDecider {
         return .accept(equivocatesWith: index.ids(author: h.author, seq: h.seq))
     }
 
-    /// The roster version an operation was written under (PROTOCOL.md §2.7).
-    public static func rosterSeq(of op: VerifiedOp, parents: [OpMeta], root: PublicKey?) -> Int64 {
+    /// The roster version an operation was written under (PROTOCOL.md §2.7):
+    /// 1 for the genesis; the largest version among its `prev` and `deps`,
+    /// plus one if it is a roster operation by that version's root key.
+    public static func rosterSeq(of op: VerifiedOp, parents: [OpMeta], rosterAt: (Int64) -> RosterState?) -> Int64 {
         if op.header.kind == RosterOps.genesis { return 1 }
-        if op.header.author == root { return op.header.seq }
-        return parents.map(\.rosterSeq).max() ?? 0
+        let v = parents.map(\.rosterSeq).max() ?? 0
+        if op.header.kind.hasPrefix("roster."), rosterAt(v)?.root == op.header.author { return v + 1 }
+        return v
     }
 
     /// Roster, role and staff checks (DESIGN.md "Roster, roles, policy";
@@ -96,17 +99,20 @@ public enum IngestDecider {
         if h.kind == RosterOps.genesis {
             do { _ = try RosterState(genesis: op); return nil } catch { return OpRejection(.rosterInvalid, error.detail) }
         }
-        guard let root = index.roster(at: 1)?.root else {
-            return OpRejection(.notAdmitted, "this replica holds no genesis roster")
+        let version = parents.map(\.rosterSeq).max() ?? 0
+        guard version > 0, let roster = index.roster(at: version) else {
+            return OpRejection(.notAdmitted, "the operation builds on no roster this replica holds (roster version \(version))")
         }
-        if h.author == root {
-            guard var roster = index.roster(at: h.seq - 1) else { return OpRejection(.rosterInvalid, "roster chain incomplete") }
+        if h.author == roster.root {
             if let why = Permissions.refusal(kind: h.kind, role: nil, isRoot: true) { return OpRejection(.forbiddenKind, why) }
-            do { try roster.apply(op) } catch { return OpRejection(.rosterInvalid, error.detail) }
+            guard index.roster(at: version + 1) == nil else {
+                return OpRejection(.rosterInvalid, "roster version \(version + 1) exists already: a roster operation must build on the latest roster")
+            }
+            var next = roster
+            do { try next.apply(op) } catch { return OpRejection(.rosterInvalid, error.detail) }
             return nil
         }
-        let version = rosterSeq(of: op, parents: parents, root: root)
-        guard version > 0, let roster = index.roster(at: version), let replica = roster.activeReplica(h.author) else {
+        guard let replica = roster.activeReplica(h.author) else {
             return OpRejection(.notAdmitted, "author \(h.author.base64url.prefix(10))… is not an active replica in roster version \(version)")
         }
         if let why = Permissions.refusal(kind: h.kind, role: roster.role(of: h.author), isRoot: false) {

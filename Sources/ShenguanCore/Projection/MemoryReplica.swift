@@ -59,11 +59,12 @@ public struct MemoryReplica: OpIndex, Sendable {
 
     private mutating func apply(_ op: VerifiedOp) {
         let parents = ([op.header.prev].compactMap { $0 } + op.header.deps).compactMap { meta(of: $0) }
-        rosterSeqs[op.id] = IngestDecider.rosterSeq(of: op, parents: parents, root: roster(at: 1)?.root)
+        let version = IngestDecider.rosterSeq(of: op, parents: parents, rosterAt: roster(at:))
+        rosterSeqs[op.id] = version
         if op.header.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
             rosters = [g]
-        } else if op.header.author == roster(at: 1)?.root, var next = rosters.last {
-            try? next.apply(op)   // the decider applied it successfully before accepting
+        } else if op.header.kind.hasPrefix("roster."), version == Int64(rosters.count) + 1, var next = rosters.last,
+                  (try? next.apply(op)) != nil {   // the decider applied it successfully before accepting
             rosters.append(next)
         }
         held[op.id] = op

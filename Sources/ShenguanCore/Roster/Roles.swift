@@ -20,6 +20,7 @@ public enum Permissions {
         "roster.revoke": .root,           // R21: staff/replica changes reflected promptly
         "roster.policy": .root,           // R2, R4, R7, R11, R20 limits
         "roster.calendar": .root,         // T1: next year's official calendar
+        "roster.root": .root,             // R21: rotate the oversight office's root key
         "staff.register": .roles(Set(Role.allCases)),   // R3, R21: who signs for the department
         "note": .roles(Set(Role.allCases)),
     ]

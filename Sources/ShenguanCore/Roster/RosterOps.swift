@@ -9,6 +9,8 @@ public enum RosterOps {
     public static let revoke = "roster.revoke"
     public static let policy = "roster.policy"
     public static let calendar = "roster.calendar"
+    /// Rotates the root key: later roster operations are signed by the new key.
+    public static let root = "roster.root"
     public static let staff = "staff.register"
 
     /// The genesis header's `net`: 64 zeros, since the network id is the

@@ -20,8 +20,9 @@ public struct RosterState: Equatable, Sendable {
     }
 
     public let network: String
-    public let root: PublicKey
-    /// Root-chain seq this state reflects.
+    /// The key that signs roster operations now (rotated by `roster.root`).
+    public private(set) var root: PublicKey
+    /// Roster version this state reflects: 1 for the genesis, +1 per roster operation.
     public private(set) var version: Int64
     public private(set) var departments: [String: Department] = [:]
     public private(set) var replicas: [PublicKey: Replica] = [:]
@@ -62,13 +63,14 @@ public struct RosterState: Equatable, Sendable {
         for y in g.calendar { calendarYears[y.year] = y }
     }
 
-    /// Applies the next root-chain operation (seq = version + 1).
+    /// Applies the next roster operation, signed by the current root key;
+    /// the result is version + 1.
     public mutating func apply(_ op: VerifiedOp) throws(OpRejection) {
-        guard op.header.author == root, op.header.seq == version + 1 else {
-            throw OpRejection(.chainBroken, "roster operations must follow the root chain")
+        guard op.header.author == root else {
+            throw OpRejection(.rosterInvalid, "roster operations are signed by the current root key")
         }
         guard let body = op.body else { throw OpRejection(.invalidBody, "roster operation without body") }
-        let seq = op.header.seq
+        let seq = version + 1
         func bad(_ s: String) -> OpRejection { OpRejection(.invalidBody, s) }
         switch op.header.kind {
         case RosterOps.department:
@@ -90,6 +92,11 @@ public struct RosterState: Equatable, Sendable {
             replicas[k] = r
         case RosterOps.policy:
             do { policy = try Policy(json: body["policy"] ?? .null) } catch { throw bad(error.description) }
+        case RosterOps.root:
+            guard let k = body["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), k != root, replicas[k] == nil else {
+                throw bad("roster.root names a new key that is neither the current root nor a replica key")
+            }
+            root = k
         case RosterOps.calendar:
             let y = try RosterOps.calendarYear(body["year"] ?? .null)
             calendarYears[y.year] = y

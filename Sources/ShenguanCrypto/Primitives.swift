@@ -21,6 +21,12 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var description: String { hex }
 
     public static func < (a: Digest, b: Digest) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+
+    /// SHA-256 output is uniform: one 64-bit word hashes as well as 32 bytes.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine($0.loadUnaligned(as: UInt64.self)) }
+    }
+    public static func == (a: Digest, b: Digest) -> Bool { a.bytes == b.bytes }
 }
 
 /// SHA-256 (FIPS 180-4) through libsodium.
@@ -46,19 +52,26 @@ public enum SecureRandom {
 /// An Ed25519 public key: a replica's identity as an author.
 public struct PublicKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
+    /// Base64url without padding (43 characters), the form used in headers
+    /// and the database; computed once.
+    public let base64url: String
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
         self.bytes = bytes
+        self.base64url = Base64URL.encode(bytes)
     }
 
     public init?(base64url: some StringProtocol) {
         guard let b = Base64URL.decode(base64url), b.count == 32 else { return nil }
         self.bytes = b
+        self.base64url = String(base64url)
     }
 
-    /// Base64url without padding (43 characters), the form used in headers.
-    public var base64url: String { Base64URL.encode(bytes) }
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine($0.loadUnaligned(as: UInt64.self)) }
+    }
+    public static func == (a: PublicKey, b: PublicKey) -> Bool { a.bytes == b.bytes }
     public var description: String { base64url }
 
     /// Checks a detached Ed25519 signature over `message` (RFC 8032).

@@ -63,7 +63,7 @@ import ShenguanTestSupport
     }
 
     @Test func rolesLimitWhatEachDepartmentWrites() {
-        var net = network()
+        let net = network()
         var r = MemoryReplica(network: net.network)
         r.ingest(net.ops, now: net.clock + 100_000)
         // Staff of another department (R3, R21).
@@ -71,7 +71,6 @@ import ShenguanTestSupport
                                     body: StaffMember(department: "d0", staffNo: "1", name: "李", office: "x",
                                                       validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!).json)
         #expect(code(r.ingest([foreignStaff], now: net.clock + 100_000)[0]) == "auth.forbidden_kind")
-        _ = net
     }
 
     @Test func staffMustBeRegisteredForTheAuthorsDepartmentAndValid() {

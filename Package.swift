@@ -17,6 +17,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,9 +37,17 @@ let package = Package(
         .target(name: "ShenguanStore",
                 dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/ShenguanStore", swiftSettings: strict),
+        .target(name: "ShenguanSync",
+                dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "HTTPTypes", package: "swift-http-types")],
+                path: "Sync/ShenguanSync", swiftSettings: strict),
         .executableTarget(
             name: "shenguan",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar",
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/shenguan", swiftSettings: strict),
         .executableTarget(

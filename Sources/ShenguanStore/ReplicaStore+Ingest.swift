@@ -326,3 +326,17 @@ final class SQLiteOpIndex: OpIndex {
         } catch { failure = failure ?? error; return [] }
     }
 }
+
+extension ReplicaStore {
+    /// Ingest of envelopes some of which could not even be read (their
+    /// refusals are kept in place), verified on all cores.
+    public func ingestEnvelopes(_ items: [Result<Envelope, OpRejection>], now: Int64) throws -> IngestReport {
+        let network = self.network
+        let verified = parallelMap(items) { item -> Result<VerifiedOp, OpRejection> in
+            item.flatMap { env in
+                do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: network)) } catch { return .failure(error) }
+            }
+        }
+        return try ingestVerified(verified, now: now)
+    }
+}

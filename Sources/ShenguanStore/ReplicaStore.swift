@@ -101,6 +101,18 @@ public final class ReplicaStore: Sendable {
                     time INTEGER NOT NULL, text TEXT, staff TEXT);
                 """)
         }
+        m.registerMigration("v2-sync") { db in
+            try db.execute(sql: """
+                -- Head declarations received from peers, until a witness records them.
+                CREATE TABLE declarations(
+                    author TEXT PRIMARY KEY, seq INTEGER NOT NULL, id TEXT, time INTEGER NOT NULL,
+                    json TEXT NOT NULL, received_at INTEGER NOT NULL, witnessed INTEGER NOT NULL DEFAULT 0);
+                -- Peers this replica syncs with (shenguan peers).
+                CREATE TABLE peers(
+                    url TEXT PRIMARY KEY, added_at INTEGER NOT NULL,
+                    last_sync INTEGER, last_vector TEXT);
+                """)
+        }
         return m
     }
 

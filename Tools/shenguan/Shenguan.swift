@@ -6,12 +6,12 @@ import Glibc
 
 /// `shenguan`: inspect and operate a Shenguan (审管) replica.
 @main
-struct Shenguan: ParsableCommand {
+struct Shenguan: AsyncParsableCommand {
     /// Every file a replica writes (database, WAL, key guards, exports) is
     /// private to the department's account: mode 0600, folders 0700.
-    static func main() {
+    static func main() async {
         umask(0o077)
-        Self.main(nil)
+        await Self.main(nil)
     }
 
     static let configuration = CommandConfiguration(
@@ -19,7 +19,7 @@ struct Shenguan: ParsableCommand {
         abstract: "Signed, offline-first replicas for 审管互动 (approval ↔ regulator hand-offs).",
         discussion: "Every change is a signed operation in this replica's hash chain; replicas merge by set union. Rule ids (R1..R24, T1, T2) refer to RULES.md.",
         subcommands: [NetworkCommand.self, Init.self, RosterCommand.self, PolicyCommand.self, StaffCommand.self, Note.self, Log.self, Show.self, State.self,
-                      Export.self, Import.self, CalendarCommand.self, Demo.self])
+                      Export.self, Import.self, Serve.self, Sync.self, Peers.self, CalendarCommand.self, Demo.self])
 }
 
 /// Options shared by every command.

@@ -4,6 +4,7 @@ import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
+import ShenguanSync
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,6 +26,18 @@ func guarded(_ body: () throws -> Void) throws {
         let text = (error as? OpRejection)?.reason ?? "\(error)"
         FileHandle.standardError.write(Data("error [\(code)]: \(text)\n".utf8))
         throw ExitCode(2)
+    }
+}
+
+/// `guarded` for async command bodies.
+func guardedAsync(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
+        let code = (error as? SyncClientError)?.code
+        if let code {
+            FileHandle.standardError.write(Data("error [\(code)]: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        try guarded { throw error }
     }
 }
 

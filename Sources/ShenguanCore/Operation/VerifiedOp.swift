@@ -79,6 +79,8 @@ public enum OpKinds {
             }
         case RosterOps.staff:
             _ = try StaffMember(json: body)
+        case WitnessOps.kind:
+            try WitnessOps.validate(body)
         default:
             guard body.objectValue != nil else { throw OpRejection(.invalidBody, "\(kind) body must be an object") }
         }

@@ -23,6 +23,7 @@ public enum Permissions {
         "roster.root": .root,             // R21: rotate the oversight office's root key
         "staff.register": .roles(Set(Role.allCases)),   // R3, R21: who signs for the department
         "note": .roles(Set(Role.allCases)),
+        "witness": .roles(Set(Role.allCases)),            // R24: time evidence (DESIGN.md)
     ]
 
     /// Why `kind` may not be written by a replica of `role` (nil: allowed).

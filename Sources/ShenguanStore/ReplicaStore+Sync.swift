@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import ShenguanCore
+import ShenguanCrypto
+
+/// What the sync protocol needs from the store (PROTOCOL.md §7).
+extension ReplicaStore {
+    /// One page of the operations a peer lacks, given the peer's version
+    /// vector: every held operation whose seq is above the peer's for its
+    /// author, in arrival order (causal: an operation is stored only after
+    /// what it builds on), starting after `cursor` (an arrival position).
+    public func opsLacking(vector: [String: Int64], after cursor: Int64, limit: Int, maxBytes: Int)
+        throws -> (envelopes: [Envelope], cursor: Int64, more: Bool) {
+        try pool.read { db in
+            let authors = Array(vector.filter { $0.value > 0 }.prefix(10_000))
+            var sql = "SELECT o.rowid, o.author, o.header, o.sig, o.body FROM ops o "
+            var args: [DatabaseValueConvertible?] = []
+            if !authors.isEmpty {
+                sql = "WITH v(author, seq) AS (VALUES " + Array(repeating: "(?, ?)", count: authors.count).joined(separator: ",") + ") " + sql
+                sql += "LEFT JOIN v ON v.author = o.author WHERE o.rowid > ? AND o.seq > coalesce(v.seq, 0) "
+                for (a, s) in authors { args.append(a); args.append(s) }
+            } else {
+                sql += "WHERE o.rowid > ? "
+            }
+            args.append(cursor)
+            sql += "ORDER BY o.rowid LIMIT ?"
+            args.append(limit + 1)
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+            var out = [Envelope](), bytes = 0, last = cursor
+            for r in rows.prefix(limit) {
+                let env = Envelope(author: Base64URL.decode(r[1] as String) ?? [], header: [UInt8](r[2] as Data),
+                                   sig: [UInt8](r[3] as Data), body: (r[4] as Data?).map { [UInt8]($0) })
+                let size = env.header.count + env.sig.count + (env.body?.count ?? 0)
+                if !out.isEmpty && bytes + size > maxBytes { return (out, last, true) }
+                out.append(env); bytes += size; last = r[0]
+            }
+            return (out, last, rows.count > limit)
+        }
+    }
+
+    /// The head of `author`'s chain held here: (seq, id), (0, nil) if none.
+    public func head(of author: PublicKey) throws -> (seq: Int64, id: Digest?) {
+        try pool.read { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT seq, id FROM ops WHERE author = ? ORDER BY seq DESC, id LIMIT 1",
+                                           arguments: [author.base64url]) else { return (0, nil) }
+            return (r[0], Digest(hex: r[1] as String))
+        }
+    }
+
+    /// Records a peer's head declaration (the latest per author); true if it
+    /// is newer than the one recorded.
+    @discardableResult
+    public func record(_ d: HeadDeclaration, now: Int64) throws -> Bool {
+        try pool.write { db in
+            let old = try Row.fetchOne(db, sql: "SELECT seq, time FROM declarations WHERE author = ?", arguments: [d.author.base64url])
+            if let old, (old[0] as Int64, old[1] as Int64) >= (d.seq, d.time) { return false }
+            try db.execute(sql: """
+                INSERT INTO declarations(author, seq, id, time, json, received_at, witnessed) VALUES (?, ?, ?, ?, ?, ?, 0)
+                ON CONFLICT(author) DO UPDATE SET seq = excluded.seq, id = excluded.id, time = excluded.time,
+                    json = excluded.json, received_at = excluded.received_at, witnessed = 0
+                """, arguments: [d.author.base64url, d.seq, d.id?.hex, d.time,
+                                 String(decoding: try CanonicalJSON.encode(d.json), as: UTF8.self), now])
+            return true
+        }
+    }
+
+    /// Signs a witness (DESIGN.md "Time evidence"): every author's head held
+    /// here and the declarations received since the last witness.
+    public func appendWitness(home: ReplicaHome, key: SigningKey, now: Int64) throws -> VerifiedOp {
+        let (heads, decls): ([(author: String, seq: Int64, id: String)], [HeadDeclaration]) = try pool.read { db in
+            let h = try Row.fetchAll(db, sql: """
+                SELECT a.author, a.max_seq, min(o.id) FROM authors a JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                GROUP BY a.author
+                """).map { (author: $0[0] as String, seq: $0[1] as Int64, id: $0[2] as String) }
+            let d = try String.fetchAll(db, sql: "SELECT json FROM declarations WHERE witnessed = 0 ORDER BY author")
+                .compactMap { (try? CanonicalJSON.parse(Array($0.utf8))).flatMap(HeadDeclaration.init(json:)) }
+            return (h, d)
+        }
+        let op = try home.append(store: self, key: key, kind: WitnessOps.kind, body: WitnessOps.body(heads: heads, declarations: decls), now: now)
+        try pool.write { db in try db.execute(sql: "UPDATE declarations SET witnessed = 1") }
+        return op
+    }
+
+    // MARK: Peers
+
+    public func addPeer(_ url: String, now: Int64) throws {
+        try pool.write { db in try db.execute(sql: "INSERT OR IGNORE INTO peers(url, added_at) VALUES (?, ?)", arguments: [url, now]) }
+    }
+
+    public func removePeer(_ url: String) throws -> Bool {
+        try pool.write { db in try db.execute(sql: "DELETE FROM peers WHERE url = ?", arguments: [url]); return db.changesCount > 0 }
+    }
+
+    public func peers() throws -> [(url: String, lastSync: Int64?, lastVector: String?)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT url, last_sync, last_vector FROM peers ORDER BY url").map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+
+    public func notePeerSynced(_ url: String, vector: [String: Int64], now: Int64) throws {
+        let v = String(decoding: try CanonicalJSON.encode(.object(vector.mapValues { .int($0) })), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(sql: "UPDATE peers SET last_sync = ?, last_vector = ? WHERE url = ?", arguments: [now, v, url])
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// What one sync with one peer did.
+public struct SyncReport: Sendable {
+    public var url: String
+    public var requests = 0
+    public var pulled = 0
+    public var pushed = 0
+    public var refusedByPeer: [JSONValue] = []
+    public var refusedHere = 0
+    public var bytesSent = 0
+    public var bytesReceived = 0
+    public var witness: Digest?
+
+    public var json: JSONValue {
+        ["url": .string(url), "requests": .int(Int64(requests)), "pulled": .int(Int64(pulled)), "pushed": .int(Int64(pushed)),
+         "refusedByPeer": .array(refusedByPeer), "refusedHere": .int(Int64(refusedHere)),
+         "bytesSent": .int(Int64(bytesSent)), "bytesReceived": .int(Int64(bytesReceived)),
+         "witness": witness.map { .string($0.hex) } ?? .null]
+    }
+}
+
+/// A peer answered with problem details, or could not be reached.
+public struct SyncClientError: Error, CustomStringConvertible {
+    public let code: String
+    public let detail: String
+    public var description: String { detail }
+}
+
+/// Pulls from and pushes to peers until both hold the same operations
+/// (PROTOCOL.md §7.3). Resumable: each page is applied as it arrives and the
+/// version vectors mean nothing already applied is sent again.
+public struct SyncClient: Sendable {
+    public let store: ReplicaStore
+    public let home: ReplicaHome
+    public let key: SigningKey
+    public let clock: @Sendable () -> Int64
+    public var pageLimit = 1000
+
+    public init(store: ReplicaStore, home: ReplicaHome, key: SigningKey, clock: @escaping @Sendable () -> Int64) {
+        self.store = store; self.home = home; self.key = key; self.clock = clock
+    }
+
+    public func sync(with url: String, progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let r = try await run(url: url, http: http, progress: progress)
+            try await http.shutdown()
+            return r
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    private func run(url base: String, http: HTTPClient, progress: @Sendable (String) -> Void) async throws -> SyncReport {
+        var report = SyncReport(url: base)
+        let base = base.hasSuffix("/") ? String(base.dropLast()) : base
+        // Pull, page by page, applying each page before asking for the next.
+        var cursor: Int64 = 0
+        var serverVector = [String: Int64]()
+        var newWork = false
+        while true {
+            let head = try store.head(of: key.publicKey)
+            let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
+            let body: JSONValue = ["vector": .object(try store.versionVector().mapValues { .int($0) }), "cursor": .int(cursor),
+                                   "limit": .int(Int64(pageLimit)), "head": decl.json]
+            let resp = try await post(http, base, "/v1/sync", body, &report)
+            let ops = resp["ops"]?.arrayValue ?? []
+            var envs = [Result<Envelope, OpRejection>]()
+            for o in ops { do throws(OpRejection) { envs.append(.success(try Envelope(json: o))) } catch { envs.append(.failure(error)) } }
+            let r = try store.ingestEnvelopes(envs, now: clock())
+            report.pulled += r.accepted
+            report.refusedHere += r.rejected
+            newWork = newWork || r.results.contains { $0.outcome == .accepted && !isWitness(envs[$0.index]) }
+            serverVector = (resp["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue)
+            cursor = resp["cursor"]?.intValue ?? cursor
+            if !ops.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
+            guard resp["more"]?.boolValue == true, !ops.isEmpty else { break }
+        }
+        if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock()).id }
+        // Push what the peer lacks, from the vector it just sent.
+        var pushCursor: Int64 = 0
+        while true {
+            let page = try store.opsLacking(vector: serverVector, after: pushCursor, limit: pageLimit, maxBytes: 4 << 20)
+            if page.envelopes.isEmpty { break }
+            let resp = try await post(http, base, "/v1/ops", ["ops": .array(page.envelopes.map(\.json))], &report)
+            report.pushed += Int(resp["accepted"]?.intValue ?? 0)
+            for r in resp["results"]?.arrayValue ?? [] where r["reason"] != nil { report.refusedByPeer.append(r) }
+            progress("pushed \(report.pushed) operations to \(base)")
+            pushCursor = page.cursor
+            if !page.more { break }
+        }
+        try? store.notePeerSynced(base, vector: serverVector, now: clock())
+        return report
+    }
+
+    private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue, _ report: inout SyncReport) async throws -> JSONValue {
+        let bytes = try CanonicalJSON.encode(body)
+        var req = HTTPClientRequest(url: base + path)
+        req.method = .POST
+        req.headers.add(name: "Content-Type", value: "application/json")
+        req.headers.add(name: "Shenguan-Version", value: "1")
+        for (k, v) in RequestSignature.sign(key: key, method: "POST", path: path, body: bytes, time: clock()).headers {
+            req.headers.add(name: k, value: v)
+        }
+        req.body = .bytes(ByteBuffer(bytes: bytes))
+        report.requests += 1
+        report.bytesSent += bytes.count
+        let resp: HTTPClientResponse
+        do { resp = try await http.execute(req, timeout: .seconds(60)) } catch {
+            throw SyncClientError(code: "sync.unreachable", detail: "Cannot reach \(base): \(error). Check the address and that the peer is serving.")
+        }
+        let buf = try await resp.body.collect(upTo: 64 << 20)
+        report.bytesReceived += buf.readableBytes
+        let json = try? CanonicalJSON.parse(Array(buf.readableBytesView))
+        guard resp.status == .ok, let json else {
+            let code = json?["code"]?.stringValue ?? "sync.http_\(resp.status.code)"
+            let detail = json?["detail"]?.stringValue ?? "HTTP \(resp.status.code)"
+            throw SyncClientError(code: code, detail: "\(base) refused the request: \(detail)")
+        }
+        return json
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// Limits and switches of a serving replica (PROTOCOL.md §7.4).
+public struct SyncServerConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 0
+    /// Largest request body accepted.
+    public var maxBodyBytes = 8 << 20
+    /// Most operations per page served and per upload accepted.
+    public var maxOpsPerRequest = 1000
+    /// Largest page served, in signed bytes.
+    public var maxPageBytes = 4 << 20
+    /// Seconds a connection may stay idle (slow or silent clients are cut).
+    public var idleTimeoutSeconds: Int64 = 30
+    public init() {}
+}
+
+/// Shared mutable state of a serving replica: nonce memory and the key.
+actor SyncServerState {
+    var auth: RequestAuthenticator
+    let store: ReplicaStore
+    let home: ReplicaHome
+    let key: SigningKey
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    init(store: ReplicaStore, home: ReplicaHome, key: SigningKey, clock: @escaping @Sendable () -> Int64, logger: Logger) {
+        self.store = store; self.home = home; self.key = key; self.clock = clock; self.logger = logger
+        auth = RequestAuthenticator(maxSkewMillis: (try? store.roster()?.policy.maxSkewMillis) ?? IngestDecider.defaultMaxSkewMillis)
+    }
+
+    func authenticate(_ request: Request, body: [UInt8]) throws(SyncProblem) -> RosterState.Replica {
+        let h = request.headers
+        func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { h[$0] } }
+        guard header("Shenguan-Version") == "1" else {
+            throw SyncProblem(400, "sync.unsupported_version", "Send Shenguan-Version: 1; this replica speaks protocol version 1 only.")
+        }
+        let sig = RequestSignature(author: header("Shenguan-Author"), time: header("Shenguan-Time"),
+                                   nonce: header("Shenguan-Nonce"), signature: header("Shenguan-Signature"))
+        let roster: RosterState?
+        do { roster = try store.roster() } catch { throw SyncProblem(500, "sync.store", "The replica database could not be read.") }
+        return try auth.check(sig, method: request.method.rawValue, path: request.uri.path, body: body, roster: roster, now: clock())
+    }
+
+    /// After operations other than witnesses arrived: sign a witness.
+    func witness() {
+        do { _ = try store.appendWitness(home: home, key: key, now: clock()) } catch {
+            logger.warning("could not write a witness", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// The problem-details error every route throws (RFC 9457).
+struct ProblemError: HTTPResponseError {
+    let problem: SyncProblem
+    var status: HTTPResponse.Status { .init(code: problem.status) }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: [.contentType: "application/problem+json"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: try CanonicalJSON.encode(problem.json))))
+    }
+}
+
+func jsonResponse(_ v: JSONValue) throws -> Response {
+    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try CanonicalJSON.encode(v))))
+}
+
+/// Builds the HTTP application of a serving replica (PROTOCOL.md §7), shared
+/// by `shenguan serve` and the tests. `onListening` receives the bound port.
+public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: SyncServerConfig,
+                                 clock: @escaping @Sendable () -> Int64, logger: Logger,
+                                 onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+    let state = SyncServerState(store: store, home: home, key: key, clock: clock, logger: logger)
+    let router = Router()
+    router.middlewares.add(ProblemMiddleware())
+
+    /// Reads the body within the limit, authenticates, parses the JSON.
+    @Sendable func prepare(_ request: Request) async throws -> (RosterState.Replica, JSONValue) {
+        var request = request
+        if request.method == .post {
+            guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
+                throw SyncProblem(415, "sync.content_type", "Send the body as application/json.")
+            }
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: config.maxBodyBytes) } catch {
+            throw SyncProblem(413, "sync.too_large", "The request body exceeds \(config.maxBodyBytes) bytes: send fewer operations per request.")
+        }
+        let body = Array(buffer.readableBytesView)
+        let caller = try await state.authenticate(request, body: body)
+        if body.isEmpty { return (caller, .object([:])) }
+        do { return (caller, try CanonicalJSON.parse(body)) } catch {
+            throw SyncProblem(400, "sync.malformed", "The body is not valid JSON (\(error)).")
+        }
+    }
+
+    router.get("/v1/info") { request, _ -> Response in
+        let (caller, _) = try await prepare(request)
+        logger.info("info", metadata: ["peer": "\(caller.department)"])
+        let roster = try store.roster()
+        return try jsonResponse(["network": .string(store.network.hex), "replica": .string(key.publicKey.base64url),
+                                 "department": .string(roster?.activeReplica(key.publicKey)?.department ?? ""),
+                                 "protocol": 1, "rosterVersion": .int(roster?.version ?? 0)])
+    }
+
+    router.post("/v1/sync") { request, _ -> Response in
+        let (caller, body) = try await prepare(request)
+        if let d = body["head"], d != .null {
+            guard let decl = HeadDeclaration(json: d), decl.author == caller.key else {
+                throw SyncProblem(400, "sync.bad_declaration", "The head declaration is not signed by the calling replica.")
+            }
+            try store.record(decl, now: clock())
+        }
+        var vector = [String: Int64]()
+        for (a, v) in body["vector"]?.objectValue ?? [:] {
+            guard let n = v.intValue, n >= 0 else { throw SyncProblem(400, "sync.malformed", "vector values are seq numbers ≥ 0") }
+            vector[a] = n
+        }
+        let limit = min(Int(body["limit"]?.intValue ?? Int64(config.maxOpsPerRequest)), config.maxOpsPerRequest)
+        let page = try store.opsLacking(vector: vector, after: body["cursor"]?.intValue ?? 0, limit: max(1, limit), maxBytes: config.maxPageBytes)
+        logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
+        return try jsonResponse(["ops": .array(page.envelopes.map(\.json)), "cursor": .int(page.cursor), "more": .bool(page.more),
+                                 "vector": .object(try store.versionVector().mapValues { .int($0) })])
+    }
+
+    router.post("/v1/ops") { request, _ -> Response in
+        let (caller, body) = try await prepare(request)
+        guard let list = body["ops"]?.arrayValue else { throw SyncProblem(400, "sync.malformed", "The body is {\"ops\": [envelope, …]}.") }
+        guard list.count <= config.maxOpsPerRequest else {
+            throw SyncProblem(413, "sync.too_many_ops", "At most \(config.maxOpsPerRequest) operations per request.")
+        }
+        var envs = [Result<Envelope, OpRejection>]()
+        for item in list { do throws(OpRejection) { envs.append(.success(try Envelope(json: item))) } catch { envs.append(.failure(error)) } }
+        let report = try store.ingestEnvelopes(envs, now: clock())
+        let newWork = report.results.contains { r in r.outcome == .accepted && list[r.index]["header"] != nil && !isWitness(envs[r.index]) }
+        if newWork { await state.witness() }
+        logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(list.count)", "accepted": "\(report.accepted)"])
+        return try jsonResponse(["accepted": .int(Int64(report.accepted)), "results": .array(report.results.map(resultJSON))])
+    }
+
+    return Application(router: router,
+                       server: .http1(configuration: .init(idleTimeout: .seconds(config.idleTimeoutSeconds))),
+                       configuration: .init(address: .hostname(config.host, port: config.port), serverName: "shenguan"),
+                       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+                       logger: logger)
+}
+
+func isWitness(_ env: Result<Envelope, OpRejection>) -> Bool {
+    guard case .success(let e) = env, let h = try? CanonicalJSON.parse(e.header) else { return false }
+    return h["kind"]?.stringValue == WitnessOps.kind
+}
+
+/// A verdict as JSON: index, id, code, and for refusals the clerk's sentence.
+public func resultJSON(_ r: IngestResult) -> JSONValue {
+    var o: [String: JSONValue] = ["index": .int(Int64(r.index)), "code": .string(r.code)]
+    if let id = r.id { o["id"] = .string(id.hex) }
+    if case .rejected(let why) = r.outcome { o["reason"] = .string(why.reason) }
+    return .object(o)
+}
+
+/// Turns `SyncProblem`s (and Hummingbird's own errors) into problem details.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do { return try await next(request, context) } catch let p as SyncProblem {
+            throw ProblemError(problem: p)
+        } catch let e as HTTPError where e.status == .notFound {
+            throw ProblemError(problem: SyncProblem(404, "sync.not_found", "No such endpoint: see Sync/PROTOCOL.md §7."))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+import ShenguanSync
+
+/// `shenguan serve`: serve this replica to its peers over HTTP (PROTOCOL.md §7).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve this replica to authenticated peers over HTTP until SIGINT/SIGTERM.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to listen on, HOST:PORT (port 0: any free port).") var listen = "127.0.0.1:0"
+    @Option(name: .customLong("sync-every"), help: "Also sync with the known peers every N seconds.") var syncEvery: Int?
+
+    func run() async throws {
+        try await guardedAsync {
+            let (home, store, key) = try openForWriting(global)
+            let parts = listen.split(separator: ":")
+            guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+                throw CLIError("cli.bad_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8741.")
+            }
+            var config = SyncServerConfig()
+            config.host = String(parts[0]); config.port = port
+            let host = config.host
+            try await SyncServe.run(home: home, store: store, key: key, config: config, syncEverySeconds: syncEvery,
+                                    clock: { (try? Clock.nowMillis()) ?? 0 }) { bound in
+                // The first line on stdout is the address (scripts and tests wait for it).
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+            }
+        }
+    }
+}
+
+/// `shenguan sync`: pull and push until both sides hold the same operations.
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Sync with peers (given, or all known peers) until both sides hold the same operations.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Peer URLs, e.g. http://127.0.0.1:8741; default: every peer in `shenguan peers list`.") var urls: [String] = []
+
+    func run() async throws {
+        try await guardedAsync {
+            let (home, store, key) = try openForWriting(global)
+            let targets = urls.isEmpty ? try store.peers().map(\.url) : urls
+            guard !targets.isEmpty else { throw CLIError("sync.no_peers", "No peer given and none known: pass a URL or run `shenguan peers add URL`.") }
+            let client = SyncClient(store: store, home: home, key: key, clock: { (try? Clock.nowMillis()) ?? 0 })
+            let tty = isatty(1) == 1 && !global.json
+            var reports = [JSONValue]()
+            for url in targets {
+                let r = try await client.sync(with: url) { line in if tty { FileHandle.standardError.write(Data("\r\(line)".utf8)) } }
+                if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+                reports.append(r.json)
+                if !global.json {
+                    print("\(url): pulled \(r.pulled), pushed \(r.pushed) in \(r.requests) request\(r.requests == 1 ? "" : "s")"
+                          + (r.refusedByPeer.isEmpty ? "" : ", \(r.refusedByPeer.count) refused by the peer")
+                          + (r.refusedHere == 0 ? "" : ", \(r.refusedHere) refused here"))
+                }
+            }
+            if global.json { printJSON(.array(reports)) }
+        }
+    }
+}
+
+/// `shenguan peers`: the peers this replica syncs with.
+struct Peers: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remember the peers to sync with.", subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a peer URL.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var url: String
+        func run() throws {
+            try guarded {
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw CLIError("cli.bad_url", "A peer is an http:// or https:// URL.") }
+                try ReplicaHome(path: global.resolvedHome).open().addPeer(url, now: try Clock.nowMillis())
+                print("Added peer \(url)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List known peers and when they last synced.")
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            try guarded {
+                let peers = try ReplicaHome(path: global.resolvedHome).open().peers()
+                if global.json {
+                    printJSON(.array(peers.map { .object(["url": .string($0.url), "lastSync": $0.lastSync.map { .int($0) } ?? .null]) }))
+                } else {
+                    for p in peers { print("\(p.url)  last sync \(p.lastSync.map { Clock.cst($0) } ?? "never")") }
+                }
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget a peer.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var url: String
+        func run() throws {
+            try guarded {
+                guard try ReplicaHome(path: global.resolvedHome).open().removePeer(url) else {
+                    throw CLIError("peers.unknown", "\(url) is not a known peer.")
+                }
+                print("Removed peer \(url)")
+            }
+        }
+    }
+}

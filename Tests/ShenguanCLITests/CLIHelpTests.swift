@@ -38,6 +38,11 @@ SUBCOMMANDS:
                           transfer).
   import                  Verify and merge an export file; bad operations are
                           refused, the rest apply.
+  serve                   Serve this replica to authenticated peers over HTTP
+                          until SIGINT/SIGTERM.
+  sync                    Sync with peers (given, or all known peers) until
+                          both sides hold the same operations.
+  peers                   Remember the peers to sync with.
   calendar                Count working-day limits on the official calendar
                           (T1, T2).
   demo                    Build a small network of replicas in DIR and show

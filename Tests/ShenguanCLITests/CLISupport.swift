@@ -235,6 +235,14 @@ struct TestNet {
         return c
     }
 
+    /// The oversight office hands its current roster to `replicas` (so each
+    /// knows every admitted key, as a server must to authenticate peers).
+    func distributeRoster(to replicas: [CLI], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = dir.file("roster-\(UUID().uuidString).jsonl")
+        try oversight.export(file, sourceLocation: sourceLocation)
+        for r in replicas { _ = try r.importFile(file, sourceLocation: sourceLocation) }
+    }
+
     /// Adds a department to the roster (root key).
     func addDepartment(_ id: String, name: String, role: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try oversight.ok(["network", "add-department", "--id", id, "--name", name, "--role", role], sourceLocation: sourceLocation)

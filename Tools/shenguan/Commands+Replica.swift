@@ -50,14 +50,19 @@ struct Note: ParsableCommand {
     @Argument(help: "The note's text (1 to 4000 characters).")
     var text: String
     @Option(help: "The staff registration id (or prefix) of who acted (R3).") var staff: String?
+    @Option(help: "Write N notes (text #1 … #N) in one go, e.g. to load-test sync.") var `repeat` = 1
 
     func run() throws {
         try guarded {
             let (home, store, key) = try openForWriting(global)
             var body: [String: JSONValue] = ["text": .string(text)]
             if let staff { body["staff"] = .string(try store.op(staff).id.hex) }
-            let op = try home.append(store: store, key: key, kind: OpKinds.note, body: .object(body), now: try Clock.nowMillis())
-            if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
+            for i in 1...max(1, `repeat`) {
+                if `repeat` > 1 { body["text"] = .string("\(text) #\(i)") }
+                let op = try home.append(store: store, key: key, kind: OpKinds.note, body: .object(body), now: try Clock.nowMillis())
+                if `repeat` > 1 && i < `repeat` { continue }
+                if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
+            }
         }
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanTestSupport
+
+/// Issue 5 refusals over real HTTP (curl as a plain third-party client):
+/// each answered with its status and RFC 9457 problem code, and the serving
+/// replica's operation count unchanged.
+@Suite(.serialized) struct CLISyncRefusalTests {
+    struct Reply { let status: Int; let json: [String: Any] }
+
+    /// POSTs `body` to `url+path` with curl; signs it with `key` unless nil.
+    func post(_ url: String, _ path: String, body: Data, key: SigningKey?, time: Int64? = nil, nonce: String? = nil,
+              contentType: String = "application/json", version: String = "1", dir: TempDir) throws -> Reply {
+        let file = dir.file("body-\(UUID().uuidString)")
+        try body.write(to: URL(fileURLWithPath: file))
+        var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", "Content-Type: \(contentType)",
+                    "-H", "Shenguan-Version: \(version)", "--data-binary", "@\(file)", url + path]
+        if let key {
+            let t = time ?? Int64(Date().timeIntervalSince1970 * 1000)
+            let sig = nonce.map { RequestSignature.sign(key: key, method: "POST", path: path, body: [UInt8](body), time: t, nonce: $0) }
+                ?? RequestSignature.sign(key: key, method: "POST", path: path, body: [UInt8](body), time: t)
+            for (k, v) in sig.headers { args += ["-H", "\(k): \(v)"] }
+        }
+        let r = try Subprocess.run("/usr/bin/env", ["curl"] + args)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.last ?? "") ?? 0
+        let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any] ?? [:]
+        return Reply(status: status, json: json)
+    }
+
+    func expectProblem(_ r: Reply, _ status: Int, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(r.status == status, "\(r.json)", sourceLocation: sourceLocation)
+        #expect(r.json["code"] as? String == code, "\(r.json)", sourceLocation: sourceLocation)
+        #expect((r.json["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+    }
+
+    @Test func everyRefusalHasItsStatusAndCodeAndChangesNothing() throws {
+        let dir = TempDir("refuse"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
+        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval")
+        let m = try net.join("M", department: "market"), b = try net.join("B", department: "bureau")
+        try net.distributeRoster(to: [m, b])
+        _ = try b.note("待推送")
+        _ = try b.note("第二条")
+        let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)
+        defer { server.stop() }
+        let count = try m.opCount()
+        let bKey = try KeyFile.load(from: b.home + "/replica.key", passphrase: testPassphrase)
+        let sync = Data(#"{"vector":{}}"#.utf8)
+
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: nil, dir: dir), 401, "auth.missing")
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, version: "2", dir: dir), 400, "sync.unsupported_version")
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, contentType: "text/plain", dir: dir), 415, "sync.content_type")
+        expectProblem(try post(server.url, "/v1/sync", body: Data(repeating: 32, count: 9 << 20), key: bKey, dir: dir), 413, "sync.too_large")
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: SigningKey.generate(), dir: dir), 401, "auth.unknown_replica")
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, time: Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000, dir: dir),
+                      401, "auth.stale")
+        expectProblem(try post(server.url, "/v1/sync", body: Data("{\"vector\":".utf8), key: bKey, dir: dir), 400, "sync.malformed")
+        // The same signed request twice: the second is a replay.
+        let nonce = Base64URL.encode(SecureRandom.bytes(16)), t = Int64(Date().timeIntervalSince1970 * 1000)
+        #expect(try post(server.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir).status == 200)
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir), 401, "auth.replay")
+        #expect(try m.opCount() == count)
+
+        // A batch with a bad operation applies the good ones and reports the bad one.
+        try b.export(dir.file("b.jsonl"))
+        var lines = try String(contentsOfFile: dir.file("b.jsonl"), encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
+        let good = lines.count
+        var env = try #require(try JSONSerialization.jsonObject(with: Data(lines[good - 1].utf8)) as? [String: String])
+        var bodyBytes = try #require(Base64URL.decode(env["body"]!)); bodyBytes[bodyBytes.count / 2] ^= 1
+        env["body"] = Base64URL.encode(bodyBytes)
+        lines[good - 1] = String(decoding: try JSONSerialization.data(withJSONObject: env, options: [.sortedKeys]), as: UTF8.self)
+        let batch = Data(("{\"ops\":[" + lines.joined(separator: ",") + "]}").utf8)
+        let reply = try post(server.url, "/v1/ops", body: batch, key: bKey, dir: dir)
+        #expect(reply.status == 200)
+        let results = try #require(reply.json["results"] as? [[String: Any]])
+        #expect(results.count == good)
+        #expect(results.last?["code"] as? String == "op.body_mismatch")
+        #expect((results.last?["reason"] as? String)?.contains("altered") == true)
+        #expect(results.filter { $0["code"] as? String == "accepted" }.count == 1, "the good new note applies")
+        // The good note, and the witness the server signs after receiving new work.
+        #expect(try m.opCount() == count + 2)
+        #expect((try m.json(["log", "--limit", "1"]) as? [[String: Any]])?.first?["kind"] as? String == "witness")
+
+        // A revoked replica is refused with 403 once the server knows the revocation.
+        let roster = try #require(try m.json(["roster"]) as? [String: Any])
+        let key = try #require((roster["replicas"] as? [[String: Any]])?.first { $0["department"] as? String == "bureau" }?["key"] as? String)
+        _ = try net.oversight.ok(["network", "revoke", key])
+        try net.oversight.export(dir.file("roster.jsonl"))
+        _ = try m.importFile(dir.file("roster.jsonl"))
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, dir: dir), 403, "auth.revoked")
+        // Through the CLI, the refusal is the same code.
+        let r = try b.run(["sync", server.url])
+        expectError(r, "auth.revoked")
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanTestSupport
+
+/// Issue 5 end to end: `shenguan serve` processes on loopback, `shenguan
+/// sync` between them, real SQLite files, real signatures.
+@Suite(.serialized) struct CLISyncTests {
+    /// bureau (approval), market and ecology (regulators), each admitted.
+    func departments(_ dir: TempDir) throws -> (TestNet, [CLI]) {
+        let net = try TestNet(in: dir)
+        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval")
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
+        try net.addDepartment("ecology", name: "市生态环境局", role: "regulator")
+        let replicas = [try net.join("B", department: "bureau"), try net.join("M", department: "market"), try net.join("E", department: "ecology")]
+        try net.distributeRoster(to: replicas)
+        return (net, replicas)
+    }
+
+    func serve(_ c: CLI) throws -> ServerProcess {
+        try ServerProcess(arguments: ["--home", c.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)
+    }
+
+    func sync(_ c: CLI, _ url: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        _ = try c.ok(["sync", url], sourceLocation: sourceLocation)
+    }
+
+    /// Syncs along `pairs` (client, server index) until every digest agrees;
+    /// a bounded number of rounds (witnesses need one more round to spread).
+    func converge(_ replicas: [CLI], _ servers: [ServerProcess], pairs: [(Int, Int)], sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+        for round in 1...6 {
+            for (c, s) in pairs { try sync(replicas[c], servers[s].url, sourceLocation: sourceLocation) }
+            if Set(try replicas.map { try $0.digest() }).count == 1 { return round }
+        }
+        Issue.record("replicas did not converge in 6 rounds", sourceLocation: sourceLocation)
+        return 0
+    }
+
+    @Test func threeServingReplicasConvergeInARingAndInAStar() throws {
+        let dir = TempDir("sync"); defer { dir.remove() }
+        let (_, r) = try departments(dir)
+        // Offline work on each replica.
+        _ = try r[0].ok(["note", "审批决定", "--repeat", "3"])
+        _ = try r[1].ok(["note", "认领", "--repeat", "2"])
+        _ = try r[2].ok(["note", "处罚决定", "--repeat", "2"])
+        let servers = try r.map(serve)
+        defer { for s in servers { s.stop() } }
+        let ringRounds = try converge(r, servers, pairs: [(0, 1), (1, 2), (2, 0)])
+        #expect(ringRounds >= 1)
+        let held = try r[0].opCount()
+        #expect(try r.allSatisfy { try $0.opCount() == held })
+        // More offline work, then a star around the market replica, both directions.
+        _ = try r[0].ok(["note", "第二批", "--repeat", "2"])
+        _ = try r[2].ok(["note", "第二批", "--repeat", "2"])
+        _ = try converge(r, servers, pairs: [(0, 1), (2, 1), (1, 0), (1, 2)])
+        #expect(try r.allSatisfy { try $0.digest(rebuild: true) == r[0].digest() })
+        // A sync with nothing new costs one round trip.
+        let report = try r[0].json(["sync", servers[1].url]) as! [[String: Any]]
+        #expect(report.first?["requests"] as? Int == 1 && report.first?["pulled"] as? Int == 0 && report.first?["pushed"] as? Int == 0)
+        // Witnesses were written (time evidence) and are held everywhere.
+        let log = try r[1].json(["log", "--limit", "1000"]) as! [[String: Any]]
+        #expect(log.contains { $0["kind"] as? String == "witness" })
+        for s in servers { #expect(s.stop() == 0, "graceful shutdown on SIGTERM") }
+    }
+
+    @Test func aServerKilledMidSyncRestartsAndTheReplicasConverge() throws {
+        let dir = TempDir("sync-kill"); defer { dir.remove() }
+        let (_, r) = try departments(dir)
+        _ = try r[1].ok(["note", "监管记录", "--repeat", "1500"])
+        let first = try serve(r[1])
+        // Start the pull in a separate process, then kill the server hard.
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: Subprocess.shenguan)
+        client.arguments = ["sync", first.url, "--home", r[0].home]
+        client.environment = ProcessInfo.processInfo.environment.merging(CLI.baseEnv) { $1 }
+        client.standardOutput = Pipe(); client.standardError = Pipe()
+        try client.run()
+        first.kill()
+        client.waitUntilExit()
+        let partial = try r[0].opCount()
+        // Restart on the same database; sync resumes without losing or duplicating anything.
+        let second = try serve(r[1])
+        defer { second.stop() }
+        try sync(r[0], second.url)
+        #expect(try r[0].opCount() >= partial)
+        #expect(try r[0].heldAndPending().1 == 0)
+        _ = try converge([r[0], r[1]], [second, second], pairs: [(0, 1)])
+        #expect(try r[0].digest() == r[1].digest())
+        #expect(try r[0].opCount() > 1500)
+    }
+}

@@ -37,3 +37,33 @@ public enum SyncServe {
         }
     }
 }
+
+/// Serving replicas inside one process (the demo): each on its own loopback
+/// port, stopped together by cancelling the task that runs `body`.
+public enum LocalServers {
+    /// Starts a server per replica, runs `body` with their URLs, then stops them.
+    public static func with<T: Sendable>(_ replicas: [(home: ReplicaHome, store: ReplicaStore, key: SigningKey)],
+                                         clock: @escaping @Sendable () -> Int64,
+                                         _ body: @Sendable ([String]) async throws -> T) async throws -> T {
+        var logger = Logger(label: "shenguan.demo")
+        logger.logLevel = .warning
+        let quiet = logger
+        let (stream, continuation) = AsyncStream<(Int, Int)>.makeStream()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            for (i, r) in replicas.enumerated() {
+                let app = buildSyncApplication(home: r.home, store: r.store, key: r.key, config: SyncServerConfig(), clock: clock,
+                                               logger: quiet) { port in continuation.yield((i, port)) }
+                group.addTask { try await app.run(); return nil }
+            }
+            var ports = [Int: Int]()
+            for await (i, port) in stream {
+                ports[i] = port
+                if ports.count == replicas.count { break }
+            }
+            let urls = (0..<replicas.count).map { "http://127.0.0.1:\(ports[$0]!)" }
+            let result = try await body(urls)
+            group.cancelAll()
+            return result
+        }
+    }
+}

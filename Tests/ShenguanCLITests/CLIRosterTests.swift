@@ -119,3 +119,21 @@ import ShenguanTestSupport
         #expect((try credit.json(["roster"]) as! [String: Any])["root"] as? String == after["root"] as? String)
     }
 }
+
+/// The README's main job: the demo runs, syncs over loopback HTTP, converges
+/// and shows the refusals.
+@Suite struct CLIDemoTests {
+    @Test func demoConvergesOverLoopbackHTTP() throws {
+        let dir = TempDir("demo"); defer { dir.remove() }
+        let r = try Subprocess.run(Subprocess.shenguan, ["demo", "--dir", dir.file("out")], env: ["SHENGUAN_PASSPHRASE": ""])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("converged: yes"))
+        #expect(r.stdout.contains("http://127.0.0.1:"))
+        #expect(r.stdout.contains("auth.forbidden_kind") && r.stdout.contains("op.body_mismatch"))
+        // The replicas stay for inspection and agree.
+        let digests = try ["bureau", "market", "ecology"].map {
+            try Subprocess.run(Subprocess.shenguan, ["state", "--digest", "--home", dir.file("out/\($0)")]).stdout
+        }
+        #expect(Set(digests).count == 1 && digests[0].count == 65)
+    }
+}

@@ -3,19 +3,21 @@ import Foundation
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
+import ShenguanSync
 
 /// `shenguan demo`: the oversight office opens a network; the approval
-/// bureau and two regulators join it; they work offline, exchange export
-/// files (as between networks with no link), converge to the same state, and
-/// refuse forged, tampered and unauthorised operations without losing anything.
-struct Demo: ParsableCommand {
+/// bureau and two regulators join it; they work offline, then sync over HTTP
+/// on loopback (each department serving its replica), converge to the same
+/// state, and refuse forged, tampered and unauthorised operations without
+/// losing anything; an export file carries operations where there is no link.
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build a small network of replicas in DIR and show them converge.")
     @Option(help: "Folder for the demo replicas (kept for inspection; an earlier demo there is replaced).") var dir = "demo-out"
 
     typealias Replica = (id: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)
 
-    func run() throws {
-        try guarded {
+    func run() async throws {
+        try await guardedAsync {
             // Only ever replace an earlier demo folder (or an empty one), never anything else.
             if FileManager.default.fileExists(atPath: dir) {
                 let contents = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
@@ -73,17 +75,26 @@ struct Demo: ParsableCommand {
                 }
             }
 
-            print("\n4. They exchange export files in a ring, twice (bureau → market → ecology → bureau):")
-            for round in 1...2 {
-                for i in 0..<replicas.count {
-                    let from = replicas[i], to = replicas[(i + 1) % replicas.count]
-                    let file = "\(dir)/\(from.id)-round\(round).jsonl"
-                    try from.store.export(to: file)
-                    let report = try to.store.importFile(file, now: tick(1_000))
-                    print("   round \(round): \(pad(from.cn, 18)) → \(pad(to.cn, 18)) \(report.accepted) new, \(report.results.count - report.accepted) already held")
+            print("\n4. Each department serves its replica on loopback HTTP; they sync in a ring (signed requests, PROTOCOL.md §7):")
+            let clock: @Sendable () -> Int64 = { [base = now] in base + 3_600_000 }
+            now += 3_600_000
+            let serving = replicas.map { (home: $0.home, store: $0.store, key: $0.key) }
+            let peers = replicas
+            let syncLines: [String] = try await LocalServers.with(serving, clock: clock) { urls in
+                var out = [String]()
+                for round in 1...3 {
+                    for i in 0..<peers.count {
+                        let from = peers[i], to = (i + 1) % peers.count
+                        let client = SyncClient(store: from.store, home: from.home, key: from.key, clock: clock)
+                        let r = try await client.sync(with: urls[to])
+                        out.append("   round \(round): \(pad(from.cn, 18)) ⇄ \(pad(peers[to].cn, 18)) \(urls[to])  pulled \(r.pulled), pushed \(r.pushed), \(r.requests) request\(r.requests == 1 ? "" : "s")")
+                    }
+                    if Set(try peers.map { try $0.store.state().digest }).count == 1 { break }
                 }
+                return out
             }
-
+            for l in syncLines { print(l) }
+            for r in replicas { try r.store.export(to: "\(dir)/\(r.id)-after-sync.jsonl") }
             print("\n5. State digests (equal: the same operations give the same state, whatever the order):")
             var digests = Set<String>()
             for r in replicas {
@@ -98,7 +109,7 @@ struct Demo: ParsableCommand {
                 _ = try replicas[1].home.append(store: replicas[1].store, key: replicas[1].key, kind: RosterOps.department,
                                                 body: ["id": "fake", "name": "假部门", "role": "approval"], now: tick())
             } catch let why as OpRejection { print("   a regulator writes a roster op → \(why.code.rawValue): \(why.reason)") }
-            let file = "\(dir)/bureau-round2.jsonl"
+            let file = "\(dir)/bureau-after-sync.jsonl"
             var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
             if let i = lines.indices.last, var env = try? Envelope.decode(Array(lines[i].utf8)), var body = env.body {
                 body[body.count / 2] ^= 0x01

@@ -52,7 +52,7 @@ let package = Package(
             path: "Tools/shenguan", swiftSettings: strict),
         .executableTarget(
             name: "shenguan-bench",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar"],
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync"],
             path: "Tools/bench", swiftSettings: strict),
         .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar"],
                 path: "Tests/ShenguanTestSupport", swiftSettings: strict),

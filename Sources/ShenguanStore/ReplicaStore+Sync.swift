@@ -12,18 +12,29 @@ extension ReplicaStore {
     public func opsLacking(vector: [String: Int64], after cursor: Int64, limit: Int, maxBytes: Int)
         throws -> (envelopes: [Envelope], cursor: Int64, more: Bool) {
         try pool.read { db in
-            let authors = Array(vector.filter { $0.value > 0 }.prefix(10_000))
-            var sql = "SELECT o.rowid, o.author, o.header, o.sig, o.body FROM ops o "
-            var args: [DatabaseValueConvertible?] = []
-            if !authors.isEmpty {
-                sql = "WITH v(author, seq) AS (VALUES " + Array(repeating: "(?, ?)", count: authors.count).joined(separator: ",") + ") " + sql
-                sql += "LEFT JOIN v ON v.author = o.author WHERE o.rowid > ? AND o.seq > coalesce(v.seq, 0) "
-                for (a, s) in authors { args.append(a); args.append(s) }
-            } else {
-                sql += "WHERE o.rowid > ? "
+            // Which authors the peer lacks, from the per-author maxima: a peer
+            // that lacks nothing costs no scan at all.
+            let lacking = try Row.fetchAll(db, sql: "SELECT author, max_seq FROM authors").compactMap { r -> (String, Int64, Int64)? in
+                let a: String = r[0], max: Int64 = r[1], theirs = vector[a] ?? 0
+                return max > theirs ? (a, theirs, max - theirs) : nil
             }
-            args.append(cursor)
-            sql += "ORDER BY o.rowid LIMIT ?"
+            if lacking.isEmpty { return ([], cursor, false) }
+            let missing = lacking.reduce(0) { $0 + $1.2 }
+            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM ops") ?? 0
+            var sql: String, args: [DatabaseValueConvertible?] = []
+            if missing * 4 < total, lacking.count <= 500 {
+                // Few missing: one index range per author, merged in arrival order.
+                sql = lacking.map { _ in "SELECT rowid, author, header, sig, body FROM ops WHERE author = ? AND seq > ? AND rowid > ?" }
+                    .joined(separator: " UNION ALL ") + " ORDER BY rowid LIMIT ?"
+                for (a, s, _) in lacking { args += [a, s, cursor] }
+            } else {
+                // Most missing: walk the table in arrival order from the cursor.
+                sql = "WITH v(author, seq) AS (VALUES " + Array(repeating: "(?, ?)", count: lacking.count).joined(separator: ",") + ") "
+                    + "SELECT o.rowid, o.author, o.header, o.sig, o.body FROM ops o LEFT JOIN v ON v.author = o.author "
+                    + "WHERE o.rowid > ? AND v.author IS NOT NULL AND o.seq > v.seq ORDER BY o.rowid LIMIT ?"
+                for (a, s, _) in lacking { args += [a, s] }
+                args.append(cursor)
+            }
             args.append(limit + 1)
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
             var out = [Envelope](), bytes = 0, last = cursor

@@ -62,17 +62,27 @@ public struct SyncClient: Sendable {
     private func run(url base: String, http: HTTPClient, progress: @Sendable (String) -> Void) async throws -> SyncReport {
         var report = SyncReport(url: base)
         let base = base.hasSuffix("/") ? String(base.dropLast()) : base
-        // Pull, page by page, applying each page before asking for the next.
-        var cursor: Int64 = 0
+        // Pull, page by page. Pages advance by the server's cursor, so the
+        // next page is already being fetched while this one is verified and
+        // stored; each page is committed as it arrives (resumable).
+        let vector = JSONValue.object(try store.versionVector().mapValues { .int($0) })
+        let head = try store.head(of: key.publicKey)
+        let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
+        func pull(_ cursor: Int64, declare: Bool) -> Task<(JSONValue, Int, Int), Error> {
+            var body: [String: JSONValue] = ["vector": vector, "cursor": .int(cursor), "limit": .int(Int64(pageLimit))]
+            if declare { body["head"] = decl.json }
+            let request = JSONValue.object(body)
+            return Task { try await post(http, base, "/v1/sync", request) }
+        }
         var serverVector = [String: Int64]()
         var newWork = false
+        var inFlight = pull(0, declare: true)
         while true {
-            let head = try store.head(of: key.publicKey)
-            let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
-            let body: JSONValue = ["vector": .object(try store.versionVector().mapValues { .int($0) }), "cursor": .int(cursor),
-                                   "limit": .int(Int64(pageLimit)), "head": decl.json]
-            let resp = try await post(http, base, "/v1/sync", body, &report)
+            let (resp, sent, received) = try await inFlight.value
+            report.requests += 1; report.bytesSent += sent; report.bytesReceived += received
             let ops = resp["ops"]?.arrayValue ?? []
+            let more = resp["more"]?.boolValue == true && !ops.isEmpty
+            if more { inFlight = pull(resp["cursor"]?.intValue ?? 0, declare: false) }
             var envs = [Result<Envelope, OpRejection>]()
             for o in ops { do throws(OpRejection) { envs.append(.success(try Envelope(json: o))) } catch { envs.append(.failure(error)) } }
             let r = try store.ingestEnvelopes(envs, now: clock())
@@ -80,9 +90,8 @@ public struct SyncClient: Sendable {
             report.refusedHere += r.rejected
             newWork = newWork || r.results.contains { $0.outcome == .accepted && !isWitness(envs[$0.index]) }
             serverVector = (resp["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue)
-            cursor = resp["cursor"]?.intValue ?? cursor
             if !ops.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
-            guard resp["more"]?.boolValue == true, !ops.isEmpty else { break }
+            guard more else { break }
         }
         if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock()).id }
         // Push what the peer lacks, from the vector it just sent.
@@ -90,7 +99,8 @@ public struct SyncClient: Sendable {
         while true {
             let page = try store.opsLacking(vector: serverVector, after: pushCursor, limit: pageLimit, maxBytes: 4 << 20)
             if page.envelopes.isEmpty { break }
-            let resp = try await post(http, base, "/v1/ops", ["ops": .array(page.envelopes.map(\.json))], &report)
+            let (resp, sent, received) = try await post(http, base, "/v1/ops", ["ops": .array(page.envelopes.map(\.json))])
+            report.requests += 1; report.bytesSent += sent; report.bytesReceived += received
             report.pushed += Int(resp["accepted"]?.intValue ?? 0)
             for r in resp["results"]?.arrayValue ?? [] where r["reason"] != nil { report.refusedByPeer.append(r) }
             progress("pushed \(report.pushed) operations to \(base)")
@@ -101,7 +111,8 @@ public struct SyncClient: Sendable {
         return report
     }
 
-    private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue, _ report: inout SyncReport) async throws -> JSONValue {
+    /// One signed POST; returns the JSON answer and the bytes sent and received.
+    private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue) async throws -> (JSONValue, Int, Int) {
         let bytes = try CanonicalJSON.encode(body)
         var req = HTTPClientRequest(url: base + path)
         req.method = .POST
@@ -111,20 +122,17 @@ public struct SyncClient: Sendable {
             req.headers.add(name: k, value: v)
         }
         req.body = .bytes(ByteBuffer(bytes: bytes))
-        report.requests += 1
-        report.bytesSent += bytes.count
         let resp: HTTPClientResponse
         do { resp = try await http.execute(req, timeout: .seconds(60)) } catch {
             throw SyncClientError(code: "sync.unreachable", detail: "Cannot reach \(base): \(error). Check the address and that the peer is serving.")
         }
         let buf = try await resp.body.collect(upTo: 64 << 20)
-        report.bytesReceived += buf.readableBytes
         let json = try? CanonicalJSON.parse(Array(buf.readableBytesView))
         guard resp.status == .ok, let json else {
             let code = json?["code"]?.stringValue ?? "sync.http_\(resp.status.code)"
             let detail = json?["detail"]?.stringValue ?? "HTTP \(resp.status.code)"
             throw SyncClientError(code: code, detail: "\(base) refused the request: \(detail)")
         }
-        return json
+        return (json, bytes.count, buf.readableBytes)
     }
 }

@@ -30,7 +30,7 @@ import ShenguanTestSupport
         #expect(try market.opCount() == before)
         // Revocation: the revoked replica's new operations are refused.
         let key = (b["replicas"] as! [[String: Any]]).first { $0["department"] as? String == "market" }!["key"] as! String
-        _ = try net.oversight.ok(["network", "revoke", key, "--reason", "设备遗失"])
+        _ = try net.oversight.ok(["network", "revoke", "--key", key, "--reason", "设备遗失"])
         try net.oversight.export(dir.file("roster2.jsonl"))
         _ = try market.importFile(dir.file("roster2.jsonl"))
         expectError(try market.run(["note", "after"]), "auth.not_admitted")
@@ -135,5 +135,17 @@ import ShenguanTestSupport
             try Subprocess.run(Subprocess.shenguan, ["state", "--digest", "--home", dir.file("out/\($0)")]).stdout
         }
         #expect(Set(digests).count == 1 && digests[0].count == 65)
+    }
+}
+
+@Suite struct CLIKeyArgumentTests {
+    /// A key beginning with "-" (base64url allows it) is still a value.
+    @Test func revokeAcceptsAKeyStartingWithADash() throws {
+        let dir = TempDir("dash"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        let r = try net.oversight.run(["network", "revoke", "--key", "-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"])
+        // Parsed as the key (not a usage error); refused because no such replica is active.
+        expectError(r, "roster.invalid")
+        #expect(r.stderr.contains("not active"))
     }
 }

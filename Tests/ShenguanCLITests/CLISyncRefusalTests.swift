@@ -88,7 +88,7 @@ import ShenguanTestSupport
         // A revoked replica is refused with 403 once the server knows the revocation.
         let roster = try #require(try m.json(["roster"]) as? [String: Any])
         let key = try #require((roster["replicas"] as? [[String: Any]])?.first { $0["department"] as? String == "bureau" }?["key"] as? String)
-        _ = try net.oversight.ok(["network", "revoke", key])
+        _ = try net.oversight.ok(["network", "revoke", "--key", key])
         try net.oversight.export(dir.file("roster.jsonl"))
         _ = try m.importFile(dir.file("roster.jsonl"))
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, dir: dir), 403, "auth.revoked")

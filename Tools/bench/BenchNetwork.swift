@@ -8,6 +8,7 @@ import ShenguanCrypto
 /// roster (op 1 of N) admits all K authors.
 struct BenchNetwork {
     let network: Digest
+    var keys: [SigningKey] = []
     var ops: [VerifiedOp] = []
     var now: Int64 = 1_790_000_000_000
 
@@ -22,6 +23,7 @@ struct BenchNetwork {
         let genesis = try! OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
                                          clock: HLC(time: 1_790_000_000_000, ctr: 0), kind: RosterOps.genesis, body: genesisBody.json)
         var net = BenchNetwork(network: genesis.id)
+        net.keys = keys
         net.ops.reserveCapacity(n)
         net.ops.append(genesis)
         var heads = [VerifiedOp?](repeating: nil, count: k)

@@ -67,6 +67,7 @@ shenguan-bench  \(n) ops from \(authorCount) authors, avg \(avgBytes) signed byt
 """)
 if !same || report?.accepted != n || !verifyOK { exit(1) }
 
+// 6. (below) Sync over loopback HTTP.
 // 5. Where the ingest time goes (same work, phase by phase, into another fresh replica).
 let lines = try String(contentsOfFile: exportPath, encoding: .utf8).split(separator: "\n").dropFirst().map { Array($0.utf8) }
 var envs = [Envelope]()
@@ -86,3 +87,14 @@ print("""
   phases (1 thread each): decode \(String(format: "%.1f", Double(n) / tDecode)) ops/s, \
 verify \(String(format: "%.0f", Double(n) / tVerify)) ops/s, store \(String(format: "%.0f", Double(n) / tStore)) ops/s
 """)
+
+// 6. Sync: the source replica serves its operations over loopback HTTP to an empty replica.
+let syncResult = try await SyncBench.run(dir: dir, source: source, net: ops)
+let syncRate = Double(syncResult.ops) / syncResult.seconds
+print("""
+  sync (HTTP loopback → empty replica)    \(Int(syncRate)) ops/s  (\(String(format: "%.2f", syncResult.seconds)) s, \(syncResult.ops) ops, \(syncResult.requests) requests, \(syncResult.bytes / 1024) KiB on the wire, \(syncResult.bytes / max(1, syncResult.ops)) B/op)
+  ratio sync / ingest                     \(String(format: "%.0f%%", syncRate / ingestRate * 100))  (target ≥ 70%)
+  no-op sync (\(n) ops, \(authorCount) authors)        \(String(format: "%.1f", syncResult.noopSeconds * 1000)) ms, \(syncResult.noopRequests) request(s), \(syncResult.noopBytes) bytes
+  converged                               \(syncResult.converged)
+""")
+if !syncResult.converged { exit(1) }

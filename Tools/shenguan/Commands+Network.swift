@@ -78,7 +78,8 @@ struct NetworkCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a replica key (roster.revoke).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The replica's public key (base64url).") var key: String
+        // Base64url keys may begin with "-": read the value unconditionally.
+        @Option(parsing: .unconditional, help: "The replica's public key (base64url, as `shenguan roster` shows it).") var key: String
         @Option(help: "Why (kept in the roster).") var reason = "revoked"
 
         func run() throws {

@@ -30,7 +30,7 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]),
         .target(name: "ShenguanCrypto", dependencies: ["CSodium"],
-                path: "Sources/ShenguanCrypto", swiftSettings: strict),
+                path: "Sources/Crypto", swiftSettings: strict),
         .target(name: "ShenguanCalendar", path: "Sources/ShenguanCalendar", swiftSettings: strict),
         .target(name: "ShenguanCore", dependencies: ["ShenguanCrypto", "ShenguanCalendar"],
                 path: "Sources/ShenguanCore", swiftSettings: strict),

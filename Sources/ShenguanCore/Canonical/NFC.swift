@@ -7,6 +7,9 @@ import Foundation
 /// Foundation, which is slow on Linux. Anything else takes the full check.
 enum NFC {
     static func isFastPathNFC(_ s: String) -> Bool {
+        // ASCII (ids, keys, base64url: most bytes on the wire) is always NFC.
+        var s = s
+        if s.withUTF8({ $0.allSatisfy { $0 < 0x80 } }) { return true }
         for u in s.unicodeScalars {
             switch u.value {
             case 0..<0x300, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F,

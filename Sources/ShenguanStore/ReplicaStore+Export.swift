@@ -75,7 +75,9 @@ extension ReplicaStore {
             group.wait()
             ahead = next
             // Report indices as positions among the file's operation lines.
-            report.results += r.results.map { IngestResult(index: batch[$0.index].offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation) }
+            report.results += r.results.map {
+                IngestResult(index: batch[$0.index].offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
+            }
             report.released += r.released
         }
         let declared = head["count"]?.intValue

@@ -19,6 +19,8 @@ public struct IngestResult: Equatable, Sendable {
     public let outcome: Outcome
     /// Accepted, and it forks its author's chain (same author and seq as a held op).
     public let equivocation: Bool
+    /// The operation's kind, once its header was read (nil if it could not be).
+    public var kind: String? = nil
 
     public var code: String {
         switch outcome {
@@ -123,19 +125,19 @@ struct IngestWriter {
         if let e = idx.failure { throw e }
         switch decision {
         case .duplicate:
-            report.results.append(IngestResult(index: index, id: op.id, outcome: .duplicate, equivocation: false))
+            report.results.append(IngestResult(index: index, id: op.id, outcome: .duplicate, equivocation: false, kind: op.header.kind))
         case .accept(let others):
             try apply(op, equivocatesWith: others)
-            report.results.append(IngestResult(index: index, id: op.id, outcome: .accepted, equivocation: !others.isEmpty))
+            report.results.append(IngestResult(index: index, id: op.id, outcome: .accepted, equivocation: !others.isEmpty, kind: op.header.kind))
             try wakeWaiters(of: op.id)
         case .wait(let missing):
             let fresh = try hold(op, code: .missingDeps, notBefore: nil, missing: missing)
-            report.results.append(IngestResult(index: index, id: op.id, outcome: fresh ? .pending(.missingDeps) : .duplicate, equivocation: false))
+            report.results.append(IngestResult(index: index, id: op.id, outcome: fresh ? .pending(.missingDeps) : .duplicate, equivocation: false, kind: op.header.kind))
         case .future(let notBefore):
             let fresh = try hold(op, code: .future, notBefore: notBefore, missing: [])
-            report.results.append(IngestResult(index: index, id: op.id, outcome: fresh ? .pending(.future) : .duplicate, equivocation: false))
+            report.results.append(IngestResult(index: index, id: op.id, outcome: fresh ? .pending(.future) : .duplicate, equivocation: false, kind: op.header.kind))
         case .reject(let r):
-            report.results.append(IngestResult(index: index, id: op.id, outcome: .rejected(r), equivocation: false))
+            report.results.append(IngestResult(index: index, id: op.id, outcome: .rejected(r), equivocation: false, kind: op.header.kind))
         }
     }
 

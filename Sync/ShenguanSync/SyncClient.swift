@@ -88,7 +88,7 @@ public struct SyncClient: Sendable {
             let r = try store.ingestEnvelopes(envs, now: clock())
             report.pulled += r.accepted
             report.refusedHere += r.rejected
-            newWork = newWork || r.results.contains { $0.outcome == .accepted && !isWitness(envs[$0.index]) }
+            newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
             serverVector = (resp["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue)
             if !ops.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
             guard more else { break }

@@ -139,7 +139,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         var envs = [Result<Envelope, OpRejection>]()
         for item in list { do throws(OpRejection) { envs.append(.success(try Envelope(json: item))) } catch { envs.append(.failure(error)) } }
         let report = try store.ingestEnvelopes(envs, now: clock())
-        let newWork = report.results.contains { r in r.outcome == .accepted && list[r.index]["header"] != nil && !isWitness(envs[r.index]) }
+        let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
         logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(list.count)", "accepted": "\(report.accepted)"])
         return try jsonResponse(["accepted": .int(Int64(report.accepted)), "results": .array(report.results.map(resultJSON))])
@@ -150,11 +150,6 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "shenguan"),
                        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
                        logger: logger)
-}
-
-func isWitness(_ env: Result<Envelope, OpRejection>) -> Bool {
-    guard case .success(let e) = env, let h = try? CanonicalJSON.parse(e.header) else { return false }
-    return h["kind"]?.stringValue == WitnessOps.kind
 }
 
 /// A verdict as JSON: index, id, code, and for refusals the clerk's sentence.

@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import ShenguanCore
+import ShenguanCrypto
+
+/// `OpIndex` over the replica's SQLite tables, inside one write transaction,
+/// with in-memory caches of what the transaction already knows: metadata of
+/// operations it read or applied, each author's highest seq (an op above it
+/// cannot equivocate, so no lookup), the roster versions, and whether
+/// anything waits at all.
+final class SQLiteOpIndex: OpIndex {
+    let db: Database
+    var failure: Error?
+    /// Metadata this transaction applied or read: merged into the store's
+    /// cache once the transaction has committed.
+    private(set) var learned: [Digest: OpMeta] = [:]
+    private let cache: MetaCache?
+    /// Ids known not to be stored when the transaction began (one batched query).
+    private var absent: Set<Digest> = []
+    private var maxSeq: [PublicKey: Int64] = [:]
+    lazy var hasWaiters: Bool = (try? Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pending_waits)")) ?? true
+    /// Roster versions, index = root-chain seq − 1.
+    private lazy var rosters: [RosterState] = loadRosters()
+
+    init(db: Database, cache: MetaCache? = nil) { self.db = db; self.cache = cache }
+
+    /// One query for the whole batch instead of one duplicate lookup per op.
+    func prefetchAbsent(_ ids: [Digest]) throws {
+        var found = Set<String>()
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            found.formUnion(try String.fetchAll(db, sql: "SELECT id FROM ops WHERE id IN (\(marks))", arguments: StatementArguments(chunk.map(\.hex))))
+        }
+        absent = Set(ids.filter { !found.contains($0.hex) })
+    }
+
+    var latestRoster: RosterState? { rosters.last }
+
+    func didApply(_ op: VerifiedOp, rosterSeq: Int64) {
+        let h = op.header
+        learned[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq)
+        absent.remove(op.id)
+        if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
+        if h.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
+            rosters = [g]
+        } else if h.kind.hasPrefix("roster."), rosterSeq == Int64(rosters.count) + 1, var next = rosters.last,
+                  (try? next.apply(op)) != nil {
+            rosters.append(next)
+        }
+    }
+
+    func meta(of id: Digest) -> OpMeta? {
+        if let m = learned[id] ?? cache?.get(id) { return m }
+        if absent.contains(id) { return nil }
+        do {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr, roster_seq FROM ops WHERE id = ?"),
+                                             arguments: [id.hex]) else { return nil }
+            guard let pk = PublicKey(base64url: row[0] as String) else { return nil }
+            let m = OpMeta(author: pk, seq: row[1], clock: HLC(time: row[2], ctr: row[3]), rosterSeq: row[4])
+            learned[id] = m
+            return m
+        } catch { failure = failure ?? error; return nil }
+    }
+
+    func ids(author: PublicKey, seq: Int64) -> [Digest] {
+        do {
+            if maxSeq[author] == nil {
+                maxSeq[author] = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max_seq FROM authors WHERE author = ?"),
+                                                    arguments: [author.base64url]) ?? 0
+            }
+            // Projections of earlier transactions are flushed; this one's are in maxSeq.
+            if seq > maxSeq[author]! { return [] }
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM ops WHERE author = ? AND seq = ?"),
+                                       arguments: [author.base64url, seq]).compactMap { Digest(hex: $0) }
+        } catch { failure = failure ?? error; return [] }
+    }
+
+    func roster(at version: Int64) -> RosterState? {
+        version >= 1 && version <= Int64(rosters.count) ? rosters[Int(version) - 1] : nil
+    }
+
+    func staff(_ id: Digest) -> StaffMember? {
+        do {
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM ops WHERE id = ? AND kind = ?", arguments: [id.hex, RosterOps.staff]),
+                  let json = try? CanonicalJSON.parse([UInt8](body)) else { return nil }
+            return try? StaffMember(json: json)
+        } catch { failure = failure ?? error; return nil }
+    }
+
+    private func loadRosters() -> [RosterState] {
+        do {
+            // Roster operations in version order (their roster_seq), genesis first.
+            let rows = try Row.fetchAll(db, sql: "SELECT header, sig, body FROM ops WHERE kind LIKE 'roster.%' ORDER BY roster_seq")
+            guard let first = rows.first, let genesisOp = try? ReplicaStore.load(first),
+                  var state = try? RosterState(genesis: genesisOp) else { return [] }
+            var out = [state]
+            for r in rows.dropFirst() {
+                guard let op = try? ReplicaStore.load(r), (try? state.apply(op)) != nil else { break }
+                out.append(state)
+            }
+            return out
+        } catch { failure = failure ?? error; return [] }
+    }
+}

@@ -55,11 +55,10 @@ extension ReplicaStore {
         let body = Array(opLines.enumerated())
         let batches = stride(from: 0, to: body.count, by: batchSize).map { Array(body[$0..<min($0 + batchSize, body.count)]) }
         @Sendable func verify(_ batch: [(offset: Int, element: Data.SubSequence)]) -> [Result<VerifiedOp, OpRejection>] {
-            parallelMap(batch.map { [UInt8]($0.element) }) { line -> Result<VerifiedOp, OpRejection> in
-                do throws(OpRejection) {
-                    return .success(try VerifiedOp.verify(try Envelope.decode(line), network: net))
-                } catch { return .failure(error) }
+            let envelopes = parallelMap(batch.map { [UInt8]($0.element) }) { line -> Result<Envelope, OpRejection> in
+                do throws(OpRejection) { return .success(try Envelope.decode(line)) } catch { return .failure(error) }
             }
+            return ReplicaStore.verifyAll(envelopes, network: net)
         }
         var report = IngestReport()
         var ahead = batches.first.map(verify)

@@ -49,11 +49,22 @@ extension ReplicaStore {
     /// accepted, recognised as a duplicate, held as pending, or rejected with
     /// its code. A rejected operation never blocks or loses the others.
     public func ingest(_ envelopes: [Envelope], now: Int64) throws -> IngestReport {
-        let network = self.network
-        let verified = parallelMap(envelopes) { env -> Result<VerifiedOp, OpRejection> in
-            do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: network)) } catch { return .failure(error) }
+        try ingestEnvelopes(envelopes.map { .success($0) }, now: now)
+    }
+
+    /// Ingest of envelopes some of which could not even be read (their
+    /// refusals are kept in place), verified on all cores.
+    public func ingestEnvelopes(_ items: [Result<Envelope, OpRejection>], now: Int64) throws -> IngestReport {
+        try ingestVerified(Self.verifyAll(items, network: network), now: now)
+    }
+
+    /// Steps 1–11 of PROTOCOL.md §2.5 for a batch, on all cores, in order.
+    static func verifyAll(_ items: [Result<Envelope, OpRejection>], network: Digest) -> [Result<VerifiedOp, OpRejection>] {
+        parallelMap(items) { item in
+            item.flatMap { env in
+                do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: network)) } catch { return .failure(error) }
+            }
         }
-        return try ingestVerified(verified, now: now)
     }
 
     /// Ingest of already stateless-verified operations (steps 1–11 done).
@@ -226,19 +237,5 @@ struct IngestWriter {
                 """).execute(arguments: [author, seq])
         }
         authorMax = [:]
-    }
-}
-
-extension ReplicaStore {
-    /// Ingest of envelopes some of which could not even be read (their
-    /// refusals are kept in place), verified on all cores.
-    public func ingestEnvelopes(_ items: [Result<Envelope, OpRejection>], now: Int64) throws -> IngestReport {
-        let network = self.network
-        let verified = parallelMap(items) { item -> Result<VerifiedOp, OpRejection> in
-            item.flatMap { env in
-                do throws(OpRejection) { return .success(try VerifiedOp.verify(env, network: network)) } catch { return .failure(error) }
-            }
-        }
-        return try ingestVerified(verified, now: now)
     }
 }

@@ -83,9 +83,7 @@ public struct SyncClient: Sendable {
             let ops = resp["ops"]?.arrayValue ?? []
             let more = resp["more"]?.boolValue == true && !ops.isEmpty
             if more { inFlight = pull(resp["cursor"]?.intValue ?? 0, declare: false) }
-            var envs = [Result<Envelope, OpRejection>]()
-            for o in ops { do throws(OpRejection) { envs.append(.success(try Envelope(json: o))) } catch { envs.append(.failure(error)) } }
-            let r = try store.ingestEnvelopes(envs, now: clock())
+            let r = try store.ingestEnvelopes(Envelope.decodeAll(ops), now: clock())
             report.pulled += r.accepted
             report.refusedHere += r.rejected
             newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }

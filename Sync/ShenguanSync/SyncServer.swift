@@ -136,9 +136,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         guard list.count <= config.maxOpsPerRequest else {
             throw SyncProblem(413, "sync.too_many_ops", "At most \(config.maxOpsPerRequest) operations per request.")
         }
-        var envs = [Result<Envelope, OpRejection>]()
-        for item in list { do throws(OpRejection) { envs.append(.success(try Envelope(json: item))) } catch { envs.append(.failure(error)) } }
-        let report = try store.ingestEnvelopes(envs, now: clock())
+        let report = try store.ingestEnvelopes(Envelope.decodeAll(list), now: clock())
         let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
         logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(list.count)", "accepted": "\(report.accepted)"])

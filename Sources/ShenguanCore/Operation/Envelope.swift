@@ -71,4 +71,12 @@ public struct Envelope: Equatable, Sendable {
         do { v = try CanonicalJSON.parse(bytes) } catch { throw OpRejection(.malformed, "envelope is not JSON: \(error)") }
         return try Envelope(json: v)
     }
+
+    /// Reads a list of wire envelopes; one that cannot be read becomes its
+    /// refusal, in place, so the rest of a batch still applies.
+    public static func decodeAll(_ list: [JSONValue]) -> [Result<Envelope, OpRejection>] {
+        list.map { item in
+            do throws(OpRejection) { return .success(try Envelope(json: item)) } catch { return .failure(error) }
+        }
+    }
 }

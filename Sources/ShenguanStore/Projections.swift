@@ -34,12 +34,10 @@ enum Projections {
         try db.execute(sql: "DELETE FROM notes; DELETE FROM equivocations; DELETE FROM staff;")
         let cited = try Row.fetchAll(db, sql: "SELECT author, cited_seq FROM authors")
         try db.execute(sql: "DELETE FROM authors")
-        let rows = try Row.fetchCursor(db, sql: "SELECT header, sig, body FROM ops ORDER BY time, ctr, id")
+        let rows = try Row.fetchCursor(db, sql: "SELECT author, header, sig, body FROM ops ORDER BY time, ctr, id")
         var maxSeq = [String: Int64]()
         while let row = try rows.next() {
-            let env = Envelope(author: [], header: [UInt8](row["header"] as Data), sig: [UInt8](row["sig"] as Data),
-                               body: (row["body"] as Data?).map { [UInt8]($0) })
-            let op = try VerifiedOp.reload(env)
+            let op = try ReplicaStore.load(row)
             let author = op.header.author.base64url
             maxSeq[author] = max(maxSeq[author] ?? 0, op.header.seq)
             try apply(op, db: db)

@@ -33,7 +33,7 @@ extension ReplicaStore {
         let p = idOrPrefix.lowercased()
         guard p.count >= 4, Hex.decode(p.count % 2 == 0 ? p : p + "0") != nil else { throw StoreError(.unknownOp(idOrPrefix)) }
         return try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT header, sig, body FROM ops WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
+            let rows = try Row.fetchAll(db, sql: "SELECT author, header, sig, body FROM ops WHERE id >= ? AND id < ? ORDER BY id LIMIT 2",
                                         arguments: [p, p + "g"])
             guard let r = rows.first else { throw StoreError(.unknownOp(idOrPrefix)) }
             guard rows.count == 1 else { throw StoreError(.ambiguousOp(idOrPrefix, rows.count)) }
@@ -41,13 +41,14 @@ extension ReplicaStore {
         }
     }
 
-    static func load(_ r: Row) throws -> VerifiedOp {
-        let header = [UInt8](r["header"] as Data)
-        let headerJSON = try CanonicalJSON.parse(header)
-        let author = (headerJSON["author"]?.stringValue).flatMap { Base64URL.decode($0) } ?? []
-        return try VerifiedOp.reload(Envelope(author: author, header: header, sig: [UInt8](r["sig"] as Data),
-                                              body: (r["body"] as Data?).map { [UInt8]($0) }))
+    /// The stored envelope of a row with columns author, header, sig, body.
+    static func envelope(_ r: Row) -> Envelope {
+        Envelope(author: Base64URL.decode(r["author"] as String) ?? [], header: [UInt8](r["header"] as Data),
+                 sig: [UInt8](r["sig"] as Data), body: (r["body"] as Data?).map { [UInt8]($0) })
     }
+
+    /// An operation this replica stored (verified before it was stored).
+    static func load(_ r: Row) throws -> VerifiedOp { try VerifiedOp.reload(envelope(r)) }
 
     /// The projected state (PROTOCOL.md §6), read from the projection tables.
     public func state() throws -> ReplicaState {
@@ -87,8 +88,7 @@ extension ReplicaStore {
         try pool.read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT id, author, header, sig, body FROM ops ORDER BY time, ctr, id")
             while let r = try rows.next() {
-                let env = Envelope(author: Base64URL.decode(r["author"] as String) ?? [], header: [UInt8](r["header"] as Data),
-                                   sig: [UInt8](r["sig"] as Data), body: (r["body"] as Data?).map { [UInt8]($0) })
+                let env = Self.envelope(r)
                 try body(env, Digest(hex: r["id"] as String)!)
             }
         }

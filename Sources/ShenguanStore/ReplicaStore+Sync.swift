@@ -39,11 +39,10 @@ extension ReplicaStore {
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
             var out = [Envelope](), bytes = 0, last = cursor
             for r in rows.prefix(limit) {
-                let env = Envelope(author: Base64URL.decode(r[1] as String) ?? [], header: [UInt8](r[2] as Data),
-                                   sig: [UInt8](r[3] as Data), body: (r[4] as Data?).map { [UInt8]($0) })
+                let env = Self.envelope(r)
                 let size = env.header.count + env.sig.count + (env.body?.count ?? 0)
                 if !out.isEmpty && bytes + size > maxBytes { return (out, last, true) }
-                out.append(env); bytes += size; last = r[0]
+                out.append(env); bytes += size; last = r["rowid"]
             }
             return (out, last, rows.count > limit)
         }

@@ -31,8 +31,9 @@ extension ReplicaHome {
 
     /// Reads a genesis (or roster) export without touching any replica: the
     /// network id and the roster it holds. Refuses a file whose first
-    /// operation is not a valid genesis roster.
-    public static func inspectGenesis(_ file: String) throws -> (network: Digest, roster: RosterState) {
+    /// operation is not a valid genesis roster, and (if given) a department
+    /// that roster does not have.
+    public static func inspectGenesis(_ file: String, department: String? = nil) throws -> (network: Digest, roster: RosterState) {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw StoreError(.badGenesis("\(file) is not a Shenguan export whose first operation is the genesis roster (the file cannot be read)."))
         }
@@ -45,6 +46,9 @@ extension ReplicaHome {
         let ops = lines.compactMap { try? VerifiedOp.verify(Envelope.decode($0), network: op.id) }
         replica.ingest(ops, now: Int64.max / 2)
         guard let roster = replica.roster else { throw StoreError(.badGenesis("The genesis roster in \(file) is invalid.")) }
+        if let department, roster.departments[department] == nil {
+            throw StoreError(.unknownDepartment(department, roster.departments.keys.sorted()))
+        }
         return (op.id, roster)
     }
 
@@ -53,10 +57,7 @@ extension ReplicaHome {
     /// operations after it are imported too) and a signed join request.
     /// The department must exist in that roster.
     public func join(genesisFile: String, department: String, passphrase: String?, now: Int64) throws -> (store: ReplicaStore, key: SigningKey, request: JoinRequest) {
-        let (network, roster) = try Self.inspectGenesis(genesisFile)
-        guard roster.departments[department] != nil else {
-            throw StoreError(.unknownDepartment(department, roster.departments.keys.sorted()))
-        }
+        let (network, _) = try Self.inspectGenesis(genesisFile, department: department)
         let (store, key) = try create(network: network, passphrase: passphrase)
         _ = try store.importFile(genesisFile, now: now)
         let request = JoinRequest(network: network, department: department, key: key.publicKey)

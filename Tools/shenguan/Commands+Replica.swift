@@ -16,10 +16,7 @@ struct Init: ParsableCommand {
     func run() throws {
         try guarded {
             // Check the genesis file and the department before asking for a passphrase.
-            let (_, roster) = try ReplicaHome.inspectGenesis(genesis)
-            guard roster.departments[department] != nil else {
-                throw CLIError("roster.unknown_department", "The roster has no department \(department): choose one of \(roster.departments.keys.sorted().joined(separator: ", ")), or ask the oversight office to add it.")
-            }
+            _ = try ReplicaHome.inspectGenesis(genesis, department: department)
             let passphrase: String?
             if unencryptedKey {
                 FileHandle.standardError.write(Data("warning: the replica key is stored UNENCRYPTED; anyone who can read the file can sign as this replica.\n".utf8))

@@ -71,7 +71,7 @@ struct Log: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let rows = try ReplicaHome(path: global.resolvedHome).open().log(limit: limit)
+            let rows = try global.openStore().log(limit: limit)
             if global.json {
                 printJSON(.array(rows.map { .object(["id": .string($0.id), "author": .string($0.author), "seq": .int($0.seq),
                                                      "kind": .string($0.kind), "time": .int($0.clock.time), "ctr": .int($0.clock.ctr)]) }))
@@ -89,7 +89,7 @@ struct Show: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let op = try ReplicaHome(path: global.resolvedHome).open().op(id)
+            let op = try global.openStore().op(id)
             if global.json { printJSON(opJSON(op)); return }
             let h = op.header
             print("id        \(op.id.hex)")
@@ -119,7 +119,7 @@ struct State: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let store = try ReplicaHome(path: global.resolvedHome).open()
+            let store = try global.openStore()
             if rebuild { try store.rebuildProjections() }
             let state = try store.state()
             if digest {
@@ -142,7 +142,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let n = try ReplicaHome(path: global.resolvedHome).open().export(to: out)
+            let n = try global.openStore().export(to: out)
             if global.json { printJSON(["file": .string(out), "ops": .int(Int64(n))]) } else { print("Exported \(n) operations to \(out)") }
         }
     }
@@ -155,7 +155,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let store = try ReplicaHome(path: global.resolvedHome).open()
+            let store = try global.openStore()
             let report = try store.importFile(file, now: try Clock.nowMillis())
             var counts = [String: Int]()
             for r in report.results { counts[r.code, default: 0] += 1 }

@@ -12,7 +12,7 @@ struct RosterCommand: ParsableCommand {
 
     func run() throws {
         try guarded {
-            guard let r = try ReplicaHome(path: global.resolvedHome).open().roster() else {
+            guard let r = try global.openStore().roster() else {
                 throw CLIError("roster.missing", "This replica holds no roster yet: import the genesis file.")
             }
             let depts = r.departments.values.sorted { $0.id < $1.id }
@@ -52,7 +52,7 @@ struct PolicyCommand: ParsableCommand {
                 if profile != nil || file != nil {
                     p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
                 } else {
-                    guard let r = try ReplicaHome(path: global.resolvedHome).open().roster() else {
+                    guard let r = try global.openStore().roster() else {
                         throw CLIError("roster.missing", "This replica holds no roster yet: import the genesis file, or pass --profile.")
                     }
                     p = r.policy
@@ -104,7 +104,7 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             try guarded {
-                let rows = try ReplicaHome(path: global.resolvedHome).open().staff()
+                let rows = try global.openStore().staff()
                 if global.json { printJSON(.array(rows.map { var o = $0.1.json.objectValue!; o["id"] = .string($0.0); return .object(o) })); return }
                 for (id, m) in rows { print("\(id.prefix(12))  \(pad(m.department, 10)) \(pad(m.staffNo, 8)) \(pad(m.name, 10)) \(pad(m.office, 14)) \(m.validFrom.iso)…\(m.validUntil.iso)") }
             }

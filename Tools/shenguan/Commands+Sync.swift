@@ -71,7 +71,7 @@ struct Peers: ParsableCommand {
         func run() throws {
             try guarded {
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw CLIError("cli.bad_url", "A peer is an http:// or https:// URL.") }
-                try ReplicaHome(path: global.resolvedHome).open().addPeer(url, now: try Clock.nowMillis())
+                try global.openStore().addPeer(url, now: try Clock.nowMillis())
                 print("Added peer \(url)")
             }
         }
@@ -82,7 +82,7 @@ struct Peers: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() throws {
             try guarded {
-                let peers = try ReplicaHome(path: global.resolvedHome).open().peers()
+                let peers = try global.openStore().peers()
                 if global.json {
                     printJSON(.array(peers.map { .object(["url": .string($0.url), "lastSync": $0.lastSync.map { .int($0) } ?? .null]) }))
                 } else {
@@ -98,7 +98,7 @@ struct Peers: ParsableCommand {
         @Argument var url: String
         func run() throws {
             try guarded {
-                guard try ReplicaHome(path: global.resolvedHome).open().removePeer(url) else {
+                guard try global.openStore().removePeer(url) else {
                     throw CLIError("peers.unknown", "\(url) is not a known peer.")
                 }
                 print("Removed peer \(url)")

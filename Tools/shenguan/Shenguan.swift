@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShenguanStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,6 +30,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print machine-readable JSON instead of text.")
     var json = false
+
+    /// This replica's database (the commands that only read or import).
+    func openStore() throws -> ReplicaStore { try ReplicaHome(path: resolvedHome).open() }
 
     var resolvedHome: String {
         if let home { return home }

@@ -5,16 +5,23 @@ import ShenguanCore
 import ShenguanCrypto
 import ShenguanTestSupport
 
+/// A replica folder in `dir` whose new key `net`'s root admits to d0; the
+/// replica holds the genesis and the admission.
+func admittedReplica(_ dir: TempDir, _ net: inout TestNetwork) throws -> (home: ReplicaHome, store: ReplicaStore, key: SigningKey, admit: VerifiedOp) {
+    let home = ReplicaHome(path: dir.file("home"))
+    let (store, key) = try home.create(network: net.network, passphrase: nil)
+    let admit = net.admit(key.publicKey, to: "d0")
+    _ = try store.ingest([net.genesis.envelope, admit.envelope], now: net.clock)
+    return (home, store, key, admit)
+}
+
 /// Local writes: chain position, causal links, clock, and the guard against
 /// writing from a database restored from an old backup.
 @Suite struct StoreAppendTests {
     @Test func appendsChainAndCiteNewOperationsOfOthersOnce() throws {
         let dir = TempDir("append"); defer { dir.remove() }
         var net = TestNetwork(authors: 2, seed: 71)
-        let home = ReplicaHome(path: dir.file("home"))
-        let (s, key) = try home.create(network: net.network, passphrase: nil)
-        let admit = net.admit(key.publicKey, to: "d0")
-        _ = try s.ingest([net.genesis.envelope, admit.envelope], now: net.clock)
+        let (home, s, key, admit) = try admittedReplica(dir, &net)
         let a = try home.append(store: s, key: key, kind: "note", body: ["text": "一"], now: net.clock)
         // The first op builds on the roster that admits its author (R21).
         #expect(a.header.seq == 1 && a.header.prev == nil && a.header.deps == [admit.id])
@@ -32,9 +39,7 @@ import ShenguanTestSupport
     @Test func aRestoredBackupMustResyncBeforeWriting() throws {
         let dir = TempDir("backup"); defer { dir.remove() }
         var net = TestNetwork(authors: 1, seed: 81)
-        let home = ReplicaHome(path: dir.file("home"))
-        var (s, key) = try home.create(network: net.network, passphrase: nil)
-        _ = try s.ingest([net.genesis.envelope, net.admit(key.publicKey, to: "d0").envelope], now: net.clock)
+        var (home, s, key, _) = try admittedReplica(dir, &net)
         _ = try home.append(store: s, key: key, kind: "note", body: ["text": "1"], now: net.clock)
         try s.export(to: dir.file("backup.jsonl"))
         _ = try home.append(store: s, key: key, kind: "note", body: ["text": "2"], now: net.clock + 1)
@@ -78,9 +83,7 @@ import ShenguanTestSupport
     @Test func aClockFarBehindTheChainIsAClearErrorAndWritesNothing() throws {
         let dir = TempDir("clock"); defer { dir.remove() }
         var net = TestNetwork(authors: 1, seed: 95)
-        let home = ReplicaHome(path: dir.file("home"))
-        let (s, key) = try home.create(network: net.network, passphrase: nil)
-        _ = try s.ingest([net.genesis.envelope, net.admit(key.publicKey, to: "d0").envelope], now: net.clock)
+        let (home, s, key, _) = try admittedReplica(dir, &net)
         _ = try home.append(store: s, key: key, kind: "note", body: ["text": "now"], now: net.clock)
         let n = try s.count()
         #expect { try home.append(store: s, key: key, kind: "note", body: ["text": "past"], now: net.clock - 3_600_000) } throws: {

@@ -87,6 +87,14 @@ final class SQLiteOpIndex: OpIndex {
         } catch { failure = failure ?? error; return nil }
     }
 
+    func operation(_ id: Digest) -> VerifiedOp? {
+        do {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, header, sig, body FROM ops WHERE id = ?"),
+                                             arguments: [id.hex]) else { return nil }
+            return try ReplicaStore.load(row)
+        } catch { failure = failure ?? error; return nil }
+    }
+
     private func loadRosters() -> [RosterState] {
         do {
             // Roster operations in version order (their roster_seq), genesis first.

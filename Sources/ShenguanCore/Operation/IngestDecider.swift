@@ -23,6 +23,8 @@ public protocol OpIndex {
     func roster(at version: Int64) -> RosterState?
     /// A held staff registration: the member and the registering author.
     func staff(_ id: Digest) -> StaffMember?
+    /// A held operation, for the workflow checks of the operations that name it.
+    func operation(_ id: Digest) -> VerifiedOp?
 }
 
 /// The outcome of offering one verified operation to a replica.
@@ -73,6 +75,9 @@ public enum IngestDecider {
         }
         let staffRef = OpKinds.staffRef(op.body)
         if let s = staffRef, index.meta(of: s) == nil { missing.append(s) }
+        for ref in WorkflowKinds.refs(kind: h.kind, body: op.body) where index.meta(of: ref.id) == nil && !missing.contains(ref.id) {
+            missing.append(ref.id)
+        }
         if !missing.isEmpty { return .wait(missing: missing) }
         if let latest = before.max(), !(latest < h.clock) {
             return .reject(OpRejection(.clockRegression, "clock \(h.clock) is not after \(latest)"))
@@ -129,6 +134,6 @@ public enum IngestDecider {
                 return OpRejection(.staffInvalid, "\(member.name) (\(member.staffNo)) is valid \(member.validFrom.iso)…\(member.validUntil.iso)")
             }
         }
-        return nil
+        return WorkflowRules.refusal(op, department: replica.department, roster: roster, lookup: index.operation)
     }
 }

@@ -18,6 +18,8 @@ public enum OpCode: String, Sendable, CaseIterable, Codable {
     case rosterInvalid = "roster.invalid"
     case staffUnknown = "staff.unknown"
     case staffInvalid = "staff.invalid"
+    case invalidRef = "workflow.invalid_ref"
+    case notAddressee = "workflow.not_addressee"
     /// Not a rejection: the operation waits for what it names.
     case missingDeps = "op.missing_deps"
     /// Not a rejection: the operation waits for the local clock.
@@ -57,6 +59,8 @@ public struct OpRejection: Error, Equatable, Sendable, CustomStringConvertible {
         case .forbiddenKind: "The author's department may not write this kind of operation (permission table, RULES.md R21)"
         case .rosterInvalid: "The roster operation is inconsistent with the roster it changes"
         case .staffUnknown: "The operation names a staff member whose registration is not a staff record of the author's department"
+        case .invalidRef: "The operation names another operation of the wrong kind or subject; the author's replica wrote something inconsistent"
+        case .notAddressee: "The operation acts on something addressed to, or owned by, another department; only that department may do this"
         case .staffInvalid: "The staff member named was not valid on the operation's date (expired or not yet valid, RULES.md R3)"
         case .missingDeps: "The operation builds on operations this replica does not hold yet; it will apply automatically once they arrive by sync or import"
         case .future: "The operation is dated in the future beyond the allowed clock skew; it will apply once this replica's clock reaches its time"

@@ -82,6 +82,7 @@ public enum OpKinds {
         case WitnessOps.kind:
             try WitnessOps.validate(body)
         default:
+            try WorkflowKinds.validate(kind: kind, body: body)
             guard body.objectValue != nil else { throw OpRejection(.invalidBody, "\(kind) body must be an object") }
         }
     }

@@ -27,6 +27,8 @@ public struct MemoryReplica: OpIndex, Sendable {
         return try? StaffMember(json: body)
     }
 
+    public func operation(_ id: Digest) -> VerifiedOp? { held[id] }
+
     /// The latest roster held.
     public var roster: RosterState? { rosters.last }
 

@@ -13,7 +13,9 @@ public enum Permissions {
         case roles(Set<Role>)
     }
 
-    public static let table: [String: Writer] = [
+    public static let table: [String: Writer] = baseTable.merging(WorkflowKinds.writers.mapValues { .roles($0) }) { a, _ in a }
+
+    static let baseTable: [String: Writer] = [
         "roster.genesis": .root,          // R21: the oversight office opens the network
         "roster.department": .root,       // R21: accounts for departments
         "roster.admit": .root,            // R21: a department's replica key

@@ -1,0 +1,143 @@
+import ShenguanCalendar
+import ShenguanCrypto
+
+/// The 审管互动 operation kinds (PROTOCOL.md §4.4), with the rule each implements.
+public enum WorkflowKinds {
+    public static let attachment = "attachment"                 // R1, R6, R10: scanned documents by SHA-256
+    public static let approval = "approval.issue"               // R1
+    public static let correction = "approval.correct"           // R1 fields corrected later (conflicts)
+    public static let push = "push"                             // R1, R5, R7
+    public static let claim = "claim"                           // R2, R3, R7
+    public static let feedback = "feedback"                     // R4
+    public static let supervision = "supervision.record"        // R6, R8
+    public static let warningList = "warning.list"              // R9 (manual listing by the bureau)
+    public static let warningDelist = "warning.delist"          // R9
+    public static let revocationRequest = "revocation.request"  // R10
+    public static let revocationDecision = "revocation.decision" // R10
+    public static let inquiry = "inquiry"                       // R12
+    public static let reply = "inquiry.reply"                   // R12
+
+    public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
+                                       warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply]
+
+    /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
+    static let writers: [String: Set<Role>] = [
+        attachment: [.approval, .regulator, .enforcement, .credit],
+        approval: [.approval],                            // R1: only the bureau issues licences
+        correction: [.approval],
+        push: [.approval, .regulator, .enforcement],      // R1 bureau → regulator; R7 regulator → bureau; R5 relay
+        claim: [.approval, .regulator, .enforcement, .credit],
+        feedback: [.approval, .regulator, .enforcement, .credit],
+        supervision: [.regulator, .enforcement],          // R6
+        warningList: [.approval],                         // R9: the bureau keeps the list
+        warningDelist: [.approval],
+        revocationRequest: [.regulator, .enforcement],    // R10: a regulator asks
+        revocationDecision: [.approval],                  // R10: the bureau decides
+        inquiry: [.approval, .regulator, .enforcement],   // R12
+        reply: [.approval, .regulator, .enforcement, .credit],
+    ]
+
+    /// Schema check of a workflow body (nothing but the body is needed).
+    static func validate(kind: String, body: JSONValue) throws(OpRejection) {
+        switch kind {
+        case attachment: _ = try AttachmentBody(json: body)
+        case approval: _ = try ApprovalBody(json: body)
+        case correction: _ = try CorrectionBody(json: body)
+        case push: _ = try PushBody(json: body)
+        case claim: _ = try ClaimBody(json: body)
+        case feedback: _ = try FeedbackBody(json: body)
+        case supervision: _ = try SupervisionBody(json: body)
+        case warningList: _ = try WarningBody(json: body)
+        case warningDelist: _ = try DelistBody(json: body)
+        case revocationRequest: _ = try RevocationRequestBody(json: body)
+        case revocationDecision: _ = try RevocationDecisionBody(json: body)
+        case inquiry: _ = try InquiryBody(json: body)
+        case reply: _ = try ReplyBody(json: body)
+        default: break
+        }
+    }
+
+    /// Operations a workflow body names, with the kinds they must be. They
+    /// are dependencies: the operation waits until they are held.
+    public static func refs(kind: String, body: JSONValue?) -> [(field: String, id: Digest, kinds: Set<String>)] {
+        guard let body, all.contains(kind) else { return [] }
+        func list(_ f: String, _ k: Set<String>) -> [(field: String, id: Digest, kinds: Set<String>)] {
+            (body[f]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { Digest(hex: $0) } }.map { (f, $0, k) }
+        }
+        func one(_ f: String, _ k: Set<String>) -> [(field: String, id: Digest, kinds: Set<String>)] {
+            body[f]?.stringValue.flatMap { Digest(hex: $0) }.map { [(f, $0, k)] } ?? []
+        }
+        let records: Set<String> = [approval, supervision]
+        let listings: Set<String> = [warningList, supervision]
+        let files = (body["attachments"]?.arrayValue ?? []) + (body["evidence"]?.arrayValue ?? [])
+            + [body["commitmentLetter"]].compactMap { $0 }
+        let attachmentRefs = files.compactMap { $0["op"]?.stringValue.flatMap { Digest(hex: $0) } }
+            .map { (field: "attachments", id: $0, kinds: Set([attachment])) }
+        switch kind {
+        case approval: return list("alerts", listings) + attachmentRefs
+        case correction: return one("approval", [approval]) + list("supersedes", [correction])
+        case push: return one("record", records) + one("via", [push])
+        case claim, feedback: return one("push", [push])
+        case supervision: return one("approval", [approval]) + attachmentRefs
+        case warningList: return one("source", [supervision])
+        case warningDelist: return one("entry", listings)
+        case revocationRequest: return one("approval", [approval]) + attachmentRefs
+        case revocationDecision: return one("request", [revocationRequest])
+        case reply: return one("inquiry", [inquiry])
+        default: return []
+        }
+    }
+}
+
+/// A file carried as an operation, named by its SHA-256 (R1 scanned
+/// attachments, R6 evidence, R10 evidence).
+public struct AttachmentBody: Sendable {
+    public static let maxBytes = 192 * 1024
+    public let name: String
+    public let mediaType: String
+    public let sha256: Digest
+    public let data: [UInt8]
+
+    public init(json: JSONValue) throws(OpRejection) {
+        let r = try BodyReader(kind: WorkflowKinds.attachment, json, allowed: ["name", "type", "sha256", "data"])
+        name = try r.string("name", max: 200)
+        mediaType = try r.string("type", max: 100)
+        guard let sha = json["sha256"]?.stringValue.flatMap({ Digest(hex: $0) }) else { throw r.bad("sha256", "must be 64 hex digits") }
+        guard let b64 = json["data"]?.stringValue, let bytes = Base64URL.decode(b64) else { throw r.bad("data", "must be base64url") }
+        guard bytes.count <= Self.maxBytes else { throw r.bad("data", "holds \(bytes.count) bytes; an attachment holds at most \(Self.maxBytes)") }
+        guard SHA256.hash(bytes) == sha else { throw r.bad("sha256", "does not match the data") }
+        sha256 = sha; data = bytes
+    }
+
+    public static func json(name: String, mediaType: String, data: [UInt8]) -> JSONValue {
+        .object(["name": .string(name), "type": .string(mediaType), "sha256": .string(SHA256.hash(data).hex),
+                 "data": .string(Base64URL.encode(data))])
+    }
+}
+
+/// A reference to an attachment operation inside another body.
+public struct AttachmentRef: Equatable, Sendable {
+    public let op: Digest
+    public let sha256: Digest
+    public let name: String
+
+    static func parse(_ v: JSONValue, in r: BodyReader, field: String) throws(OpRejection) -> AttachmentRef {
+        guard let o = v.objectValue, Set(o.keys) == ["op", "sha256", "name"],
+              let op = o["op"]?.stringValue.flatMap({ Digest(hex: $0) }),
+              let sha = o["sha256"]?.stringValue.flatMap({ Digest(hex: $0) }),
+              let name = o["name"]?.stringValue, (1...200).contains(name.count) else {
+            throw r.bad(field, "must hold {op, sha256, name} references to attachment operations")
+        }
+        return AttachmentRef(op: op, sha256: sha, name: name)
+    }
+
+    static func list(_ r: BodyReader, _ f: String) throws(OpRejection) -> [AttachmentRef] {
+        guard let v = r.o[f] else { return [] }
+        guard let a = v.arrayValue, a.count <= 32 else { throw r.bad(f, "must be a list of at most 32 attachments") }
+        var out = [AttachmentRef]()
+        for e in a { out.append(try parse(e, in: r, field: f)) }
+        return out
+    }
+
+    public var json: JSONValue { .object(["op": .string(op.hex), "sha256": .string(sha256.hex), "name": .string(name)]) }
+}

@@ -1,0 +1,113 @@
+import ShenguanCrypto
+
+/// Ingest-time checks of a workflow operation against the operations it
+/// names (PROTOCOL.md §4.4). They depend only on those immutable operations
+/// and the roster the operation builds on, so every replica decides alike
+/// whatever order operations arrive in. Time limits are not checked here: a
+/// late act is still a signed fact, judged by `Deadlines`.
+public enum WorkflowRules {
+    /// Why `op`, written by a replica of `department`, is refused (nil: fine).
+    /// `lookup` returns held operations; every ref is held when this runs.
+    public static func refusal(_ op: VerifiedOp, department: String, roster: RosterState,
+                               lookup: (Digest) -> VerifiedOp?) -> OpRejection? {
+        let kind = op.header.kind
+        guard WorkflowKinds.all.contains(kind), let body = op.body else { return nil }
+        var named = [Digest: VerifiedOp]()
+        for ref in WorkflowKinds.refs(kind: kind, body: body) {
+            guard let target = lookup(ref.id) else {
+                return OpRejection(.invalidRef, "\(ref.field) names \(ref.id.hex.prefix(12))…, which is not held")
+            }
+            guard ref.kinds.contains(target.header.kind) else {
+                return OpRejection(.invalidRef, "\(ref.field) names a \(target.header.kind) operation; expected \(ref.kinds.sorted().joined(separator: " or "))")
+            }
+            named[ref.id] = target
+        }
+        func dept(_ o: VerifiedOp) -> String? { roster.replicas[o.header.author]?.department }
+        func pushBody(_ id: Digest) -> PushBody? { named[id]?.body.flatMap { try? PushBody(json: $0) } }
+        func known(_ d: String) -> OpRejection? {
+            roster.departments[d] == nil ? OpRejection(.invalidRef, "department \(d) is not in the roster") : nil
+        }
+
+        switch kind {
+        case WorkflowKinds.approval:
+            let b = try? ApprovalBody(json: body)
+            for id in b?.alerts ?? [] {
+                guard let code = listedCode(named[id]), code == b?.creditCode else {
+                    return OpRejection(.invalidRef, "alert \(id.hex.prefix(12))… does not list the applicant's credit code")
+                }
+            }
+            return attachmentsMatch(body, named)
+        case WorkflowKinds.supervision, WorkflowKinds.revocationRequest:
+            return attachmentsMatch(body, named)
+        case WorkflowKinds.correction:
+            guard let b = try? CorrectionBody(json: body), let target = named[b.approval] else { return nil }
+            if dept(target) != department {
+                return OpRejection(.notAddressee, "only the issuing department (\(dept(target) ?? "?")) corrects its approval")
+            }
+            for s in b.supersedes {
+                guard let c = named[s]?.body.flatMap({ try? CorrectionBody(json: $0) }), c.approval == b.approval, c.field == b.field else {
+                    return OpRejection(.invalidRef, "supersedes \(s.hex.prefix(12))…, a correction of another approval or field")
+                }
+            }
+        case WorkflowKinds.push:
+            guard let b = try? PushBody(json: body), let record = named[b.record] else { return nil }
+            if let e = known(b.to) { return e }
+            if b.to == department { return OpRejection(.invalidRef, "a department does not push to itself") }
+            if let via = b.via {
+                // R5: the regulator relays what was pushed to it.
+                guard let v = pushBody(via), v.to == department, v.record == b.record else {
+                    return OpRejection(.notAddressee, "a relay (R5) forwards a push addressed to \(department) of the same record")
+                }
+            } else if dept(record) != department {
+                return OpRejection(.notAddressee, "only the department that wrote the record (\(dept(record) ?? "?")) pushes it; others relay (R5)")
+            }
+        case WorkflowKinds.claim, WorkflowKinds.feedback:
+            guard let p = (try? ClaimBody(json: body))?.push ?? (try? FeedbackBody(json: body))?.push, let b = pushBody(p) else { return nil }
+            if b.to != department {
+                return OpRejection(.notAddressee, "the push is addressed to \(b.to); \(department) cannot \(kind == WorkflowKinds.claim ? "claim" : "answer") it (R2)")
+            }
+        case WorkflowKinds.warningList:
+            guard let b = try? WarningBody(json: body), let s = b.source else { return nil }
+            if (named[s]?.body.flatMap { try? SupervisionBody(json: $0) })?.creditCode != b.creditCode {
+                return OpRejection(.invalidRef, "source is a supervision record of another subject")
+            }
+        case WorkflowKinds.revocationDecision:
+            guard let b = try? RevocationDecisionBody(json: body), let req = named[b.request],
+                  let approvalID = req.body.flatMap({ try? RevocationRequestBody(json: $0) })?.approval,
+                  let approval = lookup(approvalID) else { return nil }
+            if dept(approval) != department {
+                return OpRejection(.notAddressee, "the licence was issued by \(dept(approval) ?? "?"); only that bureau decides on it (R10)")
+            }
+        case WorkflowKinds.inquiry:
+            guard let b = try? InquiryBody(json: body) else { return nil }
+            if let e = known(b.to) { return e }
+            if b.to == department { return OpRejection(.invalidRef, "a department does not send an inquiry to itself") }
+        case WorkflowKinds.reply:
+            guard let b = try? ReplyBody(json: body), let q = named[b.inquiry]?.body.flatMap({ try? InquiryBody(json: $0) }) else { return nil }
+            if q.to != department {
+                return OpRejection(.notAddressee, "the inquiry is addressed to \(q.to); \(department) cannot reply to it (R12)")
+            }
+        default: break
+        }
+        return nil
+    }
+
+    /// The credit code a warning-list entry or a listing supervision record names.
+    static func listedCode(_ op: VerifiedOp?) -> CreditCode? {
+        guard let op, let body = op.body else { return nil }
+        if op.header.kind == WorkflowKinds.warningList { return (try? WarningBody(json: body))?.creditCode }
+        if let s = try? SupervisionBody(json: body), s.listing != nil { return s.creditCode }
+        return nil
+    }
+
+    static func attachmentsMatch(_ body: JSONValue, _ named: [Digest: VerifiedOp]) -> OpRejection? {
+        let files = (body["attachments"]?.arrayValue ?? []) + (body["evidence"]?.arrayValue ?? []) + [body["commitmentLetter"]].compactMap { $0 }
+        for f in files {
+            guard let id = f["op"]?.stringValue.flatMap({ Digest(hex: $0) }), let a = named[id] else { continue }
+            if a.body != nil, a.body?["sha256"]?.stringValue != f["sha256"]?.stringValue {
+                return OpRejection(.invalidRef, "attachment \(f["name"]?.stringValue ?? "?") names an attachment with another SHA-256")
+            }
+        }
+        return nil
+    }
+}

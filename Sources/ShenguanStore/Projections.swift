@@ -7,8 +7,15 @@ import ShenguanCore
 enum Projections {
     /// What an operation is about, for the `ops.subject` index.
     static func subject(of op: VerifiedOp) -> String? {
+        guard let b = op.body else { return nil }
         switch op.header.kind {
-        default: nil
+        case WorkflowKinds.attachment: return b["sha256"]?.stringValue
+        case WorkflowKinds.approval: return b["applicant"]?["creditCode"]?.stringValue
+        case WorkflowKinds.supervision: return b["subject"]?["creditCode"]?.stringValue
+        case WorkflowKinds.warningList: return b["creditCode"]?.stringValue
+        default:
+            // Acts on another operation: indexed by the operation they name.
+            return WorkflowKinds.refs(kind: op.header.kind, body: b).first?.id.hex
         }
     }
 

@@ -53,6 +53,7 @@ extension ReplicaStore {
     /// The projected state (PROTOCOL.md §6), read from the projection tables.
     public func state() throws -> ReplicaState {
         try pool.read { db in
+            let facts = try Self.workflow(db: db).workflow.factsJSON
             let heads = try Row.fetchAll(db, sql: """
                 SELECT a.author, a.max_seq, o.id FROM authors a JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
                 """)
@@ -67,7 +68,7 @@ extension ReplicaStore {
             return ReplicaState(
                 authors: byAuthor.map { ReplicaState.Author(author: $0.key, maxSeq: $0.value.0, heads: $0.value.1) },
                 equivocations: eqs.flatMap { a in a.value.map { ReplicaState.Equivocation(author: a.key, seq: $0.key, ids: $0.value) } },
-                notes: notes)
+                notes: notes, workflow: facts)
         }
     }
 

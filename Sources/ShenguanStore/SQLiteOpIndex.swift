@@ -35,6 +35,7 @@ final class SQLiteOpIndex: OpIndex {
     }
 
     var latestRoster: RosterState? { rosters.last }
+    var rosterVersions: [RosterState] { rosters }
 
     func didApply(_ op: VerifiedOp, rosterSeq: Int64) {
         let h = op.header

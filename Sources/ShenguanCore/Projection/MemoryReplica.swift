@@ -88,5 +88,14 @@ public struct MemoryReplica: OpIndex, Sendable {
         }
     }
 
-    public var state: ReplicaState { ReplicaState.project(held.values) }
+    public var state: ReplicaState { ReplicaState.project(held.values, roster: roster) }
+
+    /// The workflow projection of what is held (the reference for the store's).
+    public var workflow: Workflow {
+        Workflow(ops: held.values.filter { WorkflowKinds.all.contains($0.header.kind) || $0.header.kind == RosterOps.staff },
+                 roster: roster, rosterSeq: { rosterSeqs[$0] ?? 0 })
+    }
+
+    /// The roster versions held, oldest first (index = version − 1).
+    public var rosterVersions: [RosterState] { rosters }
 }

@@ -27,9 +27,12 @@ public struct ReplicaState: Equatable, Sendable {
     public var authors: [Author]
     public var equivocations: [Equivocation]
     public var notes: [Note]
+    /// The 审管互动 facts (`Workflow.factsJSON`).
+    public var workflow: JSONValue
 
     /// Builds the state; inputs may come in any order, they are sorted here.
-    public init(authors: [Author], equivocations: [Equivocation], notes: [Note]) {
+    public init(authors: [Author], equivocations: [Equivocation], notes: [Note], workflow: JSONValue) {
+        self.workflow = workflow
         self.authors = authors.sorted { $0.author < $1.author }
         self.equivocations = equivocations.sorted { ($0.author, $0.seq) < ($1.author, $1.seq) }
         self.notes = notes.sorted { $0.id < $1.id }
@@ -40,6 +43,7 @@ public struct ReplicaState: Equatable, Sendable {
             "authors": .array(authors.map { .object(["author": .string($0.author), "heads": .array($0.heads.map { .string($0) }), "maxSeq": .int($0.maxSeq)]) }),
             "equivocations": .array(equivocations.map { .object(["author": .string($0.author), "ids": .array($0.ids.map { .string($0) }), "seq": .int($0.seq)]) }),
             "notes": .array(notes.map { .object(["author": .string($0.author), "id": .string($0.id), "seq": .int($0.seq), "text": $0.text.map { .string($0) } ?? .null]) }),
+            "workflow": workflow,
         ])
     }
 
@@ -48,7 +52,7 @@ public struct ReplicaState: Equatable, Sendable {
 
     /// The state of a set of operations, computed from scratch (the reference
     /// that incremental projections must agree with).
-    public static func project(_ ops: some Sequence<VerifiedOp>) -> ReplicaState {
+    public static func project(_ ops: some Collection<VerifiedOp>, roster: RosterState?) -> ReplicaState {
         var bySeq = [String: [Int64: [String]]]()
         var notes = [Note]()
         for op in ops {
@@ -64,6 +68,7 @@ public struct ReplicaState: Equatable, Sendable {
             authors.append(Author(author: a, maxSeq: maxSeq, heads: seqs[maxSeq]!))
             for (s, ids) in seqs where Set(ids).count > 1 { eqs.append(Equivocation(author: a, seq: s, ids: Array(Set(ids)))) }
         }
-        return ReplicaState(authors: authors, equivocations: eqs, notes: notes)
+        let wf = Workflow(ops: ops.filter { WorkflowKinds.all.contains($0.header.kind) || $0.header.kind == RosterOps.staff }, roster: roster)
+        return ReplicaState(authors: authors, equivocations: eqs, notes: notes, workflow: wf.factsJSON)
     }
 }

@@ -1,0 +1,107 @@
+import ShenguanCalendar
+import ShenguanCrypto
+
+/// When an operation came into being, as far as evidence shows
+/// (DESIGN.md "Time evidence"): created no earlier than `lo`, existed no
+/// later than `hi`; `own` is what its author asserted.
+public struct TimeBounds: Equatable, Sendable {
+    public let own: Int64
+    public let lo: Int64
+    public let hi: Int64
+    /// What set `lo` and `hi` (an operation id, or "the author's own clock").
+    public let loSource: String
+    public let hiSource: String
+
+    public init(own: Int64, lo: Int64, hi: Int64, loSource: String, hiSource: String) {
+        self.own = own; self.lo = lo; self.hi = hi; self.loSource = loSource; self.hiSource = hiSource
+    }
+}
+
+/// Where deadline judgements get operation times from. The judgement and
+/// every view depend on this protocol only, so proven intervals (witnesses,
+/// head declarations) can replace author timestamps without touching them.
+public protocol TimeEvidence: Sendable {
+    func bounds(of op: VerifiedOp) -> TimeBounds
+}
+
+/// Author timestamps taken at face value: lo = hi = own.
+public struct AuthorClockEvidence: TimeEvidence {
+    public init() {}
+    public func bounds(of op: VerifiedOp) -> TimeBounds {
+        let t = op.header.clock.time
+        return TimeBounds(own: t, lo: t, hi: t, loSource: "author clock", hiSource: "author clock")
+    }
+}
+
+/// The outcome of one time limit (R2, R4, R7, R12): a pure function of the
+/// start, the act (if any), the policy, the calendar and now.
+public struct Verdict: Equatable, Sendable {
+    public enum Outcome: String, Sendable {
+        /// Not acted on and the limit has not passed.
+        case open
+        /// Acted on within the limit.
+        case onTime = "on_time"
+        /// Acted on after the limit (the automatic act at the limit stands).
+        case late
+        /// Not acted on by the limit: automatically claimed / deemed consent.
+        case lapsed
+    }
+    /// Which rule of DESIGN.md "Deadline verdicts" decided.
+    public enum Basis: String, Sendable {
+        case provenOnTime = "proven_on_time"      // act.hi < limit
+        case provenLate = "proven_late"           // act.lo ≥ limit
+        case straddleOnTime = "straddle_on_time"  // own < limit and hi < limit + grace
+        case straddleLate = "straddle_late"
+        case noActYet = "no_act_yet"
+        case noActByLimit = "no_act_by_limit"
+    }
+    public let outcome: Outcome
+    public let basis: Basis
+    public let rule: String
+    public let due: WorkingDayCalendar.Due
+    /// The act that was judged, if any.
+    public let act: Digest?
+    /// The evidence that decided, in words.
+    public let evidence: String
+
+    /// Milliseconds left before the limit (negative once passed).
+    public func millisLeft(now: Int64) -> Int64 { due.deadlineMillis - now }
+}
+
+public enum Deadlines {
+    /// Judges one limit. The window starts when the trigger provably existed
+    /// outside its author (`start.hi`; T2: that day is not counted); the
+    /// limit ends at 24:00 CST of the Nth working day after it (T1).
+    /// An act is on time when it provably precedes the limit; late when it
+    /// provably follows it; when its interval straddles the limit, on time
+    /// only if its own timestamp is within the limit and it was witnessed
+    /// before the limit plus `graceMillis`.
+    public static func judge(rule: String, startMillis: Int64, workingDays: Int, act: (id: Digest, bounds: TimeBounds)?,
+                             calendar: WorkingDayCalendar, graceMillis: Int64, now: Int64) throws(CalendarError) -> Verdict {
+        let due = try calendar.due(fromMillis: startMillis, workingDays: workingDays)
+        let limit = due.deadlineMillis
+        guard let act else {
+            if now < limit {
+                return Verdict(outcome: .open, basis: .noActYet, rule: rule, due: due, act: nil,
+                               evidence: "no act yet; the limit ends \(due.deadlineRFC3339)")
+            }
+            return Verdict(outcome: .lapsed, basis: .noActByLimit, rule: rule, due: due, act: nil,
+                           evidence: "no act held by \(due.deadlineRFC3339)")
+        }
+        let b = act.bounds
+        if b.hi < limit {
+            return Verdict(outcome: .onTime, basis: .provenOnTime, rule: rule, due: due, act: act.id,
+                           evidence: "existed by \(ChinaStandardTime.rfc3339CST(millis: b.hi)) (\(b.hiSource)), before the limit \(due.deadlineRFC3339)")
+        }
+        if b.lo >= limit {
+            return Verdict(outcome: .late, basis: .provenLate, rule: rule, due: due, act: act.id,
+                           evidence: "created no earlier than \(ChinaStandardTime.rfc3339CST(millis: b.lo)) (\(b.loSource)), at or after the limit \(due.deadlineRFC3339)")
+        }
+        if b.own < limit && b.hi < limit + graceMillis {
+            return Verdict(outcome: .onTime, basis: .straddleOnTime, rule: rule, due: due, act: act.id,
+                           evidence: "dated \(ChinaStandardTime.rfc3339CST(millis: b.own)) by its author and witnessed \(ChinaStandardTime.rfc3339CST(millis: b.hi)) (\(b.hiSource)), within the grace period")
+        }
+        return Verdict(outcome: .late, basis: .straddleLate, rule: rule, due: due, act: act.id,
+                       evidence: "dated \(ChinaStandardTime.rfc3339CST(millis: b.own)) by its author, first witnessed \(ChinaStandardTime.rfc3339CST(millis: b.hi)) (\(b.hiSource)), beyond the limit plus grace")
+    }
+}

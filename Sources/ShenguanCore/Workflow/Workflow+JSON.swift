@@ -1,0 +1,96 @@
+import ShenguanCalendar
+import ShenguanCrypto
+
+extension Workflow {
+    /// The time-independent facts, in canonical form: part of `state --digest`
+    /// (PROTOCOL.md §6), equal on replicas holding the same operations.
+    public var factsJSON: JSONValue {
+        func ids(_ acts: [Act]) -> JSONValue { .array(acts.map { .string($0.id.hex) }.sorted { $0.stringValue! < $1.stringValue! }) }
+        return .object([
+            "approvals": .array(approvals.values.sorted { $0.act.id < $1.act.id }.map { a in
+                .object(["id": .string(a.act.id.hex), "department": .string(a.act.department), "licenceNo": .string(a.body.licenceNo),
+                         "creditCode": .string(a.body.creditCode.value), "status": .string(licenceStatus(a.act.id)),
+                         "contact": .array(fieldValues(a.act.id, field: "contact").map { .string($0.value) }),
+                         "alerts": .array(a.body.alerts.map { .string($0.hex) })])
+            }),
+            "pushes": .array(pushes.values.sorted { $0.act.id < $1.act.id }.map { p in
+                .object(["id": .string(p.act.id.hex), "record": .string(p.body.record.hex), "from": .string(p.act.department),
+                         "to": .string(p.body.to), "via": p.body.via.map { .string($0.hex) } ?? .null,
+                         "claims": ids(p.claims), "feedback": ids(p.feedback)])
+            }),
+            "supervision": .array(supervision.values.sorted { $0.act.id < $1.act.id }.map { s in
+                .object(["id": .string(s.act.id.hex), "category": .string(s.body.category),
+                         "creditCode": s.body.creditCode.map { .string($0.value) } ?? .null])
+            }),
+            "warnings": .array(warnings.values.sorted { $0.source < $1.source }.map { w in
+                .object(["source": .string(w.source.hex), "creditCode": .string(w.creditCode.value), "level": .string(w.level),
+                         "delisted": w.delisted.map { .string($0.hex) } ?? .null])
+            }),
+            "requests": .array(requests.values.sorted { $0.act.id < $1.act.id }.map { r in
+                .object(["id": .string(r.act.id.hex), "approval": .string(r.body.approval.hex), "action": .string(r.body.action),
+                         "decisions": ids(r.decisions)])
+            }),
+            "inquiries": .array(inquiries.values.sorted { $0.act.id < $1.act.id }.map { q in
+                .object(["id": .string(q.act.id.hex), "to": .string(q.body.to), "replies": ids(q.replies)])
+            }),
+            "attachments": .array(attachments.values.map { .string($0.id.hex) }.sorted { $0.stringValue! < $1.stringValue! }),
+        ])
+    }
+
+    public static func json(_ v: Verdict) -> JSONValue {
+        .object(["outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue), "rule": .string(v.rule),
+                 "workingDays": .int(Int64(v.due.workingDays)), "lastDay": .string(v.due.lastDay.iso),
+                 "limit": .string(v.due.deadlineRFC3339), "act": v.act.map { .string($0.hex) } ?? .null,
+                 "evidence": .string(v.evidence)])
+    }
+
+    public func json(_ s: PushStatus) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "id": .string(s.push.act.id.hex), "kind": .string("push"), "record": .string(s.push.body.record.hex),
+            "recordKind": .string(s.push.recordKind), "title": .string(title(ofRecord: s.push.body.record)),
+            "from": .string(s.push.act.department), "to": .string(s.push.body.to), "pushedAt": .string(ChinaStandardTime.rfc3339CST(millis: s.push.act.time)),
+            "status": .string(s.label), "claim": Self.json(s.claim), "responsible": s.responsible.map { .string($0) } ?? .null,
+            "claimedBy": s.push.claims.first.map { actJSON($0) } ?? .null,
+        ]
+        if let via = s.push.body.via { o["via"] = .string(via.hex) }
+        if let p = s.pushLimit { o["pushLimit"] = Self.json(p) }
+        if let f = s.feedback { o["feedback"] = Self.json(f) }
+        return .object(o)
+    }
+
+    public func json(_ s: InquiryStatus) -> JSONValue {
+        .object(["id": .string(s.inquiry.act.id.hex), "kind": .string("inquiry"), "from": .string(s.inquiry.act.department),
+                 "to": .string(s.inquiry.body.to), "subject": .string(s.inquiry.body.subject), "status": .string(s.label),
+                 "verdict": Self.json(s.verdict), "responsible": s.responsible.map { .string($0) } ?? .null,
+                 "replies": .array(s.inquiry.replies.map { actJSON($0) })])
+    }
+
+    /// Who did it, when, for which department (R3).
+    public func actJSON(_ a: Act) -> JSONValue {
+        .object(["id": .string(a.id.hex), "kind": .string(a.op.header.kind), "department": .string(a.department),
+                 "staff": a.staff.map { .string("\($0.name) (\($0.staffNo))") } ?? .null,
+                 "time": .string(ChinaStandardTime.rfc3339CST(millis: a.time))])
+    }
+
+    /// Working days and hours left before an item's limit (`inbox`).
+    public static func timeLeft(_ due: WorkingDayCalendar.Due, now: Int64, calendar: WorkingDayCalendar) -> (workingDays: Int, hours: Int64) {
+        let today = ChinaStandardTime.civilDate(atMillis: now)
+        // Working days still open, today included when it is one.
+        let after = (try? calendar.workingDays(from: today, through: due.lastDay)) ?? 0
+        let days = today > due.lastDay ? 0 : after + (((try? calendar.isWorkingDay(today)) ?? false) ? 1 : 0)
+        return (days, max(0, due.deadlineMillis - now) / 3_600_000)
+    }
+
+    public func json(_ item: InboxItem, _ ctx: JudgeContext) -> JSONValue {
+        var o: [String: JSONValue] = ["id": .string(item.id.hex), "action": .string(item.action), "rule": .string(item.rule),
+                                      "title": .string(item.title), "from": .string(item.from),
+                                      "since": .string(ChinaStandardTime.rfc3339CST(millis: item.since))]
+        if let due = item.due {
+            let left = Self.timeLeft(due, now: ctx.now, calendar: ctx.calendar)
+            o["limit"] = .string(due.deadlineRFC3339)
+            o["workingDaysLeft"] = .int(Int64(left.workingDays))
+            o["hoursLeft"] = .int(left.hours)
+        }
+        return .object(o)
+    }
+}

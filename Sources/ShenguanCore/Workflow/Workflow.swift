@@ -1,0 +1,170 @@
+import ShenguanCalendar
+import ShenguanCrypto
+
+/// The 审管互动 state projected from a set of operations (DESIGN.md): a
+/// deterministic function of the set, whatever order it arrived in. Holds
+/// the time-independent facts; `Workflow+Status` judges limits at a given now.
+public struct Workflow: Sendable {
+    /// One signed act, with who did it.
+    public struct Act: Equatable, Sendable {
+        public let op: VerifiedOp
+        public let department: String
+        /// The staff member named in the operation (R3), if any.
+        public let staff: StaffMember?
+        /// Roster version the operation was written under (its policy).
+        public let rosterSeq: Int64
+        public var id: Digest { op.id }
+        public var time: Int64 { op.header.clock.time }
+    }
+    public struct Approval: Sendable {
+        public let act: Act
+        public let body: ApprovalBody
+    }
+    public struct Supervision: Sendable {
+        public let act: Act
+        public let body: SupervisionBody
+    }
+    public struct Push: Sendable {
+        public let act: Act
+        public let body: PushBody
+        /// `approval.issue` (R1/R2) or `supervision.record` (R7).
+        public let recordKind: String
+        public var claims: [Act] = []
+        public var feedback: [Act] = []
+    }
+    public struct WarningEntry: Equatable, Sendable {
+        public let source: Digest
+        public let creditCode: CreditCode
+        public let name: String
+        public let level: String
+        public let reason: String
+        public let department: String
+        public var delisted: Digest?
+    }
+    public struct RevocationRequest: Sendable {
+        public let act: Act
+        public let body: RevocationRequestBody
+        public var decisions: [Act] = []
+    }
+    public struct Inquiry: Sendable {
+        public let act: Act
+        public let body: InquiryBody
+        public var replies: [Act] = []
+    }
+    public struct Correction: Sendable {
+        public let act: Act
+        public let body: CorrectionBody
+    }
+
+    public private(set) var acts: [Digest: Act] = [:]
+    public private(set) var approvals: [Digest: Approval] = [:]
+    public private(set) var supervision: [Digest: Supervision] = [:]
+    public private(set) var pushes: [Digest: Push] = [:]
+    public private(set) var warnings: [Digest: WarningEntry] = [:]
+    public private(set) var requests: [Digest: RevocationRequest] = [:]
+    public private(set) var inquiries: [Digest: Inquiry] = [:]
+    public private(set) var corrections: [Digest: Correction] = [:]
+    public private(set) var attachments: [Digest: Act] = [:]
+    public let roster: RosterState?
+
+    /// Projects `ops` (workflow and staff operations; others are ignored).
+    /// `rosterSeq` gives each operation's roster version (its policy).
+    public init(ops: some Sequence<VerifiedOp>, roster: RosterState?, rosterSeq: (Digest) -> Int64 = { _ in 0 }) {
+        self.roster = roster
+        let all = ops.sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }
+        var staff = [Digest: StaffMember]()
+        for op in all where op.header.kind == RosterOps.staff {
+            if let b = op.body, let m = try? StaffMember(json: b) { staff[op.id] = m }
+        }
+        for op in all where WorkflowKinds.all.contains(op.header.kind) {
+            let dept = roster?.replicas[op.header.author]?.department ?? "?"
+            acts[op.id] = Act(op: op, department: dept, staff: OpKinds.staffRef(op.body).flatMap { staff[$0] }, rosterSeq: rosterSeq(op.id))
+        }
+        // Records first, then what refers to them (all in clock order).
+        for act in acts.values.sorted(by: { ($0.op.header.clock, $0.id) < ($1.op.header.clock, $1.id) }) { place(act) }
+        for act in acts.values.sorted(by: { ($0.op.header.clock, $0.id) < ($1.op.header.clock, $1.id) }) { link(act) }
+    }
+
+    private mutating func place(_ act: Act) {
+        guard let body = act.op.body else { return }
+        switch act.op.header.kind {
+        case WorkflowKinds.attachment: attachments[act.id] = act
+        case WorkflowKinds.approval: if let b = try? ApprovalBody(json: body) { approvals[act.id] = Approval(act: act, body: b) }
+        case WorkflowKinds.supervision:
+            guard let b = try? SupervisionBody(json: body) else { return }
+            supervision[act.id] = Supervision(act: act, body: b)
+            if let level = b.listing, let code = b.creditCode {   // R9: derived from supervision information
+                warnings[act.id] = WarningEntry(source: act.id, creditCode: code, name: b.subjectName ?? "", level: level,
+                                                reason: "\(b.category): \(b.summary)", department: act.department)
+            }
+        case WorkflowKinds.warningList:
+            guard let b = try? WarningBody(json: body) else { return }
+            warnings[act.id] = WarningEntry(source: act.id, creditCode: b.creditCode, name: b.name, level: b.level,
+                                            reason: b.reason, department: act.department)
+        case WorkflowKinds.push:
+            guard let b = try? PushBody(json: body), let kind = acts[b.record]?.op.header.kind else { return }
+            pushes[act.id] = Push(act: act, body: b, recordKind: kind)
+        case WorkflowKinds.revocationRequest:
+            if let b = try? RevocationRequestBody(json: body) { requests[act.id] = RevocationRequest(act: act, body: b) }
+        case WorkflowKinds.inquiry:
+            if let b = try? InquiryBody(json: body) { inquiries[act.id] = Inquiry(act: act, body: b) }
+        case WorkflowKinds.correction:
+            if let b = try? CorrectionBody(json: body) { corrections[act.id] = Correction(act: act, body: b) }
+        default: break
+        }
+    }
+
+    private mutating func link(_ act: Act) {
+        guard let body = act.op.body else { return }
+        switch act.op.header.kind {
+        case WorkflowKinds.claim:
+            if let b = try? ClaimBody(json: body) { pushes[b.push]?.claims.append(act) }
+        case WorkflowKinds.feedback:
+            if let b = try? FeedbackBody(json: body) { pushes[b.push]?.feedback.append(act) }
+        case WorkflowKinds.warningDelist:
+            if let b = try? DelistBody(json: body), warnings[b.entry]?.delisted == nil { warnings[b.entry]?.delisted = act.id }
+        case WorkflowKinds.revocationDecision:
+            if let b = try? RevocationDecisionBody(json: body) { requests[b.request]?.decisions.append(act) }
+        case WorkflowKinds.reply:
+            if let b = try? ReplyBody(json: body) { inquiries[b.inquiry]?.replies.append(act) }
+        default: break
+        }
+    }
+
+    /// The department name from the roster (falls back to the id).
+    public func name(of department: String) -> String { roster?.departments[department]?.name ?? department }
+
+    /// R9: listings in force for a credit code.
+    public func activeWarnings(for code: CreditCode) -> [WarningEntry] {
+        warnings.values.filter { $0.creditCode == code && $0.delisted == nil }.sorted { $0.source < $1.source }
+    }
+
+    /// R10: what a granted decision made of the licence ("valid" otherwise).
+    /// Decisions on one request that disagree are a conflict (see `conflicts`);
+    /// the latest by clock, then id, sets the status meanwhile.
+    public func licenceStatus(_ approval: Digest) -> String {
+        var status = "valid"
+        for r in requests.values.sorted(by: { ($0.act.op.header.clock, $0.act.id) < ($1.act.op.header.clock, $1.act.id) })
+        where r.body.approval == approval {
+            if let last = r.decisions.last, last.op.body?["grant"]?.boolValue == true {
+                status = ["revoke": "revoked", "withdraw": "withdrawn", "cancel": "cancelled", "change": "changed"][r.body.action] ?? "changed"
+            }
+        }
+        return status
+    }
+
+    /// The current value(s) of a mutable approval field: corrections not
+    /// superseded by another (a multi-value register). More than one is a conflict.
+    public func fieldValues(_ approval: Digest, field: String) -> [(value: String, by: Digest?)] {
+        let mine = corrections.values.filter { $0.body.approval == approval && $0.body.field == field }
+        let superseded = Set(mine.flatMap(\.body.supersedes))
+        let heads = mine.filter { !superseded.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }
+        if heads.isEmpty {
+            let a = approvals[approval]?.body
+            let original = field == "contact" ? a?.contact : a?.validUntil?.iso
+            return original.map { [($0, nil)] } ?? []
+        }
+        return heads.map { ($0.body.value, $0.act.id) }
+    }
+}
+

@@ -96,6 +96,14 @@ public enum KeyFile {
         return !(obj["kdf"] is NSNull)
     }
 
+    /// The public key a key file names (stored in clear, bound to the
+    /// sealed seed as associated data): no passphrase needed.
+    public static func publicKey(of bytes: [UInt8]) -> PublicKey? {
+        guard let obj = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              obj["format"] as? String == format, let pk = obj["publicKey"] as? String else { return nil }
+        return PublicKey(base64url: pk)
+    }
+
     /// Opens a serialised key file. `path` only labels errors.
     public static func open(_ bytes: [UInt8], passphrase: String?, path: String = "key file") throws -> SigningKey {
         guard let any = try? JSONSerialization.jsonObject(with: Data(bytes)) else {

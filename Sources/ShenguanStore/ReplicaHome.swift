@@ -47,6 +47,13 @@ public struct ReplicaHome: Sendable {
         return try KeyFile.open(bytes, passphrase: KeyFile.isEncrypted(bytes) ? passphrase() : nil, path: p)
     }
 
+    /// This replica's public key, read without the passphrase (for views).
+    public func publicKey() throws -> PublicKey {
+        let bytes = try KeyFile.read(from: keyPath)
+        if let pk = KeyFile.publicKey(of: bytes) { return pk }
+        return try KeyFile.open(bytes, passphrase: nil, path: keyPath).publicKey   // throws the precise error
+    }
+
     /// The highest seq `key` has signed from this folder (0 if never).
     public func signedSeq(_ key: PublicKey) -> Int64 {
         guard let s = try? String(contentsOfFile: signedSeqPath(key), encoding: .utf8) else { return 0 }

@@ -129,17 +129,3 @@ struct Demo: AsyncParsableCommand {
     }
 }
 
-/// Pads to a display width, counting East Asian wide characters as two
-/// columns, so that Chinese names align in tables.
-func pad(_ s: String, _ width: Int) -> String {
-    let w = s.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : 1) }
-    return s + String(repeating: " ", count: max(0, width - w))
-}
-
-private func isWide(_ u: Unicode.Scalar) -> Bool {
-    switch u.value {
-    case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-         0x20000...0x3FFFD: true
-    default: false
-    }
-}

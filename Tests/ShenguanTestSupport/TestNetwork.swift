@@ -20,14 +20,15 @@ public struct TestNetwork: Sendable {
     public private(set) var clock: Int64
 
     /// Keys derive from `seed`, so the same seed gives the same ids.
-    public init(authors: Int, seed: UInt64 = 1, startMillis: Int64 = 1_790_000_000_000, roles: [Role]? = nil) {
+    public init(authors: Int, seed: UInt64 = 1, startMillis: Int64 = 1_790_000_000_000, roles: [Role]? = nil,
+                policy: Policy = .linzi) {
         var rng = SeededRNG(seed: seed)
         func key() -> SigningKey { SigningKey(seed: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
         root = key()
         keys = (0..<authors).map { _ in key() }
         let roleOf = roles ?? Array(repeating: .regulator, count: authors)
         let body = RosterOps.Genesis(
-            name: "test-\(seed)", root: root.publicKey, policy: .linzi, calendar: OfficialCalendar.builtInYears,
+            name: "test-\(seed)", root: root.publicKey, policy: policy, calendar: OfficialCalendar.builtInYears,
             departments: (0..<authors).map { RosterState.Department(id: "d\($0)", name: "部门\($0)", role: roleOf[$0]) },
             replicas: keys.enumerated().map { ($0.element.publicKey, "d\($0.offset)") })
         genesis = try! OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
@@ -62,27 +63,43 @@ public struct TestNetwork: Sendable {
         return op
     }
 
-    /// Author `a` writes a note (text defaults to a counter).
+    /// What author `a`'s replica holds.
+    public func replica(_ a: Int) -> MemoryReplica { views[a] }
+
+    /// Author `a` writes a note (text defaults to a counter), or an
+    /// operation of `kind` with `body`; `at` sets its clock (ms), even
+    /// backwards, to model an author's own (possibly wrong) clock.
     @discardableResult
-    public mutating func write(_ a: Int, text: String? = nil, kind: String = OpKinds.note) -> VerifiedOp {
-        clock += 1000
+    public mutating func write(_ a: Int, text: String? = nil, kind: String = OpKinds.note, body: JSONValue? = nil,
+                               at: Int64? = nil) -> VerifiedOp {
+        let (op, citing) = draft(a, text: text, kind: kind, body: body, at: at)
+        clock = op.header.clock.time
+        for (k, seq) in citing { cited[a][k] = seq }
+        views[a].ingest([op], now: clock)
+        ops.append(op)
+        return op
+    }
+
+    /// The operation author `a` would write next, signed but not recorded
+    /// (for refusal tests), and the heads it cites.
+    public func draft(_ a: Int, text: String? = nil, kind: String = OpKinds.note, body: JSONValue? = nil,
+                      at: Int64? = nil) -> (VerifiedOp, [PublicKey: Int64]) {
+        let now = at ?? clock + 1000
         let me = keys[a].publicKey
         let view = views[a]
         let mine = view.held.values.filter { $0.header.author == me }.max { $0.header.seq < $1.header.seq }
-        var deps = [Digest](), after = [HLC]()
+        var deps = [Digest](), after = [HLC](), citing = [PublicKey: Int64]()
         if let mine { after.append(mine.header.clock) }
         for k in keys.map(\.publicKey) + [root.publicKey] where k != me {
             guard let head = view.held.values.filter({ $0.header.author == k }).max(by: { $0.header.seq < $1.header.seq }),
                   head.header.seq > cited[a][k, default: 0] else { continue }
             deps.append(head.id); after.append(head.header.clock)
-            cited[a][k] = head.header.seq
+            citing[k] = head.header.seq
         }
         let op = try! OpSigner.sign(key: keys[a], network: network, seq: (mine?.header.seq ?? 0) + 1, prev: mine?.id,
-                                    deps: deps, clock: HLC.next(now: clock, after: after), kind: kind,
-                                    body: ["text": .string(text ?? "note \(ops.count) by \(a)")])
-        views[a].ingest([op], now: clock)
-        ops.append(op)
-        return op
+                                    deps: deps, clock: HLC.next(now: now, after: after), kind: kind,
+                                    body: body ?? ["text": .string(text ?? "note \(ops.count) by \(a)")])
+        return (op, citing)
     }
 
     /// Author `to` receives everything author `from` holds.

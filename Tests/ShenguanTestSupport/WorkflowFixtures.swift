@@ -54,3 +54,76 @@ public enum Fixtures {
         return .object(o)
     }
 }
+
+extension Fixtures {
+    /// A random but valid 审管 history: each department acts on what its own
+    /// replica holds (approvals, pushes, claims, feedback, relays, supervision,
+    /// listings, revocation requests and decisions, inquiries and replies,
+    /// corrections), with random syncs between departments.
+    public static func randomHistory(seed: UInt64, steps: Int = 60) -> TestNetwork {
+        var net = network(seed: seed)
+        var rng = SeededRNG(seed: seed &* 31 &+ 5)
+        var t = ms("2026-09-28T09:00:00")
+        for step in 0..<steps {
+            t += Int64.random(in: 600_000...40_000_000, using: &rng)
+            if Int.random(in: 0..<3, using: &rng) == 0 {
+                let a = Int.random(in: 0..<4, using: &rng), b = (a + Int.random(in: 1..<4, using: &rng)) % 4
+                net.sync(from: a, to: b)
+            }
+            let wf0 = net.replica(0).workflow
+            let choice = Int.random(in: 0..<10, using: &rng)
+            if choice < 2 || wf0.approvals.isEmpty {
+                let a = net.write(0, kind: WorkflowKinds.approval, body: approval(extra: ["licenceNo": .string("JY\(step)")]), at: t)
+                for d in ["d1", "d2"] where Bool.random(using: &rng) || d == "d1" {
+                    t += 1000
+                    net.write(0, kind: WorkflowKinds.push, body: push(a.id, to: d), at: t)
+                }
+                continue
+            }
+            let r = Int.random(in: 1...3, using: &rng)
+            let mine = net.replica(r).workflow
+            let inbound = mine.pushes.values.filter { $0.body.to == "d\(r)" }.sorted { $0.act.id < $1.act.id }
+            let approvals = mine.approvals.keys.sorted()
+            switch choice {
+            case 2, 3:
+                if let p = inbound.randomElement(using: &rng), p.claims.isEmpty {
+                    net.write(r, kind: WorkflowKinds.claim, body: claim(p.act.id), at: t)
+                }
+            case 4:
+                if let p = inbound.randomElement(using: &rng) {
+                    if r == 1 { net.write(r, kind: WorkflowKinds.push, body: push(p.body.record, to: "d3", via: p.act.id), at: t) }
+                    else { net.write(r, kind: WorkflowKinds.feedback, body: ["push": .string(p.act.id.hex), "text": "请核实"], at: t) }
+                }
+            case 5:
+                if r < 3, let a = approvals.randomElement(using: &rng) {
+                    let rec = net.write(r, kind: WorkflowKinds.supervision, body: supervision(approval: a, published: ChinaStandardTime.civilDate(atMillis: t).iso,
+                                                                                          listing: Bool.random(using: &rng) ? "strict" : nil), at: t)
+                    net.write(r, kind: WorkflowKinds.push, body: push(rec.id, to: "d0"), at: t + 1000)
+                }
+            case 6:
+                if r < 3, let a = approvals.randomElement(using: &rng) {
+                    net.write(r, kind: WorkflowKinds.revocationRequest, body: ["approval": .string(a.hex), "action": "revoke", "basis": "违法经营"], at: t)
+                }
+            case 7:
+                if let q = wf0.requests.values.filter({ $0.decisions.isEmpty }).min(by: { $0.act.id < $1.act.id }) {
+                    net.write(0, kind: WorkflowKinds.revocationDecision, body: ["request": .string(q.act.id.hex), "grant": .bool(Bool.random(using: &rng)), "reason": "已核实"], at: t)
+                } else if let p = wf0.pushes.values.filter({ $0.body.to == "d0" && $0.claims.isEmpty }).min(by: { $0.act.id < $1.act.id }) {
+                    net.write(0, kind: WorkflowKinds.claim, body: claim(p.act.id), at: t)
+                }
+            case 8:
+                net.write(0, kind: WorkflowKinds.inquiry, body: ["to": .string("d\(r)"), "subject": "函询", "question": "是否同意？",
+                                                                  "workingDays": .int(Int64.random(in: 1...3, using: &rng))], at: t)
+            default:
+                if let q = mine.inquiries.values.filter({ $0.body.to == "d\(r)" && $0.replies.isEmpty }).min(by: { $0.act.id < $1.act.id }) {
+                    net.write(r, kind: WorkflowKinds.reply, body: ["inquiry": .string(q.act.id.hex), "consent": .bool(Bool.random(using: &rng)), "text": "意见"], at: t)
+                } else if let a = wf0.approvals.keys.sorted().first {
+                    let seen = wf0.fieldValues(a, field: "contact").compactMap(\.by).sorted()
+                    var body: [String: JSONValue] = ["approval": .string(a.hex), "field": "contact", "value": .string("0635-\(step)")]
+                    if !seen.isEmpty, Bool.random(using: &rng) { body["supersedes"] = .array(seen.map { .string($0.hex) }) }
+                    net.write(0, kind: WorkflowKinds.correction, body: .object(body), at: t)
+                }
+            }
+        }
+        return net
+    }
+}

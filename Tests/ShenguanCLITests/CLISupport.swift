@@ -244,8 +244,9 @@ struct TestNet {
     }
 
     /// Adds a department to the roster (root key).
-    func addDepartment(_ id: String, name: String, role: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        try oversight.ok(["network", "add-department", "--id", id, "--name", name, "--role", role], sourceLocation: sourceLocation)
+    func addDepartment(_ id: String, name: String, role: String, env: [String: String] = [:],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try oversight.ok(["network", "add-department", "--id", id, "--name", name, "--role", role], env: env, sourceLocation: sourceLocation)
     }
 }
 

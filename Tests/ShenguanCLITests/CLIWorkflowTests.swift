@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import ShenguanTestSupport
+
+/// The 审管 workflow from a clerk's terminal (issue #4): separate processes,
+/// real SQLite files and keys, files carried between replicas; every refusal
+/// is a stable code and a sentence, and writes nothing.
+@Suite struct CLIWorkflowTests {
+    static let code = "91371500MA3C4XYW1A"   // valid GB 32100-2015
+
+    struct Departments {
+        let net: TestNet
+        let bureau: CLI, market: CLI, ecology: CLI
+        /// Carries everything `from` holds to `to` by export file.
+        func carry(_ from: CLI, _ to: CLI, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let f = net.dir.file("x-\(UUID().uuidString).jsonl")
+            try from.export(f, sourceLocation: sourceLocation)
+            let r = try to.importFile(f, sourceLocation: sourceLocation)
+            try #require(r.status == 0, "\(r.rejected) \(r.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    func departments(_ dir: TempDir) throws -> Departments {
+        // The network opens on 2026-09-01, before the acts the tests date.
+        let env = at("2026-09-01T09:00:00")
+        let net = try TestNet(in: dir, env: env)
+        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval", env: env)
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator", env: env)
+        try net.addDepartment("ecology", name: "市生态环境局", role: "regulator", env: env)
+        let b = try net.join("B", department: "bureau", env: env), m = try net.join("M", department: "market", env: env)
+        let e = try net.join("E", department: "ecology", env: env)
+        try net.distributeRoster(to: [b, m, e])
+        return Departments(net: net, bureau: b, market: m, ecology: e)
+    }
+
+    func at(_ cst: String) -> [String: String] { ["SHENGUAN_NOW": cst + "+08:00"] }
+
+    func approve(_ d: Departments, code: String = code, licence: String = "JY13715000001", env: [String: String]) throws -> ProcessResult {
+        try d.bureau.run(["approve", "--item-code", "370100-001", "--item-name", "食品经营许可", "--applicant", "聊城市鲁西餐饮有限公司",
+                          "--credit-code", code, "--contact", "0635-1234567", "--licence", licence,
+                          "--push-to", "market", "--push-to", "ecology", "--json"], env: env)
+    }
+
+    func object(_ r: ProcessResult) throws -> [String: Any] {
+        try #require(r.status == 0, "\(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test func approvalPushClaimAndTheRefusals() throws {
+        let dir = TempDir("cli-wf"); defer { dir.remove() }
+        let d = try departments(dir)
+        let before = try d.bureau.opCount()
+        // An invalid credit code is refused before anything is signed (R8).
+        let bad = try approve(d, code: "91371500MA3C4XYW10", env: at("2026-09-30T16:00:00"))
+        expectError(bad, "workflow.credit_code")
+        #expect(bad.stderr.contains("should be A"))
+        #expect(try d.bureau.opCount() == before)
+
+        let out = try object(try approve(d, env: at("2026-09-30T16:00:00")))
+        let pushes = try #require(out["pushes"] as? [[String: Any]])
+        #expect(pushes.count == 2)
+        let toMarket = try #require(pushes.first { $0["to"] as? String == "market" })
+        let pushID = try #require(toMarket["id"] as? String)
+        #expect((toMarket["claim"] as? [String: Any])?["limit"] as? String == "2026-10-10T00:00:00+08:00")   // T2 example, R2 聊城
+        try d.carry(d.bureau, d.market); try d.carry(d.bureau, d.ecology)
+
+        // Market's inbox shows it with the time left (R2).
+        let inbox = try #require(try d.market.json(["inbox"], env: at("2026-10-08T10:00:00")) as? [String: Any])
+        let items = try #require(inbox["items"] as? [[String: Any]])
+        #expect(items.map { $0["id"] as? String } == [pushID])
+        #expect(items.first?["workingDaysLeft"] as? Int == 2 && items.first?["hoursLeft"] as? Int == 38)
+
+        // Ecology cannot claim the push addressed to market.
+        let eBefore = try d.ecology.opCount()
+        let wrong = try d.ecology.run(["claim", pushID], env: at("2026-10-08T10:00:00"))
+        expectError(wrong, "workflow.not_addressee")
+        #expect(wrong.stderr.contains("addressed to market"))
+        #expect(try d.ecology.opCount() == eBefore)
+
+        // Market claims one second before the limit: on time.
+        let claim = try #require(try d.market.json(["claim", String(pushID.prefix(12))], env: at("2026-10-09T23:59:59")) as? [String: Any])
+        #expect((claim["push"] as? [String: Any])?["status"] as? String == "claimed_on_time")
+        expectError(try d.market.run(["claim", pushID], env: at("2026-10-09T23:59:59")), "workflow.already_claimed")
+        // Ecology never claims: auto-claimed at the limit, ecology responsible (R2).
+        try d.carry(d.market, d.bureau); try d.carry(d.ecology, d.bureau)
+        let approval = try #require(out["approval"] as? String)
+        let status = try #require(try d.bureau.json(["status", approval], env: at("2026-10-10T00:00:00")) as? [String: Any])
+        let byDept = Dictionary(uniqueKeysWithValues: (status["pushes"] as? [[String: Any]] ?? []).map { ($0["to"] as? String ?? "", $0) })
+        #expect(byDept["market"]?["status"] as? String == "claimed_on_time")
+        #expect(byDept["ecology"]?["status"] as? String == "auto_claimed")
+        #expect(byDept["ecology"]?["responsible"] as? String == "ecology")
+        // The text view says it in Chinese, with the rule.
+        let text = try d.bureau.ok(["status", approval], env: at("2026-10-10T00:00:00"))
+        #expect(text.contains("超时自动认领") && text.contains("responsible: 市生态环境局 (R2, R24)"))
+    }
+
+    @Test func supervisionRevocationWarningsAndInquiries() throws {
+        let dir = TempDir("cli-wf2"); defer { dir.remove() }
+        let d = try departments(dir)
+        let out = try object(try approve(d, env: at("2026-09-30T16:00:00")))
+        let approval = try #require(out["approval"] as? String)
+        try d.carry(d.bureau, d.market); try d.carry(d.bureau, d.ecology)
+
+        // R6/R7: a penalty pushed back to the issuing bureau, with a listing (R9).
+        let sup = try #require(try d.market.json(["supervise", "--category", "penalty", "--subject", "聊城市鲁西餐饮有限公司",
+                                                  "--credit-code", Self.code, "--approval", approval, "--summary", "超范围经营，罚款5000元",
+                                                  "--decision-date", "2026-10-12", "--listing", "strict"], env: at("2026-10-13T09:00:00")) as? [String: Any])
+        let supPush = try #require((sup["pushes"] as? [[String: Any]])?.first)
+        #expect(supPush["to"] as? String == "bureau")
+        #expect((supPush["pushLimit"] as? [String: Any])?["outcome"] as? String == "on_time")
+        // R10: a revocation request becomes the bureau's to-do.
+        let req = try #require(try d.market.json(["revoke", "request", approval, "--basis", "《食品安全法》第一百二十二条"], env: at("2026-10-13T10:00:00")) as? [String: Any])
+        let reqID = try #require(req["request"] as? String)
+        expectError(try d.market.run(["revoke", "decide", reqID, "--grant", "--reason", "x"], env: at("2026-10-13T10:00:00")), "auth.forbidden_kind")
+        try d.carry(d.market, d.bureau)
+        let inbox = try #require(try d.bureau.json(["inbox"], env: at("2026-10-13T11:00:00")) as? [String: Any])
+        #expect(Set((inbox["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }) == ["claim", "decide"])
+        try d.bureau.ok(["revoke", "decide", reqID, "--grant", "--reason", "查证属实"], env: at("2026-10-13T15:00:00"))
+        try d.carry(d.bureau, d.market)
+        let st = try #require(try d.market.json(["status", approval], env: at("2026-10-14T09:00:00")) as? [String: Any])
+        #expect(st["status"] as? String == "revoked")
+
+        // R9: the subject is listed; the next approval carries the alert.
+        let warnings = try #require(try d.bureau.json(["warnings"]) as? [[String: Any]])
+        #expect(warnings.map { $0["creditCode"] as? String } == [Self.code])
+        let again = try object(try approve(d, licence: "JY13715000002", env: at("2026-10-14T09:00:00")))
+        #expect((again["alerts"] as? [[String: Any]])?.count == 1)
+        let text = try d.bureau.ok(["status", try #require(again["approval"] as? String)])
+        #expect(text.contains("warning-list alert (R9)"))
+
+        // R12: an inquiry answered by silence; a reply after the limit is refused.
+        let q = try #require(try d.bureau.json(["inquire", "--to", "ecology", "--working-days", "1", "--subject", "环评意见",
+                                                "--question", "是否同意？"], env: at("2026-10-14T10:00:00")) as? [String: Any])
+        let qID = try #require(q["id"] as? String)
+        try d.carry(d.bureau, d.ecology)
+        let closed = try d.ecology.run(["reply", qID, "--object", "--text", "不同意"], env: at("2026-10-16T09:00:00"))
+        expectError(closed, "workflow.closed")
+        #expect(closed.stderr.contains("counts as consent (R12)"))
+        let qs = try #require(try d.ecology.json(["status", qID], env: at("2026-10-16T09:00:00")) as? [String: Any])
+        #expect(qs["status"] as? String == "deemed_consent" && qs["responsible"] as? String == "ecology")
+    }
+
+    @Test func inboxTableAlignsChineseNames() throws {
+        let dir = TempDir("cli-wf3"); defer { dir.remove() }
+        let d = try departments(dir)
+        _ = try object(try approve(d, env: at("2026-09-30T16:00:00")))
+        try d.carry(d.bureau, d.market)
+        let lines = try d.market.ok(["inbox"], env: at("2026-10-08T10:00:00")).split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        // The "limit" column starts at the same display column in the header and the row.
+        func column(_ line: String, of needle: String) -> Int? {
+            guard let r = line.range(of: needle) else { return nil }
+            return line[..<r.lowerBound].unicodeScalars.reduce(0) { $0 + ((0x2E80...0xFFE6).contains($1.value) ? 2 : 1) }
+        }
+        #expect(column(lines[1], of: "limit") == column(lines[2], of: "2026-10-10T00"))
+        #expect(column(lines[1], of: "what") == column(lines[2], of: "食品经营许可"))
+    }
+}

@@ -15,7 +15,10 @@ extension ReplicaStore {
     /// hash chain").
     public func append(kind: String, body: JSONValue, key: SigningKey, now: Int64,
                        signedUpTo: Int64 = 0) throws -> VerifiedOp {
-        try pool.write { db in
+        // The body schema other replicas will check (PROTOCOL.md §2.5 step 11):
+        // never sign what every peer would refuse.
+        try OpKinds.validate(kind: kind, body: body)
+        return try pool.write { db in
             let me = key.publicKey.base64url
             let head = try Row.fetchOne(db, sql: "SELECT id, seq, time, ctr FROM ops WHERE author = ? ORDER BY seq DESC, id LIMIT 1",
                                         arguments: [me])

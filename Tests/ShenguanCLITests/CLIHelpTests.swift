@@ -29,6 +29,32 @@ SUBCOMMANDS:
   policy                  Show the active policy with rule ids and citations.
   staff                   Register and list the staff who act for this
                           department (R3).
+  approve                 Issue an approval (R1) and push it to the responsible
+                          regulators (R2 claim limits start).
+  claim                   Claim (sign for) a push addressed to this department
+                          (R2, R3, R7).
+  feedback                Send doubts or a dispute about a received push back
+                          to its sender (R4).
+  relay                   Forward a push this department received to a
+                          higher-level regulator (R5).
+  supervise               Record supervision information (R6, R8) and push it
+                          to the approval bureau (R7 limits).
+  warnings                The warning list (R9): subjects with restricted or
+                          strict admission, with reasons and sources.
+  revoke                  Revocation requests (R10): a regulator asks, the
+                          bureau decides.
+  inquire                 Send a letter of inquiry (函询, R12): no reply by the
+                          limit counts as consent.
+  reply                   Reply to a letter of inquiry addressed to this
+                          department (R12).
+  correct                 Correct a mutable field of an approval (contact,
+                          validUntil); supersedes the values this replica sees.
+  inbox                   What this department must act on, oldest limit first,
+                          with time left in working days and hours.
+  status                  Full history of a licence, push, revocation request
+                          or inquiry: who did what and when, with verdicts.
+  conflicts               Concurrent edits kept side by side until a later
+                          operation resolves them, and equivocating authors.
   note                    Append a signed note operation to this replica's
                           chain.
   log                     List the most recent operations held, newest first.
@@ -45,8 +71,8 @@ SUBCOMMANDS:
   peers                   Remember the peers to sync with.
   calendar                Count working-day limits on the official calendar
                           (T1, T2).
-  demo                    Build a small network of replicas in DIR and show
-                          them converge.
+  demo                    Run the 审管互动 scenario on a small network of replicas
+                          in DIR, syncing over loopback HTTP.
 
   See 'shenguan help <subcommand>' for detailed help.
 
@@ -63,8 +89,10 @@ SUBCOMMANDS:
     }
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
-        let names = ["network", "init", "roster", "policy", "staff", "note", "log", "show", "state", "export", "import", "calendar", "demo"]
-        let groups: Set = ["network", "policy", "staff", "calendar", "demo"]  // no replica options of their own
+        let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
+                     "revoke", "inquire", "reply", "correct", "inbox", "status", "conflicts", "note", "log", "show", "state",
+                     "export", "import", "calendar", "demo"]
+        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke"]  // no replica options of their own
         for name in names {
             #expect(Self.rootHelp.contains("\n  \(name) "), "\(name) missing from the snapshot")
             let r = try CLI.raw([name, "--help"], env: ["COLUMNS": "80"])

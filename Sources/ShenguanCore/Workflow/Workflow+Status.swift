@@ -129,7 +129,7 @@ extension Workflow {
     /// A short title for an approval or supervision record.
     public func title(ofRecord id: Digest) -> String {
         if let a = approvals[id] { return "\(a.body.itemName) · \(a.body.applicantName) · \(a.body.licenceNo)" }
-        if let s = supervision[id] { return "\(s.body.category) · \(s.body.subjectName ?? s.body.summary)" }
+        if let s = supervision[id] { return "\(SupervisionBody.names[s.body.category] ?? s.body.category) · \(s.body.subjectName ?? s.body.summary)" }
         return id.hex.prefix(12) + "…"
     }
 

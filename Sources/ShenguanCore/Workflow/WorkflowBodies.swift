@@ -87,6 +87,9 @@ public struct FeedbackBody: Equatable, Sendable {
 /// R6/R8: supervision information from a regulator.
 public struct SupervisionBody: Equatable, Sendable {
     public static let categories = ["penalty", "suspension", "revocation", "inspection", "training", "regulation"]
+    /// The seeds' words for each category (002 第七条(二)2; 001 附件1-三).
+    public static let names = ["penalty": "行政处罚", "suspension": "责令停产停业", "revocation": "吊销许可", "inspection": "检查记录",
+                               "training": "培训通知", "regulation": "法规标准变化"]
     /// Categories about one subject, which must carry its credit code (R8).
     public static let subjectCategories: Set<String> = ["penalty", "suspension", "revocation", "inspection"]
     public let category: String

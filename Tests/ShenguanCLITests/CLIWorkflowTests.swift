@@ -138,6 +138,12 @@ import ShenguanTestSupport
         #expect(closed.stderr.contains("counts as consent (R12)"))
         let qs = try #require(try d.ecology.json(["status", qID], env: at("2026-10-16T09:00:00")) as? [String: Any])
         #expect(qs["status"] as? String == "deemed_consent" && qs["responsible"] as? String == "ecology")
+
+        // The independent Python verifier accepts every workflow operation (§4.1 schemas, credit codes).
+        let file = dir.file("bureau-all.jsonl")
+        let n = try d.bureau.export(file)
+        let py = try PyReport(file)
+        #expect(py.rejected.isEmpty && py.ok == n, "\(py.summary)")
     }
 
     @Test func inboxTableAlignsChineseNames() throws {

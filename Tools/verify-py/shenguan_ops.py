@@ -125,20 +125,26 @@ def check_header_shape(h) -> None:
 
 
 KINDS = ("note", "staff.register", "roster.genesis", "roster.department", "roster.admit",
-         "roster.revoke", "roster.policy", "roster.calendar")                       # §4
+         "roster.revoke", "roster.policy", "roster.calendar", "roster.root", "witness")  # §4
+WORKFLOW_KINDS = ("attachment", "approval.issue", "approval.correct", "push", "claim", "feedback", "supervision.record",
+                  "warning.list", "warning.delist", "revocation.request", "revocation.decision", "inquiry",
+                  "inquiry.reply")                                                  # §4.1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
 
 
 def check_kind(kind: str, body_value, has_body: bool) -> None:
     """§2.5 step 11 against the kinds of §4 (schema only; roster semantics are §2.7)."""
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in WORKFLOW_KINDS:
         raise Rejection("op.unknown_kind", f"kind {kind!r} is not known (§4)")
     if not has_body:
         return
     if not isinstance(body_value, dict):
         raise Rejection("op.invalid_body", f"{kind} body is not an object")
-    if kind == "note":
+    if kind in WORKFLOW_KINDS:
+        from shenguan_workflow import check_workflow  # §4.1
+        check_workflow(kind, body_value)
+    elif kind == "note":
         if not (set(body_value) <= {"text", "staff"} and "text" in body_value
                 and isinstance(body_value["text"], str)):
             raise Rejection("op.invalid_body", 'note body is not {"text": string, "staff"?: id}')

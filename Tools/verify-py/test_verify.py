@@ -201,5 +201,35 @@ class CommandLine(unittest.TestCase):
             self.assertTrue(re.search(r"^id: [0-9a-f]{64}$", r.stdout, re.M))
 
 
+class Workflow(unittest.TestCase):  # §4.1
+    APPROVAL = {"item": {"code": "370100-001", "name": "食品经营许可"}, "powerType": "行政许可",
+                "applicant": {"name": "某公司", "creditCode": "91371500MA3C4XYW1A", "contact": "0635-1"},
+                "licenceNo": "JY1", "decisionDate": "2026-09-30", "commitment": False}
+
+    def test_credit_code_check_character(self):
+        from shenguan_workflow import credit_code_problem
+        for good in ("91350100M000100Y43", "91110000802100433B", "91371500MA3C4XYW1A"):
+            self.assertIsNone(credit_code_problem(good), good)
+        self.assertIn("should be A", credit_code_problem("91371500MA3C4XYW10"))
+        self.assertIn("alphabet", credit_code_problem("91371500MA3C4XYW1I"))
+
+    def test_schemas_accept_and_refuse(self):
+        from shenguan_workflow import check_workflow
+        check_workflow("approval.issue", self.APPROVAL)
+        bad = json.loads(json.dumps(self.APPROVAL))
+        bad["applicant"]["creditCode"] = "91371500MA3C4XYW10"
+        with self.assertRaises(Rejection) as e:
+            check_workflow("approval.issue", bad)
+        self.assertEqual(e.exception.code, "op.invalid_body")
+        with self.assertRaises(Rejection):   # R1: a commitment item needs its letter
+            check_workflow("approval.issue", dict(self.APPROVAL, commitment=True))
+        with self.assertRaises(Rejection):   # R8: a penalty needs its subject
+            check_workflow("supervision.record", {"category": "penalty", "decisionDate": "2026-10-12",
+                                                  "publishedDate": "2026-10-12", "summary": "罚款"})
+        with self.assertRaises(Rejection):
+            check_workflow("inquiry", {"to": "market", "subject": "s", "question": "q", "workingDays": 0})
+        check_workflow("claim", {"push": "a" * 64})
+
+
 if __name__ == "__main__":
     unittest.main()

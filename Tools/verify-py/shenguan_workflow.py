@@ -1,0 +1,215 @@
+"""PROTOCOL.md §4.1: body schemas of the 审管 workflow kinds (RULES.md R1-R12),
+written from the spec, independently of the Swift code. Schema only: the
+checks against named operations (step 13) need a replica's store."""
+import base64
+import hashlib
+import re
+
+from shenguan_ops import Rejection
+
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DEPT = re.compile(r"[a-z0-9-]{1,32}")
+
+KINDS = ("attachment", "approval.issue", "approval.correct", "push", "claim", "feedback", "supervision.record",
+         "warning.list", "warning.delist", "revocation.request", "revocation.decision", "inquiry", "inquiry.reply")
+
+
+def credit_code_problem(code):
+    """None if `code` is a valid GB 32100-2015 unified social credit code."""
+    if not isinstance(code, str) or len(code) != 18:
+        return "not 18 characters"
+    if any(c not in CREDIT_ALPHABET for c in code):
+        return "character outside the GB 32100-2015 alphabet"
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(code[:17], CREDIT_WEIGHTS))
+    check = (31 - total % 31) % 31
+    if code[17] != CREDIT_ALPHABET[check]:
+        return f"check character should be {CREDIT_ALPHABET[check]}"
+    return None
+
+
+class _Body:
+    def __init__(self, kind, body, members):
+        self.kind, self.b = kind, body
+        extra = set(body) - set(members) - {"staff"}
+        if extra:
+            self.fail(f"unknown members {sorted(extra)}")
+        if "staff" in body and not self.is_id(body["staff"]):
+            self.fail("staff is not an id")
+
+    def fail(self, what):
+        raise Rejection("op.invalid_body", f"{self.kind}: {what}")
+
+    @staticmethod
+    def is_id(v):
+        return isinstance(v, str) and _HEX64.fullmatch(v) is not None
+
+    def text(self, k, n=2000, optional=False, inner=None):
+        b = self.b if inner is None else inner
+        if k not in b:
+            if optional:
+                return None
+            self.fail(f"{k} is required")
+        v = b[k]
+        if not isinstance(v, str) or not 1 <= len(v) <= n or any(ord(c) < 0x20 and c != "\n" for c in v):
+            self.fail(f"{k} is not text of 1..{n}")
+        return v
+
+    def one_of(self, k, values):
+        v = self.text(k, 64)
+        if v not in values:
+            self.fail(f"{k} is not one of {values}")
+        return v
+
+    def ident(self, k, optional=False):
+        if k not in self.b:
+            if optional:
+                return None
+            self.fail(f"{k} is required")
+        if not self.is_id(self.b[k]):
+            self.fail(f"{k} is not an id")
+        return self.b[k]
+
+    def ids(self, k):
+        v = self.b.get(k, [])
+        if not isinstance(v, list) or len(v) > 64 or not all(self.is_id(x) for x in v) or v != sorted(set(v)):
+            self.fail(f"{k} is not a sorted list of distinct ids")
+
+    def date(self, k, optional=False):
+        if k not in self.b:
+            if optional:
+                return None
+            self.fail(f"{k} is required")
+        v = self.b[k]
+        if not isinstance(v, str) or not _DATE.fullmatch(v):
+            self.fail(f"{k} is not a date")
+        return v
+
+    def dept(self, k):
+        v = self.text(k, 32)
+        if not _DEPT.fullmatch(v):
+            self.fail(f"{k} is not a department id")
+
+    def obj(self, k, members, optional=False):
+        if k not in self.b:
+            if optional:
+                return None
+            self.fail(f"{k} is required")
+        v = self.b[k]
+        if not isinstance(v, dict) or set(v) - set(members):
+            self.fail(f"{k} is not an object of {sorted(members)}")
+        return v
+
+    def credit(self, inner, k="creditCode"):
+        why = credit_code_problem(inner.get(k))
+        if why:
+            self.fail(f"{k} is invalid: {why}")
+
+    def refs(self, k):
+        v = self.b.get(k, [])
+        if not isinstance(v, list) or len(v) > 32 or not all(self.is_ref(r) for r in v):
+            self.fail(f"{k} is not a list of attachment references")
+
+    def is_ref(self, r):
+        return isinstance(r, dict) and set(r) == {"op", "sha256", "name"} and self.is_id(r["op"]) \
+            and self.is_id(r["sha256"]) and isinstance(r["name"], str) and 1 <= len(r["name"]) <= 200
+
+    def boolean(self, k):
+        if type(self.b.get(k)) is not bool:
+            self.fail(f"{k} is not a boolean")
+        return self.b[k]
+
+
+def check_workflow(kind, body):
+    """§4.1 schema of `body` (a dict). Raises Rejection(op.invalid_body)."""
+    if kind == "attachment":
+        r = _Body(kind, body, ("name", "type", "sha256", "data"))
+        r.text("name", 200), r.text("type", 100)
+        try:
+            data = base64.urlsafe_b64decode(body.get("data", "") + "=" * (-len(body.get("data", "")) % 4))
+        except ValueError:
+            r.fail("data is not base64url")
+        if len(data) > 196608 or hashlib.sha256(data).hexdigest() != body.get("sha256"):
+            r.fail("data too large or sha256 mismatch")
+    elif kind == "approval.issue":
+        r = _Body(kind, body, ("item", "powerType", "applicant", "licenceNo", "decisionDate", "validUntil", "projectCode",
+                               "reply", "riskPoints", "commitment", "commitmentLetter", "attachments", "alerts"))
+        item = r.obj("item", {"code", "name"})
+        r.text("code", 64, inner=item), r.text("name", 200, inner=item)
+        r.one_of("powerType", ["行政许可", "行政确认", "行政备案", "其他行政权力", "公共服务"])
+        a = r.obj("applicant", {"name", "creditCode", "contact"})
+        r.text("name", 200, inner=a), r.credit(a), r.text("contact", 200, inner=a)
+        r.text("licenceNo", 64)
+        d, until = r.date("decisionDate"), r.date("validUntil", optional=True)
+        if until is not None and until < d:
+            r.fail("validUntil is before decisionDate")
+        r.text("projectCode", 64, optional=True), r.text("reply", optional=True)
+        if not isinstance(body.get("riskPoints", []), list) or len(body.get("riskPoints", [])) > 32:
+            r.fail("riskPoints is not a list")
+        for p in body.get("riskPoints", []):
+            if not isinstance(p, str) or not 1 <= len(p) <= 500:
+                r.fail("riskPoints holds a non-text")
+        if r.boolean("commitment") and "commitmentLetter" not in body:
+            r.fail("commitmentLetter is required for a commitment item (R1)")
+        if "commitmentLetter" in body and not r.is_ref(body["commitmentLetter"]):
+            r.fail("commitmentLetter is not an attachment reference")
+        r.refs("attachments"), r.ids("alerts")
+    elif kind == "approval.correct":
+        r = _Body(kind, body, ("approval", "field", "value", "supersedes"))
+        r.ident("approval")
+        field = r.one_of("field", ["contact", "validUntil"])
+        v = r.text("value", 200)
+        if field == "validUntil" and not _DATE.fullmatch(v):
+            r.fail("value is not a date")
+        r.ids("supersedes")
+    elif kind == "push":
+        r = _Body(kind, body, ("record", "to", "via"))
+        r.ident("record"), r.dept("to"), r.ident("via", optional=True)
+    elif kind == "claim":
+        r = _Body(kind, body, ("push",))
+        r.ident("push")
+    elif kind == "feedback":
+        r = _Body(kind, body, ("push", "text"))
+        r.ident("push"), r.text("text")
+    elif kind == "supervision.record":
+        r = _Body(kind, body, ("category", "subject", "licenceNo", "approval", "decisionDate", "publishedDate", "summary",
+                               "place", "result", "listing", "attachments"))
+        cat = r.one_of("category", ["penalty", "suspension", "revocation", "inspection", "training", "regulation"])
+        s = r.obj("subject", {"name", "creditCode"}, optional=True)
+        if s is None and cat in ("penalty", "suspension", "revocation", "inspection"):
+            r.fail("subject is required for this category (R8)")
+        if s is not None:
+            r.text("name", 200, inner=s), r.credit(s)
+        r.text("licenceNo", 64, optional=True), r.ident("approval", optional=True)
+        if r.date("publishedDate") < r.date("decisionDate"):
+            r.fail("publishedDate is before decisionDate")
+        r.text("summary"), r.text("place", 200, optional=True), r.text("result", 500, optional=True)
+        if "listing" in body:
+            r.one_of("listing", ["restricted", "strict"])
+            if s is None:
+                r.fail("listing needs a subject")
+        r.refs("attachments")
+    elif kind == "warning.list":
+        r = _Body(kind, body, ("creditCode", "name", "level", "reason", "source"))
+        r.credit(body), r.text("name", 200), r.one_of("level", ["restricted", "strict"]), r.text("reason")
+        r.ident("source", optional=True)
+    elif kind == "warning.delist":
+        r = _Body(kind, body, ("entry", "reason"))
+        r.ident("entry"), r.text("reason")
+    elif kind == "revocation.request":
+        r = _Body(kind, body, ("approval", "action", "basis", "evidence"))
+        r.ident("approval"), r.one_of("action", ["revoke", "withdraw", "cancel", "change"]), r.text("basis"), r.refs("evidence")
+    elif kind == "revocation.decision":
+        r = _Body(kind, body, ("request", "grant", "reason"))
+        r.ident("request"), r.boolean("grant"), r.text("reason")
+    elif kind == "inquiry":
+        r = _Body(kind, body, ("to", "subject", "question", "workingDays"))
+        r.dept("to"), r.text("subject", 200), r.text("question")
+        n = body.get("workingDays")
+        if type(n) is not int or not 1 <= n <= 30:
+            r.fail("workingDays is not 1..30")
+    elif kind == "inquiry.reply":
+        r = _Body(kind, body, ("inquiry", "consent", "text"))
+        r.ident("inquiry"), r.boolean("consent"), r.text("text")

@@ -146,6 +146,33 @@ import ShenguanTestSupport
         #expect(py.rejected.isEmpty && py.ok == n, "\(py.summary)")
     }
 
+    /// Two clerks of the bureau, on two replicas, correct the same contact
+    /// while apart: both values are kept and shown until one supersedes both.
+    @Test func concurrentCorrectionsAreAConflictUntilResolved() throws {
+        let dir = TempDir("cli-wf4"); defer { dir.remove() }
+        let d = try departments(dir)
+        let second = try d.net.join("B2", department: "bureau", env: at("2026-09-01T10:00:00"))
+        try d.net.distributeRoster(to: [d.bureau, second, d.market])
+        let out = try object(try approve(d, env: at("2026-09-30T16:00:00")))
+        let approval = try #require(out["approval"] as? String)
+        try d.carry(d.bureau, second)
+        try d.bureau.ok(["correct", approval, "--field", "contact", "--value", "0635-7654321"], env: at("2026-10-08T09:00:00"))
+        try second.ok(["correct", approval, "--field", "contact", "--value", "13800000000"], env: at("2026-10-08T09:05:00"))
+        try d.carry(d.bureau, second); try d.carry(second, d.bureau)
+        let c = try #require(try d.bureau.json(["conflicts"]) as? [String: Any])
+        let fields = try #require(c["fields"] as? [[String: Any]])
+        #expect(fields.count == 1)
+        #expect(Set((fields.first?["values"] as? [[String: Any]] ?? []).compactMap { $0["value"] as? String }) == ["0635-7654321", "13800000000"])
+        #expect(try d.bureau.ok(["status", approval]).contains("contact has 2 concurrent values"))
+        // Both replicas hold the same state while the conflict stands.
+        #expect(try d.bureau.digest() == second.digest())
+        let resolved = try d.bureau.ok(["correct", approval, "--field", "contact", "--value", "13800000000"], env: at("2026-10-08T10:00:00"))
+        #expect(resolved.contains("resolves a conflict of 2 values"))
+        try d.carry(d.bureau, second)
+        #expect((try #require(try second.json(["conflicts"]) as? [String: Any])["fields"] as? [Any])?.isEmpty == true)
+        #expect(try second.ok(["conflicts"]).contains("(no conflicts)"))
+    }
+
     @Test func inboxTableAlignsChineseNames() throws {
         let dir = TempDir("cli-wf3"); defer { dir.remove() }
         let d = try departments(dir)

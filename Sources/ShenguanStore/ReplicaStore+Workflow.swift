@@ -41,6 +41,28 @@ extension ReplicaStore {
                             evidence: evidence, now: now)
     }
 
+    /// Every operation held, for the evidence graph (time evidence from the
+    /// whole causal DAG; PROTOCOL.md §4.3).
+    public func allOps() throws -> [VerifiedOp] {
+        try pool.read { db in
+            var out = [VerifiedOp]()
+            let rows = try Row.fetchCursor(db, sql: "SELECT author, header, sig, body FROM ops")
+            while let r = try rows.next() { out.append(try Self.load(r)) }
+            return out
+        }
+    }
+
+    /// The workflow and its judging context at `now`, with proven intervals
+    /// (witnesses, causal pasts, head declarations) as time evidence.
+    public func judging(now: Int64) throws -> (workflow: Workflow, context: JudgeContext, graph: EvidenceGraph) {
+        let (wf, rosters) = try workflow()
+        let roster = rosters.last
+        let graph = EvidenceGraph(ops: try allOps()) { roster?.replicas[$0]?.department }
+        let departments = roster?.replicas.mapValues(\.department) ?? [:]
+        let evidence = ProvenEvidence(graph: graph) { departments[$0] }
+        return (wf, Self.judgeContext(rosters: rosters, now: now, evidence: evidence), graph)
+    }
+
     /// An attachment's bytes by SHA-256 (R1: attachments travel with the ops).
     public func attachment(sha256: Digest) throws -> (name: String, mediaType: String, data: [UInt8])? {
         try pool.read { db in

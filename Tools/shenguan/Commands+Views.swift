@@ -10,8 +10,7 @@ import ShenguanStore
 func openView(_ g: GlobalOptions) throws -> (ReplicaStore, Workflow, JudgeContext, String?) {
     let home = ReplicaHome(path: g.resolvedHome)
     let store = try home.open()
-    let (wf, rosters) = try store.workflow()
-    let ctx = ReplicaStore.judgeContext(rosters: rosters, now: try Clock.nowMillis())
+    let (wf, ctx, _) = try store.judging(now: try Clock.nowMillis())
     let dept = (try? home.publicKey()).flatMap { wf.roster?.replicas[$0]?.department }
     return (store, wf, ctx, dept)
 }
@@ -115,6 +114,10 @@ struct StatusReport {
             lines.append("  \(wf.who(q.act))  asks: \(q.body.question)")
             for r in q.replies { lines.append("  \(wf.who(r))  replies: \(r.op.body?["text"]?.stringValue ?? "")") }
             lines.append("  \(Words.of(st.label)) · limit \(st.verdict.due.deadlineRFC3339) · \(st.verdict.evidence)")
+            if st.verdict.outcome == .lapsed {
+                lines.append(st.isFinal ? "  final: \(wf.name(of: q.body.to))'s chain was seen by another department at \(st.finalBy.map { ChinaStandardTime.rfc3339CST(millis: $0.time) } ?? "?"), past the limit plus grace, with no reply"
+                                        : "  provisional: final once \(wf.name(of: q.body.to))'s chain is witnessed past the limit plus grace with no reply in it")
+            }
             if let resp = st.responsible { lines.append("  responsible: \(wf.name(of: resp)) (R12)") }
         } else if let s = wf.supervision[id] {
             let pushes = try wf.pushes.values.filter { $0.body.record == id }.sorted { $0.act.id < $1.act.id }.map { try wf.status(of: $0, ctx) }
@@ -134,6 +137,8 @@ struct StatusReport {
         for c in st.push.claims { out.append("  \(wf.who(c))  claims (R3)") }
         for f in st.push.feedback { out.append("  \(wf.who(f))  feedback (R4): \(f.op.body?["text"]?.stringValue ?? "")") }
         out.append("    → \(Words.of(st.label)) · \(st.claim.rule) limit \(st.claim.due.deadlineRFC3339) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)")
+        out.append("      window from \(st.claim.start.map { $0.isWitnessed ? "\(ChinaStandardTime.rfc3339CST(millis: $0.hi)) (\($0.hiSource))" : "the bureau's own clock (not yet witnessed)" } ?? "?")")
+        out.append("      evidence: \(st.claim.evidence)")
         if let r = st.responsible { out.append("    responsible: \(wf.name(of: r)) (\(st.claim.rule), R24)") }
         return out
     }

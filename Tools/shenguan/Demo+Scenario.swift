@@ -57,6 +57,7 @@ struct DemoScenario {
         // R2, R3: market claims on the first working day after the holiday.
         try act("market", WorkflowKinds.claim, ["push": .string(ids["pushFood"]!.hex)], at: "2026-10-08T09:30:00")
         print("   2026-10-08 09:30  市市场监督管理局 (王芳) claims the 食品经营许可 push (R2, R3)")
+        try await sync(at: "2026-10-08T10:00:00", dir: dir, label: "so that the bureau witnesses the claim", only: ["bureau", "market"])
         print("   市生态环境局 stays offline through the limit 2026-10-10 24:00 (an adjusted working Saturday)")
         // R6, R7, R8, R9: ecology's penalty, pushed back the day it is published; R10 request.
         let penalty = try act("ecology", WorkflowKinds.supervision, [
@@ -82,8 +83,7 @@ struct DemoScenario {
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
 
         let now = Self.t("2026-10-16T09:00:00")
-        let (wf, rosters) = try dept("bureau").store.workflow()
-        let ctx = ReplicaStore.judgeContext(rosters: rosters, now: now)
+        let (wf, ctx, _) = try dept("bureau").store.judging(now: now)
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID), 中文 with rule ids:")
         for key in ["food", "permit", "penalty", "inquiry"] {
             for line in try StatusReport(wf: wf, ctx: ctx, id: ids[key]!).lines { print("   " + line) }
@@ -105,8 +105,7 @@ struct DemoScenario {
         let now = Self.t(cst)
         print("\n   Inboxes at \(ChinaStandardTime.rfc3339CST(millis: now)) (shenguan inbox), oldest limit first:")
         for r in replicas {
-            let (wf, rosters) = try r.store.workflow()
-            let ctx = ReplicaStore.judgeContext(rosters: rosters, now: now)
+            let (wf, ctx, _) = try r.store.judging(now: now)
             let items = try wf.inbox(for: r.id, ctx)
             if items.isEmpty { print("   \(pad(r.cn, 18)) nothing to act on") }
             for i in items {
@@ -146,21 +145,24 @@ struct DemoScenario {
     }
 
     /// Every department serves its replica on loopback HTTP and syncs in a ring until converged.
-    func sync(at cst: String, dir: String, label: String) async throws {
+    func sync(at cst: String, dir: String, label: String, only: [String]? = nil) async throws {
         let clock: @Sendable () -> Int64 = { Self.t(cst) }
-        let serving = replicas.map { (home: $0.home, store: $0.store, key: $0.key) }
-        let peers = replicas
+        let peers = replicas.filter { only?.contains($0.id) ?? true }
+        let serving = peers.map { (home: $0.home, store: $0.store, key: $0.key) }
         let lines: [String] = try await LocalServers.with(serving, clock: clock) { urls in
             var out = [String]()
             for round in 1...4 {
                 var moved = 0
                 for i in 0..<peers.count {
                     let to = (i + 1) % peers.count
+                    if peers.count == 2 && i == 1 { break }
                     let r = try await SyncClient(store: peers[i].store, home: peers[i].home, key: peers[i].key, clock: clock).sync(with: urls[to])
                     moved += r.pulled + r.pushed
                     if round == 1 { out.append("\(peers[i].id)⇄\(peers[to].id) \(urls[to]) pulled \(r.pulled) pushed \(r.pushed)") }
                 }
-                if Set(try peers.map { try $0.store.state().digest }).count == 1 { out.append("converged after \(round) round\(round == 1 ? "" : "s")"); break }
+                if Set(try peers.map { try $0.store.state().digest }).count == 1 {
+                    out.append("\(peers.count == 2 ? "in step" : "converged") after \(round) round\(round == 1 ? "" : "s")"); break
+                }
                 _ = moved
             }
             return out

@@ -30,8 +30,8 @@ struct WorkflowSession {
     }
 
     func workflow() throws -> (Workflow, JudgeContext) {
-        let (wf, rosters) = try store.workflow()
-        return (wf, ReplicaStore.judgeContext(rosters: rosters, now: now))
+        let (wf, ctx, _) = try store.judging(now: now)
+        return (wf, ctx)
     }
 
     /// Signs and applies one operation; refusals come back as `OpRejection`
@@ -129,6 +129,7 @@ enum Words {
         "pending": "待认领 pending", "claimed_on_time": "按时认领 claimed on time", "claimed_late": "逾期认领 claimed late",
         "auto_claimed": "超时自动认领 auto-claimed at the limit", "awaiting_reply": "待回复 awaiting reply", "consented": "同意 consented",
         "objected": "不同意 objected", "deemed_consent": "视为同意 deemed consent",
+        "claimed_awaiting_witness": "已认领待见证 claimed, awaiting a witness", "replied_awaiting_witness": "已回复待见证 replied, awaiting a witness",
     ]
     static func of(_ label: String) -> String { status[label] ?? label }
 }

@@ -11,9 +11,21 @@ public struct TimeBounds: Equatable, Sendable {
     /// What set `lo` and `hi` (an operation id, or "the author's own clock").
     public let loSource: String
     public let hiSource: String
+    /// The operations that set `lo` and `hi` (nil: none, or the author's clock).
+    public let loOp: Digest?
+    public let hiOp: Digest?
 
-    public init(own: Int64, lo: Int64, hi: Int64, loSource: String, hiSource: String) {
+    public init(own: Int64, lo: Int64, hi: Int64, loSource: String, hiSource: String, loOp: Digest? = nil, hiOp: Digest? = nil) {
         self.own = own; self.lo = lo; self.hi = hi; self.loSource = loSource; self.hiSource = hiSource
+        self.loOp = loOp; self.hiOp = hiOp
+    }
+
+    /// Whether another department has shown it holds the operation.
+    public var isWitnessed: Bool { hi != .max }
+
+    /// A fixed instant (a publication day's start): lo = hi = own.
+    public static func instant(_ t: Int64, source: String) -> TimeBounds {
+        TimeBounds(own: t, lo: t, hi: t, loSource: source, hiSource: source)
     }
 }
 
@@ -22,11 +34,15 @@ public struct TimeBounds: Equatable, Sendable {
 /// head declarations) can replace author timestamps without touching them.
 public protocol TimeEvidence: Sendable {
     func bounds(of op: VerifiedOp) -> TimeBounds
+    /// The latest time another department showed it held a chain of
+    /// `department` (nil: no evidence kept, judgements are final as they are).
+    func lastCited(department: String) -> (time: Int64, op: Digest)?
 }
 
 /// Author timestamps taken at face value: lo = hi = own.
 public struct AuthorClockEvidence: TimeEvidence {
     public init() {}
+    public func lastCited(department: String) -> (time: Int64, op: Digest)? { nil }
     public func bounds(of op: VerifiedOp) -> TimeBounds {
         let t = op.header.clock.time
         return TimeBounds(own: t, lo: t, hi: t, loSource: "author clock", hiSource: "author clock")
@@ -45,6 +61,10 @@ public struct Verdict: Equatable, Sendable {
         case late
         /// Not acted on by the limit: automatically claimed / deemed consent.
         case lapsed
+        /// Acted on, dated within the limit, but no other department has
+        /// witnessed the act yet; settled once a witness arrives, and late
+        /// if none is dated before the limit plus grace.
+        case awaitingWitness = "awaiting_witness"
     }
     /// Which rule of DESIGN.md "Deadline verdicts" decided.
     public enum Basis: String, Sendable {
@@ -54,6 +74,7 @@ public struct Verdict: Equatable, Sendable {
         case straddleLate = "straddle_late"
         case noActYet = "no_act_yet"
         case noActByLimit = "no_act_by_limit"
+        case unwitnessed = "unwitnessed"
     }
     public let outcome: Outcome
     public let basis: Basis
@@ -63,6 +84,12 @@ public struct Verdict: Equatable, Sendable {
     public let act: Digest?
     /// The evidence that decided, in words.
     public let evidence: String
+    /// The start of the window and the act's bounds, as judged.
+    public var start: TimeBounds? = nil
+    public var actBounds: TimeBounds? = nil
+    /// The window's start is the trigger's own timestamp: no other
+    /// department has shown it held the trigger yet.
+    public var provisionalStart: Bool { !(start?.isWitnessed ?? true) }
 
     /// Milliseconds left before the limit (negative once passed).
     public func millisLeft(now: Int64) -> Int64 { due.deadlineMillis - now }
@@ -76,10 +103,19 @@ public enum Deadlines {
     /// provably follows it; when its interval straddles the limit, on time
     /// only if its own timestamp is within the limit and it was witnessed
     /// before the limit plus `graceMillis`.
-    public static func judge(rule: String, startMillis: Int64, workingDays: Int, act: (id: Digest, bounds: TimeBounds)?,
+    public static func judge(rule: String, start: TimeBounds, workingDays: Int, act: (id: Digest, bounds: TimeBounds)?,
                              calendar: WorkingDayCalendar, graceMillis: Int64, now: Int64) throws(CalendarError) -> Verdict {
-        let due = try calendar.due(fromMillis: startMillis, workingDays: workingDays)
+        var v = try decide(rule: rule, start: start, workingDays: workingDays, act: act, calendar: calendar, graceMillis: graceMillis, now: now)
+        v.start = start; v.actBounds = act?.bounds
+        return v
+    }
+
+    static func decide(rule: String, start: TimeBounds, workingDays: Int, act: (id: Digest, bounds: TimeBounds)?,
+                       calendar: WorkingDayCalendar, graceMillis: Int64, now: Int64) throws(CalendarError) -> Verdict {
+        let from = start.isWitnessed ? start.hi : start.own
+        let due = try calendar.due(fromMillis: from, workingDays: workingDays)
         let limit = due.deadlineMillis
+        func cst(_ t: Int64) -> String { ChinaStandardTime.rfc3339CST(millis: t) }
         guard let act else {
             if now < limit {
                 return Verdict(outcome: .open, basis: .noActYet, rule: rule, due: due, act: nil,
@@ -91,17 +127,25 @@ public enum Deadlines {
         let b = act.bounds
         if b.hi < limit {
             return Verdict(outcome: .onTime, basis: .provenOnTime, rule: rule, due: due, act: act.id,
-                           evidence: "existed by \(ChinaStandardTime.rfc3339CST(millis: b.hi)) (\(b.hiSource)), before the limit \(due.deadlineRFC3339)")
+                           evidence: "existed by \(cst(b.hi)) (\(b.hiSource)), before the limit \(due.deadlineRFC3339)")
         }
         if b.lo >= limit {
             return Verdict(outcome: .late, basis: .provenLate, rule: rule, due: due, act: act.id,
-                           evidence: "created no earlier than \(ChinaStandardTime.rfc3339CST(millis: b.lo)) (\(b.loSource)), at or after the limit \(due.deadlineRFC3339)")
+                           evidence: "created no earlier than \(cst(b.lo)) (\(b.loSource)), at or after the limit \(due.deadlineRFC3339)")
         }
         if b.own < limit && b.hi < limit + graceMillis {
             return Verdict(outcome: .onTime, basis: .straddleOnTime, rule: rule, due: due, act: act.id,
-                           evidence: "dated \(ChinaStandardTime.rfc3339CST(millis: b.own)) by its author and witnessed \(ChinaStandardTime.rfc3339CST(millis: b.hi)) (\(b.hiSource)), within the grace period")
+                           evidence: "dated \(cst(b.own)) by its author and witnessed \(cst(b.hi)) (\(b.hiSource)), within the grace period")
+        }
+        if !b.isWitnessed && b.own < limit && now < limit + graceMillis {
+            return Verdict(outcome: .awaitingWitness, basis: .unwitnessed, rule: rule, due: due, act: act.id,
+                           evidence: "dated \(cst(b.own)) by its author; no other department has witnessed it yet (grace ends \(cst(limit + graceMillis)))")
+        }
+        if !b.isWitnessed {
+            return Verdict(outcome: .late, basis: .straddleLate, rule: rule, due: due, act: act.id,
+                           evidence: "dated \(cst(b.own)) by its author but not witnessed by another department before \(cst(limit + graceMillis)) (limit plus grace): evidence of a timely act is missing")
         }
         return Verdict(outcome: .late, basis: .straddleLate, rule: rule, due: due, act: act.id,
-                       evidence: "dated \(ChinaStandardTime.rfc3339CST(millis: b.own)) by its author, first witnessed \(ChinaStandardTime.rfc3339CST(millis: b.hi)) (\(b.hiSource)), beyond the limit plus grace")
+                       evidence: "dated \(cst(b.own)) by its author, first witnessed \(cst(b.hi)) (\(b.hiSource)), beyond the limit plus grace")
     }
 }

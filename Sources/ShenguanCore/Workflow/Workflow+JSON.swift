@@ -38,7 +38,13 @@ extension Workflow {
     }
 
     public static func json(_ v: Verdict) -> JSONValue {
-        .object(["outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue), "rule": .string(v.rule),
+        func bounds(_ b: TimeBounds?) -> JSONValue {
+            guard let b else { return .null }
+            return .object(["own": .int(b.own), "lo": b.lo == .min ? .null : .int(b.lo), "hi": b.hi == .max ? .null : .int(b.hi),
+                            "loBy": b.loOp.map { .string($0.hex) } ?? .null, "hiBy": b.hiOp.map { .string($0.hex) } ?? .null])
+        }
+        return .object(["outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue), "rule": .string(v.rule),
+                 "start": bounds(v.start), "actBounds": bounds(v.actBounds), "provisionalStart": .bool(v.provisionalStart),
                  "workingDays": .int(Int64(v.due.workingDays)), "lastDay": .string(v.due.lastDay.iso),
                  "limit": .string(v.due.deadlineRFC3339), "act": v.act.map { .string($0.hex) } ?? .null,
                  "evidence": .string(v.evidence)])
@@ -61,7 +67,7 @@ extension Workflow {
     public func json(_ s: InquiryStatus) -> JSONValue {
         .object(["id": .string(s.inquiry.act.id.hex), "kind": .string("inquiry"), "from": .string(s.inquiry.act.department),
                  "to": .string(s.inquiry.body.to), "subject": .string(s.inquiry.body.subject), "status": .string(s.label),
-                 "verdict": Self.json(s.verdict), "responsible": s.responsible.map { .string($0) } ?? .null,
+                 "verdict": Self.json(s.verdict), "responsible": s.responsible.map { .string($0) } ?? .null, "final": .bool(s.isFinal),
                  "replies": .array(s.inquiry.replies.map { actJSON($0) })])
     }
 

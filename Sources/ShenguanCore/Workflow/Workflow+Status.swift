@@ -32,6 +32,7 @@ extension Workflow {
             case .onTime: "claimed_on_time"
             case .late: "claimed_late"
             case .lapsed: "auto_claimed"
+            case .awaitingWitness: "claimed_awaiting_witness"
             }
         }
         /// The department responsible for a late or missed claim (R2, R24).
@@ -42,20 +43,20 @@ extension Workflow {
         let policy = ctx.policyAt(p.act.rosterSeq)
         let fromBureau = p.recordKind == WorkflowKinds.approval
         let limit = fromBureau ? policy.claim : policy.bureauClaim
-        let start = ctx.evidence.bounds(of: p.act.op).hi
-        let claim = try Deadlines.judge(rule: limit.rule, startMillis: start, workingDays: limit.workingDays,
+        let start = ctx.evidence.bounds(of: p.act.op)
+        let claim = try Deadlines.judge(rule: limit.rule, start: start, workingDays: limit.workingDays,
                                         act: earliest(p.claims, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         var pushLimit: Verdict?
         if !fromBureau, p.body.via == nil, let rec = supervision[p.body.record] {
             // R7: within N working days of publishing the decision (the publication day not counted).
             let published = ChinaStandardTime.startOfDayMillis(rec.body.publishedDate)
-            pushLimit = try Deadlines.judge(rule: policy.pushBack.rule, startMillis: published, workingDays: policy.pushBack.workingDays,
+            pushLimit = try Deadlines.judge(rule: policy.pushBack.rule, start: .instant(published, source: "publication date \(rec.body.publishedDate.iso)"), workingDays: policy.pushBack.workingDays,
                                             act: (p.act.id, ctx.evidence.bounds(of: p.act.op)), calendar: ctx.calendar,
                                             graceMillis: policy.graceMillis, now: ctx.now)
         }
         var feedback: Verdict?
         if !p.feedback.isEmpty {
-            feedback = try Deadlines.judge(rule: policy.feedback.rule, startMillis: start, workingDays: policy.feedback.workingDays,
+            feedback = try Deadlines.judge(rule: policy.feedback.rule, start: start, workingDays: policy.feedback.workingDays,
                                            act: earliest(p.feedback, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         }
         return PushStatus(push: p, claim: claim, pushLimit: pushLimit, feedback: feedback)
@@ -70,19 +71,30 @@ extension Workflow {
             case .open: "awaiting_reply"
             case .onTime: (inquiry.replies.first?.op.body?["consent"]?.boolValue ?? false) ? "consented" : "objected"
             case .late, .lapsed: "deemed_consent"
+            case .awaitingWitness: "replied_awaiting_witness"
             }
         }
         /// The silent (or late) party bears responsibility (R12).
         public var responsible: String? { verdict.outcome == .late || verdict.outcome == .lapsed ? inquiry.body.to : nil }
         /// Closed: replied on time, or the limit has passed.
         public var isClosed: Bool { verdict.outcome != .open }
+        /// Deemed consent is final once the silent party's chain is seen by
+        /// another department past the limit plus grace (nil: no evidence kept).
+        public let finalBy: (time: Int64, op: Digest)?
+        public let isFinal: Bool
     }
 
     public func status(of q: Inquiry, _ ctx: JudgeContext) throws(CalendarError) -> InquiryStatus {
         let policy = ctx.policyAt(q.act.rosterSeq)
-        let v = try Deadlines.judge(rule: "R12", startMillis: ctx.evidence.bounds(of: q.act.op).hi, workingDays: q.body.workingDays,
+        let v = try Deadlines.judge(rule: "R12", start: ctx.evidence.bounds(of: q.act.op), workingDays: q.body.workingDays,
                                     act: earliest(q.replies, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
-        return InquiryStatus(inquiry: q, verdict: v)
+        var finalBy: (time: Int64, op: Digest)?
+        var isFinal = v.outcome != .open && v.outcome != .awaitingWitness
+        if v.outcome == .lapsed, ctx.evidence is ProvenEvidence {
+            finalBy = ctx.evidence.lastCited(department: q.body.to)
+            isFinal = (finalBy?.time ?? .min) >= v.due.deadlineMillis + policy.graceMillis
+        }
+        return InquiryStatus(inquiry: q, verdict: v, finalBy: finalBy, isFinal: isFinal)
     }
 
     /// The act with the earliest evidence (hi, then id): the one that counts.

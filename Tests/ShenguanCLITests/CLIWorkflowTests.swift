@@ -11,10 +11,15 @@ import ShenguanTestSupport
     struct Departments {
         let net: TestNet
         let bureau: CLI, market: CLI, ecology: CLI
-        /// Carries everything `from` holds to `to` by export file.
-        func carry(_ from: CLI, _ to: CLI, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        /// Carries everything `from` holds to `to` by export file; with
+        /// `witnessAt` (CST), `to` signs a witness at that time (time evidence).
+        func carry(_ from: CLI, _ to: CLI, witnessAt: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws {
             let f = net.dir.file("x-\(UUID().uuidString).jsonl")
             try from.export(f, sourceLocation: sourceLocation)
+            if let at = witnessAt {
+                try to.ok(["import", f, "--witness"], env: ["SHENGUAN_NOW": at + "+08:00"], sourceLocation: sourceLocation)
+                return
+            }
             let r = try to.importFile(f, sourceLocation: sourceLocation)
             try #require(r.status == 0, "\(r.rejected) \(r.stderr)", sourceLocation: sourceLocation)
         }
@@ -61,8 +66,7 @@ import ShenguanTestSupport
         #expect(pushes.count == 2)
         let toMarket = try #require(pushes.first { $0["to"] as? String == "market" })
         let pushID = try #require(toMarket["id"] as? String)
-        #expect((toMarket["claim"] as? [String: Any])?["limit"] as? String == "2026-10-10T00:00:00+08:00")   // T2 example, R2 聊城
-        try d.carry(d.bureau, d.market); try d.carry(d.bureau, d.ecology)
+        try d.carry(d.bureau, d.market, witnessAt: "2026-09-30T17:00:00"); try d.carry(d.bureau, d.ecology, witnessAt: "2026-09-30T17:00:00")
 
         // Market's inbox shows it with the time left (R2).
         let inbox = try #require(try d.market.json(["inbox"], env: at("2026-10-08T10:00:00")) as? [String: Any])
@@ -77,20 +81,25 @@ import ShenguanTestSupport
         #expect(wrong.stderr.contains("addressed to market"))
         #expect(try d.ecology.opCount() == eBefore)
 
-        // Market claims one second before the limit: on time.
+        // The window opened when market's replica witnessed the push (T2 example, R2 聊城).
+        let inMarket = try #require(try d.market.json(["status", pushID], env: at("2026-10-08T10:00:00")) as? [String: Any])
+        #expect((inMarket["claim"] as? [String: Any])?["limit"] as? String == "2026-10-10T00:00:00+08:00")
+        // Market claims one second before the limit; until another department witnesses it, it awaits a witness.
         let claim = try #require(try d.market.json(["claim", String(pushID.prefix(12))], env: at("2026-10-09T23:59:59")) as? [String: Any])
-        #expect((claim["push"] as? [String: Any])?["status"] as? String == "claimed_on_time")
+        #expect((claim["push"] as? [String: Any])?["status"] as? String == "claimed_awaiting_witness")
         expectError(try d.market.run(["claim", pushID], env: at("2026-10-09T23:59:59")), "workflow.already_claimed")
-        // Ecology never claims: auto-claimed at the limit, ecology responsible (R2).
-        try d.carry(d.market, d.bureau); try d.carry(d.ecology, d.bureau)
+        // The bureau witnesses it two hours after the limit, within the 4 h grace: on time (DESIGN.md straddling).
+        try d.carry(d.market, d.bureau, witnessAt: "2026-10-10T02:00:00"); try d.carry(d.ecology, d.bureau)
         let approval = try #require(out["approval"] as? String)
-        let status = try #require(try d.bureau.json(["status", approval], env: at("2026-10-10T00:00:00")) as? [String: Any])
+        // Ecology never claims: auto-claimed at the limit, ecology responsible (R2).
+        let status = try #require(try d.bureau.json(["status", approval], env: at("2026-10-10T02:00:00")) as? [String: Any])
         let byDept = Dictionary(uniqueKeysWithValues: (status["pushes"] as? [[String: Any]] ?? []).map { ($0["to"] as? String ?? "", $0) })
         #expect(byDept["market"]?["status"] as? String == "claimed_on_time")
+        #expect((byDept["market"]?["claim"] as? [String: Any])?["basis"] as? String == "straddle_on_time")
         #expect(byDept["ecology"]?["status"] as? String == "auto_claimed")
         #expect(byDept["ecology"]?["responsible"] as? String == "ecology")
         // The text view says it in Chinese, with the rule.
-        let text = try d.bureau.ok(["status", approval], env: at("2026-10-10T00:00:00"))
+        let text = try d.bureau.ok(["status", approval], env: at("2026-10-10T02:00:00"))
         #expect(text.contains("超时自动认领") && text.contains("responsible: 市生态环境局 (R2, R24)"))
     }
 
@@ -99,7 +108,7 @@ import ShenguanTestSupport
         let d = try departments(dir)
         let out = try object(try approve(d, env: at("2026-09-30T16:00:00")))
         let approval = try #require(out["approval"] as? String)
-        try d.carry(d.bureau, d.market); try d.carry(d.bureau, d.ecology)
+        try d.carry(d.bureau, d.market, witnessAt: "2026-09-30T17:00:00"); try d.carry(d.bureau, d.ecology, witnessAt: "2026-09-30T17:00:00")
 
         // R6/R7: a penalty pushed back to the issuing bureau, with a listing (R9).
         let sup = try #require(try d.market.json(["supervise", "--category", "penalty", "--subject", "聊城市鲁西餐饮有限公司",
@@ -107,16 +116,20 @@ import ShenguanTestSupport
                                                   "--decision-date", "2026-10-12", "--listing", "strict"], env: at("2026-10-13T09:00:00")) as? [String: Any])
         let supPush = try #require((sup["pushes"] as? [[String: Any]])?.first)
         #expect(supPush["to"] as? String == "bureau")
-        #expect((supPush["pushLimit"] as? [String: Any])?["outcome"] as? String == "on_time")
+        // Until the bureau witnesses the push, its timeliness awaits a witness.
+        #expect((supPush["pushLimit"] as? [String: Any])?["outcome"] as? String == "awaiting_witness")
         // R10: a revocation request becomes the bureau's to-do.
         let req = try #require(try d.market.json(["revoke", "request", approval, "--basis", "《食品安全法》第一百二十二条"], env: at("2026-10-13T10:00:00")) as? [String: Any])
         let reqID = try #require(req["request"] as? String)
         expectError(try d.market.run(["revoke", "decide", reqID, "--grant", "--reason", "x"], env: at("2026-10-13T10:00:00")), "auth.forbidden_kind")
-        try d.carry(d.market, d.bureau)
+        try d.carry(d.market, d.bureau, witnessAt: "2026-10-13T10:30:00")
+        let supID = try #require(sup["record"] as? String)
+        let supStatus = try #require(try d.bureau.json(["status", supID], env: at("2026-10-13T11:00:00")) as? [String: Any])
+        #expect(((supStatus["pushes"] as? [[String: Any]])?.first?["pushLimit"] as? [String: Any])?["outcome"] as? String == "on_time")
         let inbox = try #require(try d.bureau.json(["inbox"], env: at("2026-10-13T11:00:00")) as? [String: Any])
         #expect(Set((inbox["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }) == ["claim", "decide"])
         try d.bureau.ok(["revoke", "decide", reqID, "--grant", "--reason", "查证属实"], env: at("2026-10-13T15:00:00"))
-        try d.carry(d.bureau, d.market)
+        try d.carry(d.bureau, d.market, witnessAt: "2026-10-13T16:00:00")
         let st = try #require(try d.market.json(["status", approval], env: at("2026-10-14T09:00:00")) as? [String: Any])
         #expect(st["status"] as? String == "revoked")
 
@@ -132,12 +145,17 @@ import ShenguanTestSupport
         let q = try #require(try d.bureau.json(["inquire", "--to", "ecology", "--working-days", "1", "--subject", "环评意见",
                                                 "--question", "是否同意？"], env: at("2026-10-14T10:00:00")) as? [String: Any])
         let qID = try #require(q["id"] as? String)
-        try d.carry(d.bureau, d.ecology)
+        try d.carry(d.bureau, d.ecology, witnessAt: "2026-10-14T10:30:00")
         let closed = try d.ecology.run(["reply", qID, "--object", "--text", "不同意"], env: at("2026-10-16T09:00:00"))
         expectError(closed, "workflow.closed")
         #expect(closed.stderr.contains("counts as consent (R12)"))
         let qs = try #require(try d.ecology.json(["status", qID], env: at("2026-10-16T09:00:00")) as? [String: Any])
         #expect(qs["status"] as? String == "deemed_consent" && qs["responsible"] as? String == "ecology")
+        // Final only once ecology's chain is seen by another department past the limit plus grace.
+        #expect(qs["final"] as? Bool == false)
+        try d.carry(d.ecology, d.bureau, witnessAt: "2026-10-16T10:00:00")
+        let fin = try #require(try d.bureau.json(["status", qID], env: at("2026-10-16T11:00:00")) as? [String: Any])
+        #expect(fin["status"] as? String == "deemed_consent" && fin["final"] as? Bool == true)
 
         // The independent Python verifier accepts every workflow operation (§4.1 schemas, credit codes).
         let file = dir.file("bureau-all.jsonl")

@@ -152,16 +152,28 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Verify and merge an export file; bad operations are refused, the rest apply.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The export file.") var file: String
+    @Flag(help: "Sign a witness of what the file brought (time evidence, as after an HTTP sync; needs the key).")
+    var witness = false
 
     func run() throws {
         try guarded {
             let store = try global.openStore()
-            let report = try store.importFile(file, now: try Clock.nowMillis())
+            let now = try Clock.nowMillis()
+            let report = try store.importFile(file, now: now)
+            var witnessID: JSONValue = .null
+            // Anything new, witnesses included: a silent party's witness-only
+            // chain is what makes silence final (R12). A manual import cannot
+            // start the witness ping-pong that sync avoids.
+            let brought = report.results.contains { $0.outcome == .accepted }
+            if witness && brought {
+                let (home, _, key) = try openForWriting(global)
+                witnessID = .string(try store.appendWitness(home: home, key: key, now: now).id.hex)
+            }
             var counts = [String: Int]()
             for r in report.results { counts[r.code, default: 0] += 1 }
             let rejected = report.results.filter { if case .rejected = $0.outcome { true } else { false } }
             if global.json {
-                printJSON(["counts": .object(counts.mapValues { .int(Int64($0)) }), "released": .int(Int64(report.released.count)),
+                printJSON(["counts": .object(counts.mapValues { .int(Int64($0)) }), "released": .int(Int64(report.released.count)), "witness": witnessID,
                            "rejected": .array(rejected.map { r in
                                guard case .rejected(let why) = r.outcome else { return .null }
                                return .object(["line": .int(Int64(r.index + 2)), "id": r.id.map { .string($0.hex) } ?? .null,
@@ -169,6 +181,7 @@ struct Import: ParsableCommand {
                            })])
             } else {
                 print("Imported \(file): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+                if let w = witnessID.stringValue { print("  witness \(w) signed (time evidence for what arrived)") }
                 for r in rejected {
                     if case .rejected(let why) = r.outcome { print("  line \(r.index + 2): \(why.code.rawValue): \(why.reason)") }
                 }

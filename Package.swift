@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "shenguan", targets: ["shenguan"]),
+        .executable(name: "shenguan-verify", targets: ["shenguan-verify"]),
         .library(name: "ShenguanCore", targets: ["ShenguanCore"]),
     ],
     dependencies: [
@@ -50,6 +51,11 @@ let package = Package(
             dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/shenguan", swiftSettings: strict),
+        // The standalone verifier: core and crypto only, no store, no network (issue #6).
+        .executableTarget(
+            name: "shenguan-verify",
+            dependencies: ["ShenguanCore", "ShenguanCrypto"],
+            path: "Tools/shenguan-verify", swiftSettings: strict),
         .executableTarget(
             name: "shenguan-bench",
             dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync"],
@@ -62,7 +68,7 @@ let package = Package(
                     path: "Tests/ShenguanCalendarTests", swiftSettings: strict),
         .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanStoreTests", swiftSettings: strict),
-        .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
+        .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "shenguan-verify", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanCLITests", swiftSettings: strict),
     ]
 )

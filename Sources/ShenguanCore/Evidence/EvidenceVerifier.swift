@@ -1,0 +1,130 @@
+import ShenguanCalendar
+import ShenguanCrypto
+
+/// Rechecks an evidence bundle offline (issue #6; PROTOCOL.md §8): every
+/// signature, id, chain link and key, then the intervals, the limit and the
+/// verdict, compared with the verdict the exporting replica reached.
+public enum EvidenceVerifier {
+    public struct Line: Sendable {
+        public let ok: Bool
+        public let zh: String
+        public let en: String
+    }
+    public struct Report: Sendable {
+        public var lines: [Line] = []
+        /// The verdict recomputed from the bundle alone.
+        public var verdict: JSONValue = .null
+        /// Things the bundle does not prove (not failures of the bundle itself).
+        public var incomplete: [String] = []
+        public var passed: Bool { lines.allSatisfy(\.ok) }
+        mutating func check(_ ok: Bool, _ zh: String, _ en: String) { lines.append(Line(ok: ok, zh: zh, en: en)) }
+    }
+
+    public static func verify(_ bundle: EvidenceBundle) -> Report {
+        var report = Report()
+        var ops = [VerifiedOp]()
+        for (i, env) in bundle.envelopes.enumerated() {
+            do { ops.append(try VerifiedOp.verify(env, network: bundle.network)) } catch {
+                report.check(false, "第\(i + 1)项操作未通过验证：\(error.code.rawValue)", "operation \(i + 1) fails verification: \(error)")
+            }
+        }
+        report.check(ops.count == bundle.envelopes.count, "签名、编号、规范格式：\(ops.count)/\(bundle.envelopes.count) 项通过",
+                     "signatures, ids, canonical bytes: \(ops.count) of \(bundle.envelopes.count) verify")
+        // Roster: the genesis named by the network id, then the root chain.
+        let rosterOps = ops.filter { $0.header.kind.hasPrefix("roster.") }.sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }
+        guard let genesis = rosterOps.first(where: { $0.header.kind == RosterOps.genesis && $0.id == bundle.network }),
+              var roster = try? RosterState(genesis: genesis) else {
+            report.check(false, "缺少本网络的创世名册", "the genesis roster of this network is missing")
+            return report
+        }
+        var rosterOK = true
+        for op in rosterOps where op.id != genesis.id {
+            do { try roster.apply(op) } catch { rosterOK = false; report.check(false, "名册操作无效：\(error.detail)", "roster operation invalid: \(error.detail)") }
+        }
+        if rosterOK { report.check(true, "名册：\(rosterOps.count) 项，第 \(roster.version) 版", "roster: \(rosterOps.count) operations, version \(roster.version)") }
+        // Keys: every author is the root or an admitted replica.
+        let unknown = ops.filter { $0.header.author != roster.root && roster.replicas[$0.header.author] == nil && !$0.header.kind.hasPrefix("roster.") }
+        report.check(unknown.isEmpty, "签名密钥均在名册中", unknown.isEmpty ? "every signing key is in the roster"
+                     : "\(unknown.count) operations are signed by keys the roster never admitted")
+        for op in ops where roster.replicas[op.header.author]?.revokedAt != nil {
+            report.incomplete.append("key of \(op.id.hex.prefix(12))… was revoked at roster version \(roster.replicas[op.header.author]!.revokedAt!): check the operation precedes it")
+        }
+        // Chain links between operations of one author held in the bundle.
+        var bySeq = [PublicKey: [Int64: [Digest]]]()
+        for op in ops { bySeq[op.header.author, default: [:]][op.header.seq, default: []].append(op.id) }
+        var broken = 0, forks = [(PublicKey, Int64)]()
+        for op in ops {
+            if let prev = op.header.prev, let before = bySeq[op.header.author]?[op.header.seq - 1], !before.contains(prev) { broken += 1 }
+        }
+        for (a, seqs) in bySeq { for (s, ids) in seqs where Set(ids).count > 1 { forks.append((a, s)) } }
+        report.check(broken == 0, "哈希链连续", broken == 0 ? "chain links hold" : "\(broken) operations do not link to the previous one held")
+        let departments = roster.replicas.mapValues(\.department)
+        if bundle.kind == "equivocation" {
+            let fork = forks.first { $0.0.base64url == bundle.subject }
+            report.check(fork != nil, fork.map { "分叉成立：同一作者在第 \($0.1) 号签署了两项不同操作" } ?? "未见分叉",
+                         fork.map { "fork confirmed: the author signed two different operations at seq \($0.1)" } ?? "no fork of that author in the bundle")
+            report.verdict = .object(["fork": .bool(fork != nil), "seq": fork.map { .int($0.1) } ?? .null])
+            return report
+        }
+        // Intervals, limit and verdict, from the bundle alone.
+        let graph = EvidenceGraph(ops: ops) { departments[$0] }
+        let evidence = ProvenEvidence(graph: graph) { departments[$0] }
+        let policy = roster.policy
+        let ctx = JudgeContext(calendar: roster.calendar, policyAt: { _ in policy }, evidence: evidence, now: bundle.judgedAt)
+        let wf = Workflow(ops: ops.filter { WorkflowKinds.all.contains($0.header.kind) || $0.header.kind == RosterOps.staff }, roster: roster)
+        guard let subject = Digest(hex: bundle.subject) else {
+            report.check(false, "主题编号无效", "the subject is not an operation id"); return report
+        }
+        do {
+            if let p = wf.pushes[subject] {
+                let st = try wf.status(of: p, ctx)
+                report.verdict = verdictJSON(label: st.label, st.claim, responsible: st.responsible)
+                note(st.claim, &report)
+            } else if let q = wf.inquiries[subject] {
+                let st = try wf.status(of: q, ctx)
+                report.verdict = verdictJSON(label: st.label, st.verdict, responsible: st.responsible)
+                note(st.verdict, &report)
+                if st.verdict.outcome == .lapsed && !st.isFinal {
+                    report.incomplete.append("no operation shows the silent party's chain after the limit plus grace: consent is provisional")
+                }
+            } else {
+                report.check(false, "包中没有该推送或函询", "the bundle does not hold that push or inquiry"); return report
+            }
+        } catch {
+            report.check(false, "日历不覆盖所需年份：\(error)", "the calendar does not cover the years needed: \(error)"); return report
+        }
+        let same = ["status", "outcome", "basis", "limit"].allSatisfy { report.verdict[$0] == bundle.verdict[$0] }
+        report.check(same, "重算结论与导出结论一致：\(report.verdict["status"]?.stringValue ?? "?")",
+                     same ? "recomputed verdict matches the exported one: \(report.verdict["status"]?.stringValue ?? "?")"
+                          : "recomputed verdict \(report.verdict["status"]?.stringValue ?? "?") / \(report.verdict["basis"]?.stringValue ?? "?") differs from the exported \(bundle.verdict["status"]?.stringValue ?? "?") / \(bundle.verdict["basis"]?.stringValue ?? "?")")
+        return report
+    }
+
+    /// The comparable verdict: label, outcome, basis, limit, rule, evidence.
+    public static func verdictJSON(label: String, _ v: Verdict, responsible: String?) -> JSONValue {
+        .object(["status": .string(label), "outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue),
+                 "rule": .string(v.rule), "limit": .string(v.due.deadlineRFC3339), "evidence": .string(v.evidence),
+                 "responsible": responsible.map { .string($0) } ?? .null, "detail": Workflow.json(v)])
+    }
+
+    static func note(_ v: Verdict, _ report: inout Report) {
+        if v.provisionalStart { report.incomplete.append("the trigger was not witnessed by another department in this bundle: the window starts at its author's own clock") }
+        if let b = v.actBounds, !b.isWitnessed {
+            report.incomplete.append("the act carries no witness by another department in this bundle: a timely act is not proven")
+        }
+    }
+
+    /// The report as text, in Chinese and English (issue #6 item 4).
+    public static func text(_ r: Report, bundle: EvidenceBundle) -> [String] {
+        var out = ["证据包核验 evidence bundle check · \(bundle.kind) \(bundle.subject.prefix(16))… · judged at \(ChinaStandardTime.rfc3339CST(millis: bundle.judgedAt))"]
+        for l in r.lines { out.append("  \(l.ok ? "✓" : "✗") \(l.zh)\n      \(l.en)") }
+        if let v = r.verdict.objectValue {
+            out.append("  结论 verdict (\(v["rule"]?.stringValue ?? "")): \(v["status"]?.stringValue ?? "") · \(v["basis"]?.stringValue ?? "") · limit \(v["limit"]?.stringValue ?? "")")
+            if let e = v["evidence"]?.stringValue { out.append("    依据 evidence: \(e)") }
+            if let resp = v["responsible"]?.stringValue { out.append("    责任方 responsible: \(resp) (R24)") }
+        }
+        for i in r.incomplete { out.append("  ⚠ 证据不完整 evidence incomplete: \(i)") }
+        out.append(r.passed ? "  通过 PASSED" : "  未通过 FAILED")
+        return out
+    }
+}

@@ -16,34 +16,7 @@ struct Evidence: ParsableCommand {
         try guarded {
             let store = try global.openStore()
             let now = try Clock.nowMillis()
-            let target = try store.op(id)
-            let (wf, ctx, graph) = try store.judging(now: now)
-            let all = Dictionary(try store.allOps().map { ($0.id, $0) }) { a, _ in a }
-            let bundle: EvidenceBundle
-            let forked = all.values.filter { $0.header.author == target.header.author && $0.header.seq == target.header.seq }
-            if forked.count > 1 {
-                // Equivocation: the conflicting signed operations are the proof.
-                let roster = all.values.filter { $0.header.kind.hasPrefix("roster.") }
-                bundle = EvidenceBundle(network: store.network, subject: target.header.author.base64url, kind: "equivocation", judgedAt: now,
-                                        envelopes: (roster + forked).sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }.map(\.envelope),
-                                        verdict: ["fork": true, "seq": .int(target.header.seq)])
-            } else if let p = wf.pushes[target.id] {
-                let st = try wf.status(of: p, ctx)
-                let acts = (p.claims + p.feedback).map(\.id)
-                bundle = EvidenceBundle(network: store.network, subject: p.act.id.hex, kind: "push", judgedAt: now,
-                                        envelopes: EvidenceBundle.select(items: [p.act.id] + acts, judged: [p.act.id] + acts, graph: graph, all: all).map(\.envelope),
-                                        verdict: EvidenceVerifier.verdictJSON(label: st.label, st.claim, responsible: st.responsible))
-            } else if let q = wf.inquiries[target.id] {
-                let st = try wf.status(of: q, ctx)
-                var items = [q.act.id] + q.replies.map(\.id)
-                // R12: the silent party's chain seen past the limit makes consent final.
-                if let seen = ctx.evidence.lastCited(department: q.body.to) { items.append(seen.op) }
-                bundle = EvidenceBundle(network: store.network, subject: q.act.id.hex, kind: "inquiry", judgedAt: now,
-                                        envelopes: EvidenceBundle.select(items: items, judged: [q.act.id] + q.replies.map(\.id), graph: graph, all: all).map(\.envelope),
-                                        verdict: EvidenceVerifier.verdictJSON(label: st.label, st.verdict, responsible: st.responsible))
-            } else {
-                throw CLIError("evidence.not_an_item", "\(id) is neither a push, an inquiry nor an operation of a forked author.")
-            }
+            let bundle = try makeBundle(store: store, target: try store.op(id), now: now)
             let fh = try openOutput(out)
             fh.write(Data(try CanonicalJSON.encode(bundle.json)))
             try fh.close()
@@ -62,6 +35,38 @@ struct Evidence: ParsableCommand {
         }
         return fh
     }
+}
+
+/// The evidence bundle of the verdict about `target` (a push, an inquiry,
+/// or an operation of a forked author), judged at `now`.
+func makeBundle(store: ReplicaStore, target: VerifiedOp, now: Int64) throws -> EvidenceBundle {
+    let (wf, ctx, graph) = try store.judging(now: now)
+    let all = Dictionary(try store.allOps().map { ($0.id, $0) }) { a, _ in a }
+    let forked = all.values.filter { $0.header.author == target.header.author && $0.header.seq == target.header.seq }
+    if forked.count > 1 {
+        // Equivocation: the conflicting signed operations are the proof.
+        let roster = all.values.filter { $0.header.kind.hasPrefix("roster.") }
+        return EvidenceBundle(network: store.network, subject: target.header.author.base64url, kind: "equivocation", judgedAt: now,
+                              envelopes: (roster + forked).sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }.map(\.envelope),
+                              verdict: ["fork": true, "seq": .int(target.header.seq)])
+    }
+    if let p = wf.pushes[target.id] {
+        let st = try wf.status(of: p, ctx)
+        let acts = (p.claims + p.feedback).map(\.id)
+        return EvidenceBundle(network: store.network, subject: p.act.id.hex, kind: "push", judgedAt: now,
+                              envelopes: EvidenceBundle.select(items: [p.act.id] + acts, judged: [p.act.id] + acts, graph: graph, all: all).map(\.envelope),
+                              verdict: EvidenceVerifier.verdictJSON(label: st.label, st.claim, responsible: st.responsible))
+    }
+    if let q = wf.inquiries[target.id] {
+        let st = try wf.status(of: q, ctx)
+        var items = [q.act.id] + q.replies.map(\.id)
+        // R12: the silent party's chain seen past the limit makes consent final.
+        if let seen = ctx.evidence.lastCited(department: q.body.to) { items.append(seen.op) }
+        return EvidenceBundle(network: store.network, subject: q.act.id.hex, kind: "inquiry", judgedAt: now,
+                              envelopes: EvidenceBundle.select(items: items, judged: [q.act.id] + q.replies.map(\.id), graph: graph, all: all).map(\.envelope),
+                              verdict: EvidenceVerifier.verdictJSON(label: st.label, st.verdict, responsible: st.responsible))
+    }
+    throw CLIError("evidence.not_an_item", "\(target.id.hex.prefix(12))… is neither a push, an inquiry nor an operation of a forked author.")
 }
 
 struct Verify: ParsableCommand {

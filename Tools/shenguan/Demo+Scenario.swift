@@ -91,6 +91,17 @@ struct DemoScenario {
         }
         print("   warning list (R9): " + wf.activeWarnings(for: CreditCode(Self.code2)!).map { "\($0.name) \($0.creditCode) \($0.level == "strict" ? "从严审批" : "限制准入") ← \($0.reason)" }.joined(separator: "; "))
 
+        print("\n   Evidence (shenguan evidence ID; shenguan verify / shenguan-verify / verify-py bundle), each verdict rechecked offline:")
+        try FileManager.default.createDirectory(atPath: "\(dir)/evidence", withIntermediateDirectories: true)
+        for key in ["pushFood", "pushPermit", "pushPenalty", "inquiry"] {
+            let store = dept("bureau").store
+            let bundle = try makeBundle(store: store, target: try store.op(ids[key]!.hex), now: now)
+            let file = "\(dir)/evidence/\(key).json"
+            try Data(try CanonicalJSON.encode(bundle.json)).write(to: URL(fileURLWithPath: file))
+            let report = EvidenceVerifier.verify(bundle)
+            print("   \(pad(key, 12)) \(bundle.envelopes.count) ops → \(report.passed ? "PASSED" : "FAILED")  \(report.verdict["status"]?.stringValue ?? "?") (\(report.verdict["basis"]?.stringValue ?? "?"))  \(file)")
+        }
+
         print("\n4. State digests (equal: the same operations give the same state, whatever the order):")
         for r in replicas {
             let d = try r.store.state().digest.hex

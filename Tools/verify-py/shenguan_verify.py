@@ -242,6 +242,9 @@ def main(argv=None) -> int:
     e.add_argument("--network", help="receiver's network id (default: the file header's)")
     j = sub.add_parser("jcs", help="check that every line is canonical JSON (§1)")
     j.add_argument("file")
+    bd = sub.add_parser("bundle", help="verify an evidence bundle and reproduce its verdict (§8)")
+    bd.add_argument("file")
+    bd.add_argument("--json", action="store_true", help="print a JSON report on stdout")
     p = sub.add_parser("pae", help="print PAE(header) in hex and the operation id")
     p.add_argument("file")
     p.add_argument("--envelope", action="store_true", help="FILE holds an envelope, not a header")
@@ -259,6 +262,18 @@ def main(argv=None) -> int:
         return 2
     if args.cmd == "jcs":
         return cmd_jcs(data)
+    if args.cmd == "bundle":
+        from shenguan_bundle import verify_bundle
+        rep = verify_bundle(data)
+        if args.json:
+            json.dump(rep, sys.stdout, ensure_ascii=False)
+        else:
+            print(f"verify-py bundle: {'PASSED' if rep['passed'] else 'FAILED'} verdict {rep['verdict']}")
+            for f in rep["failures"]:
+                print(f"  failure: {f}")
+            for i in rep["incomplete"]:
+                print(f"  evidence incomplete: {i}")
+        return 0 if rep["passed"] else 1
     if args.cmd == "pae":
         try:
             return cmd_pae(data, args.envelope)

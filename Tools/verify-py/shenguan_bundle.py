@@ -1,0 +1,237 @@
+"""PROTOCOL.md §4.2, §4.3 and §8: evidence bundles and the verdicts they
+prove, recomputed independently of the Swift code (cryptography, hashlib and
+rfc8785 only, through shenguan_ops)."""
+import base64
+import datetime
+import json
+
+from shenguan_ops import Rejection, check_op, no_dup_pairs
+
+CST = datetime.timezone(datetime.timedelta(hours=8))
+DAY = 86_400_000
+MIN, MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+def b64u(b: bytes) -> str:
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def rfc3339(ms: int) -> str:
+    return datetime.datetime.fromtimestamp(ms / 1000, CST).strftime("%Y-%m-%dT%H:%M:%S+08:00")
+
+
+class Calendar:
+    """T1, T2 from the signed calendar years of the roster."""
+
+    def __init__(self, years):
+        self.years = {y["year"]: (set(y["holidays"]), set(y["adjustedWorkingDays"])) for y in years}
+
+    def working(self, d: datetime.date) -> bool:
+        if d.year not in self.years:
+            raise Rejection("calendar.no_table", f"no official calendar for {d.year}")
+        off, on = self.years[d.year]
+        iso = d.isoformat()
+        if iso in off:
+            return False
+        return iso in on or d.weekday() < 5
+
+    def due(self, start_ms: int, n: int) -> int:
+        """24:00 CST of the Nth working day after the day of start (T2)."""
+        day = datetime.datetime.fromtimestamp(start_ms / 1000, CST).date()
+        last, counted = day, 0
+        while counted < n:
+            last += datetime.timedelta(days=1)
+            if self.working(last):
+                counted += 1
+        end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), CST)
+        return int(end.timestamp() * 1000)
+
+
+class Roster:
+    def __init__(self, genesis_body, root):
+        self.root = root
+        self.departments = {d["id"]: d for d in genesis_body["departments"]}
+        self.replicas = {r["key"]: r["department"] for r in genesis_body["replicas"]}
+        self.revoked = set()
+        self.policy = genesis_body["policy"]
+        self.years = {y["year"]: y for y in genesis_body["calendar"]}
+
+    def apply(self, kind, body):
+        if kind == "roster.department":
+            self.departments[body["id"]] = body
+        elif kind == "roster.admit":
+            self.replicas[body["key"]] = body["department"]
+        elif kind == "roster.revoke":
+            self.revoked.add(body["key"])
+        elif kind == "roster.policy":
+            self.policy = body["policy"]
+        elif kind == "roster.calendar":
+            self.years[body["year"]["year"]] = body["year"]
+        elif kind == "roster.root":
+            self.root = body["key"]
+
+
+def evidence_graph(ops, owner):
+    """lo and hi marks per op id (§4.3): (time, op id)."""
+    order = sorted(ops.values(), key=lambda o: (o.header["time"], o.header["ctr"], o.id))
+    parents = {o.id: [p for p in ([o.header["prev"]] if o.header["prev"] else []) + o.header["deps"] if p in ops] for o in order}
+    lo, hi, latest = {}, {}, {}
+    for o in order:
+        m = {}
+        for p in parents[o.id]:
+            for d, mark in latest[p].items():
+                if d not in m or mark[0] > m[d][0]:
+                    m[d] = mark
+        foreign = [mk for d, mk in m.items() if d != owner[o.id]]
+        if foreign:
+            lo[o.id] = max(foreign)
+        m[owner[o.id]] = (o.header["time"], o.id)
+        latest[o.id] = m
+    for o in order:
+        if o.header["kind"] != "witness":
+            continue
+        for d in json.loads(o.body)["declarations"]:
+            if owner[o.id] == owner_of_key(d["author"], owner):
+                continue
+            for x in order:
+                if x.header["author"] == d["author"] and d["seq"] < x.header["seq"] and d["time"] > lo.get(x.id, (MIN,))[0]:
+                    lo[x.id] = (d["time"], o.id)
+    earliest = {}
+    for o in reversed(order):
+        m = dict(earliest.get(o.id, {}))
+        foreign = [mk for d, mk in m.items() if d != owner[o.id]]
+        if foreign:
+            hi[o.id] = min(foreign)
+        me = (o.header["time"], o.id)
+        if owner[o.id] not in m or me < m[owner[o.id]]:
+            m[owner[o.id]] = me
+        for p in parents[o.id]:
+            pm = earliest.setdefault(p, {})
+            for d, mark in m.items():
+                if d not in pm or mark < pm[d]:
+                    pm[d] = mark
+    return lo, hi
+
+
+_KEY_DEPT = {}
+
+
+def owner_of_key(key, owner):
+    return _KEY_DEPT.get(key, "?" + key)
+
+
+def decide(start, n, act, cal, grace, now):
+    """§4.2 table. start/act bounds are (own, lo, hi)."""
+    own, _, shi = start
+    limit = cal.due(shi if shi != MAX else own, n)
+    if act is None:
+        return ("open", "no_act_yet", limit) if now < limit else ("lapsed", "no_act_by_limit", limit)
+    a_own, a_lo, a_hi = act
+    if a_hi < limit:
+        return "on_time", "proven_on_time", limit
+    if a_lo >= limit:
+        return "late", "proven_late", limit
+    if a_own < limit and a_hi < limit + grace:
+        return "on_time", "straddle_on_time", limit
+    if a_hi == MAX and a_own < limit and now < limit + grace:
+        return "awaiting_witness", "unwitnessed", limit
+    return "late", "straddle_late", limit
+
+
+PUSH_LABELS = {"open": "pending", "on_time": "claimed_on_time", "late": "claimed_late", "lapsed": "auto_claimed",
+               "awaiting_witness": "claimed_awaiting_witness"}
+
+
+def verify_bundle(data: bytes) -> dict:
+    """Returns {"passed", "verdict", "failures", "incomplete"}."""
+    failures, incomplete = [], []
+    try:
+        b = json.loads(data.decode("utf-8"), object_pairs_hook=no_dup_pairs)
+        assert isinstance(b, dict) and b.get("format") == "shenguan-evidence/1"
+        network, subject, kind, now = b["network"], b["subject"], b["kind"], b["judgedAt"]
+        envs, claimed = b["ops"], b["verdict"]
+    except Exception as exc:  # truncated, damaged, not a bundle
+        return {"passed": False, "verdict": None, "failures": [f"evidence.malformed: {exc}"], "incomplete": []}
+    ops = {}
+    for i, env in enumerate(envs):
+        try:
+            op = check_op(json.dumps(env).encode(), network, i + 1)
+            ops[op.id] = op
+        except Rejection as rej:
+            failures.append(f"operation {i + 1}: {rej.code}")
+    roster_ops = sorted((o for o in ops.values() if o.header["kind"].startswith("roster.")),
+                        key=lambda o: (o.header["time"], o.header["ctr"], o.id))
+    genesis = next((o for o in roster_ops if o.header["kind"] == "roster.genesis" and o.id == network), None)
+    if genesis is None:
+        failures.append("the genesis roster of this network is missing")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    roster = Roster(json.loads(genesis.body), genesis.header["author"])
+    for o in roster_ops:
+        if o is not genesis:
+            if o.header["author"] != roster.root:
+                failures.append(f"roster operation {o.id[:12]} not signed by the root key")
+            roster.apply(o.header["kind"], json.loads(o.body))
+    for o in ops.values():
+        a = o.header["author"]
+        if not o.header["kind"].startswith("roster.") and a not in roster.replicas:
+            failures.append(f"{o.id[:12]} signed by a key the roster never admitted")
+    by_seq = {}
+    for o in ops.values():
+        by_seq.setdefault((o.header["author"], o.seq), set()).add(o.id)
+    for o in ops.values():
+        before = by_seq.get((o.header["author"], o.seq - 1))
+        if o.prev and before and o.prev not in before:
+            failures.append(f"{o.id[:12]} does not link to the previous operation held")
+    if kind == "equivocation":
+        fork = [s for (a, s), ids in by_seq.items() if a == subject and len(ids) > 1]
+        if not fork:
+            failures.append("no fork of that author in the bundle")
+        return {"passed": not failures, "verdict": {"fork": bool(fork)}, "failures": failures, "incomplete": incomplete}
+    _KEY_DEPT.clear()
+    _KEY_DEPT.update(roster.replicas)
+    owner = {i: roster.replicas.get(o.header["author"], "?" + o.header["author"]) for i, o in ops.items()}
+    lo, hi = evidence_graph(ops, owner)
+
+    def bounds(oid):
+        return ops[oid].header["time"], lo.get(oid, (MIN,))[0], hi.get(oid, (MAX,))[0]
+
+    cal = Calendar(roster.years.values())
+    policy, grace = roster.policy, roster.policy["graceMillis"]
+    bodies = {i: json.loads(o.body) for i, o in ops.items() if o.body is not None}
+    if subject not in ops:
+        failures.append("the bundle does not hold its subject")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    sk = ops[subject].header["kind"]
+    if sk == "push":
+        record = ops.get(bodies[subject]["record"])
+        limit = policy["claim"] if record is not None and record.header["kind"] == "approval.issue" else policy["bureauClaim"]
+        rule, n, act_kind, key, labels = limit["rule"], limit["workingDays"], "claim", "push", PUSH_LABELS
+    elif sk == "inquiry":
+        rule, n, act_kind, key = "R12", bodies[subject]["workingDays"], "inquiry.reply", "inquiry"
+        labels = None
+    else:
+        failures.append("the subject is neither a push nor an inquiry")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject]
+    act = min(acts, key=lambda i: (bounds(i)[2], i)) if acts else None
+    try:
+        outcome, basis, limit_ms = decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now)
+    except Rejection as rej:
+        failures.append(f"{rej.code}: {rej}")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    if labels:
+        status = labels[outcome]
+    else:
+        status = {"open": "awaiting_reply", "late": "deemed_consent", "lapsed": "deemed_consent",
+                  "awaiting_witness": "replied_awaiting_witness"}.get(outcome)
+        if outcome == "on_time":
+            status = "consented" if bodies[act]["consent"] else "objected"
+    if hi.get(subject) is None:
+        incomplete.append("the trigger was not witnessed by another department in this bundle")
+    if act is not None and hi.get(act) is None:
+        incomplete.append("the act carries no witness by another department in this bundle: a timely act is not proven")
+    verdict = {"status": status, "outcome": outcome, "basis": basis, "limit": rfc3339(limit_ms), "rule": rule}
+    for k in ("status", "outcome", "basis", "limit"):
+        if claimed.get(k) != verdict[k]:
+            failures.append(f"recomputed {k} {verdict[k]} differs from the exported {claimed.get(k)}")
+    return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}

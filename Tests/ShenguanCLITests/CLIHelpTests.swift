@@ -55,6 +55,11 @@ SUBCOMMANDS:
                           or inquiry: who did what and when, with verdicts.
   conflicts               Concurrent edits kept side by side until a later
                           operation resolves them, and equivocating authors.
+  evidence                Write the evidence bundle of a push's or inquiry's
+                          verdict, or of a forked author (R24; PROTOCOL.md §8).
+  verify                  Check an evidence bundle offline: signatures, keys,
+                          chain links, intervals, limit and verdict (needs no
+                          replica).
   note                    Append a signed note operation to this replica's
                           chain.
   log                     List the most recent operations held, newest first.
@@ -90,7 +95,7 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "correct", "inbox", "status", "conflicts", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "correct", "inbox", "status", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke"]  // no replica options of their own
         for name in names {

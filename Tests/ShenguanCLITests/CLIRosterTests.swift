@@ -137,6 +137,14 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("视为同意 deemed consent") && r.stdout.contains("responsible: 市市场监督管理局 (R12)"))
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("op.invalid_body"))
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))
+        // Issue #6: every verdict of the demo is exported and verified by both verifiers.
+        let bundles = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/evidence")).filter { $0.hasSuffix(".json") }
+        #expect(bundles.count == 4)
+        for b in bundles {
+            let o = try CLIEvidenceTests.check(dir.file("out/evidence/\(b)"))
+            #expect(o.swiftPassed && o.pyPassed, "\(b)")
+            CLIEvidenceTests.expectAgreement(o)
+        }
         // The replicas stay for inspection and agree.
         let digests = try ["bureau", "market", "ecology"].map {
             try Subprocess.run(Subprocess.shenguan, ["state", "--digest", "--home", dir.file("out/\($0)")]).stdout

@@ -20,6 +20,8 @@ public enum Subprocess {
     }
 
     public static var shenguan: String { productsDirectory.appendingPathComponent("shenguan").path }
+    /// The standalone bundle verifier (core and crypto only).
+    public static var shenguanVerify: String { productsDirectory.appendingPathComponent("shenguan-verify").path }
 
     /// The repository root (for Tools/verify-py).
     public static var repoRoot: URL {

@@ -13,6 +13,7 @@ public enum Fixtures {
 
     /// Milliseconds of a CST wall-clock time, e.g. ms("2026-09-30T16:00:00").
     public static func ms(_ cst: String) -> Int64 { ChinaStandardTime.parseRFC3339(cst + "+08:00")! }
+    public static func msCST(_ cst: String) -> Int64? { ChinaStandardTime.parseRFC3339(cst + "+08:00") }
 
     public static func network(seed: UInt64 = 7) -> TestNetwork {
         TestNetwork(authors: 4, seed: seed, startMillis: ms("2026-09-01T09:00:00"),

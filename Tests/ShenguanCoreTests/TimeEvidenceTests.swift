@@ -114,3 +114,30 @@ import ShenguanTestSupport
         #expect(graph.repeatOffenders() == [net.keys[1].publicKey: 2])
     }
 }
+
+extension TimeEvidenceTests {
+    /// A notary replica only syncs and witnesses; its witness bounds the
+    /// push's and the claim's times for both sides.
+    @Test func aNotaryOnlyWitnessesAndItsWitnessSettlesTheTimes() throws {
+        var net = TestNetwork(authors: 3, seed: 9, startMillis: F.ms("2026-09-01T09:00:00"),
+                              roles: [.approval, .regulator, .notary], policy: .liaocheng)
+        let a = net.write(0, kind: WorkflowKinds.approval, body: F.approval(), at: F.ms("2026-09-30T15:00:00"))
+        let p = net.write(0, kind: WorkflowKinds.push, body: F.push(a.id, to: "d1"), at: F.ms("2026-09-30T16:00:00"))
+        net.sync(from: 0, to: 2)
+        net.write(2, kind: WitnessOps.kind, body: WitnessOps.body(heads: [], declarations: []), at: F.ms("2026-09-30T16:30:00"))
+        net.sync(from: 0, to: 1)
+        let claim = net.write(1, kind: WorkflowKinds.claim, body: F.claim(p.id), at: F.ms("2026-10-08T09:00:00"))
+        net.sync(from: 1, to: 2)
+        net.write(2, kind: WitnessOps.kind, body: WitnessOps.body(heads: [], declarations: []), at: F.ms("2026-10-08T09:10:00"))
+        let (st, graph) = try judged(net, push: p.id)
+        #expect(st.claim.start?.hi == F.ms("2026-09-30T16:30:00"))
+        #expect(graph.bounds(of: claim).hi == F.ms("2026-10-08T09:10:00"))
+        #expect(st.label == "claimed_on_time")
+        // It writes nothing else.
+        let (note, _) = net.draft(2, text: "公证处备注")
+        var r = MemoryReplica(network: net.network)
+        r.ingest(net.ops, now: F.ms("2027-01-01T00:00:00"))
+        guard case .reject(let e) = r.ingest([note], now: F.ms("2027-01-01T00:00:00"))[0] else { Issue.record("accepted"); return }
+        #expect(e.code == .forbiddenKind)
+    }
+}

@@ -11,10 +11,22 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Address to listen on, HOST:PORT (port 0: any free port).") var listen = "127.0.0.1:0"
     @Option(name: .customLong("sync-every"), help: "Also sync with the known peers every N seconds.") var syncEvery: Int?
+    @Flag(help: "Run as the network's neutral notary: only sync and witness (the replica's department must have role notary; syncs every 60 s unless --sync-every).")
+    var notary = false
 
     func run() async throws {
         try await guardedAsync {
             let (home, store, key) = try openForWriting(global)
+            var syncEvery = self.syncEvery
+            if notary {
+                guard let roster = try store.roster(), roster.role(of: key.publicKey) == .notary else {
+                    throw CLIError("notary.role", "--notary needs a replica of a department with role notary in the roster; ask the oversight office to add one (network add-department --role notary).")
+                }
+                guard !(try store.peers().isEmpty) else {
+                    throw CLIError("notary.no_peers", "A notary witnesses what it pulls from its peers: add them first with `shenguan peers add URL`.")
+                }
+                syncEvery = syncEvery ?? 60
+            }
             let parts = listen.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
                 throw CLIError("cli.bad_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8741.")

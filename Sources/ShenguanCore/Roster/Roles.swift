@@ -23,8 +23,9 @@ public enum Permissions {
         "roster.policy": .root,           // R2, R4, R7, R11, R20 limits
         "roster.calendar": .root,         // T1: next year's official calendar
         "roster.root": .root,             // R21: rotate the oversight office's root key
-        "staff.register": .roles(Set(Role.allCases)),   // R3, R21: who signs for the department
-        "note": .roles(Set(Role.allCases)),
+        // A notary replica only syncs and witnesses (DESIGN.md "Time evidence").
+        "staff.register": .roles(Set(Role.allCases).subtracting([.notary])),   // R3, R21: who signs for the department
+        "note": .roles(Set(Role.allCases).subtracting([.notary])),
         "witness": .roles(Set(Role.allCases)),            // R24: time evidence (DESIGN.md)
     ]
 

@@ -16,19 +16,9 @@ for path in args where path != "--json" {
     guard let data = FileManager.default.contents(atPath: path) else {
         FileHandle.standardError.write(Data("error [evidence.unreadable]: cannot read \(path)\n".utf8)); failed = true; continue
     }
-    do {
-        let bundle = try EvidenceBundle(bytes: [UInt8](data))
-        let report = EvidenceVerifier.verify(bundle)
-        failed = failed || !report.passed
-        if json {
-            print(String(decoding: try CanonicalJSON.encode(["file": .string(path), "passed": .bool(report.passed), "verdict": report.verdict,
-                                                              "incomplete": .array(report.incomplete.map { .string($0) }),
-                                                              "failures": .array(report.lines.filter { !$0.ok }.map { .string($0.en) })]), as: UTF8.self))
-        } else {
-            for line in EvidenceVerifier.text(report, bundle: bundle) { print(line) }
-        }
-    } catch {
-        FileHandle.standardError.write(Data("error [evidence.malformed]: \(path): \(error)\n".utf8)); failed = true
-    }
+    let out = EvidenceVerifier.output(bytes: [UInt8](data), path: path, json: json)
+    for line in out.stdout { print(line) }
+    if let e = out.stderr { FileHandle.standardError.write(Data((e + "\n").utf8)) }
+    failed = failed || !out.passed
 }
 exit(failed ? 1 : 0)

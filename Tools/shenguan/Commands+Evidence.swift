@@ -81,20 +81,10 @@ struct Verify: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: path) else {
                 FileHandle.standardError.write(Data("error [evidence.unreadable]: cannot read \(path)\n".utf8)); failed = true; continue
             }
-            do {
-                let bundle = try EvidenceBundle(bytes: [UInt8](data))
-                let report = EvidenceVerifier.verify(bundle)
-                failed = failed || !report.passed
-                if json {
-                    printJSON(["file": .string(path), "passed": .bool(report.passed), "verdict": report.verdict,
-                               "incomplete": .array(report.incomplete.map { .string($0) }),
-                               "failures": .array(report.lines.filter { !$0.ok }.map { .string($0.en) })])
-                } else {
-                    for line in EvidenceVerifier.text(report, bundle: bundle) { print(line) }
-                }
-            } catch {
-                FileHandle.standardError.write(Data("error [evidence.malformed]: \(path): \(error)\n".utf8)); failed = true
-            }
+            let out = EvidenceVerifier.output(bytes: [UInt8](data), path: path, json: json)
+            for line in out.stdout { print(line) }
+            if let e = out.stderr { FileHandle.standardError.write(Data((e + "\n").utf8)) }
+            failed = failed || !out.passed
         }
         if failed { throw ExitCode(1) }
     }

@@ -128,3 +128,21 @@ public enum EvidenceVerifier {
         return out
     }
 }
+
+extension EvidenceVerifier {
+    /// What a verifier prints for one bundle file's bytes: lines for stdout
+    /// (text or one JSON line), or an error line for stderr when the bytes
+    /// are no bundle. Shared by `shenguan verify` and `shenguan-verify`.
+    public static func output(bytes: [UInt8], path: String, json: Bool) -> (stdout: [String], stderr: String?, passed: Bool) {
+        let bundle: EvidenceBundle
+        do { bundle = try EvidenceBundle(bytes: bytes) } catch {
+            return ([], "error [evidence.malformed]: \(path): \(error)", false)
+        }
+        let report = verify(bundle)
+        guard json else { return (text(report, bundle: bundle), nil, report.passed) }
+        let value: JSONValue = ["file": .string(path), "passed": .bool(report.passed), "verdict": report.verdict,
+                                "incomplete": .array(report.incomplete.map { .string($0) }),
+                                "failures": .array(report.lines.filter { !$0.ok }.map { .string($0.en) })]
+        return ([String(decoding: (try? CanonicalJSON.encode(value)) ?? [], as: UTF8.self)], nil, report.passed)
+    }
+}

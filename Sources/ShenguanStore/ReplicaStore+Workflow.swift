@@ -13,54 +13,48 @@ extension ReplicaStore {
     }
 
     static func workflow(db: Database) throws -> (workflow: Workflow, rosters: [RosterState]) {
-            let idx = SQLiteOpIndex(db: db)
-            let rosters = idx.rosterVersions
-            if let e = idx.failure { throw e }
-            let kinds = WorkflowKinds.all + [RosterOps.staff]
-            let marks = kinds.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT id, author, header, sig, body, roster_seq FROM ops WHERE kind IN (\(marks))",
-                                        arguments: StatementArguments(kinds))
-            var seqs = [Digest: Int64]()
-            var ops = [VerifiedOp]()
-            for r in rows {
-                let op = try Self.load(r)
-                seqs[op.id] = r["roster_seq"]
-                ops.append(op)
-            }
-            let frozen = seqs
-            return (Workflow(ops: ops, roster: rosters.last, rosterSeq: { frozen[$0] ?? 0 }), rosters)
+        let kinds = Array(Workflow.inputKinds)
+        let marks = kinds.map { _ in "?" }.joined(separator: ",")
+        let (ops, seqs) = try loadOps(db: db, where: "kind IN (\(marks))", StatementArguments(kinds))
+        let rosters = try rosterVersions(db: db)
+        return (Workflow(ops: ops, roster: rosters.last, rosterSeq: { seqs[$0] ?? 0 }), rosters)
     }
 
-    /// The judging context at `now` (author clocks as time evidence until
-    /// proven intervals replace them).
-    public static func judgeContext(rosters: [RosterState], now: Int64, evidence: any TimeEvidence = AuthorClockEvidence()) -> JudgeContext {
-        let policies = rosters.map(\.policy)
-        let fallback = rosters.last?.policy ?? .liaocheng
-        return JudgeContext(calendar: rosters.last?.calendar ?? OfficialCalendar.calendar,
-                            policyAt: { v in v >= 1 && v <= Int64(policies.count) ? policies[Int(v) - 1] : fallback },
-                            evidence: evidence, now: now)
-    }
-
-    /// Every operation held, for the evidence graph (time evidence from the
-    /// whole causal DAG; PROTOCOL.md §4.3).
-    public func allOps() throws -> [VerifiedOp] {
+    /// The workflow, its judging context at `now` with proven intervals
+    /// (witnesses, causal pasts, head declarations; PROTOCOL.md §4.3) as time
+    /// evidence, the evidence graph, and every operation held: one read of
+    /// the operations serves the projection and the graph.
+    public func judging(now: Int64) throws
+        -> (workflow: Workflow, context: JudgeContext, graph: EvidenceGraph, ops: [Digest: VerifiedOp]) {
         try pool.read { db in
-            var out = [VerifiedOp]()
-            let rows = try Row.fetchCursor(db, sql: "SELECT author, header, sig, body FROM ops")
-            while let r = try rows.next() { out.append(try Self.load(r)) }
-            return out
+            let (ops, seqs) = try Self.loadOps(db: db, where: "1", [])
+            let rosters = try Self.rosterVersions(db: db)
+            let departments = rosters.last?.replicas.mapValues(\.department) ?? [:]
+            let wf = Workflow(ops: ops.filter { Workflow.inputKinds.contains($0.header.kind) }, roster: rosters.last,
+                              rosterSeq: { seqs[$0] ?? 0 })
+            let graph = EvidenceGraph(ops: ops) { departments[$0] }
+            let context = JudgeContext(rosters: rosters, now: now, evidence: ProvenEvidence(graph: graph) { departments[$0] })
+            return (wf, context, graph, Dictionary(ops.map { ($0.id, $0) }) { a, _ in a })
         }
     }
 
-    /// The workflow and its judging context at `now`, with proven intervals
-    /// (witnesses, causal pasts, head declarations) as time evidence.
-    public func judging(now: Int64) throws -> (workflow: Workflow, context: JudgeContext, graph: EvidenceGraph) {
-        let (wf, rosters) = try workflow()
-        let roster = rosters.last
-        let graph = EvidenceGraph(ops: try allOps()) { roster?.replicas[$0]?.department }
-        let departments = roster?.replicas.mapValues(\.department) ?? [:]
-        let evidence = ProvenEvidence(graph: graph) { departments[$0] }
-        return (wf, Self.judgeContext(rosters: rosters, now: now, evidence: evidence), graph)
+    /// Stored operations matching `condition`, with their roster versions.
+    static func loadOps(db: Database, where condition: String, _ arguments: StatementArguments) throws -> ([VerifiedOp], [Digest: Int64]) {
+        var ops = [VerifiedOp](), seqs = [Digest: Int64]()
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, author, header, sig, body, roster_seq FROM ops WHERE \(condition)", arguments: arguments)
+        while let r = try rows.next() {
+            let op = try load(r)
+            seqs[op.id] = r["roster_seq"]
+            ops.append(op)
+        }
+        return (ops, seqs)
+    }
+
+    static func rosterVersions(db: Database) throws -> [RosterState] {
+        let idx = SQLiteOpIndex(db: db)
+        let rosters = idx.rosterVersions
+        if let e = idx.failure { throw e }
+        return rosters
     }
 
     /// An attachment's bytes by SHA-256 (R1: attachments travel with the ops).

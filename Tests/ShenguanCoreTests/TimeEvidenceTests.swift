@@ -19,9 +19,7 @@ import ShenguanTestSupport
         let roster = r.roster!
         let depts = roster.replicas.mapValues(\.department)
         let graph = EvidenceGraph(ops: r.held.values) { depts[$0] }
-        let policies = r.rosterVersions.map(\.policy)
-        let ctx = JudgeContext(calendar: roster.calendar, policyAt: { v in policies[max(0, min(Int(v), policies.count) - 1)] },
-                               evidence: ProvenEvidence(graph: graph) { depts[$0] }, now: now)
+        let ctx = JudgeContext(rosters: r.rosterVersions, now: now, evidence: ProvenEvidence(graph: graph) { depts[$0] })
         let wf = r.workflow
         return (try wf.status(of: wf.pushes[push]!, ctx), graph)
     }

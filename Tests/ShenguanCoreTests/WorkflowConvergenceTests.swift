@@ -12,8 +12,7 @@ import ShenguanTestSupport
     /// Every push and inquiry status and every inbox, judged at `now`, as canonical bytes.
     static func statuses(_ r: MemoryReplica, now: Int64) throws -> [UInt8] {
         let wf = r.workflow
-        let policies = r.rosterVersions.map(\.policy)
-        let ctx = JudgeContext(calendar: r.roster!.calendar, policyAt: { v in policies[max(0, min(Int(v), policies.count) - 1)] }, now: now)
+        let ctx = JudgeContext(rosters: r.rosterVersions, now: now)
         var out = [JSONValue]()
         for p in wf.pushes.values.sorted(by: { $0.act.id < $1.act.id }) { out.append(wf.json(try wf.status(of: p, ctx))) }
         for q in wf.inquiries.values.sorted(by: { $0.act.id < $1.act.id }) { out.append(wf.json(try wf.status(of: q, ctx))) }

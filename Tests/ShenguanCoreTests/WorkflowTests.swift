@@ -19,8 +19,7 @@ import ShenguanTestSupport
     }
 
     func ctx(_ r: MemoryReplica, now: Int64) -> JudgeContext {
-        let policies = r.rosterVersions.map(\.policy)
-        return JudgeContext(calendar: r.roster!.calendar, policyAt: { v in policies[max(0, min(Int(v), policies.count) - 1)] }, now: now)
+        JudgeContext(rosters: r.rosterVersions, now: now)
     }
 
     /// Offers `op` to a replica holding the network and returns the decision.

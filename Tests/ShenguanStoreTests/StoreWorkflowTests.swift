@@ -23,9 +23,8 @@ import ShenguanTestSupport
         let later = Fixtures.ms("2027-01-01T00:00:00")
         var reference = MemoryReplica(network: net.network)
         reference.ingest(net.ops, now: later)
-        let refPolicies = reference.rosterVersions.map(\.policy)
         let now = Fixtures.ms("2026-10-20T00:00:00")
-        let refCtx = JudgeContext(calendar: reference.roster!.calendar, policyAt: { v in refPolicies[max(0, min(Int(v), refPolicies.count) - 1)] }, now: now)
+        let refCtx = JudgeContext(rosters: reference.rosterVersions, now: now)
         let expected = try statuses(reference.workflow, refCtx)
 
         let s = try ReplicaStore(path: dir.file("r.sqlite"), network: net.network)
@@ -39,7 +38,7 @@ import ShenguanTestSupport
         #expect(try s.pendingCount() == 0)
         #expect(try s.state().digest == reference.state.digest)
         let (wf, rosters) = try s.workflow()
-        #expect(try statuses(wf, ReplicaStore.judgeContext(rosters: rosters, now: now)) == expected)
+        #expect(try statuses(wf, JudgeContext(rosters: rosters, now: now)) == expected)
         // Rebuilt from the operations alone: same digest.
         try s.rebuildProjections()
         #expect(try s.state().digest == reference.state.digest)

@@ -64,9 +64,10 @@ extension EvidenceBundle {
         }
         func path(from descendant: Digest, to ancestor: Digest) -> [Digest] {
             // Breadth-first over parents: the shortest causal chain.
-            var prev = [Digest: Digest](), queue = [descendant], seen: Set = [descendant]
-            while !queue.isEmpty {
-                let x = queue.removeFirst()
+            var prev = [Digest: Digest](), queue = [descendant], seen: Set = [descendant], next = 0
+            while next < queue.count {
+                let x = queue[next]
+                next += 1
                 if x == ancestor { break }
                 guard let op = all[x] else { continue }
                 for p in [op.header.prev].compactMap({ $0 }) + op.header.deps where !seen.contains(p) {

@@ -71,7 +71,7 @@ public enum EvidenceVerifier {
         let evidence = ProvenEvidence(graph: graph) { departments[$0] }
         let policy = roster.policy
         let ctx = JudgeContext(calendar: roster.calendar, policyAt: { _ in policy }, evidence: evidence, now: bundle.judgedAt)
-        let wf = Workflow(ops: ops.filter { WorkflowKinds.all.contains($0.header.kind) || $0.header.kind == RosterOps.staff }, roster: roster)
+        let wf = Workflow(ops: ops.filter { Workflow.inputKinds.contains($0.header.kind) }, roster: roster)
         guard let subject = Digest(hex: bundle.subject) else {
             report.check(false, "主题编号无效", "the subject is not an operation id"); return report
         }

@@ -92,7 +92,7 @@ public struct MemoryReplica: OpIndex, Sendable {
 
     /// The workflow projection of what is held (the reference for the store's).
     public var workflow: Workflow {
-        Workflow(ops: held.values.filter { WorkflowKinds.all.contains($0.header.kind) || $0.header.kind == RosterOps.staff },
+        Workflow(ops: held.values.filter { Workflow.inputKinds.contains($0.header.kind) },
                  roster: roster, rosterSeq: { rosterSeqs[$0] ?? 0 })
     }
 

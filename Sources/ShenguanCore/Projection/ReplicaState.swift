@@ -68,7 +68,7 @@ public struct ReplicaState: Equatable, Sendable {
             authors.append(Author(author: a, maxSeq: maxSeq, heads: seqs[maxSeq]!))
             for (s, ids) in seqs where Set(ids).count > 1 { eqs.append(Equivocation(author: a, seq: s, ids: Array(Set(ids)))) }
         }
-        let wf = Workflow(ops: ops.filter { WorkflowKinds.all.contains($0.header.kind) || $0.header.kind == RosterOps.staff }, roster: roster)
+        let wf = Workflow(ops: ops.filter { Workflow.inputKinds.contains($0.header.kind) }, roster: roster)
         return ReplicaState(authors: authors, equivocations: eqs, notes: notes, workflow: wf.factsJSON)
     }
 }

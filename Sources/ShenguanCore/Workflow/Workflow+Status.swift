@@ -14,6 +14,16 @@ public struct JudgeContext: Sendable {
                 evidence: any TimeEvidence = AuthorClockEvidence(), now: Int64) {
         self.calendar = calendar; self.policyAt = policyAt; self.evidence = evidence; self.now = now
     }
+
+    /// Judging under a replica's roster versions (index = version − 1): each
+    /// act's policy is its version's, clamped to the versions held; the
+    /// calendar is the latest roster's.
+    public init(rosters: [RosterState], now: Int64, evidence: any TimeEvidence = AuthorClockEvidence()) {
+        let policies = rosters.map(\.policy)
+        self.init(calendar: rosters.last?.calendar ?? OfficialCalendar.calendar,
+                  policyAt: { v in policies.isEmpty ? .liaocheng : policies[Int(max(1, min(v, Int64(policies.count)))) - 1] },
+                  evidence: evidence, now: now)
+    }
 }
 
 extension Workflow {
@@ -60,6 +70,13 @@ extension Workflow {
                                            act: earliest(p.feedback, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         }
         return PushStatus(push: p, claim: claim, pushLimit: pushLimit, feedback: feedback)
+    }
+
+    /// The statuses of every push of a record (incl. relays), by push id.
+    public func pushStatuses(of record: Digest, _ ctx: JudgeContext) throws(CalendarError) -> [PushStatus] {
+        var out = [PushStatus]()
+        for p in pushes.values.filter({ $0.body.record == record }).sorted(by: { $0.act.id < $1.act.id }) { out.append(try status(of: p, ctx)) }
+        return out
     }
 
     /// The status of an inquiry (R12): replied, or deemed consent at the limit.

@@ -67,6 +67,9 @@ public struct Workflow: Sendable {
     public private(set) var attachments: [Digest: Act] = [:]
     public let roster: RosterState?
 
+    /// The kinds the projection reads: workflow kinds and staff registrations (R3).
+    public static let inputKinds: Set<String> = Set(WorkflowKinds.all + [RosterOps.staff])
+
     /// Projects `ops` (workflow and staff operations; others are ignored).
     /// `rosterSeq` gives each operation's roster version (its policy).
     public init(ops: some Sequence<VerifiedOp>, roster: RosterState?, rosterSeq: (Digest) -> Int64 = { _ in 0 }) {
@@ -76,13 +79,16 @@ public struct Workflow: Sendable {
         for op in all where op.header.kind == RosterOps.staff {
             if let b = op.body, let m = try? StaffMember(json: b) { staff[op.id] = m }
         }
+        var ordered = [Act]()
         for op in all where WorkflowKinds.all.contains(op.header.kind) {
             let dept = roster?.replicas[op.header.author]?.department ?? "?"
-            acts[op.id] = Act(op: op, department: dept, staff: OpKinds.staffRef(op.body).flatMap { staff[$0] }, rosterSeq: rosterSeq(op.id))
+            let act = Act(op: op, department: dept, staff: OpKinds.staffRef(op.body).flatMap { staff[$0] }, rosterSeq: rosterSeq(op.id))
+            acts[op.id] = act
+            ordered.append(act)
         }
-        // Records first, then what refers to them (all in clock order).
-        for act in acts.values.sorted(by: { ($0.op.header.clock, $0.id) < ($1.op.header.clock, $1.id) }) { place(act) }
-        for act in acts.values.sorted(by: { ($0.op.header.clock, $0.id) < ($1.op.header.clock, $1.id) }) { link(act) }
+        // Records first, then what refers to them (both in clock order).
+        for act in ordered { place(act) }
+        for act in ordered { link(act) }
     }
 
     private mutating func place(_ act: Act) {

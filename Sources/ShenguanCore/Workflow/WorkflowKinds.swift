@@ -32,7 +32,7 @@ public enum WorkflowKinds {
         warningList: [.approval],                         // R9: the bureau keeps the list
         warningDelist: [.approval],
         revocationRequest: [.regulator, .enforcement],    // R10: a regulator asks
-        revocationDecision: [.approval],                  // R10: the bureau decides
+        revocationDecision: [.approval],                  // R10: the bureau decides (a regulator's decision: auth.forbidden_kind)
         inquiry: [.approval, .regulator, .enforcement],   // R12
         reply: [.approval, .regulator, .enforcement, .credit],
     ]
@@ -57,6 +57,11 @@ public enum WorkflowKinds {
         }
     }
 
+    /// The attachment references a body carries (`attachments`, `evidence`, `commitmentLetter`).
+    static func attachmentEntries(_ body: JSONValue) -> [JSONValue] {
+        (body["attachments"]?.arrayValue ?? []) + (body["evidence"]?.arrayValue ?? []) + [body["commitmentLetter"]].compactMap { $0 }
+    }
+
     /// Operations a workflow body names, with the kinds they must be. They
     /// are dependencies: the operation waits until they are held.
     public static func refs(kind: String, body: JSONValue?) -> [(field: String, id: Digest, kinds: Set<String>)] {
@@ -69,9 +74,7 @@ public enum WorkflowKinds {
         }
         let records: Set<String> = [approval, supervision]
         let listings: Set<String> = [warningList, supervision]
-        let files = (body["attachments"]?.arrayValue ?? []) + (body["evidence"]?.arrayValue ?? [])
-            + [body["commitmentLetter"]].compactMap { $0 }
-        let attachmentRefs = files.compactMap { $0["op"]?.stringValue.flatMap { Digest(hex: $0) } }
+        let attachmentRefs = attachmentEntries(body).compactMap { $0["op"]?.stringValue.flatMap { Digest(hex: $0) } }
             .map { (field: "attachments", id: $0, kinds: Set([attachment])) }
         switch kind {
         case approval: return list("alerts", listings) + attachmentRefs

@@ -101,8 +101,7 @@ public enum WorkflowRules {
     }
 
     static func attachmentsMatch(_ body: JSONValue, _ named: [Digest: VerifiedOp]) -> OpRejection? {
-        let files = (body["attachments"]?.arrayValue ?? []) + (body["evidence"]?.arrayValue ?? []) + [body["commitmentLetter"]].compactMap { $0 }
-        for f in files {
+        for f in WorkflowKinds.attachmentEntries(body) {
             guard let id = f["op"]?.stringValue.flatMap({ Digest(hex: $0) }), let a = named[id] else { continue }
             if a.body != nil, a.body?["sha256"]?.stringValue != f["sha256"]?.stringValue {
                 return OpRejection(.invalidRef, "attachment \(f["name"]?.stringValue ?? "?") names an attachment with another SHA-256")

@@ -35,8 +35,7 @@ struct Approve: ParsableCommand {
             for d in pushTo { try s.checkDepartment(d) }
             let decided = try civilDate(decisionDate, now: s.now, field: "decision-date")
             let until = try validUntil.map { try civilDate($0, now: s.now, field: "valid-until") }
-            let (wf, ctx) = try s.workflow()
-            let alerts = wf.activeWarnings(for: CreditCode(creditCode)!)   // R9
+            let alerts = try s.projection().activeWarnings(for: CreditCode(creditCode)!)   // R9
             var body: [String: JSONValue] = [
                 "item": .object(["code": .string(itemCode), "name": .string(itemName)]), "powerType": .string(powerType),
                 "applicant": .object(["name": .string(applicant), "creditCode": .string(creditCode), "contact": .string(contact)]),
@@ -52,12 +51,7 @@ struct Approve: ParsableCommand {
             if let commitmentLetter { body["commitmentLetter"] = try s.attach(commitmentLetter) }
             if !attach.isEmpty { body["attachments"] = .array(try attach.map { try s.attach($0) }) }
             let approval = try s.append(WorkflowKinds.approval, body, staff: who.staff)
-            var pushes = [VerifiedOp]()
-            for d in pushTo {
-                pushes.append(try s.append(WorkflowKinds.push, ["record": .string(approval.id.hex), "to": .string(d)], staff: who.staff))
-            }
-            let (after, _) = try s.workflow()
-            let statuses = try pushes.compactMap { after.pushes[$0.id] }.map { try after.status(of: $0, ctx) }
+            let (after, statuses) = try s.push(approval.id, to: pushTo, staff: who.staff)
             if global.json {
                 printJSON(.object(["approval": .string(approval.id.hex),
                                    "alerts": .array(alerts.map { warningJSON($0) }),
@@ -91,12 +85,12 @@ struct Claim: ParsableCommand {
         try guarded {
             let s = try WorkflowSession(global)
             let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
-            let (wf, ctx) = try s.workflow()
+            let wf = try s.projection()
             if let first = wf.pushes[p.id]?.claims.first, wf.pushes[p.id]?.body.to == s.department {
                 throw CLIError("workflow.already_claimed", "This push was already claimed by \(wf.who(first)); nothing was written.")
             }
             let op = try s.append(WorkflowKinds.claim, ["push": .string(p.id.hex)], staff: who.staff)
-            let (after, _) = try s.workflow()
+            let (after, ctx) = try s.judged()
             let st = try after.status(of: after.pushes[p.id]!, ctx)
             if global.json { printJSON(.object(["claim": .string(op.id.hex), "push": after.json(st)])); return }
             print("claim \(op.id.hex)  \(Words.of(st.label))  (\(st.claim.rule); limit \(st.claim.due.deadlineRFC3339))")
@@ -117,7 +111,7 @@ struct Feedback: ParsableCommand {
             let s = try WorkflowSession(global)
             let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
             let op = try s.append(WorkflowKinds.feedback, ["push": .string(p.id.hex), "text": .string(text)], staff: who.staff)
-            let (wf, ctx) = try s.workflow()
+            let (wf, ctx) = try s.judged()
             let st = try wf.status(of: wf.pushes[p.id]!, ctx)
             if global.json { printJSON(.object(["feedback": .string(op.id.hex), "push": wf.json(st)])); return }
             print("feedback \(op.id.hex)  \(st.feedback.map { $0.outcome == .onTime ? "within" : "after" } ?? "?") the R4 limit \(st.feedback?.due.deadlineRFC3339 ?? "")")

@@ -40,8 +40,7 @@ struct Evidence: ParsableCommand {
 /// The evidence bundle of the verdict about `target` (a push, an inquiry,
 /// or an operation of a forked author), judged at `now`.
 func makeBundle(store: ReplicaStore, target: VerifiedOp, now: Int64) throws -> EvidenceBundle {
-    let (wf, ctx, graph) = try store.judging(now: now)
-    let all = Dictionary(try store.allOps().map { ($0.id, $0) }) { a, _ in a }
+    let (wf, ctx, graph, all) = try store.judging(now: now)
     let forked = all.values.filter { $0.header.author == target.header.author && $0.header.seq == target.header.seq }
     if forked.count > 1 {
         // Equivocation: the conflicting signed operations are the proof.

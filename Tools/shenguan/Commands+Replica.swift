@@ -166,7 +166,8 @@ struct Import: ParsableCommand {
             // start the witness ping-pong that sync avoids.
             let brought = report.results.contains { $0.outcome == .accepted }
             if witness && brought {
-                let (home, _, key) = try openForWriting(global)
+                let home = ReplicaHome(path: global.resolvedHome)
+                let key = try home.loadKey { try Passphrase.obtain() }
                 witnessID = .string(try store.appendWitness(home: home, key: key, now: now).id.hex)
             }
             var counts = [String: Int]()

@@ -51,10 +51,7 @@ struct Supervise: ParsableCommand {
             _ = try SupervisionBody(json: .object(body))
             if !attach.isEmpty { body["attachments"] = .array(try attach.map { try s.attach($0) }) }
             let record = try s.append(WorkflowKinds.supervision, body, staff: who.staff)
-            var pushes = [VerifiedOp]()
-            for d in targets { pushes.append(try s.append(WorkflowKinds.push, ["record": .string(record.id.hex), "to": .string(d)], staff: who.staff)) }
-            let (wf, ctx) = try s.workflow()
-            let st = try pushes.compactMap { wf.pushes[$0.id] }.map { try wf.status(of: $0, ctx) }
+            let (wf, st) = try s.push(record.id, to: targets, staff: who.staff)
             if global.json { printJSON(.object(["record": .string(record.id.hex), "pushes": .array(st.map { wf.json($0) })])); return }
             print("supervision \(record.id.hex)  \(category)  (R6, R8)")
             for p in st {

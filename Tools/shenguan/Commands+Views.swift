@@ -10,7 +10,7 @@ import ShenguanStore
 func openView(_ g: GlobalOptions) throws -> (ReplicaStore, Workflow, JudgeContext, String?) {
     let home = ReplicaHome(path: g.resolvedHome)
     let store = try home.open()
-    let (wf, ctx, _) = try store.judging(now: try Clock.nowMillis())
+    let (wf, ctx, _, _) = try store.judging(now: try Clock.nowMillis())
     let dept = (try? home.publicKey()).flatMap { wf.roster?.replicas[$0]?.department }
     return (store, wf, ctx, dept)
 }
@@ -29,14 +29,9 @@ struct Inbox: ParsableCommand {
             if global.json { printJSON(.object(["department": .string(dept), "items": .array(items.map { wf.json($0, ctx) })])); return }
             print("\(wf.name(of: dept)) (\(dept)) · \(items.count) to act on · now \(ChinaStandardTime.rfc3339CST(millis: ctx.now))")
             if items.isEmpty { return }
-            let verbs = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
             printTable(["id", "action", "rule", "from", "limit", "left", "what"], items.map { i in
-                let left = i.due.map { d -> String in
-                    let t = Workflow.timeLeft(d, now: ctx.now, calendar: ctx.calendar)
-                    return "\(t.workingDays) 工作日 / \(t.hours) h"
-                } ?? "—"
-                return [String(i.id.hex.prefix(12)), verbs[i.action] ?? i.action, i.rule, wf.name(of: i.from),
-                        i.due?.deadlineRFC3339 ?? "no limit", left, i.title]
+                [String(i.id.hex.prefix(12)), Words.action(i.action), i.rule, wf.name(of: i.from),
+                 i.due?.deadlineRFC3339 ?? "no limit", i.due.map { Words.left($0, ctx) } ?? "—", i.title]
             })
         }
     }
@@ -66,7 +61,7 @@ struct StatusReport {
 
     init(wf: Workflow, ctx: JudgeContext, id: Digest) throws {
         if let a = wf.approvals[id] {
-            let pushes = try wf.pushes.values.filter { $0.body.record == id }.sorted { $0.act.id < $1.act.id }.map { try wf.status(of: $0, ctx) }
+            let pushes = try wf.pushStatuses(of: id, ctx)
             let reqs = wf.requests.values.filter { $0.body.approval == id }.sorted { $0.act.id < $1.act.id }
             let sup = wf.supervision.values.filter { $0.body.approval == id }.sorted { $0.act.id < $1.act.id }
             let contact = wf.fieldValues(id, field: "contact").map(\.value)
@@ -120,7 +115,7 @@ struct StatusReport {
             }
             if let resp = st.responsible { lines.append("  responsible: \(wf.name(of: resp)) (R12)") }
         } else if let s = wf.supervision[id] {
-            let pushes = try wf.pushes.values.filter { $0.body.record == id }.sorted { $0.act.id < $1.act.id }.map { try wf.status(of: $0, ctx) }
+            let pushes = try wf.pushStatuses(of: id, ctx)
             json = .object(["kind": "supervision.record", "record": wf.actJSON(s.act), "category": .string(s.body.category),
                             "pushes": .array(pushes.map { wf.json($0) })])
             lines.append("supervision \(s.body.category) · \(s.body.subjectName ?? "") \(s.body.creditCode?.value ?? "") · \(s.body.summary) (R6, R8)")

@@ -83,7 +83,7 @@ struct DemoScenario {
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
 
         let now = Self.t("2026-10-16T09:00:00")
-        let (wf, ctx, _) = try dept("bureau").store.judging(now: now)
+        let (wf, ctx, _, _) = try dept("bureau").store.judging(now: now)
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID), 中文 with rule ids:")
         for key in ["food", "permit", "penalty", "inquiry"] {
             for line in try StatusReport(wf: wf, ctx: ctx, id: ids[key]!).lines { print("   " + line) }
@@ -116,16 +116,12 @@ struct DemoScenario {
         let now = Self.t(cst)
         print("\n   Inboxes at \(ChinaStandardTime.rfc3339CST(millis: now)) (shenguan inbox), oldest limit first:")
         for r in replicas {
-            let (wf, ctx, _) = try r.store.judging(now: now)
+            let (wf, ctx, _, _) = try r.store.judging(now: now)
             let items = try wf.inbox(for: r.id, ctx)
             if items.isEmpty { print("   \(pad(r.cn, 18)) nothing to act on") }
             for i in items {
-                let left = i.due.map { d -> String in
-                    let t = Workflow.timeLeft(d, now: now, calendar: ctx.calendar)
-                    return "limit \(d.deadlineRFC3339), \(t.workingDays) 工作日 / \(t.hours) h left"
-                } ?? "no limit"
-                let verb = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"][i.action] ?? i.action
-                print("   \(pad(r.cn, 18)) \(pad(verb, 12)) \(i.rule)  \(i.title)  (\(left))")
+                let left = i.due.map { "limit \($0.deadlineRFC3339), \(Words.left($0, ctx)) left" } ?? "no limit"
+                print("   \(pad(r.cn, 18)) \(pad(Words.action(i.action), 12)) \(i.rule)  \(i.title)  (\(left))")
             }
         }
         print("")

@@ -29,9 +29,22 @@ struct WorkflowSession {
         roster = r; department = mine.department; now = try Clock.nowMillis()
     }
 
-    func workflow() throws -> (Workflow, JudgeContext) {
-        let (wf, ctx, _) = try store.judging(now: now)
-        return (wf, ctx)
+    /// The projection only (no time evidence): for checks before signing.
+    func projection() throws -> Workflow { try store.workflow().workflow }
+
+    /// The projection and its judging context at the session's now, with
+    /// proven intervals: for verdicts, after signing.
+    func judged() throws -> (Workflow, JudgeContext) {
+        let j = try store.judging(now: now)
+        return (j.workflow, j.context)
+    }
+
+    /// Pushes `record` to each department (R1, R7) and returns the
+    /// projection with the new pushes' statuses.
+    func push(_ record: Digest, to departments: [String], staff: String?) throws -> (Workflow, [Workflow.PushStatus]) {
+        let pushes = try departments.map { try append(WorkflowKinds.push, ["record": .string(record.hex), "to": .string($0)], staff: staff) }
+        let (wf, ctx) = try judged()
+        return (wf, try pushes.compactMap { wf.pushes[$0.id] }.map { try wf.status(of: $0, ctx) })
     }
 
     /// Signs and applies one operation; refusals come back as `OpRejection`
@@ -132,4 +145,13 @@ enum Words {
         "claimed_awaiting_witness": "已认领待见证 claimed, awaiting a witness", "replied_awaiting_witness": "已回复待见证 replied, awaiting a witness",
     ]
     static func of(_ label: String) -> String { status[label] ?? label }
+
+    static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
+    static func action(_ a: String) -> String { actions[a] ?? a }
+
+    /// "2 工作日 / 38 h": working days and hours before an inbox item's limit.
+    static func left(_ due: WorkingDayCalendar.Due, _ ctx: JudgeContext) -> String {
+        let t = Workflow.timeLeft(due, now: ctx.now, calendar: ctx.calendar)
+        return "\(t.workingDays) 工作日 / \(t.hours) h"
+    }
 }

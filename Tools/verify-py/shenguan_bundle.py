@@ -71,8 +71,9 @@ class Roster:
             self.root = body["key"]
 
 
-def evidence_graph(ops, owner):
-    """lo and hi marks per op id (§4.3): (time, op id)."""
+def evidence_graph(ops, owner, key_dept):
+    """lo and hi marks per op id (§4.3): (time, op id). `owner` maps op ids
+    to departments, `key_dept` replica keys to departments."""
     order = sorted(ops.values(), key=lambda o: (o.header["time"], o.header["ctr"], o.id))
     parents = {o.id: [p for p in ([o.header["prev"]] if o.header["prev"] else []) + o.header["deps"] if p in ops] for o in order}
     lo, hi, latest = {}, {}, {}
@@ -91,7 +92,7 @@ def evidence_graph(ops, owner):
         if o.header["kind"] != "witness":
             continue
         for d in json.loads(o.body)["declarations"]:
-            if owner[o.id] == owner_of_key(d["author"], owner):
+            if owner[o.id] == key_dept.get(d["author"], "?" + d["author"]):
                 continue
             for x in order:
                 if x.header["author"] == d["author"] and d["seq"] < x.header["seq"] and d["time"] > lo.get(x.id, (MIN,))[0]:
@@ -111,13 +112,6 @@ def evidence_graph(ops, owner):
                 if d not in pm or mark < pm[d]:
                     pm[d] = mark
     return lo, hi
-
-
-_KEY_DEPT = {}
-
-
-def owner_of_key(key, owner):
-    return _KEY_DEPT.get(key, "?" + key)
 
 
 def decide(start, n, act, cal, grace, now):
@@ -187,10 +181,8 @@ def verify_bundle(data: bytes) -> dict:
         if not fork:
             failures.append("no fork of that author in the bundle")
         return {"passed": not failures, "verdict": {"fork": bool(fork)}, "failures": failures, "incomplete": incomplete}
-    _KEY_DEPT.clear()
-    _KEY_DEPT.update(roster.replicas)
     owner = {i: roster.replicas.get(o.header["author"], "?" + o.header["author"]) for i, o in ops.items()}
-    lo, hi = evidence_graph(ops, owner)
+    lo, hi = evidence_graph(ops, owner, roster.replicas)
 
     def bounds(oid):
         return ops[oid].header["time"], lo.get(oid, (MIN,))[0], hi.get(oid, (MAX,))[0]

@@ -11,14 +11,9 @@ if args.isEmpty || args.contains("--help") || args.contains("-h") {
     exit(args.isEmpty ? 2 : 0)
 }
 let json = args.contains("--json")
-var failed = false
-for path in args where path != "--json" {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        FileHandle.standardError.write(Data("error [evidence.unreadable]: cannot read \(path)\n".utf8)); failed = true; continue
-    }
-    let out = EvidenceVerifier.output(bytes: [UInt8](data), path: path, json: json)
-    for line in out.stdout { print(line) }
-    if let e = out.stderr { FileHandle.standardError.write(Data((e + "\n").utf8)) }
-    failed = failed || !out.passed
+let result = EvidenceVerifier.output(paths: args.filter { $0 != "--json" }, json: json) { path in
+    FileManager.default.contents(atPath: path).map { [UInt8]($0) }
 }
-exit(failed ? 1 : 0)
+for line in result.stdout { print(line) }
+for line in result.stderr { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+exit(result.failed ? 1 : 0)

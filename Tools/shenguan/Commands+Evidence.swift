@@ -75,16 +75,11 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print machine-readable JSON instead of text.") var json = false
 
     func run() throws {
-        var failed = false
-        for path in files {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                FileHandle.standardError.write(Data("error [evidence.unreadable]: cannot read \(path)\n".utf8)); failed = true; continue
-            }
-            let out = EvidenceVerifier.output(bytes: [UInt8](data), path: path, json: json)
-            for line in out.stdout { print(line) }
-            if let e = out.stderr { FileHandle.standardError.write(Data((e + "\n").utf8)) }
-            failed = failed || !out.passed
+        let result = EvidenceVerifier.output(paths: files, json: json) { path in
+            FileManager.default.contents(atPath: path).map { [UInt8]($0) }
         }
-        if failed { throw ExitCode(1) }
+        for line in result.stdout { print(line) }
+        for line in result.stderr { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if result.failed { throw ExitCode(1) }
     }
 }

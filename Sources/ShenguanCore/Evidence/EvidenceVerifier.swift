@@ -130,6 +130,22 @@ public enum EvidenceVerifier {
 }
 
 extension EvidenceVerifier {
+    /// What a verifier prints for several files; `read` is the caller's file
+    /// access (nil: unreadable). `failed` when any file fails.
+    public static func output(paths: [String], json: Bool, read: (String) -> [UInt8]?) -> (stdout: [String], stderr: [String], failed: Bool) {
+        var out = [String](), err = [String](), failed = false
+        for path in paths {
+            guard let bytes = read(path) else {
+                err.append("error [evidence.unreadable]: cannot read \(path)"); failed = true; continue
+            }
+            let o = output(bytes: bytes, path: path, json: json)
+            out += o.stdout
+            if let e = o.stderr { err.append(e) }
+            failed = failed || !o.passed
+        }
+        return (out, err, failed)
+    }
+
     /// What a verifier prints for one bundle file's bytes: lines for stdout
     /// (text or one JSON line), or an error line for stderr when the bytes
     /// are no bundle. Shared by `shenguan verify` and `shenguan-verify`.

@@ -154,7 +154,13 @@ public enum Base64URL {
 
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        encode(bytes, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the base64url text of `bytes` to `out` as UTF-8 (no String in between).
+    public static func encode(_ bytes: [UInt8], into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + (bytes.count * 4 + 2) / 3)
         var i = 0
         while i + 3 <= bytes.count {
             let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
@@ -170,7 +176,6 @@ public enum Base64URL {
             let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
             out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)]); out.append(alphabet[Int(v >> 6 & 63)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decode(_ s: some StringProtocol) -> [UInt8]? {

@@ -22,9 +22,9 @@ enum Projections {
     static func apply(_ op: VerifiedOp, db: Database) throws {
         switch op.header.kind {
         case OpKinds.note:
-            try db.cachedStatement(sql: "INSERT INTO notes(id, author, seq, time, text, staff) VALUES (?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [op.id.hex, op.header.author.base64url, op.header.seq, op.header.clock.time,
-                                     op.body?["text"]?.stringValue, OpKinds.staffRef(op.body)?.hex])
+            try RawInsert.run(db.cachedStatement(sql: "INSERT INTO notes(id, author, seq, time, text, staff) VALUES (?, ?, ?, ?, ?, ?)"),
+                              [.text(op.id.hex), .text(op.header.author.base64url), .int(op.header.seq), .int(op.header.clock.time),
+                               .textOrNull(op.body?["text"]?.stringValue), .textOrNull(OpKinds.staffRef(op.body)?.hex)], db: db)
         case RosterOps.staff:
             guard let body = op.body, let m = try? StaffMember(json: body) else { return }
             try db.execute(sql: """

@@ -19,7 +19,7 @@ extension ReplicaStore {
                                                "network": .string(network.hex)]) + [10]
         var written = 0
         try forEachEnvelope { env, _ in
-            buffer += env.encoded(); buffer.append(10); written += 1
+            env.encode(into: &buffer); buffer.append(10); written += 1
             if buffer.count > 1 << 20 { fh.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
         }
         fh.write(Data(buffer))

@@ -58,6 +58,13 @@ extension ReplicaStore {
         try ingestVerified(Self.verifyAll(items, network: network), now: now)
     }
 
+    /// Steps 1–11 of PROTOCOL.md §2.5 for a batch, on all cores, without
+    /// touching the database: a caller can verify the next batch while the
+    /// current one is written (`ingestVerified`), as sync and import do.
+    public func verify(_ items: [Result<Envelope, OpRejection>]) -> [Result<VerifiedOp, OpRejection>] {
+        Self.verifyAll(items, network: network)
+    }
+
     /// Steps 1–11 of PROTOCOL.md §2.5 for a batch, on all cores, in order.
     static func verifyAll(_ items: [Result<Envelope, OpRejection>], network: Digest) -> [Result<VerifiedOp, OpRejection>] {
         parallelMap(items) { item in
@@ -158,12 +165,12 @@ struct IngestWriter {
         let author = h.author.base64url
         let parents = ([h.prev].compactMap { $0 } + h.deps).compactMap { idx.meta(of: $0) }
         let rosterSeq = IngestDecider.rosterSeq(of: op, parents: parents, rosterAt: idx.roster(at:))
-        try db.cachedStatement(sql: """
+        try RawInsert.run(db.cachedStatement(sql: """
             INSERT INTO ops(id, author, seq, prev, kind, time, ctr, subject, roster_seq, header, sig, body, received_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [op.id.hex, author, h.seq, h.prev?.hex, h.kind, h.clock.time, h.clock.ctr,
-                                     Projections.subject(of: op), rosterSeq, Data(op.envelope.header), Data(op.envelope.sig),
-                                     op.envelope.body.map { Data($0) }, now])
+            """), [.text(op.id.hex), .text(author), .int(h.seq), .textOrNull(h.prev?.hex), .text(h.kind), .int(h.clock.time),
+                   .int(h.clock.ctr), .textOrNull(Projections.subject(of: op)), .int(rosterSeq), .blob(op.envelope.header),
+                   .blob(op.envelope.sig), .blobOrNull(op.envelope.body), .int(now)], db: db)
         if !others.isEmpty {
             for id in others + [op.id] {
                 try db.execute(sql: "INSERT OR IGNORE INTO equivocations(author, seq, id) VALUES (?, ?, ?)",

@@ -62,33 +62,41 @@ public struct SyncClient: Sendable {
     private func run(url base: String, http: HTTPClient, progress: @Sendable (String) -> Void) async throws -> SyncReport {
         var report = SyncReport(url: base)
         let base = base.hasSuffix("/") ? String(base.dropLast()) : base
-        // Pull, page by page. Pages advance by the server's cursor, so the
-        // next page is already being fetched while this one is verified and
-        // stored; each page is committed as it arrives (resumable).
+        // Pull, page by page, as a two-stage pipeline: while page k is
+        // written (one transaction, committed as it arrives: resumable),
+        // page k+1 is already fetched, parsed and verified on the other
+        // cores, the way `importFile` overlaps verification with writes.
         let vector = JSONValue.object(try store.versionVector().mapValues { .int($0) })
         let head = try store.head(of: key.publicKey)
         let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
-        func pull(_ cursor: Int64, declare: Bool) -> Task<(JSONValue, Int, Int), Error> {
+        let store = self.store
+        func pull(_ cursor: Int64, declare: Bool) -> Task<Pulled, Error> {
             var body: [String: JSONValue] = ["vector": vector, "cursor": .int(cursor), "limit": .int(Int64(pageLimit))]
             if declare { body["head"] = decl.json }
             let request = JSONValue.object(body)
-            return Task { try await post(http, base, "/v1/sync", request) }
+            return Task {
+                let (resp, sent, received) = try await post(http, base, "/v1/sync", request)
+                let ops = resp["ops"]?.arrayValue ?? []
+                let verified = await offload { store.verify(Envelope.decodeAll(ops)) }
+                return Pulled(response: resp, verified: verified, sent: sent, received: received)
+            }
         }
         var serverVector = [String: Int64]()
         var newWork = false
         var inFlight = pull(0, declare: true)
         while true {
-            let (resp, sent, received) = try await inFlight.value
-            report.requests += 1; report.bytesSent += sent; report.bytesReceived += received
-            let ops = resp["ops"]?.arrayValue ?? []
-            let more = resp["more"]?.boolValue == true && !ops.isEmpty
+            let page = try await inFlight.value
+            report.requests += 1; report.bytesSent += page.sent; report.bytesReceived += page.received
+            let resp = page.response
+            let more = resp["more"]?.boolValue == true && !page.verified.isEmpty
             if more { inFlight = pull(resp["cursor"]?.intValue ?? 0, declare: false) }
-            let r = try store.ingestEnvelopes(Envelope.decodeAll(ops), now: clock())
+            let now = clock()
+            let r = try await offload { try store.ingestVerified(page.verified, now: now) }
             report.pulled += r.accepted
             report.refusedHere += r.rejected
             newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
             serverVector = (resp["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue)
-            if !ops.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
+            if !page.verified.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
             guard more else { break }
         }
         if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock()).id }
@@ -109,6 +117,23 @@ public struct SyncClient: Sendable {
         return report
     }
 
+    /// A fetched page, verified and ready to be written.
+    private struct Pulled: Sendable {
+        let response: JSONValue
+        let verified: [Result<VerifiedOp, OpRejection>]
+        let sent: Int, received: Int
+    }
+
+    /// Runs blocking work (all-core verification, a SQLite transaction) on a
+    /// Dispatch thread, keeping the cooperative pool free for the HTTP side.
+    private func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in DispatchQueue.global().async { c.resume(with: Result { try work() }) } }
+    }
+
+    private func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { c in DispatchQueue.global().async { c.resume(returning: work()) } }
+    }
+
     /// One signed POST; returns the JSON answer and the bytes sent and received.
     private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue) async throws -> (JSONValue, Int, Int) {
         let bytes = try CanonicalJSON.encode(body)
@@ -125,7 +150,7 @@ public struct SyncClient: Sendable {
             throw SyncClientError(code: "sync.unreachable", detail: "Cannot reach \(base): \(error). Check the address and that the peer is serving.")
         }
         let buf = try await resp.body.collect(upTo: 64 << 20)
-        let json = try? CanonicalJSON.parse(Array(buf.readableBytesView))
+        let json = await offload { try? CanonicalJSON.parse(Array(buf.readableBytesView)) }
         guard resp.status == .ok, let json else {
             let code = json?["code"]?.stringValue ?? "sync.http_\(resp.status.code)"
             let detail = json?["detail"]?.stringValue ?? "HTTP \(resp.status.code)"

@@ -126,8 +126,8 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         let limit = min(Int(body["limit"]?.intValue ?? Int64(config.maxOpsPerRequest)), config.maxOpsPerRequest)
         let page = try store.opsLacking(vector: vector, after: body["cursor"]?.intValue ?? 0, limit: max(1, limit), maxBytes: config.maxPageBytes)
         logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
-        return try jsonResponse(["ops": .array(page.envelopes.map(\.json)), "cursor": .int(page.cursor), "more": .bool(page.more),
-                                 "vector": .object(try store.versionVector().mapValues { .int($0) })])
+        let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more, vector: try store.versionVector())
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     router.post("/v1/ops") { request, _ -> Response in

@@ -57,6 +57,39 @@ import ShenguanTestSupport
         #expect(try CanonicalJSON.parseCanonical(Array(#"{"a":[1,-2,"x",null]}"#.utf8)) == ["a": [1, -2, "x", nil]])
     }
 
+    /// The single-pass canonical check equals its definition (parse,
+    /// re-encode, compare bytes) on canonical documents and on mutations of
+    /// them: inserted whitespace, swapped members, alternative escapes,
+    /// uppercase hex, escaped slashes.
+    @Test func singlePassCanonicalCheckEqualsReencoding() throws {
+        var rng = SeededRNG(seed: 3339)
+        let mutations: [(String, String)] = [(",", ", "), (":", " : "), ("{", "{ "), ("]", " ]"), ("/", "\\/"),
+                                             ("\\n", "\\u000a"), ("\\u001f", "\\u001F"), ("A", "\\u0041"), ("\\t", "\\u0009"),
+                                             ("é", "\\u00e9"), ("\\\"", "\\u0022"), ("\u{7f}", "\\u007f")]
+        var accepted = 0, refused = 0
+        for n in 0..<2000 {
+            let doc = RandomJSON.value(depth: 0, rng: &rng)
+            var text = String(decoding: try CanonicalJSON.encode(doc), as: UTF8.self)
+            if n % 4 != 0 {
+                for (from, to) in mutations.shuffled(using: &rng) {
+                    if let r = text.range(of: from) { text.replaceSubrange(r, with: to); break }
+                }
+            }
+            if n % 7 == 1, case .object(let o) = doc, o.count >= 2 {
+                // Members in reverse order.
+                let keys = o.keys.sorted { CanonicalJSON.utf16Less($1, $0) }
+                text = "{" + (try keys.map { String(decoding: try CanonicalJSON.encode(.string($0)), as: UTF8.self) + ":" + String(decoding: try CanonicalJSON.encode(o[$0]!), as: UTF8.self) }.joined(separator: ",")) + "}"
+            }
+            let bytes = Array(text.utf8)
+            let single = Result { () throws(CanonicalJSON.ParseError) in try CanonicalJSON.parseCanonical(bytes) }
+            let twice = Result { () throws(CanonicalJSON.ParseError) in try CanonicalJSON.parseCanonicalByReencoding(bytes) }
+            #expect((try? single.get()) == (try? twice.get()), "\(text)")
+            if case .success = single { accepted += 1 } else { refused += 1 }
+        }
+        // Both outcomes are exercised, not just one.
+        #expect(accepted > 500 && refused > 300, "accepted \(accepted), refused \(refused)")
+    }
+
     @Test func nestingIsLimitedTo64() throws {
         let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
         #expect(throws: Never.self) { try CanonicalJSON.parseCanonical(Array(ok.utf8)) }

@@ -32,6 +32,14 @@ import ShenguanTestSupport
     @Test func wireEnvelopeRoundTrips() throws {
         let op = try signed()
         #expect(try Envelope.decode(op.envelope.encoded()) == op.envelope)
+        // The direct writers equal the generic canonical encoder, with and without a body.
+        let erased = Envelope(author: op.envelope.author, header: op.envelope.header, sig: op.envelope.sig, body: nil)
+        for env in [op.envelope, erased] { #expect(env.encoded() == (try CanonicalJSON.encode(env.json))) }
+        for (cursor, more, vector) in [(Int64(0), false, [String: Int64]()), (12_345, true, ["b": 7, "a": 1, "é": 3])] {
+            let envs = cursor == 0 ? [] : [op.envelope, erased]
+            #expect(try SyncPage.encode(envelopes: envs, cursor: cursor, more: more, vector: vector)
+                    == CanonicalJSON.encode(SyncPage.json(envelopes: envs, cursor: cursor, more: more, vector: vector)))
+        }
         #expect(throws: OpRejection.self) { try Envelope.decode(Array(#"{"author":"x","header":"","sig":""}"#.utf8)) }
         #expect { try Envelope.decode(Array(#"{"author":"","header":"","sig":"","extra":1}"#.utf8)) } throws: {
             ($0 as? OpRejection)?.code == .malformed

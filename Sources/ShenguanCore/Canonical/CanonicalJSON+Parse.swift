@@ -13,41 +13,62 @@ extension CanonicalJSON {
 
     /// Parses `bytes` strictly and requires them to be canonical.
     public static func parseCanonical(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
+        try parse(bytes, canonical: true)
+    }
+
+    /// Parses `bytes` strictly (profile rules), without the byte-identity check.
+    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
+        try parse(bytes, canonical: false)
+    }
+
+    /// With `canonical`, the parser also refuses, in the same single pass,
+    /// every spelling RFC 8785 would not write: whitespace outside strings,
+    /// members out of UTF-16 order, escapes other than the ones JCS emits.
+    /// That is exactly "re-encoding gives the same bytes" (tested against the
+    /// re-encoding definition on mutated documents), without a second pass.
+    static func parse(_ bytes: [UInt8], canonical: Bool) throws(ParseError) -> JSONValue {
+        var p = StrictParser(bytes: bytes, canonical: canonical)
+        let v = try p.value(depth: 0)
+        try p.skipWhitespace()
+        guard p.i == bytes.count else { throw p.fail("trailing bytes after the JSON value") }
+        return v
+    }
+
+    /// The definition `parseCanonical` implements: parse, re-encode, compare.
+    static func parseCanonicalByReencoding(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
         let value = try parse(bytes)
         let again: [UInt8]
         do { again = try encode(value) } catch { throw ParseError(offset: 0, reason: "\(error)") }
         if again != bytes {
             let at = zip(again, bytes).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? min(again.count, bytes.count)
-            throw ParseError(offset: at, reason: "not in canonical form (RFC 8785: member order, escaping, NFC or whitespace)")
+            throw ParseError(offset: at, reason: notCanonical)
         }
         return value
     }
 
-    /// Parses `bytes` strictly (profile rules), without the byte-identity check.
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
-        var p = StrictParser(bytes: bytes)
-        let v = try p.value(depth: 0)
-        p.skipWhitespace()
-        guard p.i == bytes.count else { throw p.fail("trailing bytes after the JSON value") }
-        return v
-    }
+    static let notCanonical = "not in canonical form (RFC 8785: member order, escaping, NFC or whitespace)"
 }
 
 struct StrictParser {
     let bytes: [UInt8]
+    /// Refuse any spelling JCS would not write (see `CanonicalJSON.parse(_:canonical:)`).
+    let canonical: Bool
     var i = 0
     static let maxDepth = 64
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], canonical: Bool = false) { self.bytes = bytes; self.canonical = canonical }
 
     func fail(_ reason: String) -> CanonicalJSON.ParseError { .init(offset: i, reason: reason) }
+    func notCanonical(_ what: String) -> CanonicalJSON.ParseError { .init(offset: i, reason: "\(what): \(CanonicalJSON.notCanonical)") }
 
-    mutating func skipWhitespace() {
+    mutating func skipWhitespace() throws(CanonicalJSON.ParseError) {
+        guard i < bytes.count, bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13 else { return }
+        if canonical { throw notCanonical("whitespace outside a string") }
         while i < bytes.count, [9, 10, 13, 32].contains(bytes[i]) { i += 1 }
     }
 
     mutating func value(depth: Int) throws(CanonicalJSON.ParseError) -> JSONValue {
-        skipWhitespace()
+        try skipWhitespace()
         guard i < bytes.count else { throw fail("unexpected end of input") }
         if bytes[i] == 123 || bytes[i] == 91, depth >= Self.maxDepth {
             throw fail("more than \(Self.maxDepth) arrays or objects nested")
@@ -93,11 +114,11 @@ struct StrictParser {
     mutating func array(depth: Int) throws(CanonicalJSON.ParseError) -> JSONValue {
         i += 1
         var items = [JSONValue]()
-        skipWhitespace()
+        try skipWhitespace()
         if i < bytes.count, bytes[i] == 93 { i += 1; return .array(items) }
         while true {
             items.append(try value(depth: depth + 1))
-            skipWhitespace()
+            try skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in array") }
             if bytes[i] == 44 { i += 1; continue }
             if bytes[i] == 93 { i += 1; return .array(items) }
@@ -108,21 +129,26 @@ struct StrictParser {
     mutating func object(depth: Int) throws(CanonicalJSON.ParseError) -> JSONValue {
         i += 1
         var members = [String: JSONValue]()
-        skipWhitespace()
+        var previous: String?
+        try skipWhitespace()
         if i < bytes.count, bytes[i] == 125 { i += 1; return .object(members) }
         while true {
-            skipWhitespace()
+            try skipWhitespace()
             guard i < bytes.count, bytes[i] == 34 else { throw fail("expected a member name") }
             let at = i
             let name = try string()
-            skipWhitespace()
+            if canonical, let previous, !CanonicalJSON.utf16Less(previous, name), previous != name {
+                i = at; throw notCanonical("member \"\(name)\" after \"\(previous)\"")
+            }
+            previous = name
+            try skipWhitespace()
             guard i < bytes.count, bytes[i] == 58 else { throw fail("expected : after member name") }
             i += 1
             let v = try value(depth: depth + 1)
             guard members.updateValue(v, forKey: name) == nil else {
                 i = at; throw fail("duplicate member name \"\(name)\"")
             }
-            skipWhitespace()
+            try skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of input in object") }
             if bytes[i] == 44 { i += 1; continue }
             if bytes[i] == 125 { i += 1; return .object(members) }
@@ -146,14 +172,21 @@ struct StrictParser {
             switch e {
             case 34: out.append(34)
             case 92: out.append(92)
-            case 47: out.append(47)
+            case 47:
+                if canonical { i -= 2; throw notCanonical("escaped /") }
+                out.append(47)
             case 98: out.append(8)
             case 102: out.append(12)
             case 110: out.append(10)
             case 114: out.append(13)
             case 116: out.append(9)
             case 117:
+                let escapeAt = i - 2
                 var cp = try hex4()
+                // JCS writes \u00xx (lowercase) only for controls without a short escape.
+                if canonical, cp >= 0x20 || [8, 9, 10, 12, 13].contains(cp) || bytes[(i - 4)..<i].contains(where: { (65...70).contains($0) }) {
+                    i = escapeAt; throw notCanonical("\\u escape where RFC 8785 writes the character or a short escape")
+                }
                 if (0xD800...0xDBFF).contains(cp) {
                     guard i + 1 < bytes.count, bytes[i] == 92, bytes[i + 1] == 117 else { throw fail("lone surrogate in string") }
                     i += 2

@@ -42,7 +42,33 @@ public struct Envelope: Equatable, Sendable {
         return .object(o)
     }
 
-    public func encoded() -> [UInt8] { try! CanonicalJSON.encode(json) }
+    /// The canonical wire bytes, written directly: the members are always
+    /// author < body < header < sig and base64url needs no escaping, so this
+    /// equals `CanonicalJSON.encode(json)` (tested) without building a tree.
+    public func encoded() -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(64 + (author.count + header.count + sig.count + (body?.count ?? 0)) * 4 / 3)
+        encode(into: &out)
+        return out
+    }
+
+    /// Appends `encoded()` to `out` (pages and export files are built this way).
+    public func encode(into out: inout [UInt8]) {
+        func member(_ name: StaticString, _ bytes: [UInt8], first: Bool = false) {
+            if !first { out.append(44) }
+            out.append(34)
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: [34, 58, 34])
+            Base64URL.encode(bytes, into: &out)
+            out.append(34)
+        }
+        out.append(123)
+        member("author", author, first: true)
+        if let body { member("body", body) }
+        member("header", header)
+        member("sig", sig)
+        out.append(125)
+    }
 
     /// Reads a wire envelope (step 1 of PROTOCOL.md §2.5).
     public init(json: JSONValue) throws(OpRejection) {

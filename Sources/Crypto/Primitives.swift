@@ -1,32 +1,56 @@
 import Foundation
 
 /// A SHA-256 digest: operation ids, body hashes and network ids (PROTOCOL.md §2.3).
+///
+/// Held inline as four big-endian 64-bit words rather than an array: ids are
+/// hashed, compared and copied on every ingest lookup, and an inline value
+/// needs no allocation and no reference counting (BENCHMARKS.md).
 public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
+    private let w0, w1, w2, w3: UInt64
+
     /// The 32 raw bytes.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        for (k, w) in [w0, w1, w2, w3].enumerated() {
+            for j in 0..<8 { out[k * 8 + j] = UInt8(truncatingIfNeeded: w >> (56 - 8 * UInt64(j))) }
+        }
+        return out
+    }
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
-        self.bytes = bytes
+        self.init(raw: bytes.withUnsafeBytes { $0 })
+    }
+
+    /// From exactly 32 bytes (checked by the callers).
+    init(raw b: UnsafeRawBufferPointer) {
+        func word(_ k: Int) -> UInt64 { UInt64(bigEndian: b.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)) }
+        w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3)
     }
 
     /// Parses 64 lowercase hex characters.
     public init?(hex: some StringProtocol) {
         guard let b = Hex.decode(hex), b.count == 32 else { return nil }
-        self.bytes = b
+        self.init(raw: b.withUnsafeBytes { $0 })
     }
 
     /// Lowercase hex, the form ids take on the wire and in the CLI.
-    public var hex: String { Hex.encode(bytes) }
+    public var hex: String {
+        String(unsafeUninitializedCapacity: 64) { out in
+            for (k, w) in [w0, w1, w2, w3].enumerated() {
+                for j in 0..<16 { out[k * 16 + j] = Hex.digit(Int(truncatingIfNeeded: w >> (60 - 4 * UInt64(j))) & 15) }
+            }
+            return 64
+        }
+    }
     public var description: String { hex }
 
-    public static func < (a: Digest, b: Digest) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    /// Byte-wise (lexicographic) order: big-endian words compare the same way.
+    public static func < (a: Digest, b: Digest) -> Bool { (a.w0, a.w1, a.w2, a.w3) < (b.w0, b.w1, b.w2, b.w3) }
 
     /// SHA-256 output is uniform: one 64-bit word hashes as well as 32 bytes.
-    public func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine($0.loadUnaligned(as: UInt64.self)) }
-    }
-    public static func == (a: Digest, b: Digest) -> Bool { a.bytes == b.bytes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(w0) }
+    public static func == (a: Digest, b: Digest) -> Bool { a.w0 == b.w0 && a.w1 == b.w1 && a.w2 == b.w2 && a.w3 == b.w3 }
 }
 
 /// SHA-256 (FIPS 180-4) through libsodium.
@@ -112,6 +136,9 @@ public struct SigningKey: Sendable, CustomStringConvertible {
 /// Lowercase hexadecimal.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The lowercase hex digit of a nibble (0–15).
+    static func digit(_ nibble: Int) -> UInt8 { UInt8(truncatingIfNeeded: nibble < 10 ? 48 + nibble : 87 + nibble) }
 
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8](); out.reserveCapacity(bytes.count * 2)

@@ -53,29 +53,36 @@ extension ReplicaStore {
         let complete = opLines.last?.isEmpty ?? false
         if complete { opLines.removeLast() }
         let body = Array(opLines.enumerated())
-        let batches = stride(from: 0, to: body.count, by: batchSize).map { Array(body[$0..<min($0 + batchSize, body.count)]) }
-        @Sendable func verify(_ batch: [(offset: Int, element: Data.SubSequence)]) -> [Result<VerifiedOp, OpRejection>] {
-            let envelopes = parallelMap(batch.map { [UInt8]($0.element) }) { line -> Result<Envelope, OpRejection> in
-                do throws(OpRejection) { return .success(try Envelope.decode(line)) } catch { return .failure(error) }
+        // Verification runs continuously on every core, a chunk per core at
+        // a time with no barrier between chunks, up to two transactions
+        // ahead of the writer (a bounded pipeline): the cores never wait for
+        // a transaction, and the writer never waits for a whole batch.
+        let chunk = 500
+        let chunks = stride(from: 0, to: body.count, by: chunk).map { Array(body[$0..<min($0 + chunk, body.count)]) }
+        let perBatch = max(1, batchSize / chunk)
+        let pipeline = VerifyPipeline(count: chunks.count, ahead: 2 * perBatch)
+        DispatchQueue.global().async {
+            // Iterations are handed out in increasing order, so the chunks
+            // holding room are always the lowest ones not yet taken.
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
+                guard pipeline.waitForRoom() else { return }
+                pipeline.put(k, chunks[k].map { line in
+                    do throws(OpRejection) {
+                        return .success(try VerifiedOp.verify(try Envelope.decode([UInt8](line.element)), network: net))
+                    } catch { return .failure(error) }
+                })
             }
-            return ReplicaStore.verifyAll(envelopes, network: net)
         }
+        defer { pipeline.cancel() }
         var report = IngestReport()
-        var ahead = batches.first.map(verify)
-        for (k, batch) in batches.enumerated() {
-            let current = ahead!
-            let group = DispatchGroup()
-            nonisolated(unsafe) var next: [Result<VerifiedOp, OpRejection>]?
-            if k + 1 < batches.count {
-                let upcoming = batches[k + 1]
-                DispatchQueue.global().async(group: group) { next = verify(upcoming) }
-            }
-            let r = try ingestVerified(current, now: now)
-            group.wait()
-            ahead = next
+        for first in stride(from: 0, to: chunks.count, by: perBatch) {
+            let ks = first..<min(first + perBatch, chunks.count)
+            let verified = ks.flatMap { pipeline.take($0) }
+            let offsets = ks.flatMap { chunks[$0].map(\.offset) }
+            let r = try ingestVerified(verified, now: now)
             // Report indices as positions among the file's operation lines.
             report.results += r.results.map {
-                IngestResult(index: batch[$0.index].offset, id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
+                IngestResult(index: offsets[$0.index], id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
             }
             report.released += r.released
         }
@@ -86,5 +93,49 @@ extension ReplicaStore {
             report.damage = StoreError(.damagedExport("the header declares \(declared) operations, the file holds \(opLines.count)"))
         }
         return report
+    }
+}
+
+/// A bounded hand-over of verified chunks from one producer to the writer:
+/// chunk k is taken in order; the producer may run `ahead` chunks ahead.
+final class VerifyPipeline: @unchecked Sendable {
+    private var slots: [[Result<VerifiedOp, OpRejection>]?]
+    private let ready: [DispatchSemaphore]
+    private let room: DispatchSemaphore
+    private let lock = NSLock()
+    private var cancelled = false
+
+    init(count: Int, ahead: Int) {
+        slots = Array(repeating: nil, count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+        room = DispatchSemaphore(value: ahead)
+    }
+
+    /// Producer: blocks while `ahead` chunks wait; false once the writer stopped.
+    func waitForRoom() -> Bool {
+        room.wait()
+        return lock.withLock { !cancelled }
+    }
+
+    func put(_ k: Int, _ chunk: [Result<VerifiedOp, OpRejection>]) {
+        lock.withLock { slots[k] = chunk }
+        ready[k].signal()
+    }
+
+    /// Writer: waits for chunk k, takes it and frees its room.
+    func take(_ k: Int) -> [Result<VerifiedOp, OpRejection>] {
+        ready[k].wait()
+        let chunk = lock.withLock { () -> [Result<VerifiedOp, OpRejection>] in
+            defer { slots[k] = nil }
+            return slots[k]!
+        }
+        room.signal()
+        return chunk
+    }
+
+    /// The writer is done (or failed): let every waiting producer stop.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        for _ in slots.indices { room.signal() }
     }
 }

@@ -17,6 +17,11 @@ let n = arg("--ops", 100_000), authorCount = arg("--authors", 50)
 let dir = NSTemporaryDirectory() + "shenguan-bench-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: dir) }
+/// CPU time (user + system) of this process so far.
+func cpuSeconds() -> Double {
+    var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+}
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -30,6 +35,28 @@ let source = try ReplicaStore(path: dir + "/source.sqlite", network: ops.network
 _ = try source.ingestVerified(ops.ops.map { .success($0) }, now: ops.now)
 try source.export(to: exportPath)
 let avgBytes = ops.ops.reduce(0) { $0 + $1.envelope.header.count + $1.envelope.sig.count + ($1.envelope.body?.count ?? 0) } / n
+
+// `--only store`: for profiling the writer alone (perf record), time only the
+// single-threaded store phase of already verified operations, then stop.
+if let i = args.firstIndex(of: "--only"), i + 1 < args.count, args[i + 1] == "store" {
+    let verified = ops.ops.map { Result<VerifiedOp, OpRejection>.success($0) }
+    let store = try ReplicaStore(path: dir + "/store-only.sqlite", network: ops.network)
+    let t = try seconds {
+        var i = 0
+        while i < verified.count { _ = try store.ingestVerified(Array(verified[i..<min(i + 5000, verified.count)]), now: ops.now); i += 5000 }
+    }
+    print("store only: \(Int(Double(n) / t)) ops/s (\(String(format: "%.2f", t)) s)")
+    exit(0)
+}
+
+// `--only ingest`: the import alone, for profiling the parallel path.
+if let i = args.firstIndex(of: "--only"), i + 1 < args.count, args[i + 1] == "ingest" {
+    let store = try ReplicaStore(path: dir + "/ingest-only.sqlite", network: ops.network)
+    let c0 = cpuSeconds()
+    let t = try seconds { _ = try store.importFile(exportPath, now: ops.now) }
+    print("ingest only: \(Int(Double(n) / t)) ops/s (\(String(format: "%.2f", t)) s, \(String(format: "%.2f", (cpuSeconds() - c0) / t)) cores busy)")
+    exit(0)
+}
 
 // 2. Raw libsodium verify rate on all cores.
 let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -52,7 +79,9 @@ let insertRate = try StoreBaseline.rawInsertRate(path: dir + "/raw.sqlite", rows
 // 4. Ingest: import the export file into a fresh replica (decode, verify, store, project).
 let target = try ReplicaStore(path: dir + "/target.sqlite", network: ops.network)
 var report: IngestReport? = nil
+let cpuBefore = cpuSeconds()
 let ingestTime = try seconds { report = try target.importFile(exportPath, now: ops.now) }
+let ingestCPU = cpuSeconds() - cpuBefore
 let ingestRate = Double(n) / ingestTime
 let same = try target.state().digest == source.state().digest
 
@@ -61,7 +90,7 @@ print("""
 shenguan-bench  \(n) ops from \(authorCount) authors, avg \(avgBytes) signed bytes/op, \(cores) cores
   raw verify (libsodium, \(cores) threads)  \(Int(verifyRate)) sig/s\(verifyOK ? "" : "  (VERIFY FAILED)")
   raw insert (SQLite, same-size rows)     \(Int(insertRate)) rows/s
-  ingest (import file → fresh replica)    \(Int(ingestRate)) ops/s  (\(String(format: "%.2f", ingestTime)) s, \(report?.accepted ?? 0) accepted)
+  ingest (import file → fresh replica)    \(Int(ingestRate)) ops/s  (\(String(format: "%.2f", ingestTime)) s, \(report?.accepted ?? 0) accepted, \(String(format: "%.2f", ingestCPU / ingestTime)) cores busy)
   ratio ingest / min(verify, insert)      \(String(format: "%.0f%%", ingestRate / limit * 100))  (target ≥ 50%)
   digest equal to source                  \(same)
 """)

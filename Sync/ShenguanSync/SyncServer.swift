@@ -17,8 +17,12 @@ public struct SyncServerConfig: Sendable {
     public var maxOpsPerRequest = 1000
     /// Largest page served, in signed bytes.
     public var maxPageBytes = 4 << 20
-    /// Seconds a connection may stay idle (slow or silent clients are cut).
+    /// Seconds a connection may stay idle (silent clients, and clients that
+    /// never finish their headers, are cut).
     public var idleTimeoutSeconds: Int64 = 30
+    /// Seconds a client may take from a request's head to its end (clients
+    /// that trickle a body get 408 `sync.request_timeout`).
+    public var requestTimeoutSeconds: Int64 = 60
     public init() {}
 }
 
@@ -144,7 +148,9 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
     }
 
     return Application(router: router,
-                       server: .http1(configuration: .init(idleTimeout: .seconds(config.idleTimeoutSeconds))),
+                       server: .http1(configuration: .init(
+                           additionalChannelHandlers: [RequestDeadlineHandler(limit: .seconds(config.requestTimeoutSeconds))],
+                           idleTimeout: .seconds(config.idleTimeoutSeconds))),
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "shenguan"),
                        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
                        logger: logger)

@@ -36,6 +36,41 @@ import ShenguanTestSupport
         #expect((r.json["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
+    /// Issue 5 §5, slow clients: one that never finishes its headers is cut
+    /// by the idle timeout; one that stalls its body gets 408
+    /// `sync.request_timeout`; a well-behaved peer is served meanwhile and
+    /// the replica is unchanged.
+    @Test func slowClientsAreCutWhileOtherPeersAreServed() throws {
+        let dir = TempDir("slow"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
+        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval")
+        let m = try net.join("M", department: "market"), b = try net.join("B", department: "bureau")
+        try net.distributeRoster(to: [m, b])
+        // The request deadline (1 s) passes well before the idle timeout (3 s).
+        let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0", "--idle-timeout", "3", "--request-timeout", "1"],
+                                       env: CLI.baseEnv)
+        defer { server.stop() }
+        let count = try m.opCount()
+        let silent = try RawConnection(url: server.url)
+        silent.send("POST /v1/sync HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-")
+        let stalled = try RawConnection(url: server.url)
+        stalled.send("POST /v1/ops HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nShenguan-Version: 1\r\nContent-Length: 100\r\n\r\n{\"ops\":")
+        // A well-behaved peer is served while both connections hang.
+        let bKey = try KeyFile.load(from: b.home + "/replica.key", passphrase: testPassphrase)
+        #expect(try post(server.url, "/v1/sync", body: Data(#"{"vector":{}}"#.utf8), key: bKey, dir: dir).status == 200)
+
+        let answer = stalled.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+        #expect(answer.contains("application/problem+json") && answer.contains(#""code":"sync.request_timeout""#), "\(answer)")
+        #expect(stalled.closedByPeer && !stalled.timedOut)
+        let nothing = silent.readToEnd()
+        #expect(nothing.isEmpty && silent.closedByPeer && !silent.timedOut, "\(nothing)")
+        #expect(try m.opCount() == count)
+        // Still serving after cutting both.
+        #expect(try post(server.url, "/v1/sync", body: Data(#"{"vector":{}}"#.utf8), key: bKey, dir: dir).status == 200)
+    }
+
     @Test func everyRefusalHasItsStatusAndCodeAndChangesNothing() throws {
         let dir = TempDir("refuse"); defer { dir.remove() }
         let net = try TestNet(in: dir)

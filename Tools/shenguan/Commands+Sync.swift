@@ -11,6 +11,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Address to listen on, HOST:PORT (port 0: any free port).") var listen = "127.0.0.1:0"
     @Option(name: .customLong("sync-every"), help: "Also sync with the known peers every N seconds.") var syncEvery: Int?
+    @Option(name: .customLong("idle-timeout"), help: "Close connections idle (or stuck in their headers) for N seconds.") var idleTimeout: Int64 = 30
+    @Option(name: .customLong("request-timeout"), help: "Answer 408 to a request whose body takes longer than N seconds.") var requestTimeout: Int64 = 60
     @Flag(help: "Run as the network's neutral notary: only sync and witness (the replica's department must have role notary; syncs every 60 s unless --sync-every).")
     var notary = false
 
@@ -33,6 +35,10 @@ struct Serve: AsyncParsableCommand {
             }
             var config = SyncServerConfig()
             config.host = String(parts[0]); config.port = port
+            guard idleTimeout > 0, requestTimeout > 0 else {
+                throw CLIError("cli.bad_timeout", "--idle-timeout and --request-timeout take a number of seconds ≥ 1.")
+            }
+            config.idleTimeoutSeconds = idleTimeout; config.requestTimeoutSeconds = requestTimeout
             let host = config.host
             try await SyncServe.run(home: home, store: store, key: key, config: config, syncEverySeconds: syncEvery,
                                     clock: { (try? Clock.nowMillis()) ?? 0 }) { bound in

@@ -1,5 +1,6 @@
 // Tools/bench: release-build benchmark of Shenguan's ingest path (issue 2).
-// Usage: swift run -c release shenguan-bench [--ops N] [--authors K]
+// Usage: swift run -c release shenguan-bench [--ops N] [--authors K] [--only store|ingest]
+// (--only: one phase alone, for profiling with perf record).
 // Prints the machine's raw limits (libsodium verify/s on all cores, SQLite
 // inserts/s of same-size rows) and the ingest rate of N signed operations
 // produced elsewhere into a fresh replica, with the ratio to the lower limit.

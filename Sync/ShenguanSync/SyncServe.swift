@@ -24,7 +24,11 @@ public enum SyncServe {
                     while !Task.isCancelled {
                         try await Task.sleep(for: .seconds(every))
                         for peer in (try? store.peers()) ?? [] {
-                            do { _ = try await client.sync(with: peer.url) } catch {
+                            do {
+                                let r = try await client.sync(with: peer.url)
+                                logger.info("periodic sync", metadata: ["peer": "\(peer.url)", "pulled": "\(r.pulled)", "pushed": "\(r.pushed)",
+                                                                        "witness": "\(r.witness != nil)"])
+                            } catch {
                                 logger.warning("periodic sync failed", metadata: ["peer": "\(peer.url)", "error": "\(error)"])
                             }
                         }

@@ -36,17 +36,23 @@ import ShenguanTestSupport
         #expect((r.json["detail"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
+    /// A market replica (the one served) and a bureau replica, both admitted.
+    func marketAndBureau(_ dir: TempDir) throws -> (TestNet, CLI, CLI) {
+        let net = try TestNet(in: dir)
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
+        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval")
+        let m = try net.join("M", department: "market"), b = try net.join("B", department: "bureau")
+        try net.distributeRoster(to: [m, b])
+        return (net, m, b)
+    }
+
     /// Issue 5 §5, slow clients: one that never finishes its headers is cut
     /// by the idle timeout; one that stalls its body gets 408
     /// `sync.request_timeout`; a well-behaved peer is served meanwhile and
     /// the replica is unchanged.
     @Test func slowClientsAreCutWhileOtherPeersAreServed() throws {
         let dir = TempDir("slow"); defer { dir.remove() }
-        let net = try TestNet(in: dir)
-        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
-        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval")
-        let m = try net.join("M", department: "market"), b = try net.join("B", department: "bureau")
-        try net.distributeRoster(to: [m, b])
+        let (_, m, b) = try marketAndBureau(dir)
         // The request deadline (1 s) passes well before the idle timeout (3 s).
         let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0", "--idle-timeout", "3", "--request-timeout", "1"],
                                        env: CLI.baseEnv)
@@ -73,11 +79,7 @@ import ShenguanTestSupport
 
     @Test func everyRefusalHasItsStatusAndCodeAndChangesNothing() throws {
         let dir = TempDir("refuse"); defer { dir.remove() }
-        let net = try TestNet(in: dir)
-        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
-        try net.addDepartment("bureau", name: "市行政审批服务局", role: "approval")
-        let m = try net.join("M", department: "market"), b = try net.join("B", department: "bureau")
-        try net.distributeRoster(to: [m, b])
+        let (net, m, b) = try marketAndBureau(dir)
         _ = try b.note("待推送")
         _ = try b.note("第二条")
         let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)

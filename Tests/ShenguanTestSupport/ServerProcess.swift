@@ -46,8 +46,30 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// What the server logged on stderr (after it stopped).
-    public func logs() -> String { String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+    /// What the server logged on stderr (after it stopped), including lines
+    /// already read by `waitForLog`.
+    public func logs() -> String { String(decoding: seen + err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+    private var seen = Data()
+
+    /// Blocks on the server's stderr until a logged line satisfies `match`
+    /// (an event, not a sleep); false if the server exits first, or is
+    /// killed after `timeout` seconds so that a test fails instead of hanging.
+    public func waitForLog(timeout: TimeInterval = 60, _ match: (String) -> Bool) -> Bool {
+        let pid = process.processIdentifier
+        let guardTimer = DispatchWorkItem { Foundation.kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: guardTimer)
+        defer { guardTimer.cancel() }
+        var scanned = seen.count
+        while true {
+            while let nl = seen[scanned...].firstIndex(of: 10) {
+                if match(String(decoding: seen[scanned..<nl], as: UTF8.self)) { return true }
+                scanned = nl + 1
+            }
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { return false }   // EOF: the server exited
+            seen.append(chunk)
+        }
+    }
 
     deinit { if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
 }

@@ -30,8 +30,36 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses 64 lowercase hex characters.
     public init?(hex: some StringProtocol) {
-        guard let b = Hex.decode(hex), b.count == 32 else { return nil }
-        self.init(raw: b.withUnsafeBytes { $0 })
+        var s = String(hex)
+        guard let d = s.withUTF8({ Digest(hexBytes: $0) }) else { return nil }
+        self = d
+    }
+
+    /// Parses 64 lowercase hex digits given as UTF-8 bytes, straight into the
+    /// four words (no intermediate array; it runs for every id in every header).
+    public init?(hexBytes s: UnsafeBufferPointer<UInt8>) {
+        guard s.count == 64 else { return nil }
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for k in 0..<4 {
+            var v: UInt64 = 0
+            for j in 0..<16 {
+                let c = s[k * 16 + j]
+                let n: UInt8
+                switch c {
+                case 48...57: n = c - 48
+                case 97...102: n = c - 87
+                default: return nil
+                }
+                v = v << 4 | UInt64(n)
+            }
+            switch k {
+            case 0: w.0 = v
+            case 1: w.1 = v
+            case 2: w.2 = v
+            default: w.3 = v
+            }
+        }
+        (w0, w1, w2, w3) = w
     }
 
     /// Lowercase hex, the form ids take on the wire and in the CLI.

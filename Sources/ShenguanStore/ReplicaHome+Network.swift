@@ -37,7 +37,8 @@ extension ReplicaHome {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw StoreError(.badGenesis("\(file) is not a Shenguan export whose first operation is the genesis roster (the file cannot be read)."))
         }
-        let lines = data.split(separator: 10).dropFirst().map { [UInt8]($0) }
+        let bytes = [UInt8](data)
+        let lines = Lines.ranges(bytes).dropFirst().filter { !$0.isEmpty }.map { Array(bytes[$0]) }
         guard let first = lines.first, let env = try? Envelope.decode(first),
               let op = try? VerifiedOp.verify(env, network: env.id), op.header.kind == RosterOps.genesis else {
             throw StoreError(.badGenesis("\(file) is not a Shenguan export whose first operation is the genesis roster."))

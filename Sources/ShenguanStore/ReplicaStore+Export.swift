@@ -36,8 +36,9 @@ extension ReplicaStore {
     /// and the rest still applies.
     public func importFile(_ path: String, now: Int64, batchSize: Int = 5000) throws -> IngestReport {
         guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(.invalid("Cannot read \(path).")) }
-        let lines = data.split(separator: 10, omittingEmptySubsequences: false)
-        guard let first = lines.first, let head = try? CanonicalJSON.parse([UInt8](first)),
+        let bytes = [UInt8](data)
+        let lines = Lines.ranges(bytes)
+        guard let first = lines.first, let head = try? CanonicalJSON.parse(Array(bytes[first])),
               head["format"]?.stringValue == Self.exportFormat else {
             throw StoreError(.badExport(1, "the first line must be a \(Self.exportFormat) header"))
         }
@@ -68,7 +69,7 @@ extension ReplicaStore {
                 guard pipeline.waitForRoom() else { return }
                 pipeline.put(k, chunks[k].map { line in
                     do throws(OpRejection) {
-                        return .success(try VerifiedOp.verify(try Envelope.decode([UInt8](line.element)), network: net))
+                        return .success(try VerifiedOp.verify(try Envelope.decode(Array(bytes[line.element])), network: net))
                     } catch { return .failure(error) }
                 })
             }

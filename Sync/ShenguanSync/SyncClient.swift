@@ -75,10 +75,13 @@ public struct SyncClient: Sendable {
             if declare { body["head"] = decl.json }
             let request = JSONValue.object(body)
             return Task {
-                let (resp, sent, received) = try await post(http, base, "/v1/sync", request)
-                let ops = resp["ops"]?.arrayValue ?? []
-                let verified = await offload { store.verify(Envelope.decodeAll(ops)) }
-                return Pulled(response: resp, verified: verified, sent: sent, received: received)
+                let (raw, sent, received) = try await postRaw(http, base, "/v1/sync", request)
+                // The page is read without a JSON tree and verified on all cores.
+                guard let page = await offload({ SyncPage.decode(raw) }) else {
+                    throw SyncClientError(code: "sync.bad_response", detail: "\(base) answered with a page that is not JSON.")
+                }
+                let verified = await offload { store.verify(page.ops) }
+                return Pulled(cursor: page.cursor, more: page.more, vector: page.vector, verified: verified, sent: sent, received: received)
             }
         }
         var serverVector = [String: Int64]()
@@ -87,15 +90,14 @@ public struct SyncClient: Sendable {
         while true {
             let page = try await inFlight.value
             report.requests += 1; report.bytesSent += page.sent; report.bytesReceived += page.received
-            let resp = page.response
-            let more = resp["more"]?.boolValue == true && !page.verified.isEmpty
-            if more { inFlight = pull(resp["cursor"]?.intValue ?? 0, declare: false) }
+            let more = page.more && !page.verified.isEmpty
+            if more { inFlight = pull(page.cursor, declare: false) }
             let now = clock()
             let r = try await offload { try store.ingestVerified(page.verified, now: now) }
             report.pulled += r.accepted
             report.refusedHere += r.rejected
             newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
-            serverVector = (resp["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue)
+            serverVector = page.vector
             if !page.verified.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
             guard more else { break }
         }
@@ -119,7 +121,9 @@ public struct SyncClient: Sendable {
 
     /// A fetched page, verified and ready to be written.
     private struct Pulled: Sendable {
-        let response: JSONValue
+        let cursor: Int64
+        let more: Bool
+        let vector: [String: Int64]
         let verified: [Result<VerifiedOp, OpRejection>]
         let sent: Int, received: Int
     }
@@ -136,6 +140,16 @@ public struct SyncClient: Sendable {
 
     /// One signed POST; returns the JSON answer and the bytes sent and received.
     private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue) async throws -> (JSONValue, Int, Int) {
+        let (raw, sent, received) = try await postRaw(http, base, path, body)
+        guard let json = await offload({ try? CanonicalJSON.parse(raw) }) else {
+            throw SyncClientError(code: "sync.bad_response", detail: "\(base) answered with something that is not JSON.")
+        }
+        return (json, sent, received)
+    }
+
+    /// One signed POST; returns the body of a 200 answer (refusals become a
+    /// `SyncClientError` with the peer's problem code) and the bytes sent and received.
+    private func postRaw(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue) async throws -> ([UInt8], Int, Int) {
         let bytes = try CanonicalJSON.encode(body)
         var req = HTTPClientRequest(url: base + path)
         req.method = .POST
@@ -150,12 +164,13 @@ public struct SyncClient: Sendable {
             throw SyncClientError(code: "sync.unreachable", detail: "Cannot reach \(base): \(error). Check the address and that the peer is serving.")
         }
         let buf = try await resp.body.collect(upTo: 64 << 20)
-        let json = await offload { try? CanonicalJSON.parse(Array(buf.readableBytesView)) }
-        guard resp.status == .ok, let json else {
+        let raw = Array(buf.readableBytesView)
+        guard resp.status == .ok else {
+            let json = try? CanonicalJSON.parse(raw)
             let code = json?["code"]?.stringValue ?? "sync.http_\(resp.status.code)"
             let detail = json?["detail"]?.stringValue ?? "HTTP \(resp.status.code)"
             throw SyncClientError(code: code, detail: "\(base) refused the request: \(detail)")
         }
-        return (json, bytes.count, buf.readableBytes)
+        return (raw, bytes.count, buf.readableBytes)
     }
 }

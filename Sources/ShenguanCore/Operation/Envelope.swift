@@ -88,11 +88,28 @@ public struct Envelope: Equatable, Sendable {
         self.init(author: a, header: h, sig: s, body: body)
     }
 
-    /// Parses one line of wire JSON into an envelope.
+    /// Parses one line of wire JSON into an envelope: the canonical layout
+    /// is read directly (`ByteScanner.envelope`); anything else goes through
+    /// the strict parser, which accepts other spellings or names the fault.
     public static func decode(_ bytes: [UInt8]) throws(OpRejection) -> Envelope {
         guard bytes.count <= 2 * (OpHeader.maxHeaderBytes + OpHeader.maxBodyBytes) else {
             throw OpRejection(.tooLarge, "envelope of \(bytes.count) bytes")
         }
+        if let e = canonicalLayout(bytes) { return e }
+        return try strict(bytes)
+    }
+
+    /// The fast path of `decode`: the canonical layout only, else nil.
+    static func canonicalLayout(_ bytes: [UInt8]) -> Envelope? {
+        bytes.withUnsafeBufferPointer { buf -> Envelope? in
+            var s = ByteScanner(buf)
+            guard let e = s.envelope(), s.atEnd else { return nil }
+            return e
+        }
+    }
+
+    /// The strict path of `decode`: any spelling the profile allows.
+    static func strict(_ bytes: [UInt8]) throws(OpRejection) -> Envelope {
         let v: JSONValue
         do { v = try CanonicalJSON.parse(bytes) } catch { throw OpRejection(.malformed, "envelope is not JSON: \(error)") }
         return try Envelope(json: v)
@@ -104,5 +121,25 @@ public struct Envelope: Equatable, Sendable {
         list.map { item in
             do throws(OpRejection) { return .success(try Envelope(json: item)) } catch { return .failure(error) }
         }
+    }
+}
+
+extension ByteScanner {
+    /// An envelope in its canonical layout, `{"author":"…","body":"…",
+    /// "header":"…","sig":"…"}` (body optional), at the cursor (the caller
+    /// checks what follows it); nil for anything else, which the strict path
+    /// then reads or refuses. It checks what
+    /// `Envelope(json:)` checks: a 32-byte author, a 64-byte signature,
+    /// canonical base64url everywhere.
+    mutating func envelope() -> Envelope? {
+        guard take(#"{"author":"#), let a = base64url(), a.count == 32 else { return nil }
+        var body: [UInt8]?
+        if take(#","body":"#) {
+            guard let b = base64url() else { return nil }
+            body = b
+        }
+        guard take(#","header":"#), let h = base64url(),
+              take(#","sig":"#), let sig = base64url(), sig.count == 64, take(byte: 125) else { return nil }
+        return Envelope(author: a, header: h, sig: sig, body: body)
     }
 }

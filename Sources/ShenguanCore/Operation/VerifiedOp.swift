@@ -22,20 +22,14 @@ public struct VerifiedOp: Equatable, Sendable {
         guard let key = PublicKey(bytes: env.author), key.verify(signature: env.sig, message: signed) else {
             throw OpRejection(.badSignature, "Ed25519 signature check failed")
         }
-        let headerJSON: JSONValue
-        do { headerJSON = try CanonicalJSON.parseCanonical(env.header) } catch {
-            throw OpRejection(.notCanonical, "header: \(error)")
-        }
-        // Step 5: the version first, so that a future version is set aside
-        // whatever its other members look like.
-        guard let v = headerJSON["v"]?.intValue else { throw OpRejection(.malformed, "header is not an object with an integer v") }
-        guard v == OpHeader.currentVersion else {
-            throw OpRejection(.unsupportedVersion, "version \(v), this replica speaks \(OpHeader.currentVersion)")
-        }
-        let header = try OpHeader(json: headerJSON)
+        // Steps 4–5: the canonical layout read directly (the common case),
+        // else the strict parser, which names what is wrong.
+        let header: OpHeader
+        if let h = OpHeader(canonical: env.header) { header = h } else { header = try strictHeader(env.header) }
         guard header.author == key else { throw OpRejection(.authorMismatch, "header author differs from the signing key") }
         // The genesis roster names no network (its own id is the network id).
-        let isGenesis = header.kind == RosterOps.genesis && header.net == RosterOps.genesisNet && SHA256.hash(signed) == network
+        let id = SHA256.hash(signed)
+        let isGenesis = header.kind == RosterOps.genesis && header.net == RosterOps.genesisNet && id == network
         guard header.net == network || isGenesis else {
             throw OpRejection(.wrongNetwork, "network \(header.net.hex.prefix(12))…, this replica is on \(network.hex.prefix(12))…")
         }
@@ -47,7 +41,22 @@ public struct VerifiedOp: Equatable, Sendable {
         } else {
             try OpKinds.requireKnown(header.kind)
         }
-        return VerifiedOp(id: SHA256.hash(signed), envelope: env, header: header, body: body)
+        return VerifiedOp(id: id, envelope: env, header: header, body: body)
+    }
+
+    /// Steps 4–5 by the strict parser: canonical form, then the version
+    /// first (a future version is set aside whatever its other members look
+    /// like), then the header schema.
+    static func strictHeader(_ bytes: [UInt8]) throws(OpRejection) -> OpHeader {
+        let headerJSON: JSONValue
+        do { headerJSON = try CanonicalJSON.parseCanonical(bytes) } catch {
+            throw OpRejection(.notCanonical, "header: \(error)")
+        }
+        guard let v = headerJSON["v"]?.intValue else { throw OpRejection(.malformed, "header is not an object with an integer v") }
+        guard v == OpHeader.currentVersion else {
+            throw OpRejection(.unsupportedVersion, "version \(v), this replica speaks \(OpHeader.currentVersion)")
+        }
+        return try OpHeader(json: headerJSON)
     }
 
     init(id: Digest, envelope: Envelope, header: OpHeader, body: JSONValue?) {
@@ -116,9 +125,12 @@ extension VerifiedOp {
     /// outside the replica's own database.
     public static func reload(_ env: Envelope) throws(OpRejection) -> VerifiedOp {
         let signed = Envelope.pae(env.header)
-        let headerJSON: JSONValue
-        do { headerJSON = try CanonicalJSON.parse(env.header) } catch { throw OpRejection(.notCanonical, "header: \(error)") }
-        let header = try OpHeader(json: headerJSON)
+        let header: OpHeader
+        if let h = OpHeader(canonical: env.header) { header = h } else {
+            let headerJSON: JSONValue
+            do { headerJSON = try CanonicalJSON.parse(env.header) } catch { throw OpRejection(.notCanonical, "header: \(error)") }
+            header = try OpHeader(json: headerJSON)
+        }
         var body: JSONValue?
         if let b = env.body {
             do { body = try CanonicalJSON.parse(b) } catch { throw OpRejection(.notCanonical, "body: \(error)") }

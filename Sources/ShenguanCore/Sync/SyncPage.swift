@@ -30,3 +30,53 @@ public enum SyncPage {
          "vector": .object(vector.mapValues { .int($0) })]
     }
 }
+
+extension SyncPage {
+    /// A page as the client reads it.
+    public struct Decoded: Equatable, Sendable {
+        public var cursor: Int64
+        public var more: Bool
+        /// Each envelope, or the refusal of one that could not be read (in place).
+        public var ops: [Result<Envelope, OpRejection>]
+        public var vector: [String: Int64]
+    }
+
+    /// Reads a page: the layout `encode` writes is read directly, one
+    /// envelope at a time with no JSON tree for the page (`ByteScanner`);
+    /// any other spelling goes through the strict parser (`strict`), with
+    /// the same result (property-tested). nil if the bytes are not JSON.
+    public static func decode(_ bytes: [UInt8]) -> Decoded? {
+        if let page = canonicalLayout(bytes) { return page }
+        return strict(bytes)
+    }
+
+    /// The fast path of `decode`, else nil.
+    static func canonicalLayout(_ bytes: [UInt8]) -> Decoded? {
+        bytes.withUnsafeBufferPointer { buf -> Decoded? in
+            var s = ByteScanner(buf)
+            guard s.take(#"{"cursor":"#), let cursor = s.natural(), s.take(#","more":"#) else { return nil }
+            let more: Bool
+            if s.take("true") { more = true } else if s.take("false") { more = false } else { return nil }
+            guard s.take(#","ops":["#) else { return nil }
+            var ops = [Result<Envelope, OpRejection>]()
+            if !s.take(byte: 93) {
+                repeat {
+                    guard let e = s.envelope() else { return nil }
+                    ops.append(.success(e))
+                } while s.take(byte: 44)
+                guard s.take(byte: 93) else { return nil }
+            }
+            guard s.take(#","vector":"#), buf.count > s.i, buf[buf.count - 1] == 125,
+                  let v = try? CanonicalJSON.parse(Array(buf[s.i..<(buf.count - 1)])), let o = v.objectValue else { return nil }
+            return Decoded(cursor: cursor, more: more, ops: ops, vector: o.compactMapValues(\.intValue))
+        }
+    }
+
+    /// The strict path of `decode`: a JSON tree, then each member.
+    static func strict(_ bytes: [UInt8]) -> Decoded? {
+        guard let v = try? CanonicalJSON.parse(bytes) else { return nil }
+        return Decoded(cursor: v["cursor"]?.intValue ?? 0, more: v["more"]?.boolValue == true,
+                       ops: Envelope.decodeAll(v["ops"]?.arrayValue ?? []),
+                       vector: (v["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue))
+    }
+}

@@ -20,31 +20,42 @@ extension ReplicaStore {
             }
             if lacking.isEmpty { return ([], cursor, false) }
             let missing = lacking.reduce(0) { $0 + $1.2 }
-            let total = try Int64.fetchOne(db, sql: "SELECT count(*) FROM ops") ?? 0
-            var sql: String, args: [DatabaseValueConvertible?] = []
-            if missing * 4 < total, lacking.count <= 500 {
-                // Few missing: one index range per author, merged in arrival order.
-                sql = lacking.map { _ in "SELECT rowid, author, header, sig, body FROM ops WHERE author = ? AND seq > ? AND rowid > ?" }
-                    .joined(separator: " UNION ALL ") + " ORDER BY rowid LIMIT ?"
-                for (a, s, _) in lacking { args += [a, s, cursor] }
-            } else {
-                // Most missing: walk the table in arrival order from the cursor.
-                sql = "WITH v(author, seq) AS (VALUES " + Array(repeating: "(?, ?)", count: lacking.count).joined(separator: ",") + ") "
-                    + "SELECT o.rowid, o.author, o.header, o.sig, o.body FROM ops o LEFT JOIN v ON v.author = o.author "
-                    + "WHERE o.rowid > ? AND v.author IS NOT NULL AND o.seq > v.seq ORDER BY o.rowid LIMIT ?"
-                for (a, s, _) in lacking { args += [a, s] }
-                args.append(cursor)
-            }
-            args.append(limit + 1)
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+            // The highest rowid: the number of ops held (rows are never
+            // deleted), read from the end of the table instead of counted.
+            let total = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM ops") ?? 0
             var out = [Envelope](), bytes = 0, last = cursor
-            for r in rows.prefix(limit) {
+            /// Adds a row to the page; false once the page is full.
+            func add(_ r: Row) -> Bool {
                 let env = Self.envelope(r)
                 let size = env.header.count + env.sig.count + (env.body?.count ?? 0)
-                if !out.isEmpty && bytes + size > maxBytes { return (out, last, true) }
+                if out.count == limit || (!out.isEmpty && bytes + size > maxBytes) { return false }
                 out.append(env); bytes += size; last = r["rowid"]
+                return true
             }
-            return (out, last, rows.count > limit)
+            if missing * 4 < total, lacking.count <= 500 {
+                // Few missing: one index range per author, merged in arrival order.
+                let sql = lacking.map { _ in "SELECT rowid, author, header, sig, body FROM ops WHERE author = ? AND seq > ? AND rowid > ?" }
+                    .joined(separator: " UNION ALL ") + " ORDER BY rowid LIMIT ?"
+                var args: [DatabaseValueConvertible?] = []
+                for (a, s, _) in lacking { args += [a, s, cursor] }
+                args.append(limit + 1)
+                let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+                for r in rows where !add(r) { return (out, last, true) }
+                return (out, last, false)
+            }
+            // Most missing: walk the table in arrival order from the cursor
+            // and keep the rows the peer lacks; the page costs the rows it
+            // reads, whatever the table's size. (A join with the vector let
+            // SQLite loop over authors first and sort every lacking row for
+            // each page: quadratic in a long sync.)
+            let theirs = Dictionary(uniqueKeysWithValues: lacking.map { ($0.0, $0.1) })
+            let rows = try Row.fetchCursor(db, sql: "SELECT rowid, author, seq, header, sig, body FROM ops WHERE rowid > ? ORDER BY rowid",
+                                           arguments: [cursor])
+            while let r = try rows.next() {
+                guard let seen = theirs[r["author"] as String], r["seq"] as Int64 > seen else { continue }
+                if !add(r) { return (out, last, true) }
+            }
+            return (out, last, false)
         }
     }
 

@@ -42,6 +42,8 @@ public struct SyncClient: Sendable {
     public let key: SigningKey
     public let clock: @Sendable () -> Int64
     public var pageLimit = 1000
+    /// Pages fetched and verified ahead of the one being written.
+    public var pipelineDepth = 3
 
     public init(store: ReplicaStore, home: ReplicaHome, key: SigningKey, clock: @escaping @Sendable () -> Int64) {
         self.store = store; self.home = home; self.key = key; self.clock = clock
@@ -62,44 +64,62 @@ public struct SyncClient: Sendable {
     private func run(url base: String, http: HTTPClient, progress: @Sendable (String) -> Void) async throws -> SyncReport {
         var report = SyncReport(url: base)
         let base = base.hasSuffix("/") ? String(base.dropLast()) : base
-        // Pull, page by page, as a two-stage pipeline: while page k is
-        // written (one transaction, committed as it arrives: resumable),
-        // page k+1 is already fetched, parsed and verified on the other
-        // cores, the way `importFile` overlaps verification with writes.
+        // Pull, page by page, as a three-stage pipeline (the way `importFile`
+        // overlaps verification with writes): page k is written (one
+        // transaction, committed as it arrives: resumable) while pages k+1…
+        // are verified on the other cores and the next ones are fetched, each
+        // request sent as soon as the previous answer names its cursor, up
+        // to `pipelineDepth` pages ahead of the writer.
         let vector = JSONValue.object(try store.versionVector().mapValues { .int($0) })
         let head = try store.head(of: key.publicKey)
         let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
-        let store = self.store
-        func pull(_ cursor: Int64, declare: Bool) -> Task<Pulled, Error> {
-            var body: [String: JSONValue] = ["vector": vector, "cursor": .int(cursor), "limit": .int(Int64(pageLimit))]
+        let store = self.store, limit = Int64(pageLimit)
+        @Sendable func fetch(_ cursor: Int64, declare: Bool) async throws -> Fetched {
+            var body: [String: JSONValue] = ["vector": vector, "cursor": .int(cursor), "limit": .int(limit)]
             if declare { body["head"] = decl.json }
-            let request = JSONValue.object(body)
-            return Task {
-                let (raw, sent, received) = try await postRaw(http, base, "/v1/sync", request)
-                // The page is read without a JSON tree and verified on all cores.
-                guard let page = await offload({ SyncPage.decode(raw) }) else {
-                    throw SyncClientError(code: "sync.bad_response", detail: "\(base) answered with a page that is not JSON.")
-                }
-                let verified = await offload { store.verify(page.ops) }
-                return Pulled(cursor: page.cursor, more: page.more, vector: page.vector, verified: verified, sent: sent, received: received)
+            let (raw, sent, received) = try await postRaw(http, base, "/v1/sync", .object(body))
+            // The page is read without a JSON tree (SyncPage.decode).
+            guard let page = await offload({ SyncPage.decode(raw) }) else {
+                throw SyncClientError(code: "sync.bad_response", detail: "\(base) answered with a page that is not JSON.")
+            }
+            return Fetched(page: page, sent: sent, received: received)
+        }
+        // Stage 1: the next page, once the previous one says there is more.
+        func fetchAfter(_ prior: Task<Fetched?, Error>) -> Task<Fetched?, Error> {
+            Task {
+                guard let p = try await prior.value, p.page.more, !p.page.ops.isEmpty else { return nil }
+                return try await fetch(p.page.cursor, declare: false)
             }
         }
+        // Stage 2: steps 1–11 of PROTOCOL.md §2.5 for a fetched page, on all cores.
+        func verified(_ fetched: Task<Fetched?, Error>) -> Task<Pulled?, Error> {
+            Task {
+                guard let f = try await fetched.value else { return nil }
+                let verified = await offload { store.verify(f.page.ops) }
+                return Pulled(page: f.page, verified: verified, sent: f.sent, received: f.received)
+            }
+        }
+        var lastFetch = Task<Fetched?, Error> { try await fetch(0, declare: true) }
+        var ahead = [verified(lastFetch)]
+        for _ in 1..<max(1, pipelineDepth) {
+            lastFetch = fetchAfter(lastFetch)
+            ahead.append(verified(lastFetch))
+        }
+        defer { for t in ahead { t.cancel() } }
         var serverVector = [String: Int64]()
         var newWork = false
-        var inFlight = pull(0, declare: true)
-        while true {
-            let page = try await inFlight.value
+        // Stage 3: the writer, one page at a time in order.
+        while !ahead.isEmpty, let page = try await ahead.removeFirst().value {
+            lastFetch = fetchAfter(lastFetch)
+            ahead.append(verified(lastFetch))
             report.requests += 1; report.bytesSent += page.sent; report.bytesReceived += page.received
-            let more = page.more && !page.verified.isEmpty
-            if more { inFlight = pull(page.cursor, declare: false) }
             let now = clock()
             let r = try await offload { try store.ingestVerified(page.verified, now: now) }
             report.pulled += r.accepted
             report.refusedHere += r.rejected
             newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
-            serverVector = page.vector
+            serverVector = page.page.vector
             if !page.verified.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
-            guard more else { break }
         }
         if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock()).id }
         // Push what the peer lacks, from the vector it just sent.
@@ -119,11 +139,15 @@ public struct SyncClient: Sendable {
         return report
     }
 
+    /// A fetched page, read but not yet verified.
+    private struct Fetched: Sendable {
+        let page: SyncPage.Decoded
+        let sent: Int, received: Int
+    }
+
     /// A fetched page, verified and ready to be written.
     private struct Pulled: Sendable {
-        let cursor: Int64
-        let more: Bool
-        let vector: [String: Int64]
+        let page: SyncPage.Decoded
         let verified: [Result<VerifiedOp, OpRejection>]
         let sent: Int, received: Int
     }

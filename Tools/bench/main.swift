@@ -1,6 +1,6 @@
 // Tools/bench: release-build benchmark of Shenguan's ingest path (issue 2).
-// Usage: swift run -c release shenguan-bench [--ops N] [--authors K] [--only store|ingest]
-// (--only: one phase alone, for profiling with perf record).
+// Usage: swift run -c release shenguan-bench [--ops N] [--authors K] [--only store|ingest|sync]
+// (--only store|ingest|sync: one phase alone, for profiling with perf record).
 // Prints the machine's raw limits (libsodium verify/s on all cores, SQLite
 // inserts/s of same-size rows) and the ingest rate of N signed operations
 // produced elsewhere into a fresh replica, with the ratio to the lower limit.
@@ -56,6 +56,14 @@ if let i = args.firstIndex(of: "--only"), i + 1 < args.count, args[i + 1] == "in
     let c0 = cpuSeconds()
     let t = try seconds { _ = try store.importFile(exportPath, now: ops.now) }
     print("ingest only: \(Int(Double(n) / t)) ops/s (\(String(format: "%.2f", t)) s, \(String(format: "%.2f", (cpuSeconds() - c0) / t)) cores busy)")
+    exit(0)
+}
+
+// `--only sync`: the loopback sync alone, for profiling client and server.
+if let i = args.firstIndex(of: "--only"), i + 1 < args.count, args[i + 1] == "sync" {
+    let c0 = cpuSeconds()
+    let r = try await SyncBench.run(dir: dir, source: source, net: ops)
+    print("sync only: \(Int(Double(r.ops) / r.seconds)) ops/s (\(String(format: "%.2f", r.seconds)) s, \(String(format: "%.2f", (cpuSeconds() - c0) / r.seconds)) cores busy incl. no-op sync)")
     exit(0)
 }
 

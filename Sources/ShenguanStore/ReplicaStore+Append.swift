@@ -41,7 +41,7 @@ extension ReplicaStore {
             // A roster operation builds on the latest roster version (after a
             // root rotation the new root key's first operation names it).
             if kind.hasPrefix("roster."), let latest = try Row.fetchOne(db, sql: """
-                SELECT id, time, ctr FROM ops WHERE kind LIKE 'roster.%' ORDER BY roster_seq DESC LIMIT 1
+                SELECT id, time, ctr FROM ops WHERE \(Self.rosterKinds) ORDER BY roster_seq DESC LIMIT 1
                 """), let id = Digest(hex: latest["id"] as String), id != head.flatMap({ Digest(hex: $0["id"] as String) }), !deps.contains(id) {
                 deps.append(id)
                 after.append(HLC(time: latest["time"], ctr: latest["ctr"]))

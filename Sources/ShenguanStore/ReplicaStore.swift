@@ -58,6 +58,13 @@ public final class ReplicaStore: Sendable {
         self.maxSkewMillis = maxSkewMillis
     }
 
+    /// The roster operations (kinds `roster.*`), as a range of the
+    /// `(kind, subject)` index: kinds are `[a-z0-9_.]` (PROTOCOL.md §2.1), so
+    /// this equals `kind LIKE 'roster.%'`, which SQLite cannot serve from an
+    /// index and answered by scanning every operation, on every ingest
+    /// transaction and every sync request.
+    static let rosterKinds = "kind >= 'roster.' AND kind < 'roster/'"
+
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in

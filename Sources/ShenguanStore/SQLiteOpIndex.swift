@@ -99,7 +99,7 @@ final class SQLiteOpIndex: OpIndex {
     private func loadRosters() -> [RosterState] {
         do {
             // Roster operations in version order (their roster_seq), genesis first.
-            let rows = try Row.fetchAll(db, sql: "SELECT author, header, sig, body FROM ops WHERE kind LIKE 'roster.%' ORDER BY roster_seq")
+            let rows = try Row.fetchAll(db, sql: "SELECT author, header, sig, body FROM ops WHERE \(ReplicaStore.rosterKinds) ORDER BY roster_seq")
             guard let first = rows.first, let genesisOp = try? ReplicaStore.load(first),
                   var state = try? RosterState(genesis: genesisOp) else { return [] }
             var out = [state]

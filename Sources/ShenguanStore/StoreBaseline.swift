@@ -20,6 +20,7 @@ public enum StoreBaseline {
         }
         let payload = Data(repeating: 0x5a, count: max(0, rowBytes - 64 - 43 - 8))
         let ids = (0..<rows).map { i in String(format: "%064x", i &* 2_654_435_761 % 1_000_000_007) + "\(i)" }
+        sync()   // other files' dirty pages are written back before, not during, the measurement
         let start = DispatchTime.now().uptimeNanoseconds
         try pool.write { db in
             let stmt = try db.cachedStatement(sql: "INSERT INTO t(id, author, seq, payload) VALUES (?, ?, ?, ?)")

@@ -20,12 +20,13 @@ struct ByteScanner {
 
     /// Consumes `literal` if the bytes at the cursor spell it.
     mutating func take(_ literal: StaticString) -> Bool {
-        let n = literal.utf8CodeUnitCount
-        guard i + n <= buf.count else { return false }
-        let p = literal.utf8Start
-        for k in 0..<n where buf[i + k] != p[k] { return false }
-        i += n
-        return true
+        let matched = literal.withUTF8Buffer { p -> Bool in
+            guard i + p.count <= buf.count else { return false }
+            for k in 0..<p.count where buf[i + k] != p[k] { return false }
+            return true
+        }
+        if matched { i += literal.utf8CodeUnitCount }
+        return matched
     }
 
     /// Consumes one byte if it is `b`.

@@ -43,13 +43,7 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         for k in 0..<4 {
             var v: UInt64 = 0
             for j in 0..<16 {
-                let c = s[k * 16 + j]
-                let n: UInt8
-                switch c {
-                case 48...57: n = c - 48
-                case 97...102: n = c - 87
-                default: return nil
-                }
+                guard let n = Hex.nibble(s[k * 16 + j]) else { return nil }
                 v = v << 4 | UInt64(n)
             }
             switch k {
@@ -187,7 +181,8 @@ public enum Hex {
         return out
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
+    /// The value of a lowercase hex digit; nil for any other byte.
+    static func nibble(_ c: UInt8) -> UInt8? {
         switch c {
         case 48...57: return c - 48
         case 97...102: return c - 87

@@ -4,8 +4,9 @@ import ShenguanCrypto
 /// decoders (`Envelope.decode`, `OpHeader(canonical:)`, `SyncPage.decode`).
 ///
 /// It accepts only the one layout RFC 8785 writes for a known shape: exact
-/// member names in order, no whitespace, strings without escapes drawn from a
-/// small alphabet, integers without sign, leading zeros or fraction. On any
+/// member names in order, no whitespace, strings without escapes (their
+/// contents checked by the value's own decoder: base64url, hex or kind),
+/// integers without sign, leading zeros or fraction. On any
 /// other byte it answers nil and the caller falls back to the strict general
 /// parser, which accepts or refuses with the precise reason. So a fast path
 /// never accepts what the strict path refuses, and gives the same value when
@@ -38,13 +39,14 @@ struct ByteScanner {
 
     var peek: UInt8? { i < buf.count ? buf[i] : nil }
 
-    /// The contents of a string (the opening quote at the cursor) whose every
-    /// byte satisfies `allowed` (which must exclude `"` and `\`); nil otherwise.
-    mutating func string(_ allowed: (UInt8) -> Bool) -> UnsafeBufferPointer<UInt8>? {
+    /// The contents of a string without escapes (the opening quote at the
+    /// cursor); nil at a backslash or at the end of input. What the contents
+    /// may hold is checked by the decoder of the value (base64url, hex, kind).
+    mutating func string() -> UnsafeBufferPointer<UInt8>? {
         guard take(byte: 34) else { return nil }
         let start = i
         while i < buf.count, buf[i] != 34 {
-            guard allowed(buf[i]) else { return nil }
+            guard buf[i] != 92 else { return nil }
             i += 1
         }
         guard i < buf.count else { return nil }
@@ -54,13 +56,12 @@ struct ByteScanner {
 
     /// Base64url text in quotes, decoded (canonical spelling only).
     mutating func base64url() -> [UInt8]? {
-        string { Self.isBase64URL($0) }.flatMap { Base64URL.decode(bytes: $0) }
+        string().flatMap { Base64URL.decode(bytes: $0) }
     }
 
     /// 64 lowercase hex digits in quotes, as a digest.
     mutating func digest() -> Digest? {
-        guard let s = string({ Self.isLowerHex($0) }), s.count == 64 else { return nil }
-        return Digest(hexBytes: s)
+        string().flatMap { Digest(hexBytes: $0) }
     }
 
     /// A canonical non-negative integer up to 2^53 − 1 (0, or no leading zero).
@@ -75,10 +76,4 @@ struct ByteScanner {
         guard i > start, !(buf[start] == 48 && i - start > 1), v <= 9_007_199_254_740_991 else { return nil }
         return v
     }
-
-    static func isBase64URL(_ c: UInt8) -> Bool {
-        (65...90).contains(c) || (97...122).contains(c) || (48...57).contains(c) || c == 45 || c == 95
-    }
-
-    static func isLowerHex(_ c: UInt8) -> Bool { (48...57).contains(c) || (97...102).contains(c) }
 }

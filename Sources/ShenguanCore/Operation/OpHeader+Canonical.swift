@@ -36,7 +36,7 @@ extension ByteScanner {
             guard take(byte: 93), deps.count <= OpHeader.maxDeps else { return nil }
         }
         guard take(#","kind":"#),
-              let k = string({ (97...122).contains($0) || (48...57).contains($0) || $0 == 95 || $0 == 46 }),
+              let k = string(),
               take(#","net":"#), let net = digest(),
               take(#","prev":"#) else { return nil }
         var prev: Digest?

@@ -126,11 +126,8 @@ extension VerifiedOp {
     public static func reload(_ env: Envelope) throws(OpRejection) -> VerifiedOp {
         let signed = Envelope.pae(env.header)
         let header: OpHeader
-        if let h = OpHeader(canonical: env.header) { header = h } else {
-            let headerJSON: JSONValue
-            do { headerJSON = try CanonicalJSON.parse(env.header) } catch { throw OpRejection(.notCanonical, "header: \(error)") }
-            header = try OpHeader(json: headerJSON)
-        }
+        // Stored headers passed steps 4–5, so the strict path is only a fallback.
+        if let h = OpHeader(canonical: env.header) { header = h } else { header = try strictHeader(env.header) }
         var body: JSONValue?
         if let b = env.body {
             do { body = try CanonicalJSON.parse(b) } catch { throw OpRejection(.notCanonical, "body: \(error)") }

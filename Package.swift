@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanStoreTests", swiftSettings: strict),
         .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "shenguan-verify", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
-                    path: "Tests/ShenguanCLITests", swiftSettings: strict),
+                    path: "Tests/ShenguanCLITests", exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )

@@ -61,5 +61,6 @@ enum Projections {
             JOIN (SELECT author, seq FROM ops GROUP BY author, seq HAVING count(*) > 1) f
               ON f.author = o.author AND f.seq = o.seq
             """)
+        try ReadModel.rebuild(db: db)
     }
 }

@@ -132,10 +132,13 @@ struct IngestWriter {
 
     /// Lookups with caches for what this transaction already read or wrote.
     let idx: SQLiteOpIndex
+    /// The read model's tables, maintained in this transaction.
+    let readModel: ReadModelWriter
 
     init(db: Database, now: Int64, maxSkew: Int64, cache: MetaCache? = nil) {
         self.db = db; self.now = now; self.maxSkew = maxSkew
         idx = SQLiteOpIndex(db: db, cache: cache)
+        readModel = ReadModelWriter(db: db, idx: idx)
     }
 
     mutating func offer(_ op: VerifiedOp, index: Int) throws {
@@ -171,6 +174,7 @@ struct IngestWriter {
             """), [.text(op.id.hex), .text(author), .int(h.seq), .textOrNull(h.prev?.hex), .text(h.kind), .int(h.clock.time),
                    .int(h.clock.ctr), .textOrNull(Projections.subject(of: op)), .int(rosterSeq), .blob(op.envelope.header),
                    .blob(op.envelope.sig), .blobOrNull(op.envelope.body), .int(now)], db: db)
+        let row = db.lastInsertedRowID
         if !others.isEmpty {
             for id in others + [op.id] {
                 try db.execute(sql: "INSERT OR IGNORE INTO equivocations(author, seq, id) VALUES (?, ?, ?)",
@@ -179,7 +183,8 @@ struct IngestWriter {
         }
         try Projections.apply(op, db: db)
         if h.seq > authorMax[author, default: 0] { authorMax[author] = h.seq }
-        idx.didApply(op, rosterSeq: rosterSeq)
+        idx.didApply(op, rosterSeq: rosterSeq, row: row)
+        try readModel.project(op, row: row, rosterSeq: rosterSeq)
     }
 
     /// Keeps a verified operation unapplied; false if it was already pending.
@@ -235,8 +240,10 @@ struct IngestWriter {
         }
     }
 
-    /// Writes the per-author maxima gathered in this transaction.
+    /// Writes the per-author maxima (and the read model's per-author rows)
+    /// gathered in this transaction.
     mutating func flushAuthors() throws {
+        try readModel.flush()
         for (author, seq) in authorMax {
             try db.cachedStatement(sql: """
                 INSERT INTO authors(author, max_seq) VALUES (?, ?)

@@ -59,17 +59,25 @@ extension ReplicaStore {
                 """)
             var byAuthor = [String: (Int64, [String])]()
             for r in heads { byAuthor[r[0], default: (r[1], [])].1.append(r[2]) }
-            let eqRows = try Row.fetchAll(db, sql: "SELECT author, seq, id FROM equivocations")
-            var eqs = [String: [Int64: [String]]]()
-            for r in eqRows { eqs[r[0], default: [:]][r[1], default: []].append(r[2]) }
             let notes = try Row.fetchAll(db, sql: "SELECT id, author, seq, text FROM notes").map {
                 ReplicaState.Note(id: $0[0], author: $0[1], seq: $0[2], text: $0[3])
             }
             return ReplicaState(
                 authors: byAuthor.map { ReplicaState.Author(author: $0.key, maxSeq: $0.value.0, heads: $0.value.1) },
-                equivocations: eqs.flatMap { a in a.value.map { ReplicaState.Equivocation(author: a.key, seq: $0.key, ids: $0.value) } },
+                equivocations: try Self.equivocations(db),
                 notes: notes, workflow: facts)
         }
+    }
+
+    /// Authors that signed more than one operation with one seq (forks).
+    public func equivocations() throws -> [ReplicaState.Equivocation] {
+        try pool.read { db in try Self.equivocations(db) }
+    }
+
+    static func equivocations(_ db: Database) throws -> [ReplicaState.Equivocation] {
+        var eqs = [String: [Int64: [String]]]()
+        for r in try Row.fetchAll(db, sql: "SELECT author, seq, id FROM equivocations") { eqs[r[0], default: [:]][r[1], default: []].append(r[2]) }
+        return eqs.flatMap { a in a.value.map { ReplicaState.Equivocation(author: a.key, seq: $0.key, ids: $0.value) } }
     }
 
     /// Drops and rebuilds every projection from the operations alone.

@@ -128,6 +128,12 @@ public final class ReplicaStore: Sendable {
                     last_sync INTEGER, last_vector TEXT);
                 """)
         }
+        m.registerMigration("v3-read-model") { db in
+            // The maintained read model (issue 12), built from the operations
+            // a replica of an earlier release already holds.
+            try db.execute(sql: ReadModel.schema)
+            try ReadModel.rebuild(db: db)
+        }
         return m
     }
 
@@ -153,15 +159,22 @@ public final class ReplicaStore: Sendable {
     }
 }
 
+/// What the store knows of a committed operation: its metadata and row.
+struct StoredMeta: Equatable, Sendable {
+    let meta: OpMeta
+    /// `ops.rowid`: how the read model's tables name the operation.
+    let row: Int64
+}
+
 /// A bounded, thread-safe cache of committed operations' metadata.
 final class MetaCache: Sendable {
-    private let entries = Mutex<[Digest: OpMeta]>([:])
+    private let entries = Mutex<[Digest: StoredMeta]>([:])
     static let limit = 500_000
 
-    func get(_ id: Digest) -> OpMeta? { entries.withLock { $0[id] } }
+    func get(_ id: Digest) -> StoredMeta? { entries.withLock { $0[id] } }
 
     /// Adds metadata of operations whose transaction has committed.
-    func merge(_ new: [Digest: OpMeta]) {
+    func merge(_ new: [Digest: StoredMeta]) {
         entries.withLock { e in
             if e.count + new.count > Self.limit { e.removeAll(keepingCapacity: true) }
             // Grow geometrically: `merge` alone resizes to the exact new

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 
@@ -13,7 +14,7 @@ final class SQLiteOpIndex: OpIndex {
     var failure: Error?
     /// Metadata this transaction applied or read: merged into the store's
     /// cache once the transaction has committed.
-    private(set) var learned: [Digest: OpMeta] = [:]
+    private(set) var learned: [Digest: StoredMeta] = [:]
     private let cache: MetaCache?
     /// Ids known not to be stored when the transaction began (one batched query).
     private var absent: Set<Digest> = []
@@ -37,28 +38,57 @@ final class SQLiteOpIndex: OpIndex {
     var latestRoster: RosterState? { rosters.last }
     var rosterVersions: [RosterState] { rosters }
 
-    func didApply(_ op: VerifiedOp, rosterSeq: Int64) {
+    /// The latest roster's working-day calendar (what limits are judged on).
+    private(set) lazy var calendar: WorkingDayCalendar = latestRoster?.calendar ?? OfficialCalendar.calendar
+
+    /// The department an author counts as in time evidence (PROTOCOL.md §4.3).
+    func department(of author: PublicKey) -> String {
+        if let d = departments[author] { return d }
+        let d = EvidenceGraph.owner(author) { latestRoster?.replicas[$0]?.department }
+        departments[author] = d
+        return d
+    }
+    private var departments: [PublicKey: String] = [:]
+
+    /// The replica department of a key (nil: not a replica), as the oracle reads the roster.
+    func replicaDepartment(of author: PublicKey) -> String? { latestRoster?.replicas[author]?.department }
+
+    func didApply(_ op: VerifiedOp, rosterSeq: Int64, row: Int64) {
         let h = op.header
-        learned[op.id] = OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq)
+        learned[op.id] = StoredMeta(meta: OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq), row: row)
         absent.remove(op.id)
         if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
         if h.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
             rosters = [g]
+            rosterChanged()
         } else if h.kind.hasPrefix("roster."), rosterSeq == Int64(rosters.count) + 1, var next = rosters.last,
                   (try? next.apply(op)) != nil {
             rosters.append(next)
+            rosterChanged()
         }
     }
 
+    private func rosterChanged() {
+        departments = [:]
+        calendar = latestRoster?.calendar ?? OfficialCalendar.calendar
+    }
+
+    /// The `ops.rowid` of a held operation.
+    func row(of id: Digest) -> Int64? {
+        if let r = learned[id]?.row ?? cache?.get(id)?.row { return r }
+        _ = meta(of: id)
+        return learned[id]?.row
+    }
+
     func meta(of id: Digest) -> OpMeta? {
-        if let m = learned[id] ?? cache?.get(id) { return m }
+        if let m = learned[id] ?? cache?.get(id) { return m.meta }
         if absent.contains(id) { return nil }
         do {
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr, roster_seq FROM ops WHERE id = ?"),
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, seq, time, ctr, roster_seq, rowid FROM ops WHERE id = ?"),
                                              arguments: [id.hex]) else { return nil }
             guard let pk = PublicKey(base64url: row[0] as String) else { return nil }
             let m = OpMeta(author: pk, seq: row[1], clock: HLC(time: row[2], ctr: row[3]), rosterSeq: row[4])
-            learned[id] = m
+            learned[id] = StoredMeta(meta: m, row: row[5])
             return m
         } catch { failure = failure ?? error; return nil }
     }

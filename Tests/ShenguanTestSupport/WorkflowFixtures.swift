@@ -61,7 +61,11 @@ extension Fixtures {
     /// replica holds (approvals, pushes, claims, feedback, relays, supervision,
     /// listings, revocation requests and decisions, inquiries and replies,
     /// corrections), with random syncs between departments.
-    public static func randomHistory(seed: UInt64, steps: Int = 60) -> TestNetwork {
+    ///
+    /// With `witnesses`, a department that received operations sometimes
+    /// signs a witness of every chain it holds, recording the head the
+    /// sender declared (PROTOCOL.md §7.5), as `serve` and `sync` do.
+    public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
         var rng = SeededRNG(seed: seed &* 31 &+ 5)
         var t = ms("2026-09-28T09:00:00")
@@ -70,6 +74,10 @@ extension Fixtures {
             if Int.random(in: 0..<3, using: &rng) == 0 {
                 let a = Int.random(in: 0..<4, using: &rng), b = (a + Int.random(in: 1..<4, using: &rng)) % 4
                 net.sync(from: a, to: b)
+                if witnesses, Int.random(in: 0..<2, using: &rng) == 0 {
+                    t += 1000
+                    net.witness(b, declarationBy: a, at: t)
+                }
             }
             let wf0 = net.replica(0).workflow
             let choice = Int.random(in: 0..<10, using: &rng)
@@ -126,5 +134,23 @@ extension Fixtures {
             }
         }
         return net
+    }
+}
+
+extension TestNetwork {
+    /// Author `b` signs a witness of the heads it holds, recording a head
+    /// declaration that author `a` signed of its own chain at `at` − 500 ms.
+    @discardableResult
+    public mutating func witness(_ b: Int, declarationBy a: Int, at: Int64) -> VerifiedOp {
+        let view = replica(b)
+        var heads = [PublicKey: VerifiedOp]()
+        for op in view.held.values where (heads[op.header.author].map { ($0.header.seq, $0.id) < (op.header.seq, op.id) } ?? true) {
+            heads[op.header.author] = op
+        }
+        let declarer = keys[a].publicKey
+        let own = replica(a).held.values.filter { $0.header.author == declarer }.max { $0.header.seq < $1.header.seq }
+        let decl = HeadDeclaration.sign(key: keys[a], seq: own?.header.seq ?? 0, id: own?.id, time: at - 500)
+        let body = WitnessOps.body(heads: heads.values.map { ($0.header.author.base64url, $0.header.seq, $0.id.hex) }, declarations: [decl])
+        return write(b, kind: WitnessOps.kind, body: body, at: at)
     }
 }

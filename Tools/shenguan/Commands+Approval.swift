@@ -35,7 +35,8 @@ struct Approve: ParsableCommand {
             for d in pushTo { try s.checkDepartment(d) }
             let decided = try civilDate(decisionDate, now: s.now, field: "decision-date")
             let until = try validUntil.map { try civilDate($0, now: s.now, field: "valid-until") }
-            let alerts = try s.projection().activeWarnings(for: CreditCode(creditCode)!)   // R9
+            let code = CreditCode(creditCode)!
+            let alerts = try s.store.warningsView(creditCode: code, now: s.now).workflow.activeWarnings(for: code)   // R9
             var body: [String: JSONValue] = [
                 "item": .object(["code": .string(itemCode), "name": .string(itemName)]), "powerType": .string(powerType),
                 "applicant": .object(["name": .string(applicant), "creditCode": .string(creditCode), "contact": .string(contact)]),
@@ -85,12 +86,12 @@ struct Claim: ParsableCommand {
         try guarded {
             let s = try WorkflowSession(global)
             let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
-            let wf = try s.projection()
+            let (wf, _) = try s.item(p.id)
             if let first = wf.pushes[p.id]?.claims.first, wf.pushes[p.id]?.body.to == s.department {
                 throw CLIError("workflow.already_claimed", "This push was already claimed by \(wf.who(first)); nothing was written.")
             }
             let op = try s.append(WorkflowKinds.claim, ["push": .string(p.id.hex)], staff: who.staff)
-            let (after, ctx) = try s.judged()
+            let (after, ctx) = try s.item(p.id)
             let st = try after.status(of: after.pushes[p.id]!, ctx)
             if global.json { printJSON(.object(["claim": .string(op.id.hex), "push": after.json(st)])); return }
             print("claim \(op.id.hex)  \(Words.of(st.label))  (\(st.claim.rule); limit \(st.claim.due.deadlineRFC3339))")
@@ -111,7 +112,7 @@ struct Feedback: ParsableCommand {
             let s = try WorkflowSession(global)
             let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
             let op = try s.append(WorkflowKinds.feedback, ["push": .string(p.id.hex), "text": .string(text)], staff: who.staff)
-            let (wf, ctx) = try s.judged()
+            let (wf, ctx) = try s.item(p.id)
             let st = try wf.status(of: wf.pushes[p.id]!, ctx)
             if global.json { printJSON(.object(["feedback": .string(op.id.hex), "push": wf.json(st)])); return }
             print("feedback \(op.id.hex)  \(st.feedback.map { $0.outcome == .onTime ? "within" : "after" } ?? "?") the R4 limit \(st.feedback?.due.deadlineRFC3339 ?? "")")

@@ -53,12 +53,12 @@ struct RevokeDecide: ParsableCommand {
         try guarded {
             let s = try WorkflowSession(global)
             let r = try s.resolve(request, kind: WorkflowKinds.revocationRequest, what: "a revocation request")
-            let wf = try s.projection()
+            let (wf, _) = try s.item(r.id)
             if let d = wf.requests[r.id]?.decisions.first {
                 throw CLIError("workflow.already_decided", "This request was already decided by \(wf.who(d)); nothing was written.")
             }
             let op = try s.append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)], staff: who.staff)
-            let after = try s.projection()
+            let (after, _) = try s.item(r.id)
             let status = after.requests[r.id].map { after.licenceStatus($0.body.approval) } ?? "?"
             if global.json { printJSON(.object(["decision": .string(op.id.hex), "licenceStatus": .string(status)])); return }
             print("decision \(op.id.hex)  \(grant ? "granted" : "declined")  licence status: \(status) (R10)")
@@ -82,7 +82,7 @@ struct Inquire: ParsableCommand {
             try s.checkDepartment(to)
             let op = try s.append(WorkflowKinds.inquiry, ["to": .string(to), "workingDays": .int(Int64(workingDays)),
                                                            "subject": .string(subject), "question": .string(question)], staff: who.staff)
-            let (wf, ctx) = try s.judged()
+            let (wf, ctx) = try s.item(op.id)
             let st = try wf.status(of: wf.inquiries[op.id]!, ctx)
             if global.json { printJSON(wf.json(st)); return }
             print("inquiry \(op.id.hex)  → \(wf.name(of: to))  reply by \(st.verdict.due.deadlineRFC3339), silence = consent (R12)")
@@ -107,7 +107,7 @@ struct Reply: ParsableCommand {
         try guarded {
             let s = try WorkflowSession(global)
             let q = try s.resolve(inquiry, kind: WorkflowKinds.inquiry, what: "an inquiry")
-            let (wf, ctx) = try s.judged()
+            let (wf, ctx) = try s.item(q.id)
             if let open = wf.inquiries[q.id], open.body.to == s.department {
                 let st = try wf.status(of: open, ctx)
                 if st.isClosed {
@@ -117,7 +117,7 @@ struct Reply: ParsableCommand {
                 }
             }
             let op = try s.append(WorkflowKinds.reply, ["inquiry": .string(q.id.hex), "consent": .bool(consent), "text": .string(text)], staff: who.staff)
-            let (after, judged) = try s.judged()
+            let (after, judged) = try s.item(q.id)
             let st = try after.status(of: after.inquiries[q.id]!, judged)
             if global.json { printJSON(.object(["reply": .string(op.id.hex), "inquiry": after.json(st)])); return }
             print("reply \(op.id.hex)  \(Words.of(st.label)) (R12)")
@@ -138,7 +138,7 @@ struct Correct: ParsableCommand {
         try guarded {
             let s = try WorkflowSession(global)
             let a = try s.resolve(approval, kind: WorkflowKinds.approval, what: "an approval")
-            let seen = try s.projection().fieldValues(a.id, field: field).compactMap(\.by).map { JSONValue.string($0.hex) }
+            let seen = try s.item(a.id).0.fieldValues(a.id, field: field).compactMap(\.by).map { JSONValue.string($0.hex) }
             var body: [String: JSONValue] = ["approval": .string(a.id.hex), "field": .string(field), "value": .string(value)]
             if !seen.isEmpty { body["supersedes"] = .array(seen.sorted { $0.stringValue! < $1.stringValue! }) }
             let op = try s.append(WorkflowKinds.correction, body, staff: who.staff)

@@ -76,7 +76,7 @@ struct WarningsList: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let (wf, _) = try global.openStore().workflow()
+            let wf = try global.openStore().warningsView(now: try Clock.nowMillis()).workflow
             let entries = wf.warnings.values.filter { (all || $0.delisted == nil) && (creditCode == nil || $0.creditCode.value == creditCode) }
                 .sorted { ($0.creditCode.value, $0.source) < ($1.creditCode.value, $1.source) }
             if global.json { printJSON(.array(entries.map { warningJSON($0) })); return }

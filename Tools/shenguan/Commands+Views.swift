@@ -5,14 +5,15 @@ import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
 
-/// Opens the store read-only for a view: workflow, judging context, and
-/// this replica's department (from its key's public half, no passphrase).
-func openView(_ g: GlobalOptions) throws -> (ReplicaStore, Workflow, JudgeContext, String?) {
+/// Opens the store for a view: the store, now, and this replica's
+/// department (from its key's public half, no passphrase). Views read the
+/// rows they show through the read model (`ReplicaStore.inboxView`, …).
+func openView(_ g: GlobalOptions) throws -> (ReplicaStore, Int64, String?) {
     let home = ReplicaHome(path: g.resolvedHome)
     let store = try home.open()
-    let (wf, ctx, _, _) = try store.judging(now: try Clock.nowMillis())
-    let dept = (try? home.publicKey()).flatMap { wf.roster?.replicas[$0]?.department }
-    return (store, wf, ctx, dept)
+    let now = try Clock.nowMillis()
+    let dept = try (try? home.publicKey()).flatMap { try store.roster()?.replicas[$0]?.department }
+    return (store, now, dept)
 }
 
 struct Inbox: ParsableCommand {
@@ -23,8 +24,10 @@ struct Inbox: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let (_, wf, ctx, mine) = try openView(global)
+            let (store, now, mine) = try openView(global)
             guard let dept = department ?? mine else { throw CLIError("inbox.department", "This replica's department is unknown (not admitted yet); name one with --department.") }
+            let view = try store.inboxView(department: dept, now: now)
+            let (wf, ctx) = (view.workflow, view.context)
             let items = try wf.inbox(for: dept, ctx)
             if global.json { printJSON(.object(["department": .string(dept), "items": .array(items.map { wf.json($0, ctx) })])); return }
             print("\(wf.name(of: dept)) (\(dept)) · \(items.count) to act on · now \(ChinaStandardTime.rfc3339CST(millis: ctx.now))")
@@ -45,9 +48,10 @@ struct Status: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let (store, wf, ctx, _) = try openView(global)
+            let (store, now, _) = try openView(global)
             let op = try store.op(id)
-            let report = try StatusReport(wf: wf, ctx: ctx, id: op.id)
+            let view = try store.itemView(op.id, now: now)
+            let report = try StatusReport(wf: view.workflow, ctx: view.context, id: op.id)
             if global.json { printJSON(report.json); return }
             for line in report.lines { print(line) }
         }
@@ -146,8 +150,9 @@ struct Conflicts: ParsableCommand {
 
     func run() throws {
         try guarded {
-            let (store, wf, _, _) = try openView(global)
-            let eqs = try store.state().equivocations
+            let (store, now, _) = try openView(global)
+            let wf = try store.conflictsView(now: now).workflow
+            let eqs = try store.equivocations()
             let cs = wf.conflicts
             if global.json {
                 printJSON(.object([

@@ -83,13 +83,14 @@ struct DemoScenario {
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
 
         let now = Self.t("2026-10-16T09:00:00")
-        let (wf, ctx, _, _) = try dept("bureau").store.judging(now: now)
+        let bureau = dept("bureau").store
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID), 中文 with rule ids:")
         for key in ["food", "permit", "penalty", "inquiry"] {
-            for line in try StatusReport(wf: wf, ctx: ctx, id: ids[key]!).lines { print("   " + line) }
+            let v = try bureau.itemView(ids[key]!, now: now)
+            for line in try StatusReport(wf: v.workflow, ctx: v.context, id: ids[key]!).lines { print("   " + line) }
             print("")
         }
-        print("   warning list (R9): " + wf.activeWarnings(for: CreditCode(Self.code2)!).map { "\($0.name) \($0.creditCode) \($0.level == "strict" ? "从严审批" : "限制准入") ← \($0.reason)" }.joined(separator: "; "))
+        print("   warning list (R9): " + (try bureau.warningsView(now: now)).workflow.activeWarnings(for: CreditCode(Self.code2)!).map { "\($0.name) \($0.creditCode) \($0.level == "strict" ? "从严审批" : "限制准入") ← \($0.reason)" }.joined(separator: "; "))
 
         print("\n   Evidence (shenguan evidence ID; shenguan verify / shenguan-verify / verify-py bundle), each verdict rechecked offline:")
         try FileManager.default.createDirectory(atPath: "\(dir)/evidence", withIntermediateDirectories: true)
@@ -116,8 +117,9 @@ struct DemoScenario {
         let now = Self.t(cst)
         print("\n   Inboxes at \(ChinaStandardTime.rfc3339CST(millis: now)) (shenguan inbox), oldest limit first:")
         for r in replicas {
-            let (wf, ctx, _, _) = try r.store.judging(now: now)
-            let items = try wf.inbox(for: r.id, ctx)
+            let v = try r.store.inboxView(department: r.id, now: now)
+            let ctx = v.context
+            let items = try v.workflow.inbox(for: r.id, ctx)
             if items.isEmpty { print("   \(pad(r.cn, 18)) nothing to act on") }
             for i in items {
                 let left = i.due.map { "limit \($0.deadlineRFC3339), \(Words.left($0, ctx)) left" } ?? "no limit"

@@ -29,21 +29,20 @@ struct WorkflowSession {
         roster = r; department = mine.department; now = try Clock.nowMillis()
     }
 
-    /// The projection only (no time evidence): for checks before signing.
-    func projection() throws -> Workflow { try store.workflow().workflow }
-
-    /// The projection and its judging context at the session's now, with
-    /// proven intervals: for verdicts, after signing.
-    func judged() throws -> (Workflow, JudgeContext) {
-        let j = try store.judging(now: now)
-        return (j.workflow, j.context)
+    /// One item's projection and its judging context at the session's now,
+    /// with proven intervals, read through the read model: the licence,
+    /// record or inquiry `id` belongs to and every act on it (checks before
+    /// signing, verdicts after), never the whole history.
+    func item(_ id: Digest) throws -> (Workflow, JudgeContext) {
+        let v = try store.itemView(id, now: now)
+        return (v.workflow, v.context)
     }
 
     /// Pushes `record` to each department (R1, R7) and returns the
     /// projection with the new pushes' statuses.
     func push(_ record: Digest, to departments: [String], staff: String?) throws -> (Workflow, [Workflow.PushStatus]) {
         let pushes = try departments.map { try append(WorkflowKinds.push, ["record": .string(record.hex), "to": .string($0)], staff: staff) }
-        let (wf, ctx) = try judged()
+        let (wf, ctx) = try item(record)
         return (wf, try pushes.compactMap { wf.pushes[$0.id] }.map { try wf.status(of: $0, ctx) })
     }
 

@@ -15,58 +15,57 @@ import ShenguanCrypto
 /// Both are computed over the causal DAG (`prev` and `deps`) in one pass
 /// each way; operations are taken in clock order, which is causal.
 public struct EvidenceGraph: Sendable {
-    public struct Mark: Equatable, Sendable {
-        public let time: Int64
-        public let op: Digest
-        public let note: String
-    }
+    public typealias Mark = EvidenceMark
     private var hiMark: [Digest: Mark] = [:]
     private var loMark: [Digest: Mark] = [:]
     private var owner: [Digest: String] = [:]
-    /// Per author: the latest time another department cited its chain.
+    /// Per author: the latest operation by another department that cited its chain.
     private var lastCited: [PublicKey: Mark] = [:]
     public private(set) var ops: [Digest: VerifiedOp] = [:]
 
     /// `department` maps an author to its department (nil: not in the roster).
+    /// Every comparison is in (clock, id) order (`EvidenceMark`), so the
+    /// operation named as evidence does not depend on delivery order; the
+    /// store's maintained read model is checked against this fold.
     public init(ops input: some Sequence<VerifiedOp>, department: (PublicKey) -> String?) {
         let sorted = input.sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }
         for op in sorted {
             ops[op.id] = op
-            owner[op.id] = department(op.header.author) ?? "?" + op.header.author.base64url
+            owner[op.id] = Self.owner(op.header.author, department)
         }
         func parents(_ op: VerifiedOp) -> [Digest] { ([op.header.prev].compactMap { $0 } + op.header.deps).filter { ops[$0] != nil } }
+        func me(_ op: VerifiedOp) -> Mark { Mark(clock: op.header.clock, op: op.id, note: "") }
 
-        // lo: latest foreign time in the causal past, per department, forwards.
+        // lo: latest foreign operation in the causal past, per department, forwards.
         var latest = [Digest: [String: Mark]]()
         for op in sorted {
             var m = [String: Mark]()
             for p in parents(op) {
-                for (d, mark) in latest[p] ?? [:] where mark.time > m[d]?.time ?? .min { m[d] = mark }
+                for (d, mark) in latest[p] ?? [:] where m[d].map({ $0.precedes(mark) }) ?? true { m[d] = mark }
             }
             let mine = owner[op.id]!
-            if let best = m.filter({ $0.key != mine }).values.max(by: { ($0.time, $0.op) < ($1.time, $1.op) }) {
-                loMark[op.id] = Mark(time: best.time, op: best.op, note: "in its causal past, by \(owner[best.op] ?? "?")")
+            if let best = m.filter({ $0.key != mine }).values.max(by: { $0.precedes($1) }) {
+                loMark[op.id] = .inPast(owner[best.op] ?? "?", clock: best.clock, op: best.op)
             }
-            m[mine] = Mark(time: op.header.clock.time, op: op.id, note: "")
+            m[mine] = me(op)
             latest[op.id] = m
         }
         // Head declarations recorded in witnesses raise lo of the declarer's later ops.
-        var declared = [PublicKey: [(seq: Int64, time: Int64, witness: Digest)]]()
+        var declared = [PublicKey: [DeclarationPoint]]()
         for op in sorted where op.header.kind == WitnessOps.kind {
             for d in op.body?["declarations"]?.arrayValue ?? [] {
                 guard let decl = HeadDeclaration(json: d), owner[op.id] != department(decl.author) else { continue }
-                declared[decl.author, default: []].append((decl.seq, decl.time, op.id))
+                declared[decl.author, default: []].append(DeclarationPoint(seq: decl.seq, time: decl.time, witness: op.id))
             }
         }
         for op in sorted {
-            for d in declared[op.header.author] ?? [] where d.seq < op.header.seq && d.time > loMark[op.id]?.time ?? .min {
-                loMark[op.id] = Mark(time: d.time, op: d.witness, note: "its author declared head seq \(d.seq) at this time (recorded in witness)")
-            }
+            let best = (declared[op.header.author] ?? []).filter { $0.seq < op.header.seq }.max { $1.beats($0) }
+            loMark[op.id] = Mark.lower(dag: loMark[op.id], declaration: best?.mark)
         }
         for op in sorted {
             for p in parents(op) where owner[p] != owner[op.id] {
                 let a = ops[p]!.header.author
-                if op.header.clock.time > lastCited[a]?.time ?? .min { lastCited[a] = Mark(time: op.header.clock.time, op: op.id, note: "") }
+                if lastCited[a].map({ $0.precedes(me(op)) }) ?? true { lastCited[a] = me(op) }
             }
         }
         // hi: earliest foreign descendant, per department, backwards.
@@ -74,18 +73,23 @@ public struct EvidenceGraph: Sendable {
         for op in sorted.reversed() {
             let mine = owner[op.id]!
             var m = earliest[op.id] ?? [:]
-            if let best = m.filter({ $0.key != mine }).values.min(by: { ($0.time, $0.op) < ($1.time, $1.op) }) {
-                hiMark[op.id] = Mark(time: best.time, op: best.op, note: "held by \(owner[best.op] ?? "?")")
+            if let best = m.filter({ $0.key != mine }).values.min(by: { $0.precedes($1) }) {
+                hiMark[op.id] = .heldBy(owner[best.op] ?? "?", clock: best.clock, op: best.op)
             }
-            let me = Mark(time: op.header.clock.time, op: op.id, note: "")
-            if me.time < m[mine]?.time ?? .max { m[mine] = me }
+            if m[mine].map({ me(op).precedes($0) }) ?? true { m[mine] = me(op) }
             for p in parents(op) {
                 var pm = earliest[p] ?? [:]
-                for (d, mark) in m where mark.time < pm[d]?.time ?? .max { pm[d] = mark }
+                for (d, mark) in m where pm[d].map({ mark.precedes($0) }) ?? true { pm[d] = mark }
                 earliest[p] = pm
             }
             earliest[op.id] = nil   // every descendant is done: free it
         }
+    }
+
+    /// The department an author counts as (PROTOCOL.md §4.3): its replica's,
+    /// or `"?" + key` for a key that is not a replica (the root key).
+    public static func owner(_ author: PublicKey, _ department: (PublicKey) -> String?) -> String {
+        department(author) ?? "?" + author.base64url
     }
 
     public func department(of id: Digest) -> String? { owner[id] }
@@ -94,16 +98,12 @@ public struct EvidenceGraph: Sendable {
     /// of `department` (R12: silence is final once the chain is seen past
     /// the limit plus grace with no reply in it).
     public func lastCited(department: String, roster: (PublicKey) -> String?) -> (time: Int64, op: Digest)? {
-        lastCited.filter { roster($0.key) == department }.values.max { ($0.time, $0.op) < ($1.time, $1.op) }.map { ($0.time, $0.op) }
+        lastCited.filter { roster($0.key) == department }.values.max { $0.precedes($1) }.map { ($0.time, $0.op) }
     }
 
     /// The bounds of `op` (`hi` = `Int64.max` when no other department has shown it holds it).
     public func bounds(of op: VerifiedOp) -> TimeBounds {
-        let lo = loMark[op.id], hi = hiMark[op.id]
-        return TimeBounds(own: op.header.clock.time, lo: lo?.time ?? .min, hi: hi?.time ?? .max,
-                          loSource: lo.map { "\($0.op.hex.prefix(12))… \($0.note)" } ?? "no earlier evidence",
-                          hiSource: hi.map { "\($0.op.hex.prefix(12))… \($0.note)" } ?? "not yet witnessed by another department",
-                          loOp: lo?.op, hiOp: hi?.op)
+        .proven(own: op.header.clock.time, lo: loMark[op.id], hi: hiMark[op.id])
     }
 
     /// Operations whose own timestamp lies outside their interval.
@@ -130,5 +130,6 @@ public struct ProvenEvidence: TimeEvidence {
         self.graph = graph; self.departmentOf = departmentOf
     }
     public func bounds(of op: VerifiedOp) -> TimeBounds { graph.bounds(of: op) }
+    public var isProven: Bool { true }
     public func lastCited(department: String) -> (time: Int64, op: Digest)? { graph.lastCited(department: department, roster: departmentOf) }
 }

@@ -37,6 +37,13 @@ public protocol TimeEvidence: Sendable {
     /// The latest time another department showed it held a chain of
     /// `department` (nil: no evidence kept, judgements are final as they are).
     func lastCited(department: String) -> (time: Int64, op: Digest)?
+    /// Whether bounds come from signed evidence (then a lapsed R12 limit is
+    /// final only once the silent chain is seen past it).
+    var isProven: Bool { get }
+}
+
+extension TimeEvidence {
+    public var isProven: Bool { false }
 }
 
 /// Author timestamps taken at face value: lo = hi = own.

@@ -107,7 +107,7 @@ extension Workflow {
                                     act: earliest(q.replies, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         var finalBy: (time: Int64, op: Digest)?
         var isFinal = v.outcome != .open && v.outcome != .awaitingWitness
-        if v.outcome == .lapsed, ctx.evidence is ProvenEvidence {
+        if v.outcome == .lapsed, ctx.evidence.isProven {
             finalBy = ctx.evidence.lastCited(department: q.body.to)
             isFinal = (finalBy?.time ?? .min) >= v.due.deadlineMillis + policy.graceMillis
         }

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+
+/// The maintained read model (DESIGN.md "Storage"; issue 12): tables derived
+/// from the operations in the same transaction that stores them, so that a
+/// view reads the rows it shows instead of folding the whole history.
+///
+/// - `op_time`: per operation, its department, its parents and the marks that
+///   set its proven interval (PROTOCOL.md §4.3): `lo` from the causal past,
+///   `hi` from the earliest operation of another department that holds it.
+/// - `declared`: per author, the head declarations recorded in witnesses, as
+///   a staircase (seq ascending, time ascending) of the points that bound
+///   some act best; an act of seq s is bounded by the last point below s.
+/// - `cited`: per author, the latest operation of another department citing
+///   its chain (R12 finality).
+/// - `refs`: which operation names which (the item history of `status`).
+/// - `wf_open`: pushes without a claim, inquiries without a reply, requests
+///   without a decision (the inbox candidates), with the current limit.
+/// - `listings`: warning-list entries by credit code (R9).
+///
+/// The pure folds (`Workflow`, `EvidenceGraph`) stay the reference: a view
+/// feeds the rows it loads to them and judges with the stored bounds
+/// (`StoredEvidence`), and tests check both give the same answers.
+enum ReadModel {
+    static let schema = """
+        CREATE TABLE op_time(
+            op INTEGER PRIMARY KEY,             -- ops.rowid
+            dept TEXT NOT NULL,                 -- the author's department ("?" + key for a key that is not a replica)
+            parents BLOB NOT NULL,              -- ops.rowid of prev and deps, 8 bytes each, little-endian
+            item INTEGER NOT NULL,              -- 1: a push or inquiry whose limit starts at its hi (wf_open)
+            lo_time INTEGER, lo_ctr INTEGER, lo_id BLOB, lo_dept TEXT,
+            hi_time INTEGER, hi_ctr INTEGER, hi_id BLOB, hi_dept TEXT);
+        CREATE TABLE declared(
+            author TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, witness BLOB NOT NULL,
+            PRIMARY KEY(author, seq)) WITHOUT ROWID;
+        CREATE TABLE cited(
+            author TEXT PRIMARY KEY, dept TEXT NOT NULL, time INTEGER NOT NULL, ctr INTEGER NOT NULL, op BLOB NOT NULL);
+        CREATE TABLE refs(
+            target TEXT NOT NULL, op INTEGER NOT NULL,
+            PRIMARY KEY(target, op)) WITHOUT ROWID;
+        CREATE TABLE wf_open(
+            item INTEGER PRIMARY KEY,           -- ops.rowid of the push, inquiry or revocation request
+            action TEXT NOT NULL,               -- claim, reply, decide
+            dept TEXT NOT NULL,                 -- the department that must act
+            working_days INTEGER,               -- the limit in working days (NULL: no limit)
+            deadline INTEGER);                  -- the limit's end in ms, from the item's current bounds (NULL: none or no calendar)
+        CREATE INDEX wf_open_by_dept ON wf_open(dept, deadline);
+        CREATE TABLE listings(op INTEGER PRIMARY KEY, credit_code TEXT NOT NULL);
+        CREATE INDEX listings_by_code ON listings(credit_code);
+        """
+
+    static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings"]
+
+    static func clear(db: Database) throws {
+        for t in tables { try db.execute(sql: "DELETE FROM \(t)") }
+    }
+
+    /// Rebuilds the read model from `ops` alone, in a causal order.
+    static func rebuild(db: Database) throws {
+        try clear(db: db)
+        let idx = SQLiteOpIndex(db: db)
+        let writer = ReadModelWriter(db: db, idx: idx)
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, author, header, sig, body, roster_seq FROM ops ORDER BY time, ctr, id")
+        while let r = try rows.next() {
+            let op = try ReplicaStore.load(r)
+            try writer.project(op, row: r["rowid"], rosterSeq: r["roster_seq"])
+        }
+        try writer.flush()
+        if let e = idx.failure { throw e }
+    }
+
+    static func packRows(_ rows: [Int64]) -> [UInt8] {
+        var out = [UInt8](); out.reserveCapacity(rows.count * 8)
+        for r in rows { withUnsafeBytes(of: r.littleEndian) { out.append(contentsOf: $0) } }
+        return out
+    }
+
+    static func unpackRows(_ data: Data) -> [Int64] {
+        var out = [Int64](); out.reserveCapacity(data.count / 8)
+        data.withUnsafeBytes { raw in
+            var i = 0
+            while i + 8 <= raw.count { out.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: Int64.self))); i += 8 }
+        }
+        return out
+    }
+}
+
+/// A stored interval end: the operation, its clock and its department,
+/// ordered by (clock, id) like `EvidenceMark`.
+struct StoredMark: Equatable {
+    let clock: HLC
+    let id: Digest
+    let dept: String
+    static func < (a: StoredMark, b: StoredMark) -> Bool { (a.clock, a.id) < (b.clock, b.id) }
+
+    /// Reads the columns `prefix_time, prefix_ctr, prefix_id, prefix_dept` at `i`.
+    init?(_ r: Row, at i: Int) {
+        guard let t = r[i] as Int64?, let c = r[i + 1] as Int64?, let d = r[i + 2] as Data?,
+              let id = Digest(bytes: [UInt8](d)), let dept = r[i + 3] as String? else { return nil }
+        self.init(clock: HLC(time: t, ctr: c), id: id, dept: dept)
+    }
+    init(clock: HLC, id: Digest, dept: String) { self.clock = clock; self.id = id; self.dept = dept }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+
+extension ReadModelWriter {
+    /// `refs`, `listings` and `wf_open` for one workflow operation. The
+    /// operations it names are held (they are dependencies), so the order
+    /// operations arrive in does not change the rows.
+    func projectWorkflow(_ op: VerifiedOp, body: JSONValue, row: Int64, rosterSeq: Int64) throws {
+        let kind = op.header.kind
+        for ref in WorkflowKinds.refs(kind: kind, body: body) {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)").execute(arguments: [ref.id.hex, row])
+        }
+        switch kind {
+        case WorkflowKinds.push:
+            guard let b = try? PushBody(json: body), let recordKind = try kindOf(b.record) else { return }
+            let policy = policy(at: rosterSeq)
+            let limit = recordKind == WorkflowKinds.approval ? policy.claim : policy.bureauClaim
+            try open(item: row, action: "claim", dept: b.to, workingDays: limit.workingDays, from: op.header.clock.time)
+        case WorkflowKinds.inquiry:
+            guard let b = try? InquiryBody(json: body) else { return }
+            try open(item: row, action: "reply", dept: b.to, workingDays: b.workingDays, from: op.header.clock.time)
+        case WorkflowKinds.revocationRequest:
+            guard let b = try? RevocationRequestBody(json: body), let approval = idx.meta(of: b.approval) else { return }
+            try open(item: row, action: "decide", dept: idx.replicaDepartment(of: approval.author) ?? "?", workingDays: nil, from: nil)
+        case WorkflowKinds.claim:
+            if let b = try? ClaimBody(json: body) { try close(b.push) }
+        case WorkflowKinds.reply:
+            if let b = try? ReplyBody(json: body) { try close(b.inquiry) }
+        case WorkflowKinds.revocationDecision:
+            if let b = try? RevocationDecisionBody(json: body) { try close(b.request) }
+        case WorkflowKinds.supervision:
+            if let b = try? SupervisionBody(json: body), b.listing != nil, let code = b.creditCode { try list(row, code) }
+        case WorkflowKinds.warningList:
+            if let b = try? WarningBody(json: body) { try list(row, b.creditCode) }
+        default: break
+        }
+    }
+
+    /// After a roster change (a calendar year added or corrected): every open
+    /// limit is computed again on the latest calendar.
+    func recomputeDeadlines() throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT w.item, w.working_days, t.hi_time, o.time FROM wf_open w
+            JOIN op_time t ON t.op = w.item JOIN ops o ON o.rowid = w.item WHERE w.working_days IS NOT NULL
+            """)
+        for r in rows {
+            let from: Int64 = (r[2] as Int64?) ?? r[3]
+            try setDeadline(item: r[0], deadline: deadline(from: from, workingDays: r[1]))
+        }
+    }
+
+    /// The item's window now starts at `from` (its new `hi`).
+    func updateDeadline(item: Int64, from: Int64) throws {
+        guard let wd = try Int.fetchOne(db.cachedStatement(sql: "SELECT working_days FROM wf_open WHERE item = ?"), arguments: [item]) else { return }
+        try setDeadline(item: item, deadline: deadline(from: from, workingDays: wd))
+    }
+
+    private func setDeadline(item: Int64, deadline: Int64?) throws {
+        try db.cachedStatement(sql: "UPDATE wf_open SET deadline = ? WHERE item = ?").execute(arguments: [deadline, item])
+    }
+
+    /// The limit's end (PROTOCOL.md §4.2), nil when the calendar lacks a year:
+    /// such an item stays an inbox candidate and the view reports the gap.
+    private func deadline(from: Int64, workingDays: Int) -> Int64? {
+        try? idx.calendar.due(fromMillis: from, workingDays: workingDays).deadlineMillis
+    }
+
+    private func open(item: Int64, action: String, dept: String, workingDays: Int?, from: Int64?) throws {
+        let dl = workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [item, action, dept, workingDays, dl])
+    }
+
+    private func close(_ id: Digest) throws {
+        guard let r = idx.row(of: id) else { return }
+        try db.cachedStatement(sql: "DELETE FROM wf_open WHERE item = ?").execute(arguments: [r])
+    }
+
+    private func list(_ row: Int64, _ code: CreditCode) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO listings(op, credit_code) VALUES (?, ?)").execute(arguments: [row, code.value])
+    }
+
+    private func kindOf(_ id: Digest) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM ops WHERE id = ?"), arguments: [id.hex])
+    }
+
+    /// The policy of roster version `v`, clamped to the versions held (as `JudgeContext(rosters:)`).
+    private func policy(at v: Int64) -> Policy {
+        let n = Int64(idx.rosterVersions.count)
+        return n == 0 ? .liaocheng : idx.roster(at: max(1, min(v, n)))!.policy
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+
+/// What a view shows: the workflow projection of the operations it needs
+/// (read through the read model's indexes) and the judging context at `now`
+/// with the stored proven intervals. The pure `Workflow` functions (inbox,
+/// statuses, conflicts) run on it unchanged, so a view and the full fold
+/// give the same answers for the items the view covers.
+public struct WorkflowView: Sendable {
+    public let workflow: Workflow
+    public let context: JudgeContext
+    /// How many operations the view read (what its cost grows with).
+    public let opsRead: Int
+}
+
+extension ReplicaStore {
+    /// What `department` must act on (`Workflow.inbox`): the open pushes,
+    /// inquiries and revocation requests addressed to it whose limit has not
+    /// passed, with the records they refer to.
+    public func inboxView(department: String, now: Int64) throws -> WorkflowView {
+        try pool.read { db in
+            let items = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT item FROM wf_open WHERE dept = ? AND (deadline IS NULL OR deadline > ?)
+                """), arguments: [department, now])
+            var loaded = try Self.loadRows(db, rows: items)
+            // The records pushed and the licences asked about: titles and the issuing department.
+            var named = Set<Digest>()
+            for op in loaded.values {
+                guard let b = op.op.body else { continue }
+                if op.op.header.kind == WorkflowKinds.push, let p = try? PushBody(json: b) { named.insert(p.record) }
+                if op.op.header.kind == WorkflowKinds.revocationRequest, let r = try? RevocationRequestBody(json: b) { named.insert(r.approval) }
+            }
+            loaded.merge(try Self.loadIDs(db, ids: named.subtracting(loaded.keys))) { a, _ in a }
+            return try Self.view(db, loaded, now: now)
+        }
+    }
+
+    /// Everything about one item (`status`): the licence, supervision record
+    /// or inquiry it belongs to and every operation acting on it, down the
+    /// `refs` index (pushes, relays, claims, feedback, corrections,
+    /// revocation requests and decisions, replies, listings).
+    public func itemView(_ id: Digest, now: Int64) throws -> WorkflowView {
+        try pool.read { db in try Self.view(db, try Self.closure(db, of: id), now: now) }
+    }
+
+    /// The warning list (R9): listings (by hand or from supervision) and their delistings.
+    public func warningsView(creditCode: CreditCode? = nil, now: Int64) throws -> WorkflowView {
+        try pool.read { db in
+            let rows = try Int64.fetchAll(db, sql: "SELECT op FROM listings WHERE ?1 IS NULL OR credit_code = ?1", arguments: [creditCode?.value])
+            var loaded = try Self.loadRows(db, rows: rows)
+            loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, Array(loaded.keys)))) { a, _ in a }
+            return try Self.view(db, loaded, now: now)
+        }
+    }
+
+    /// Concurrent edits (`Workflow.conflicts`): approvals with more than one
+    /// correction of a field and requests with more than one decision, with
+    /// the operations acting on them.
+    public func conflictsView(now: Int64) throws -> WorkflowView {
+        try pool.read { db in
+            let targets = try String.fetchAll(db, sql: """
+                SELECT subject FROM ops WHERE kind = ? AND subject IS NOT NULL GROUP BY subject HAVING count(*) > 1
+                UNION SELECT subject FROM ops WHERE kind = ? AND subject IS NOT NULL GROUP BY subject HAVING count(*) > 1
+                """, arguments: [WorkflowKinds.correction, WorkflowKinds.revocationDecision]).compactMap { Digest(hex: $0) }
+            var loaded = try Self.loadIDs(db, ids: Set(targets))
+            loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, targets))) { a, _ in a }
+            return try Self.view(db, loaded, now: now)
+        }
+    }
+}
+
+/// One operation a view read, with what the read model stores about it.
+struct LoadedOp {
+    let op: VerifiedOp
+    let row: Int64
+    let rosterSeq: Int64
+    let lo: StoredMark?
+    let hi: StoredMark?
+}
+
+extension ReplicaStore {
+    static let loadColumns = """
+        o.rowid, o.author, o.header, o.sig, o.body, o.roster_seq,
+        t.lo_time, t.lo_ctr, t.lo_id, t.lo_dept, t.hi_time, t.hi_ctr, t.hi_id, t.hi_dept
+        FROM ops o LEFT JOIN op_time t ON t.op = o.rowid
+        """
+
+    static func loaded(_ r: Row) throws -> LoadedOp {
+        LoadedOp(op: try load(r), row: r[0], rosterSeq: r[5], lo: StoredMark(r, at: 6), hi: StoredMark(r, at: 10))
+    }
+
+    static func loadRows(_ db: Database, rows: [Int64]) throws -> [Digest: LoadedOp] {
+        var out = [Digest: LoadedOp]()
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for r in try Row.fetchAll(db, sql: "SELECT \(loadColumns) WHERE o.rowid IN (\(marks))", arguments: StatementArguments(Array(chunk))) {
+                let l = try loaded(r)
+                out[l.op.id] = l
+            }
+        }
+        return out
+    }
+
+    static func loadIDs(_ db: Database, ids: Set<Digest>) throws -> [Digest: LoadedOp] {
+        let list = Array(ids)
+        var out = [Digest: LoadedOp]()
+        for chunk in stride(from: 0, to: list.count, by: 500).map({ list[$0..<min($0 + 500, list.count)] }) {
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for r in try Row.fetchAll(db, sql: "SELECT \(loadColumns) WHERE o.id IN (\(marks))", arguments: StatementArguments(chunk.map(\.hex))) {
+                let l = try loaded(r)
+                out[l.op.id] = l
+            }
+        }
+        return out
+    }
+
+    /// Rows of the operations that name any of `targets` (the `refs` index).
+    static func namingRows(_ db: Database, _ targets: [Digest]) throws -> [Int64] {
+        var out = [Int64]()
+        let stmt = try db.cachedStatement(sql: "SELECT op FROM refs WHERE target = ?")
+        for t in targets { out += try Int64.fetchAll(stmt, arguments: [t.hex]) }
+        return out
+    }
+
+    /// The operations a status of `id` reads: up to the item it belongs to
+    /// (a claim's push, a push's record, a decision's request, a request's
+    /// licence, …), then down every operation acting on it.
+    static func closure(_ db: Database, of id: Digest) throws -> [Digest: LoadedOp] {
+        var loaded = try loadIDs(db, ids: [id])
+        var root = id
+        for _ in 0..<6 {
+            guard let op = loaded[root]?.op, let body = op.body, let up = parent(kind: op.header.kind, body: body) else { break }
+            if loaded[up] == nil { loaded.merge(try loadIDs(db, ids: [up])) { a, _ in a } }
+            guard loaded[up] != nil else { break }
+            root = up
+        }
+        var frontier = [root]
+        var seen: Set<Digest> = [root]
+        while !frontier.isEmpty {
+            let rows = try namingRows(db, frontier)
+            let fresh = try loadRows(db, rows: rows).filter { !seen.contains($0.key) }
+            frontier = Array(fresh.keys)
+            seen.formUnion(fresh.keys)
+            loaded.merge(fresh) { a, _ in a }
+        }
+        // What the loaded acts name upwards (a relay's original push, records of pushes).
+        var named = Set<Digest>()
+        for l in loaded.values {
+            for ref in WorkflowKinds.refs(kind: l.op.header.kind, body: l.op.body) where ref.field == "record" || ref.field == "via" { named.insert(ref.id) }
+        }
+        loaded.merge(try loadIDs(db, ids: named.subtracting(loaded.keys))) { a, _ in a }
+        return loaded
+    }
+
+    /// The item an operation belongs to, one level up.
+    static func parent(kind: String, body: JSONValue) -> Digest? {
+        let field: String
+        switch kind {
+        case WorkflowKinds.claim, WorkflowKinds.feedback: field = "push"
+        case WorkflowKinds.push: field = "record"
+        case WorkflowKinds.correction, WorkflowKinds.revocationRequest, WorkflowKinds.supervision: field = "approval"
+        case WorkflowKinds.revocationDecision: field = "request"
+        case WorkflowKinds.reply: field = "inquiry"
+        case WorkflowKinds.warningDelist: field = "entry"
+        case WorkflowKinds.warningList: field = "source"
+        default: return nil
+        }
+        return body[field]?.stringValue.flatMap { Digest(hex: $0) }
+    }
+
+    /// The projection of `loaded` (plus the staff registrations they name)
+    /// and its judging context with stored bounds.
+    static func view(_ db: Database, _ input: [Digest: LoadedOp], now: Int64) throws -> WorkflowView {
+        var loaded = input
+        let staff = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) }).subtracting(loaded.keys)
+        loaded.merge(try loadIDs(db, ids: staff)) { a, _ in a }
+        let rosters = try rosterVersions(db: db)
+        let seqs = loaded.mapValues(\.rosterSeq)
+        let wf = Workflow(ops: loaded.values.map(\.op), roster: rosters.last, rosterSeq: { seqs[$0] ?? 0 })
+        var bounds = [Digest: TimeBounds]()
+        let stair = try db.cachedStatement(sql: "SELECT seq, time, witness FROM declared WHERE author = ? AND seq < ? ORDER BY seq DESC LIMIT 1")
+        for l in loaded.values {
+            let h = l.op.header
+            var declaration: EvidenceMark?
+            if let r = try Row.fetchOne(stair, arguments: [h.author.base64url, h.seq]), let w = Digest(bytes: [UInt8](r[2] as Data)) {
+                declaration = DeclarationPoint(seq: r[0], time: r[1], witness: w).mark
+            }
+            let dag = l.lo.map { EvidenceMark.inPast($0.dept, clock: $0.clock, op: $0.id) }
+            bounds[l.op.id] = .proven(own: h.clock.time, lo: EvidenceMark.lower(dag: dag, declaration: declaration),
+                                      hi: l.hi.map { .heldBy($0.dept, clock: $0.clock, op: $0.id) })
+        }
+        var cited = [String: (time: Int64, op: Digest)]()
+        var best = [String: StoredMark]()
+        for r in try Row.fetchAll(db, sql: "SELECT time, ctr, op, dept FROM cited") {
+            guard let m = StoredMark(r, at: 0) else { continue }
+            if best[m.dept].map({ $0 < m }) ?? true { best[m.dept] = m; cited[m.dept] = (m.clock.time, m.id) }
+        }
+        let context = JudgeContext(rosters: rosters, now: now, evidence: StoredEvidence(bounds: bounds, cited: cited))
+        return WorkflowView(workflow: wf, context: context, opsRead: loaded.count)
+    }
+}

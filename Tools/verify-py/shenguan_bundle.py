@@ -72,8 +72,10 @@ class Roster:
 
 
 def evidence_graph(ops, owner, key_dept):
-    """lo and hi marks per op id (§4.3): (time, op id). `owner` maps op ids
-    to departments, `key_dept` replica keys to departments."""
+    """lo and hi marks per op id (§4.3): (time, ctr, op id), so that where
+    several operations give the same bound the first in (time, ctr, id)
+    order is named. `owner` maps op ids to departments, `key_dept` replica
+    keys to departments."""
     order = sorted(ops.values(), key=lambda o: (o.header["time"], o.header["ctr"], o.id))
     parents = {o.id: [p for p in ([o.header["prev"]] if o.header["prev"] else []) + o.header["deps"] if p in ops] for o in order}
     lo, hi, latest = {}, {}, {}
@@ -81,12 +83,12 @@ def evidence_graph(ops, owner, key_dept):
         m = {}
         for p in parents[o.id]:
             for d, mark in latest[p].items():
-                if d not in m or mark[0] > m[d][0]:
+                if d not in m or mark > m[d]:
                     m[d] = mark
         foreign = [mk for d, mk in m.items() if d != owner[o.id]]
         if foreign:
             lo[o.id] = max(foreign)
-        m[owner[o.id]] = (o.header["time"], o.id)
+        m[owner[o.id]] = (o.header["time"], o.header["ctr"], o.id)
         latest[o.id] = m
     for o in order:
         if o.header["kind"] != "witness":
@@ -96,14 +98,14 @@ def evidence_graph(ops, owner, key_dept):
                 continue
             for x in order:
                 if x.header["author"] == d["author"] and d["seq"] < x.header["seq"] and d["time"] > lo.get(x.id, (MIN,))[0]:
-                    lo[x.id] = (d["time"], o.id)
+                    lo[x.id] = (d["time"], 0, o.id)
     earliest = {}
     for o in reversed(order):
         m = dict(earliest.get(o.id, {}))
         foreign = [mk for d, mk in m.items() if d != owner[o.id]]
         if foreign:
             hi[o.id] = min(foreign)
-        me = (o.header["time"], o.id)
+        me = (o.header["time"], o.header["ctr"], o.id)
         if owner[o.id] not in m or me < m[owner[o.id]]:
             m[owner[o.id]] = me
         for p in parents[o.id]:

@@ -11,6 +11,7 @@ pkg-config --exists libsodium 2>/dev/null || need_apt+=(libsodium-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+[ -x /usr/bin/time ] || need_apt+=(time)   # the benchmark's per-process peak RSS (GNU time)
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing missing system packages: ${need_apt[*]}" >&2

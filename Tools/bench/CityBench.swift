@@ -1,0 +1,170 @@
+import Foundation
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+import ShenguanSync
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `shenguan-bench --workload city`: the city-year mix (`CityWorkload`)
+/// imported into a regulator's replica, then every clerk's view and write
+/// timed in-process (p50/p99 over repeated calls) and as one cold call of
+/// the release `shenguan` binary (wall time and that process's peak RSS).
+enum CityBench {
+    static let passphrase = "city-bench-passphrase"
+
+    static func run(dir: String, ops n: Int, departments k: Int, withSync: Bool) async throws {
+        let file = dir + "/city.jsonl"
+        var t = Date()
+        let w = try CityWorkload.generate(ops: n, departments: k, path: file)
+        let genSeconds = -t.timeIntervalSinceNow
+        let avg = w.bytes / max(1, w.count)
+        print("shenguan-bench city  \(w.count) ops, \(k) departments, avg \(avg) signed bytes/op, generated in \(f1(genSeconds)) s")
+        print("  mix  " + w.kinds.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+
+        // Raw limits on a sample of the same operations.
+        let sample = try readEnvelopes(file, limit: 40_000)
+        let verifyRate = rawVerifyRate(sample)
+        let insertRate = try StoreBaseline.rawInsertRate(path: dir + "/raw.sqlite", rows: min(w.count, 100_000), rowBytes: avg)
+
+        // Import into a regulator's replica (d1), the way `shenguan import` does.
+        let home = ReplicaHome(path: dir + "/d1")
+        let (store, _) = try home.create(network: w.network, passphrase: passphrase, key: w.keys[1])
+        let now = w.now
+        sync()
+        let c0 = cpuSeconds()
+        t = Date()
+        let report = try store.importFile(file, now: now)
+        let importSeconds = -t.timeIntervalSinceNow
+        let importRate = Double(w.count) / importSeconds
+        let dbBytes = fileSize(home.databasePath) + fileSize(home.databasePath + "-wal")
+        print("""
+          raw verify \(Int(verifyRate)) sig/s, raw insert \(Int(insertRate)) rows/s
+          import  \(Int(importRate)) ops/s (\(f1(importSeconds)) s, \(report.accepted) accepted, \(report.rejected) rejected, \
+        \(f2((cpuSeconds() - c0) / importSeconds)) cores busy)  ratio to min(verify, insert) \(pct(importRate / min(verifyRate, insertRate)))  (target ≥ 45%)
+          database \(dbBytes / max(1, w.count)) bytes/op (\(dbBytes / 1_048_576) MiB)
+        """)
+        guard report.accepted == w.count else {
+            for r in report.results.filter({ $0.outcome != .accepted }).prefix(5) { print("  line \(r.index + 2): \(r.code) \(r.kind ?? "") \(r.outcome)") }
+            print("  IMPORT INCOMPLETE (\(try store.pendingCount()) pending)"); exit(1)
+        }
+
+        // In-process views and writes.
+        let inboxD1 = try store.inboxView(department: "d1", now: now)
+        let inboxD0 = try store.inboxView(department: "d0", now: now)
+        let d1Items = try inboxD1.workflow.inbox(for: "d1", inboxD1.context)
+        let d0Items = try inboxD0.workflow.inbox(for: "d0", inboxD0.context)
+        var rng = SeededGenerator(seed: 7)
+        let pushes = (0..<100).map { _ in w.pushesTo[1 + Int.random(in: 0..<(k - 1), using: &rng)].randomElement(using: &rng)! }
+        let licences = (0..<100).map { _ in w.approvals.randomElement(using: &rng)! }
+        print("  in-process (p50 / p99 wall, CPU per call)")
+        try timed("inbox d1 (\(d1Items.count) items)", 30) { let v = try store.inboxView(department: "d1", now: now); _ = try v.workflow.inbox(for: "d1", v.context) }
+        try timed("inbox d0 bureau (\(d0Items.count) items)", 30) { let v = try store.inboxView(department: "d0", now: now); _ = try v.workflow.inbox(for: "d0", v.context) }
+        var i = 0
+        try timed("status push", 100) {
+            let v = try store.itemView(pushes[i % pushes.count], now: now); i += 1
+            _ = try v.workflow.status(of: v.workflow.pushes[pushes[(i - 1) % pushes.count]]!, v.context)
+        }
+        i = 0
+        try timed("status licence", 100) {
+            let id = licences[i % licences.count]; i += 1
+            let v = try store.itemView(id, now: now); _ = try v.workflow.pushStatuses(of: id, v.context)
+        }
+        try timed("conflicts", 10) { _ = try store.conflictsView(now: now).workflow.conflicts }
+        try timed("warnings", 10) { _ = try store.warningsView(now: now).workflow.warnings.count }
+        let key = try home.loadKey { passphrase }
+        var open = d1Items.filter { $0.action == "claim" }.map(\.id)
+        try timed("claim (sign, store, verdict)", min(20, max(1, open.count - 2))) {
+            let p = open.removeLast()
+            _ = try home.append(store: store, key: key, kind: WorkflowKinds.claim, body: ["push": .string(p.hex)], now: now)
+            let v = try store.itemView(p, now: now); _ = try v.workflow.status(of: v.workflow.pushes[p]!, v.context)
+        }
+
+        // Cold CLI calls: a fresh process each, its own peak RSS.
+        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shenguan").path
+        if FileManager.default.isExecutableFile(atPath: cli) {
+            let env = ["SHENGUAN_NOW=\(now)", "SHENGUAN_PASSPHRASE=\(passphrase)", "PATH=/usr/bin:/bin"]
+            print("  cold CLI calls (\(cli); wall, peak RSS)")
+            for (label, args) in [("inbox", ["inbox"]), ("status push", ["status", pushes[0].hex]), ("status licence", ["status", licences[0].hex]),
+                                  ("conflicts", ["conflicts"]), ("warnings", ["warnings"]),
+                                  ("claim", ["claim", open.last.map(\.hex) ?? pushes[1].hex, "--staff", "0001"]),
+                                  ("evidence", ["evidence", pushes[2].hex, "--out", dir + "/bundle.json"])] {
+                let r = try spawn(cli, args + ["--home", home.path], env: env)
+                print("    \(label.padding(toLength: 16, withPad: " ", startingAt: 0)) \(f1(r.seconds * 1000)) ms, \(r.maxRSSKiB / 1024) MiB\(r.status == 0 ? "" : "  (exit \(r.status))")")
+            }
+            print("    bundle \(fileSize(dir + "/bundle.json") / 1024) KiB")
+        } else {
+            print("  (no \(cli): build the shenguan product for the cold CLI figures)")
+        }
+        print("  bench process peak RSS \(peakRSSKiB() / 1024) MiB")
+        _ = withSync
+    }
+
+    static func timed(_ label: String, _ n: Int, _ body: () throws -> Void) throws {
+        var walls = [Double](), c0 = cpuSeconds()
+        for _ in 0..<n {
+            let t = DispatchTime.now().uptimeNanoseconds
+            try body()
+            walls.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
+        }
+        let cpu = (cpuSeconds() - c0) * 1000 / Double(n)
+        walls.sort()
+        let p50 = walls[walls.count / 2], p99 = walls[min(walls.count - 1, Int(Double(walls.count) * 0.99))]
+        print("    \(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(f2(p50)) / \(f2(p99)) ms, CPU \(f2(cpu)) ms  (n=\(n))")
+    }
+
+    static func readEnvelopes(_ path: String, limit: Int) throws -> [Envelope] {
+        guard let fh = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? fh.close() }
+        let data = [UInt8](fh.readData(ofLength: 256 << 20))
+        var out = [Envelope]()
+        for r in Lines.ranges(data).dropFirst() where !r.isEmpty && out.count < limit {
+            if let e = try? Envelope.decode(Array(data[r])) { out.append(e) }
+        }
+        return out
+    }
+
+    static func rawVerifyRate(_ envs: [Envelope]) -> Double {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let messages = envs.compactMap { e in PublicKey(bytes: e.author).map { (Envelope.pae(e.header), e.sig, $0) } }
+        let t = DispatchTime.now().uptimeNanoseconds
+        DispatchQueue.concurrentPerform(iterations: cores) { c in
+            var i = c
+            while i < messages.count { _ = messages[i].2.verify(signature: messages[i].1, message: messages[i].0); i += cores }
+        }
+        return Double(messages.count) / (Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+    }
+
+    /// Runs `path` with `args` (output discarded) under GNU time: wall time,
+    /// exit status and the child's own peak RSS (wait4 on a child spawned
+    /// from this large process would count this process's pages).
+    static func spawn(_ path: String, _ args: [String], env: [String]) throws -> (seconds: Double, status: Int32, maxRSSKiB: Int) {
+        let report = NSTemporaryDirectory() + "shenguan-bench-rss-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        var pid: pid_t = 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let argv = (["/usr/bin/time", "-f", "%M", "-o", report, path] + args).map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        let t = DispatchTime.now().uptimeNanoseconds
+        guard posix_spawn(&pid, "/usr/bin/time", &actions, nil, argv, envp) == 0 else { throw CocoaError(.executableNotLoadable) }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+        let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
+        let rss = text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last ?? -1
+        return (seconds, (status >> 8) & 0xff, rss)
+    }
+
+    static func peakRSSKiB() -> Int { var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u); return u.ru_maxrss }
+    static func fileSize(_ p: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: p))?[.size] as? Int) ?? 0 }
+    static func f1(_ x: Double) -> String { String(format: "%.1f", x) }
+    static func f2(_ x: Double) -> String { String(format: "%.2f", x) }
+    static func pct(_ x: Double) -> String { String(format: "%.0f%%", x * 100) }
+}

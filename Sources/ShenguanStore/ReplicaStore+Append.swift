@@ -29,7 +29,7 @@ extension ReplicaStore {
             // Heads of other authors this replica has not cited yet.
             let fresh = try Row.fetchAll(db, sql: """
                 SELECT a.author, a.max_seq, o.id, o.time, o.ctr FROM authors a
-                JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
                 WHERE a.author <> ? AND a.max_seq > a.cited_seq
                 ORDER BY o.time DESC, o.id LIMIT ?
                 """, arguments: [me, OpHeader.maxDeps])

@@ -55,7 +55,7 @@ extension ReplicaStore {
         try pool.read { db in
             let facts = try Self.workflow(db: db).workflow.factsJSON
             let heads = try Row.fetchAll(db, sql: """
-                SELECT a.author, a.max_seq, o.id FROM authors a JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                SELECT a.author, a.max_seq, o.id FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
                 """)
             var byAuthor = [String: (Int64, [String])]()
             for r in heads { byAuthor[r[0], default: (r[1], [])].1.append(r[2]) }

@@ -90,7 +90,7 @@ extension ReplicaStore {
     public func appendWitness(home: ReplicaHome, key: SigningKey, now: Int64) throws -> VerifiedOp {
         let (heads, decls): ([(author: String, seq: Int64, id: String)], [HeadDeclaration]) = try pool.read { db in
             let h = try Row.fetchAll(db, sql: """
-                SELECT a.author, a.max_seq, min(o.id) FROM authors a JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                SELECT a.author, a.max_seq, min(o.id) FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
                 GROUP BY a.author
                 """).map { (author: $0[0] as String, seq: $0[1] as Int64, id: $0[2] as String) }
             let d = try String.fetchAll(db, sql: "SELECT json FROM declarations WHERE witnessed = 0 ORDER BY author")

@@ -37,6 +37,13 @@ public final class ReplicaStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            // For profiling (BENCHMARKS.md): statements slower than 2 ms, their
+            // SQL text only (never the bound values), to stderr.
+            if ProcessInfo.processInfo.environment["SHENGUAN_SQL_PROFILE"] != nil {
+                db.trace(options: .profile) { e in
+                    if case let .profile(statement, duration) = e, duration > 0.002 { FileHandle.standardError.write(Data("SQL \(String(format: "%.1f", duration * 1000)) ms: \(statement.sql.prefix(160))\n".utf8)) }
+                }
+            }
         }
         config.busyMode = .timeout(10)
         do { pool = try DatabasePool(path: path, configuration: config) } catch {

@@ -18,7 +18,7 @@ func arg(_ name: String, _ def: Int) -> Int {
 let n = arg("--ops", 100_000), authorCount = arg("--authors", 50)
 let dir = NSTemporaryDirectory() + "shenguan-bench-\(UUID().uuidString)"
 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: dir) }
+defer { if !args.contains("--keep") { try? FileManager.default.removeItem(atPath: dir) } }
 /// CPU time (user + system) of this process so far.
 func cpuSeconds() -> Double {
     var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u)
@@ -37,7 +37,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 // `--workload city`: the city-year 审管 mix and every clerk's view (issue 12).
 if let i = args.firstIndex(of: "--workload"), i + 1 < args.count, args[i + 1] == "city" {
     try await CityBench.run(dir: dir, ops: n, departments: arg("--departments", 50), withSync: args.contains("--sync"))
-    try? FileManager.default.removeItem(atPath: dir)
+    if args.contains("--keep") { print("  kept \(dir) (the replica is \(dir)/d1)") } else { try? FileManager.default.removeItem(atPath: dir) }
     exit(0)
 }
 

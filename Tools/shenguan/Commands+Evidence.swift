@@ -40,32 +40,10 @@ struct Evidence: ParsableCommand {
 /// The evidence bundle of the verdict about `target` (a push, an inquiry,
 /// or an operation of a forked author), judged at `now`.
 func makeBundle(store: ReplicaStore, target: VerifiedOp, now: Int64) throws -> EvidenceBundle {
-    let (wf, ctx, graph, all) = try store.judging(now: now)
-    let forked = all.values.filter { $0.header.author == target.header.author && $0.header.seq == target.header.seq }
-    if forked.count > 1 {
-        // Equivocation: the conflicting signed operations are the proof.
-        let roster = all.values.filter { $0.header.kind.hasPrefix("roster.") }
-        return EvidenceBundle(network: store.network, subject: target.header.author.base64url, kind: "equivocation", judgedAt: now,
-                              envelopes: (roster + forked).sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }.map(\.envelope),
-                              verdict: ["fork": true, "seq": .int(target.header.seq)])
+    guard let bundle = try store.evidenceBundle(for: target.id, now: now) else {
+        throw CLIError("evidence.not_an_item", "\(target.id.hex.prefix(12))… is neither a push, an inquiry nor an operation of a forked author.")
     }
-    if let p = wf.pushes[target.id] {
-        let st = try wf.status(of: p, ctx)
-        let acts = (p.claims + p.feedback).map(\.id)
-        return EvidenceBundle(network: store.network, subject: p.act.id.hex, kind: "push", judgedAt: now,
-                              envelopes: EvidenceBundle.select(items: [p.act.id] + acts, judged: [p.act.id] + acts, graph: graph, all: all).map(\.envelope),
-                              verdict: EvidenceVerifier.verdictJSON(label: st.label, st.claim, responsible: st.responsible))
-    }
-    if let q = wf.inquiries[target.id] {
-        let st = try wf.status(of: q, ctx)
-        var items = [q.act.id] + q.replies.map(\.id)
-        // R12: the silent party's chain seen past the limit makes consent final.
-        if let seen = ctx.evidence.lastCited(department: q.body.to) { items.append(seen.op) }
-        return EvidenceBundle(network: store.network, subject: q.act.id.hex, kind: "inquiry", judgedAt: now,
-                              envelopes: EvidenceBundle.select(items: items, judged: [q.act.id] + q.replies.map(\.id), graph: graph, all: all).map(\.envelope),
-                              verdict: EvidenceVerifier.verdictJSON(label: st.label, st.verdict, responsible: st.responsible))
-    }
-    throw CLIError("evidence.not_an_item", "\(target.id.hex.prefix(12))… is neither a push, an inquiry nor an operation of a forked author.")
+    return bundle
 }
 
 struct Verify: ParsableCommand {

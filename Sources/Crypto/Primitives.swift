@@ -23,7 +23,7 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// From exactly 32 bytes (checked by the callers).
-    init(raw b: UnsafeRawBufferPointer) {
+    package init(raw b: UnsafeRawBufferPointer) {
         func word(_ k: Int) -> UInt64 { UInt64(bigEndian: b.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)) }
         w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3)
     }

@@ -23,6 +23,48 @@ struct RawInsert {
     static func run(_ statement: Statement, _ values: [Value], db: Database) throws {
         let s = statement.sqliteStatement
         sqlite3_reset(s)
+        bind(s, values)
+        let rc = sqlite3_step(s)
+        sqlite3_reset(s)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
+    }
+
+    /// Binds `values`, steps once and hands the row (if any) to `read`: the
+    /// hot path's one-row lookups (`op_time` of a parent) without GRDB's
+    /// `Row` boxing.
+    static func one<T>(_ statement: Statement, _ values: [Value], db: Database, _ read: (Columns) -> T) throws -> T? {
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        bind(s, values)
+        defer { sqlite3_reset(s) }
+        switch sqlite3_step(s) {
+        case SQLITE_ROW: return read(Columns(s: s))
+        case SQLITE_DONE: return nil
+        case let rc:
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
+    }
+
+    /// The columns of the current row (valid only inside `one`'s `read`).
+    struct Columns {
+        let s: OpaquePointer
+        func int(_ i: Int32) -> Int64? { sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_int64(s, i) }
+        func text(_ i: Int32) -> String? {
+            guard let p = sqlite3_column_text(s, i) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+        }
+        func blob(_ i: Int32) -> UnsafeRawBufferPointer? {
+            guard sqlite3_column_type(s, i) != SQLITE_NULL else { return nil }
+            let n = Int(sqlite3_column_bytes(s, i))
+            return UnsafeRawBufferPointer(start: sqlite3_column_blob(s, i), count: n)
+        }
+    }
+
+    private static func bind(_ s: OpaquePointer?, _ values: [Value]) {
         for (i, v) in values.enumerated() {
             let at = Int32(i + 1)
             switch v {
@@ -44,12 +86,6 @@ struct RawInsert {
                 }
             case .null: sqlite3_bind_null(s, at)
             }
-        }
-        let rc = sqlite3_step(s)
-        sqlite3_reset(s)
-        guard rc == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: statement.sql)
         }
     }
 }

@@ -78,12 +78,12 @@ enum ReadModel {
         return out
     }
 
-    static func unpackRows(_ data: Data) -> [Int64] {
-        var out = [Int64](); out.reserveCapacity(data.count / 8)
-        data.withUnsafeBytes { raw in
-            var i = 0
-            while i + 8 <= raw.count { out.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: Int64.self))); i += 8 }
-        }
+    static func unpackRows(_ data: Data) -> [Int64] { data.withUnsafeBytes { unpackRows($0) } }
+
+    static func unpackRows(_ raw: UnsafeRawBufferPointer) -> [Int64] {
+        var out = [Int64](); out.reserveCapacity(raw.count / 8)
+        var i = 0
+        while i + 8 <= raw.count { out.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: Int64.self))); i += 8 }
         return out
     }
 }
@@ -103,4 +103,11 @@ struct StoredMark: Equatable {
         self.init(clock: HLC(time: t, ctr: c), id: id, dept: dept)
     }
     init(clock: HLC, id: Digest, dept: String) { self.clock = clock; self.id = id; self.dept = dept }
+
+    /// Reads the columns `time, ctr, id, dept` starting at `i` of a raw row.
+    init?(_ c: RawInsert.Columns, at i: Int32) {
+        guard let t = c.int(i), let ctr = c.int(i + 1), let b = c.blob(i + 2), b.count == 32,
+              let dept = c.text(i + 3) else { return nil }
+        self.init(clock: HLC(time: t, ctr: ctr), id: Digest(raw: b), dept: dept)
+    }
 }

@@ -65,7 +65,7 @@ extension ReadModelWriter {
     /// The limit's end (PROTOCOL.md §4.2), nil when the calendar lacks a year:
     /// such an item stays an inbox candidate and the view reports the gap.
     private func deadline(from: Int64, workingDays: Int) -> Int64? {
-        try? idx.calendar.due(fromMillis: from, workingDays: workingDays).deadlineMillis
+        try? Deadlines.limit(from: from, workingDays: workingDays, calendar: idx.calendar).deadlineMillis
     }
 
     private func open(item: Int64, action: String, dept: String, workingDays: Int?, from: Int64?) throws {

@@ -23,6 +23,8 @@ final class ReadModelWriter {
     /// `cited` rows changed in this transaction (flushed by `flush`).
     private var cited: [PublicKey: (dept: String, mark: StoredMark?)] = [:]
     private var citedDirty: Set<PublicKey> = []
+    /// `lo` of the operations this transaction inserted (a `prev` is most often one).
+    private var insertedLo: [Int64: StoredMark?] = [:]
 
     init(db: Database, idx: SQLiteOpIndex) { self.db = db; self.idx = idx }
 
@@ -48,6 +50,8 @@ final class ReadModelWriter {
             """), [.int(row), .text(dept), .blob(ReadModel.packRows(parents.map(\.row))), .int(isItem ? 1 : 0),
                    lo.map { .int($0.clock.time) } ?? .null, lo.map { .int($0.clock.ctr) } ?? .null,
                    lo.map { .blob($0.id.bytes) } ?? .null, .textOrNull(lo?.dept)], db: db)
+        if insertedLo.count > 50_000 { insertedLo.removeAll(keepingCapacity: true) }   // a rebuild's one long transaction
+        insertedLo[row] = lo
         try raiseHi(me, from: parents.filter { $0.mark.dept != dept }.map(\.row))
         for p in parents where p.mark.dept != dept { try cite(p.author, dept: p.mark.dept, by: me) }
         if h.kind == WitnessOps.kind, let decls = body?["declarations"]?.arrayValue {
@@ -70,9 +74,10 @@ final class ReadModelWriter {
     }
 
     private func storedLo(_ row: Int64) throws -> StoredMark? {
-        guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT lo_time, lo_ctr, lo_id, lo_dept FROM op_time WHERE op = ?"),
-                                       arguments: [row]) else { return nil }
-        return StoredMark(r, at: 0)
+        if let known = insertedLo[row] { return known }
+        return try RawInsert.one(db.cachedStatement(sql: "SELECT lo_time, lo_ctr, lo_id, lo_dept FROM op_time WHERE op = ?"), [.int(row)], db: db) {
+            StoredMark($0, at: 0)
+        } ?? nil
     }
 
     /// Lowers `hi` of every ancestor that `mark` newly bounds (see the type's doc).
@@ -81,12 +86,16 @@ final class ReadModelWriter {
         let select = try db.cachedStatement(sql: "SELECT dept, parents, item, hi_time, hi_ctr, hi_id, hi_dept FROM op_time WHERE op = ?")
         let update = try db.cachedStatement(sql: "UPDATE op_time SET hi_time = ?, hi_ctr = ?, hi_id = ?, hi_dept = ? WHERE op = ?")
         while let x = stack.popLast() {
-            guard let r = try Row.fetchOne(select, arguments: [x]) else { continue }
-            if (r[0] as String) == mark.dept { continue }
-            if let current = StoredMark(r, at: 3), !(mark < current) { continue }
+            // nil: stop here (same department, or already bounded no later); else (is an item, parents).
+            let visit = try RawInsert.one(select, [.int(x)], db: db) { c -> (Bool, [Int64])? in
+                if c.text(0) == mark.dept { return nil }
+                if let current = StoredMark(c, at: 3), !(mark < current) { return nil }
+                return (c.int(2) == 1, c.blob(1).map(ReadModel.unpackRows) ?? [])
+            }
+            guard let (isItem, parents) = visit ?? nil else { continue }
             try RawInsert.run(update, [.int(mark.clock.time), .int(mark.clock.ctr), .blob(mark.id.bytes), .text(mark.dept), .int(x)], db: db)
-            if (r[2] as Int64) == 1 { try updateDeadline(item: x, from: mark.clock.time) }
-            if let p = r[1] as Data? { stack.append(contentsOf: ReadModel.unpackRows(p)) }
+            if isItem { try updateDeadline(item: x, from: mark.clock.time) }
+            stack.append(contentsOf: parents)
         }
     }
 

@@ -34,7 +34,11 @@ extension ReplicaStore {
     /// Reads an export file and ingests it in batches. A line that cannot be
     /// read is reported as rejected (with its line number as batch index + 2)
     /// and the rest still applies.
-    public func importFile(_ path: String, now: Int64, batchSize: Int = 5000) throws -> IngestReport {
+    ///
+    /// `progress` is called after each committed batch with the number of
+    /// operation lines done and in all (what a crash would keep).
+    public func importFile(_ path: String, now: Int64, batchSize: Int = 5000,
+                           progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> IngestReport {
         guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(.invalid("Cannot read \(path).")) }
         let bytes = [UInt8](data)
         let lines = Lines.ranges(bytes)
@@ -86,6 +90,7 @@ extension ReplicaStore {
                 IngestResult(index: offsets[$0.index], id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
             }
             report.released += r.released
+            progress?(offsets.last.map { $0 + 1 } ?? 0, body.count)
         }
         let declared = head["count"]?.intValue
         if !complete {

@@ -53,12 +53,33 @@ public struct TestNetwork: Sendable {
     /// The root key admits `key` to department `department` (`roster.admit`).
     @discardableResult
     public mutating func admit(_ key: PublicKey, to department: String) -> VerifiedOp {
-        clock += 1000
+        rootOp(RosterOps.admit, ["key": .string(key.base64url), "department": .string(department)])
+    }
+
+    /// The root key signs a roster operation, seen at once by every author.
+    @discardableResult
+    public mutating func rootOp(_ kind: String, _ body: JSONValue, at: Int64? = nil) -> VerifiedOp {
+        clock = max(clock + 1000, at ?? 0)
         let last = ops.filter { $0.header.author == root.publicKey }.max { $0.header.seq < $1.header.seq }!
         let op = try! OpSigner.sign(key: root, network: network, seq: last.header.seq + 1, prev: last.id, deps: [],
-                                    clock: HLC.next(now: clock, after: [last.header.clock]), kind: RosterOps.admit,
-                                    body: ["key": .string(key.base64url), "department": .string(department)])
+                                    clock: HLC.next(now: clock, after: [last.header.clock]), kind: kind, body: body)
         for i in views.indices { views[i].ingest([op], now: clock) }
+        ops.append(op)
+        return op
+    }
+
+    /// Author `a` forks its chain: a second operation at its current head's
+    /// seq, with the head's own `prev` (an equivocation), seen by `a` only.
+    @discardableResult
+    public mutating func fork(_ a: Int, at: Int64) -> VerifiedOp? {
+        let me = keys[a].publicKey
+        guard let head = views[a].held.values.filter({ $0.header.author == me }).max(by: { $0.header.seq < $1.header.seq }),
+              head.header.seq > 1 else { return nil }
+        let prevClock = head.header.prev.flatMap { views[a].held[$0]?.header.clock }
+        let op = try! OpSigner.sign(key: keys[a], network: network, seq: head.header.seq, prev: head.header.prev, deps: head.header.deps,
+                                    clock: HLC.next(now: at, after: [prevClock, head.header.clock].compactMap { $0 }), kind: OpKinds.note,
+                                    body: ["text": "a second operation at the same seq"])
+        views[a].ingest([op], now: at)
         ops.append(op)
         return op
     }

@@ -65,12 +65,23 @@ extension Fixtures {
     /// With `witnesses`, a department that received operations sometimes
     /// signs a witness of every chain it holds, recording the head the
     /// sender declared (PROTOCOL.md §7.5), as `serve` and `sync` do.
-    public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false) -> TestNetwork {
+    ///
+    /// With `rosterChanges`, the oversight office changes the policy (临淄:
+    /// other limits) half way, and a regulator forks its chain once.
+    public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
         var rng = SeededRNG(seed: seed &* 31 &+ 5)
         var t = ms("2026-09-28T09:00:00")
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
+            if rosterChanges && step == steps / 2 {
+                net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t)
+                t += 1000
+            }
+            if rosterChanges && step == steps / 3 {
+                net.fork(2, at: t)
+                t += 1000
+            }
             if Int.random(in: 0..<3, using: &rng) == 0 {
                 let a = Int.random(in: 0..<4, using: &rng), b = (a + Int.random(in: 1..<4, using: &rng)) % 4
                 net.sync(from: a, to: b)

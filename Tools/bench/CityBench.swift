@@ -15,6 +15,9 @@ import Glibc
 enum CityBench {
     static let passphrase = "city-bench-passphrase"
 
+    /// Unbuffered, so that every figure printed survives a later failure.
+    static func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
     static func run(dir: String, ops n: Int, departments k: Int, withSync: Bool) async throws {
         let file = dir + "/city.jsonl"
         var t = Date()

@@ -18,12 +18,12 @@ extension CityWorkload {
         for d in 0..<k {
             for n in 0..<2 {
                 let m = StaffMember(department: "d\(d)", staffNo: String(format: "%04d", n + 1), name: ["王芳", "李强"][n], office: d == 0 ? "审批科" : "执法科",
-                                    validFrom: CivilDate(year: 2026, month: 1, day: 1)!, validUntil: CivilDate(year: 2026, month: 12, day: 31)!)
+                                    validFrom: CivilDate(year: 2025, month: 1, day: 1)!, validUntil: CivilDate(year: 2026, month: 12, day: 31)!)
                 staff[d].append(write(d, RosterOps.staff, m.json, at: t0 + Int64(d * 10 + n)).id)
             }
         }
         var date = first
-        while count < target, date.year == 2026 {
+        while count < target, date.year <= 2026 {
             defer { date = date.adding(days: 1) }
             guard (try? OfficialCalendar.calendar.isWorkingDay(date)) == true else { continue }
             let open = ChinaStandardTime.startOfDayMillis(date) + 9 * Self.hour

@@ -51,7 +51,9 @@ struct CityWorkload {
     static func generate(ops target: Int, departments k: Int, path: String) throws -> CityWorkload {
         let keys = (0..<k).map { SigningKey(seed: SHA256.hash(Array("city-\($0)".utf8)).bytes)! }
         let root = SigningKey(seed: SHA256.hash(Array("city-root".utf8)).bytes)!
-        let start = ChinaStandardTime.parseRFC3339("2026-01-04T09:00:00+08:00")!
+        // A year from March 2025: every limit falls within the built-in
+        // calendar (2020–2026), even those of the last operations.
+        let start = ChinaStandardTime.parseRFC3339("2025-03-03T09:00:00+08:00")!
         let genesisBody = RosterOps.Genesis(
             name: "聊城审管互动 (bench)", root: root.publicKey, policy: .liaocheng, calendar: OfficialCalendar.builtInYears,
             departments: (0..<k).map { RosterState.Department(id: "d\($0)", name: $0 == 0 ? "市行政审批服务局" : "监管部门\($0)", role: $0 == 0 ? .approval : .regulator) },

@@ -116,10 +116,23 @@ struct State: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print only the state digest (equal on replicas holding the same operations).") var digest = false
     @Flag(help: "Drop and rebuild every projection from the operations first.") var rebuild = false
+    @Flag(help: "Check that the read model equals one rebuilt from the operations alone (changes nothing).") var check = false
 
     func run() throws {
         try guarded {
             let store = try global.openStore()
+            if check {
+                let c = try store.checkReadModel()
+                if global.json {
+                    printJSON(["consistent": .bool(c.isConsistent), "rows": .int(Int64(c.rows)),
+                               "missing": .array(c.missing.prefix(20).map { .string($0) }), "extra": .array(c.extra.prefix(20).map { .string($0) })])
+                }
+                guard c.isConsistent else {
+                    throw CLIError("state.read_model_mismatch", "The read model differs from the operations in \(c.missing.count + c.extra.count) rows; run shenguan state --rebuild (the operations themselves are intact).")
+                }
+                if !global.json { print("read model consistent with the operations (\(c.rows) rows)") }
+                return
+            }
             if rebuild { try store.rebuildProjections() }
             let state = try store.state()
             if digest {
@@ -154,12 +167,15 @@ struct Import: ParsableCommand {
     @Argument(help: "The export file.") var file: String
     @Flag(help: "Sign a witness of what the file brought (time evidence, as after an HTTP sync; needs the key).")
     var witness = false
+    @Flag(help: "Report each committed batch on stderr (\"committed N of M\").") var progress = false
 
     func run() throws {
         try guarded {
             let store = try global.openStore()
             let now = try Clock.nowMillis()
-            let report = try store.importFile(file, now: now)
+            let report = try store.importFile(file, now: now, batchSize: progress ? 500 : 5000, progress: progress ? { done, total in
+                FileHandle.standardError.write(Data("committed \(done) of \(total)\n".utf8))
+            } : nil)
             var witnessID: JSONValue = .null
             // Anything new, witnesses included: a silent party's witness-only
             // chain is what makes silence final (R12). A manual import cannot

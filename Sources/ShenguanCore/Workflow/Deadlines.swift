@@ -103,6 +103,18 @@ public struct Verdict: Equatable, Sendable {
 }
 
 public enum Deadlines {
+    /// The end of a limit of `workingDays` starting at `from` (PROTOCOL.md
+    /// §4.2): 24:00 CST of the Nth working day after the day of `from` (T1,
+    /// T2); a limit of 0 working days (临淄 "即时", immediately) ends at 24:00
+    /// CST of that day itself. Every verdict and the read model's stored
+    /// limits use this one function.
+    public static func limit(from: Int64, workingDays: Int, calendar: WorkingDayCalendar) throws(CalendarError) -> WorkingDayCalendar.Due {
+        guard workingDays == 0 else { return try calendar.due(fromMillis: from, workingDays: workingDays) }
+        let day = ChinaStandardTime.civilDate(atMillis: from)
+        return WorkingDayCalendar.Due(eventDay: day, workingDays: 0, lastDay: day,
+                                      deadlineMillis: ChinaStandardTime.startOfDayMillis(day.adding(days: 1)), countedDays: [])
+    }
+
     /// Judges one limit. The window starts when the trigger provably existed
     /// outside its author (`start.hi`; T2: that day is not counted); the
     /// limit ends at 24:00 CST of the Nth working day after it (T1).
@@ -120,7 +132,7 @@ public enum Deadlines {
     static func decide(rule: String, start: TimeBounds, workingDays: Int, act: (id: Digest, bounds: TimeBounds)?,
                        calendar: WorkingDayCalendar, graceMillis: Int64, now: Int64) throws(CalendarError) -> Verdict {
         let from = start.isWitnessed ? start.hi : start.own
-        let due = try calendar.due(fromMillis: from, workingDays: workingDays)
+        let due = try limit(from: from, workingDays: workingDays, calendar: calendar)
         let limit = due.deadlineMillis
         func cst(_ t: Int64) -> String { ChinaStandardTime.rfc3339CST(millis: t) }
         guard let act else {

@@ -84,7 +84,9 @@ extension ReadModelWriter {
     }
 
     private func kindOf(_ id: Digest) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM ops WHERE id = ?"), arguments: [id.hex])
+        // The record was just checked by the ingest rules: usually cached.
+        if let op = idx.operation(id) { return op.header.kind }
+        return try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM ops WHERE id = ?"), arguments: [id.hex])
     }
 
     /// The policy of roster version `v`, clamped to the versions held (as `JudgeContext(rosters:)`).

@@ -87,9 +87,10 @@ extension ReplicaStore {
                 }
             }
             try w.flushAuthors()
-            return (w.report, w.idx.learned)
+            return (w.report, (w.idx.learned, w.idx.learnedOps))
         }
-        metaCache.merge(learned)   // only after the transaction committed
+        metaCache.merge(learned.0)   // only after the transaction committed
+        metaCache.merge(ops: learned.1)
         return report
     }
 
@@ -99,9 +100,10 @@ extension ReplicaStore {
             var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
             try w.releaseDueFuture()
             try w.flushAuthors()
-            return (w.report.released, w.idx.learned)
+            return (w.report.released, (w.idx.learned, w.idx.learnedOps))
         }
-        metaCache.merge(learned)
+        metaCache.merge(learned.0)
+        metaCache.merge(ops: learned.1)
         return released
     }
 }

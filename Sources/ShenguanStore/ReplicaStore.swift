@@ -173,12 +173,30 @@ struct StoredMeta: Equatable, Sendable {
     let row: Int64
 }
 
-/// A bounded, thread-safe cache of committed operations' metadata.
+/// A bounded, thread-safe cache of committed operations' metadata, and of
+/// the operations later ones name (records, pushes, inquiries, requests,
+/// staff registrations), which the ingest checks read (`WorkflowRules`).
 final class MetaCache: Sendable {
     private let entries = Mutex<[Digest: StoredMeta]>([:])
+    private let named = Mutex<[Digest: VerifiedOp]>([:])
     static let limit = 500_000
+    static let namedLimit = 20_000
+    /// The kinds kept in `named`: what later operations name (not attachments: large, and checked by hash).
+    static let namedKinds: Set<String> = [WorkflowKinds.approval, WorkflowKinds.supervision, WorkflowKinds.push, WorkflowKinds.inquiry,
+                                          WorkflowKinds.revocationRequest, WorkflowKinds.correction, WorkflowKinds.warningList, RosterOps.staff]
 
     func get(_ id: Digest) -> StoredMeta? { entries.withLock { $0[id] } }
+
+    func operation(_ id: Digest) -> VerifiedOp? { named.withLock { $0[id] } }
+
+    /// Adds operations whose transaction has committed.
+    func merge(ops: [Digest: VerifiedOp]) {
+        guard !ops.isEmpty else { return }
+        named.withLock { n in
+            if n.count + ops.count > Self.namedLimit { n.removeAll(keepingCapacity: true) }
+            n.merge(ops) { a, _ in a }
+        }
+    }
 
     /// Adds metadata of operations whose transaction has committed.
     func merge(_ new: [Digest: StoredMeta]) {

@@ -15,6 +15,10 @@ final class SQLiteOpIndex: OpIndex {
     /// Metadata this transaction applied or read: merged into the store's
     /// cache once the transaction has committed.
     private(set) var learned: [Digest: StoredMeta] = [:]
+    /// Operations of `MetaCache.namedKinds` this transaction applied or read
+    /// (merged into the store's cache once it has committed).
+    private(set) var learnedOps: [Digest: VerifiedOp] = [:]
+    private var staffCache: [Digest: StaffMember?] = [:]
     private let cache: MetaCache?
     /// Ids known not to be stored when the transaction began (one batched query).
     private var absent: Set<Digest> = []
@@ -56,6 +60,7 @@ final class SQLiteOpIndex: OpIndex {
     func didApply(_ op: VerifiedOp, rosterSeq: Int64, row: Int64) {
         let h = op.header
         learned[op.id] = StoredMeta(meta: OpMeta(author: h.author, seq: h.seq, clock: h.clock, rosterSeq: rosterSeq), row: row)
+        if MetaCache.namedKinds.contains(h.kind) { learnedOps[op.id] = op }
         absent.remove(op.id)
         if h.seq > maxSeq[h.author] ?? 0 { maxSeq[h.author] = h.seq }
         if h.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {
@@ -111,6 +116,18 @@ final class SQLiteOpIndex: OpIndex {
     }
 
     func staff(_ id: Digest) -> StaffMember? {
+        if let known = staffCache[id] { return known }
+        if let op = learnedOps[id] ?? cache?.operation(id), op.header.kind == RosterOps.staff, let body = op.body {
+            let m = try? StaffMember(json: body)
+            staffCache[id] = m
+            return m
+        }
+        let m = loadStaff(id)
+        staffCache[id] = m
+        return m
+    }
+
+    private func loadStaff(_ id: Digest) -> StaffMember? {
         do {
             guard let body = try Data.fetchOne(db, sql: "SELECT body FROM ops WHERE id = ? AND kind = ?", arguments: [id.hex, RosterOps.staff]),
                   let json = try? CanonicalJSON.parse([UInt8](body)) else { return nil }
@@ -119,10 +136,13 @@ final class SQLiteOpIndex: OpIndex {
     }
 
     func operation(_ id: Digest) -> VerifiedOp? {
+        if let op = learnedOps[id] ?? cache?.operation(id) { return op }
         do {
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT author, header, sig, body FROM ops WHERE id = ?"),
                                              arguments: [id.hex]) else { return nil }
-            return try ReplicaStore.load(row)
+            let op = try ReplicaStore.load(row)
+            if MetaCache.namedKinds.contains(op.header.kind) { learnedOps[id] = op }
+            return op
         } catch { failure = failure ?? error; return nil }
     }
 

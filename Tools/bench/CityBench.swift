@@ -101,8 +101,30 @@ enum CityBench {
         } else {
             print("  (no \(cli): build the shenguan product for the cold CLI figures)")
         }
+        if withSync { try await syncFigures(dir: dir, w: w, server: (home, store), importRate: importRate) }
         print("  bench process peak RSS \(peakRSSKiB() / 1024) MiB")
-        _ = withSync
+    }
+
+    /// `--sync`: the regulator's replica serves the city mix over loopback
+    /// HTTP to an empty replica of another regulator; then a no-op sync.
+    static func syncFigures(dir: String, w: CityWorkload, server: (ReplicaHome, ReplicaStore), importRate: Double) async throws {
+        let clientHome = ReplicaHome(path: dir + "/d2")
+        let (client, _) = try clientHome.create(network: w.network, passphrase: nil, key: w.keys[2])
+        let clock: @Sendable () -> Int64 = { [now = w.now] in now }
+        let key = w.keys[1], ckey = w.keys[2]
+        let (full, noop, seconds, noopSeconds) = try await LocalServers.with([(server.0, server.1, key)], clock: clock) { urls in
+            let c = SyncClient(store: client, home: clientHome, key: ckey, clock: clock)
+            sync()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let full = try await c.sync(with: urls[0])
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let noop = try await c.sync(with: urls[0])
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            return (full, noop, Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9)
+        }
+        let rate = Double(full.pulled) / seconds
+        print("  sync (HTTP loopback → empty replica) \(Int(rate)) ops/s (\(f1(seconds)) s, \(full.pulled) ops, \(full.requests) requests, \((full.bytesSent + full.bytesReceived) / 1_048_576) MiB)  ratio to import \(pct(rate / importRate))")
+        print("  no-op sync  \(f1(noopSeconds * 1000)) ms, \(noop.requests) request(s), \(noop.bytesSent + noop.bytesReceived) bytes")
     }
 
     static func timed(_ label: String, _ n: Int, _ body: () throws -> Void) throws {

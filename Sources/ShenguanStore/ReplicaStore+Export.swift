@@ -33,31 +33,75 @@ extension ReplicaStore {
 
     /// Reads an export file and ingests it in batches. A line that cannot be
     /// read is reported as rejected (with its line number as batch index + 2)
-    /// and the rest still applies.
+    /// and the rest still applies. The file is read in blocks of whole lines
+    /// (`blockBytes`), so memory stays bounded whatever its size.
     ///
     /// `progress` is called after each committed batch with the number of
-    /// operation lines done and in all (what a crash would keep).
-    public func importFile(_ path: String, now: Int64, batchSize: Int = 5000,
+    /// operation lines done and the count the header declares (what a
+    /// crash would keep).
+    public func importFile(_ path: String, now: Int64, batchSize: Int = 5000, blockBytes: Int = 32 << 20,
                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> IngestReport {
-        guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(.invalid("Cannot read \(path).")) }
-        let bytes = [UInt8](data)
-        let lines = Lines.ranges(bytes)
-        guard let first = lines.first, let head = try? CanonicalJSON.parse(Array(bytes[first])),
-              head["format"]?.stringValue == Self.exportFormat else {
+        guard let fh = FileHandle(forReadingAtPath: path) else { throw StoreError(.invalid("Cannot read \(path).")) }
+        defer { try? fh.close() }
+        var carry = [UInt8]()
+        var eof = false
+        /// The next block of whole lines (the last block: whatever is left).
+        func nextBlock() -> [UInt8]? {
+            while !eof {
+                let chunk = fh.readData(ofLength: blockBytes)
+                if chunk.isEmpty { eof = true; break }
+                carry.append(contentsOf: chunk)
+                if let nl = carry.lastIndex(of: 10) {
+                    let block = Array(carry[...nl])
+                    carry.removeSubrange(...nl)
+                    return block
+                }
+            }
+            guard !carry.isEmpty else { return nil }
+            defer { carry = [] }
+            return carry
+        }
+        guard var block = nextBlock(), let nl = block.firstIndex(of: 10) ?? Optional(block.count),
+              let head = try? CanonicalJSON.parse(Array(block[..<nl])), head["format"]?.stringValue == Self.exportFormat else {
             throw StoreError(.badExport(1, "the first line must be a \(Self.exportFormat) header"))
         }
         if let net = head["network"]?.stringValue, net != network.hex {
             throw StoreError(.networkMismatch(have: network.hex, asked: net))
         }
-        // Lines are decoded and verified on all cores one batch ahead of the
-        // write transaction, so verification overlaps with SQLite writes.
+        let declared = head["count"]?.intValue
+        block.removeSubrange(..<min(block.count, nl + 1))
+        var report = IngestReport()
+        var seen = 0
+        var complete = true
+        while true {
+            // Every line is an operation (PROTOCOL.md §3); only the empty
+            // string after a final newline is not a line.
+            var lines = Lines.ranges(block)
+            if lines.last?.isEmpty ?? false { lines.removeLast() } else if !lines.isEmpty { complete = false }
+            if !lines.isEmpty {
+                try ingestLines(block, lines, firstIndex: seen, now: now, batchSize: batchSize, into: &report) { done in
+                    progress?(done, Int(declared ?? 0))
+                }
+                seen += lines.count
+            }
+            guard let next = nextBlock() else { break }
+            block = next
+        }
+        if !complete {
+            report.damage = StoreError(.damagedExport("the last line is cut short: no final newline"))
+        } else if let declared, declared != Int64(seen) {
+            report.damage = StoreError(.damagedExport("the header declares \(declared) operations, the file holds \(seen)"))
+        }
+        return report
+    }
+
+    /// Verifies and ingests the operation lines `lines` of `bytes` (file
+    /// operation indices from `firstIndex`), verification running on every
+    /// core ahead of the writer.
+    func ingestLines(_ bytes: [UInt8], _ lines: [Range<Int>], firstIndex: Int, now: Int64, batchSize: Int,
+                     into report: inout IngestReport, committed: (Int) -> Void) throws {
         let net = network
-        // Every line after the header is an operation (PROTOCOL.md §3); only the
-        // empty string after the final newline is not a line.
-        var opLines = Array(lines.dropFirst())
-        let complete = opLines.last?.isEmpty ?? false
-        if complete { opLines.removeLast() }
-        let body = Array(opLines.enumerated())
+        let body = lines.enumerated().map { (offset: firstIndex + $0.offset, element: $0.element) }
         // Verification runs continuously on every core, a chunk per core at
         // a time with no barrier between chunks, up to two transactions
         // ahead of the writer (a bounded pipeline): the cores never wait for
@@ -79,7 +123,6 @@ extension ReplicaStore {
             }
         }
         defer { pipeline.cancel() }
-        var report = IngestReport()
         for first in stride(from: 0, to: chunks.count, by: perBatch) {
             let ks = first..<min(first + perBatch, chunks.count)
             let verified = ks.flatMap { pipeline.take($0) }
@@ -90,15 +133,8 @@ extension ReplicaStore {
                 IngestResult(index: offsets[$0.index], id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
             }
             report.released += r.released
-            progress?(offsets.last.map { $0 + 1 } ?? 0, body.count)
+            committed(offsets.last.map { $0 + 1 } ?? 0)
         }
-        let declared = head["count"]?.intValue
-        if !complete {
-            report.damage = StoreError(.damagedExport("the last line is cut short: no final newline"))
-        } else if let declared, declared != Int64(opLines.count) {
-            report.damage = StoreError(.damagedExport("the header declares \(declared) operations, the file holds \(opLines.count)"))
-        }
-        return report
     }
 }
 

@@ -28,8 +28,7 @@ enum CityBench {
         print("  mix  " + w.kinds.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
 
         // Raw limits on a sample of the same operations.
-        let sample = try readEnvelopes(file, limit: 40_000)
-        let verifyRate = rawVerifyRate(sample)
+        let verifyRate = rawVerifyRate(try readEnvelopes(file, limit: 40_000))
         let insertRate = try StoreBaseline.rawInsertRate(path: dir + "/raw.sqlite", rows: min(w.count, 100_000), rowBytes: avg)
 
         // Import into a regulator's replica (d1), the way `shenguan import` does.
@@ -38,15 +37,18 @@ enum CityBench {
         let now = w.now
         sync()
         let c0 = cpuSeconds()
+        let rssBefore = resetPeakRSS()
         t = Date()
         let report = try store.importFile(file, now: now)
         let importSeconds = -t.timeIntervalSinceNow
+        let importRSS = peakRSSSinceReset()
         let importRate = Double(w.count) / importSeconds
         let dbBytes = fileSize(home.databasePath) + fileSize(home.databasePath + "-wal")
         print("""
           raw verify \(Int(verifyRate)) sig/s, raw insert \(Int(insertRate)) rows/s
           import  \(Int(importRate)) ops/s (\(f1(importSeconds)) s, \(report.accepted) accepted, \(report.rejected) rejected, \
         \(f2((cpuSeconds() - c0) / importSeconds)) cores busy)  ratio to min(verify, insert) \(pct(importRate / min(verifyRate, insertRate)))  (target ≥ 45%)
+          import peak RSS \(importRSS / 1024) MiB (the process held \(rssBefore / 1024) MiB before)
           database \(dbBytes / max(1, w.count)) bytes/op (\(dbBytes / 1_048_576) MiB)
         """)
         guard report.accepted == w.count else {
@@ -112,6 +114,7 @@ enum CityBench {
         let (client, _) = try clientHome.create(network: w.network, passphrase: nil, key: w.keys[2])
         let clock: @Sendable () -> Int64 = { [now = w.now] in now }
         let key = w.keys[1], ckey = w.keys[2]
+        _ = resetPeakRSS()
         let (full, noop, seconds, noopSeconds) = try await LocalServers.with([(server.0, server.1, key)], clock: clock) { urls in
             let c = SyncClient(store: client, home: clientHome, key: ckey, clock: clock)
             sync()
@@ -123,6 +126,7 @@ enum CityBench {
             return (full, noop, Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9)
         }
         let rate = Double(full.pulled) / seconds
+        print("  sync peak RSS (server and client in this process) \(peakRSSSinceReset() / 1024) MiB")
         print("  sync (HTTP loopback → empty replica) \(Int(rate)) ops/s (\(f1(seconds)) s, \(full.pulled) ops, \(full.requests) requests, \((full.bytesSent + full.bytesReceived) / 1_048_576) MiB)  ratio to import \(pct(rate / importRate))")
         print("  no-op sync  \(f1(noopSeconds * 1000)) ms, \(noop.requests) request(s), \(noop.bytesSent + noop.bytesReceived) bytes")
     }
@@ -185,6 +189,21 @@ enum CityBench {
         let text = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         let rss = text.split(separator: "\n").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.last ?? -1
         return (seconds, (status >> 8) & 0xff, rss)
+    }
+
+    /// Resets this process's peak RSS (Linux `clear_refs` 5); returns the current RSS in KiB.
+    static func resetPeakRSS() -> Int {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+        return statusKiB("VmRSS:")
+    }
+
+    /// The peak RSS since `resetPeakRSS`, in KiB.
+    static func peakRSSSinceReset() -> Int { statusKiB("VmHWM:") }
+
+    static func statusKiB(_ field: String) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return -1 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
     }
 
     static func peakRSSKiB() -> Int { var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u); return u.ru_maxrss }

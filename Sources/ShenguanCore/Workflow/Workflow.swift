@@ -66,6 +66,11 @@ public struct Workflow: Sendable {
     public private(set) var corrections: [Digest: Correction] = [:]
     public private(set) var attachments: [Digest: Act] = [:]
     public let roster: RosterState?
+    /// Revocation requests per licence, and corrections per (licence, field), in
+    /// (clock, id) order: so a licence's status and a field's values cost what
+    /// that licence has, and the facts of every licence stay linear (`state --digest`).
+    private var requestsOf: [Digest: [Digest]] = [:]
+    private var correctionsOf: [Digest: [String: [Digest]]] = [:]
 
     /// The kinds the projection reads: workflow kinds and staff registrations (R3).
     public static let inputKinds: Set<String> = Set(WorkflowKinds.all + [RosterOps.staff])
@@ -89,6 +94,10 @@ public struct Workflow: Sendable {
         // Records first, then what refers to them (both in clock order).
         for act in ordered { place(act) }
         for act in ordered { link(act) }
+        for act in ordered {
+            if let r = requests[act.id] { requestsOf[r.body.approval, default: []].append(act.id) }
+            if let c = corrections[act.id] { correctionsOf[c.body.approval, default: [:]][c.body.field, default: []].append(act.id) }
+        }
     }
 
     private mutating func place(_ act: Act) {
@@ -150,8 +159,7 @@ public struct Workflow: Sendable {
     /// the latest by clock, then id, sets the status meanwhile.
     public func licenceStatus(_ approval: Digest) -> String {
         var status = "valid"
-        for r in requests.values.sorted(by: { ($0.act.op.header.clock, $0.act.id) < ($1.act.op.header.clock, $1.act.id) })
-        where r.body.approval == approval {
+        for r in (requestsOf[approval] ?? []).compactMap({ requests[$0] }) {
             if let last = r.decisions.last, last.op.body?["grant"]?.boolValue == true {
                 status = ["revoke": "revoked", "withdraw": "withdrawn", "cancel": "cancelled", "change": "changed"][r.body.action] ?? "changed"
             }
@@ -162,7 +170,7 @@ public struct Workflow: Sendable {
     /// The current value(s) of a mutable approval field: corrections not
     /// superseded by another (a multi-value register). More than one is a conflict.
     public func fieldValues(_ approval: Digest, field: String) -> [(value: String, by: Digest?)] {
-        let mine = corrections.values.filter { $0.body.approval == approval && $0.body.field == field }
+        let mine = (correctionsOf[approval]?[field] ?? []).compactMap { corrections[$0] }
         let superseded = Set(mine.flatMap(\.body.supersedes))
         let heads = mine.filter { !superseded.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }
         if heads.isEmpty {

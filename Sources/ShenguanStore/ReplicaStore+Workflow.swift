@@ -22,8 +22,9 @@ extension ReplicaStore {
 
     /// The workflow, its judging context at `now` with proven intervals
     /// (witnesses, causal pasts, head declarations; PROTOCOL.md §4.3) as time
-    /// evidence, the evidence graph, and every operation held: one read of
-    /// the operations serves the projection and the graph.
+    /// evidence, the evidence graph, and every operation held: the full fold
+    /// over every operation, kept as the reference the read model is tested
+    /// against. Views and writes use the read model (`inboxView`, `itemView`, …).
     public func judging(now: Int64) throws
         -> (workflow: Workflow, context: JudgeContext, graph: EvidenceGraph, ops: [Digest: VerifiedOp]) {
         try pool.read { db in

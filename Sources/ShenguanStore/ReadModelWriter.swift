@@ -101,8 +101,9 @@ final class ReadModelWriter {
 
     private func cite(_ author: PublicKey, dept: String, by mark: StoredMark) throws {
         if cited[author] == nil {
-            let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT time, ctr, op, dept FROM cited WHERE author = ?"), arguments: [author.base64url])
-            cited[author] = (dept, r.flatMap { StoredMark($0, at: 0) })
+            let m = try RawInsert.one(db.cachedStatement(sql: "SELECT time, ctr, op, dept FROM cited WHERE author = ?"),
+                                      [.text(author.base64url)], db: db) { StoredMark($0, at: 0) }
+            cited[author] = (dept, m ?? nil)
         }
         if let cur = cited[author]!.mark, !(cur < mark) { return }
         cited[author] = (dept, mark)

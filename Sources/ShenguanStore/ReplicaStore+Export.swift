@@ -61,8 +61,9 @@ extension ReplicaStore {
             defer { carry = [] }
             return carry
         }
-        guard var block = nextBlock(), let nl = block.firstIndex(of: 10) ?? Optional(block.count),
-              let head = try? CanonicalJSON.parse(Array(block[..<nl])), head["format"]?.stringValue == Self.exportFormat else {
+        var block = nextBlock() ?? []
+        let nl = block.firstIndex(of: 10) ?? block.count
+        guard let head = try? CanonicalJSON.parse(Array(block[..<nl])), head["format"]?.stringValue == Self.exportFormat else {
             throw StoreError(.badExport(1, "the first line must be a \(Self.exportFormat) header"))
         }
         if let net = head["network"]?.stringValue, net != network.hex {

@@ -93,23 +93,20 @@ extension ReplicaStore {
     }
 
     static func loadRows(_ db: Database, rows: [Int64]) throws -> [Digest: LoadedOp] {
-        var out = [Digest: LoadedOp]()
-        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for r in try Row.fetchAll(db, sql: "SELECT \(loadColumns) WHERE o.rowid IN (\(marks))", arguments: StatementArguments(Array(chunk))) {
-                let l = try loaded(r)
-                out[l.op.id] = l
-            }
-        }
-        return out
+        try load(db, column: "o.rowid", rows.map { $0 as any DatabaseValueConvertible })
     }
 
     static func loadIDs(_ db: Database, ids: Set<Digest>) throws -> [Digest: LoadedOp] {
-        let list = Array(ids)
+        try load(db, column: "o.id", ids.map(\.hex))
+    }
+
+    /// The operations whose `column` is one of `keys`, 500 to a query.
+    private static func load(_ db: Database, column: String, _ keys: [any DatabaseValueConvertible]) throws -> [Digest: LoadedOp] {
         var out = [Digest: LoadedOp]()
-        for chunk in stride(from: 0, to: list.count, by: 500).map({ list[$0..<min($0 + 500, list.count)] }) {
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let chunk = Array(keys[start..<min(start + 500, keys.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for r in try Row.fetchAll(db, sql: "SELECT \(loadColumns) WHERE o.id IN (\(marks))", arguments: StatementArguments(chunk.map(\.hex))) {
+            for r in try Row.fetchAll(db, sql: "SELECT \(loadColumns) WHERE \(column) IN (\(marks))", arguments: StatementArguments(chunk)) {
                 let l = try loaded(r)
                 out[l.op.id] = l
             }
@@ -192,13 +189,13 @@ extension ReplicaStore {
             bounds[l.op.id] = .proven(own: h.clock.time, lo: EvidenceMark.lower(dag: dag, declaration: declaration),
                                       hi: l.hi.map { .heldBy($0.dept, clock: $0.clock, op: $0.id) })
         }
-        var cited = [String: (time: Int64, op: Digest)]()
         var best = [String: StoredMark]()
         for r in try Row.fetchAll(db, sql: "SELECT time, ctr, op, dept FROM cited") {
             guard let m = StoredMark(r, at: 0) else { continue }
-            if best[m.dept].map({ $0 < m }) ?? true { best[m.dept] = m; cited[m.dept] = (m.clock.time, m.id) }
+            if best[m.dept].map({ $0 < m }) ?? true { best[m.dept] = m }
         }
-        let context = JudgeContext(rosters: rosters, now: now, evidence: StoredEvidence(bounds: bounds, cited: cited))
+        let context = JudgeContext(rosters: rosters, now: now,
+                                   evidence: StoredEvidence(bounds: bounds, cited: best.mapValues { ($0.clock.time, $0.id) }))
         return WorkflowView(workflow: wf, context: context, opsRead: loaded.count)
     }
 }

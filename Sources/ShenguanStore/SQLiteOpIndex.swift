@@ -117,22 +117,9 @@ final class SQLiteOpIndex: OpIndex {
 
     func staff(_ id: Digest) -> StaffMember? {
         if let known = staffCache[id] { return known }
-        if let op = learnedOps[id] ?? cache?.operation(id), op.header.kind == RosterOps.staff, let body = op.body {
-            let m = try? StaffMember(json: body)
-            staffCache[id] = m
-            return m
-        }
-        let m = loadStaff(id)
+        let m = operation(id).flatMap { op in op.header.kind == RosterOps.staff ? op.body.flatMap { try? StaffMember(json: $0) } : nil }
         staffCache[id] = m
         return m
-    }
-
-    private func loadStaff(_ id: Digest) -> StaffMember? {
-        do {
-            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM ops WHERE id = ? AND kind = ?", arguments: [id.hex, RosterOps.staff]),
-                  let json = try? CanonicalJSON.parse([UInt8](body)) else { return nil }
-            return try? StaffMember(json: json)
-        } catch { failure = failure ?? error; return nil }
     }
 
     func operation(_ id: Digest) -> VerifiedOp? {

@@ -113,7 +113,10 @@ func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ f: @Sendable (T) -> U
     if items.count < 64 { return items.map(f) }
     let out = UnsafeMutableBufferPointer<U?>.allocate(capacity: items.count)
     out.initialize(repeating: nil)
-    defer { out.deallocate() }
+    // Deinitialised before it is freed: freeing alone would keep every
+    // result's references alive (it leaked each verified operation, so a
+    // sync held the whole history).
+    defer { _ = out.deinitialize(); out.deallocate() }
     nonisolated(unsafe) let buffer = out
     let chunks = min(items.count / 32, ProcessInfo.processInfo.activeProcessorCount * 4)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in

@@ -30,12 +30,14 @@ public final class ReplicaStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // Room for the indexes a large ingest touches (64 MiB at most,
-            // grown only as used), reads through a memory map instead of a
-            // copy per page, and checkpoints every 8,192 WAL pages rather
-            // than 1,000: a page changed by several batches is copied back
-            // once (BENCHMARKS.md, "Storage settings").
+            // grown only as used), and checkpoints every 8,192 WAL pages
+            // rather than 1,000: a page changed by several batches is copied
+            // back once (BENCHMARKS.md, "Storage settings"). No memory map:
+            // it covers only the file's first N bytes (at a city-year the
+            // file is 2.3 GB) and every page it touched counted in the
+            // process's memory (BENCHMARKS.md, session 6).
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            try db.execute(sql: "PRAGMA mmap_size = 0")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
             // For profiling (BENCHMARKS.md): statements slower than 2 ms, their
             // SQL text only (never the bound values), to stderr.
@@ -176,16 +178,26 @@ struct StoredMeta: Equatable, Sendable {
 /// A bounded, thread-safe cache of committed operations' metadata, and of
 /// the operations later ones name (records, pushes, inquiries, requests,
 /// staff registrations), which the ingest checks read (`WorkflowRules`).
+///
+/// Its bounds are part of the memory budget of a sync or an import (< 300 MB
+/// at a city-year, BENCHMARKS.md): about 100 bytes per metadata entry (the
+/// author's key is shared by all its entries, not copied per operation) and
+/// a few KB per named operation.
 final class MetaCache: Sendable {
-    private let entries = Mutex<[Digest: StoredMeta]>([:])
+    private struct Entries {
+        var map: [Digest: StoredMeta] = [:]
+        /// One copy of each author's key, shared by its entries.
+        var authors: [PublicKey: PublicKey] = [:]
+    }
+    private let entries = Mutex(Entries())
     private let named = Mutex<[Digest: VerifiedOp]>([:])
-    static let limit = 500_000
-    static let namedLimit = 20_000
+    static let limit = 200_000
+    static let namedLimit = 10_000
     /// The kinds kept in `named`: what later operations name (not attachments: large, and checked by hash).
     static let namedKinds: Set<String> = [WorkflowKinds.approval, WorkflowKinds.supervision, WorkflowKinds.push, WorkflowKinds.inquiry,
                                           WorkflowKinds.revocationRequest, WorkflowKinds.correction, WorkflowKinds.warningList, RosterOps.staff]
 
-    func get(_ id: Digest) -> StoredMeta? { entries.withLock { $0[id] } }
+    func get(_ id: Digest) -> StoredMeta? { entries.withLock { $0.map[id] } }
 
     func operation(_ id: Digest) -> VerifiedOp? { named.withLock { $0[id] } }
 
@@ -201,11 +213,15 @@ final class MetaCache: Sendable {
     /// Adds metadata of operations whose transaction has committed.
     func merge(_ new: [Digest: StoredMeta]) {
         entries.withLock { e in
-            if e.count + new.count > Self.limit { e.removeAll(keepingCapacity: true) }
+            if e.map.count + new.count > Self.limit { e.map.removeAll(keepingCapacity: true) }
             // Grow geometrically: `merge` alone resizes to the exact new
             // count, rehashing the whole cache after every batch.
-            if e.capacity < e.count + new.count { e.reserveCapacity(max(e.count + new.count, 2 * e.capacity)) }
-            for (id, meta) in new where e[id] == nil { e[id] = meta }
+            if e.map.capacity < e.map.count + new.count { e.map.reserveCapacity(max(e.map.count + new.count, 2 * e.map.capacity)) }
+            for (id, m) in new where e.map[id] == nil {
+                let key = e.authors[m.meta.author] ?? m.meta.author
+                if e.authors[key] == nil { e.authors[key] = key }
+                e.map[id] = StoredMeta(meta: OpMeta(author: key, seq: m.meta.seq, clock: m.meta.clock, rosterSeq: m.meta.rosterSeq), row: m.row)
+            }
         }
     }
 }

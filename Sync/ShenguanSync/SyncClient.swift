@@ -69,7 +69,9 @@ public struct SyncClient: Sendable {
         // transaction, committed as it arrives: resumable) while pages k+1…
         // are verified on the other cores and the next ones are fetched, each
         // request sent as soon as the previous answer names its cursor, up
-        // to `pipelineDepth` pages ahead of the writer.
+        // to `pipelineDepth` pages ahead of the writer. No stage keeps a page
+        // once the next stage has it: memory is bounded by the pipeline's
+        // depth, not by the history.
         let vector = JSONValue.object(try store.versionVector().mapValues { .int($0) })
         let head = try store.head(of: key.publicKey)
         let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
@@ -84,41 +86,42 @@ public struct SyncClient: Sendable {
             }
             return Fetched(page: page, sent: sent, received: received)
         }
-        // Stage 1: the next page, once the previous one says there is more.
-        func fetchAfter(_ prior: Task<Fetched?, Error>) -> Task<Fetched?, Error> {
-            Task {
-                guard let p = try await prior.value, p.page.more, !p.page.ops.isEmpty else { return nil }
-                return try await fetch(p.page.cursor, declare: false)
+        // Stages 1 and 2: one task fetches the pages in order and hands each
+        // to a verification task (steps 1–11 of PROTOCOL.md §2.5, on all
+        // cores); a credit per page bounds how far it runs ahead.
+        let (credits, credit) = AsyncStream<Void>.makeStream()
+        for _ in 0..<max(1, pipelineDepth) { credit.yield() }
+        let (pages, pageSink) = AsyncThrowingStream<Pulled, Error>.makeStream()
+        let producer = Task {
+            var room = credits.makeAsyncIterator()
+            var cursor: Int64 = 0
+            do {
+                while await room.next() != nil, !Task.isCancelled {
+                    let f = try await fetch(cursor, declare: cursor == 0)
+                    let more = f.page.more && !f.page.ops.isEmpty
+                    cursor = f.page.cursor
+                    let verified = await offload { store.verify(f.page.ops) }
+                    pageSink.yield(Pulled(vector: f.page.vector, verified: verified, sent: f.sent, received: f.received))
+                    if !more { break }
+                }
+                pageSink.finish()
+            } catch {
+                pageSink.finish(throwing: error)
             }
         }
-        // Stage 2: steps 1–11 of PROTOCOL.md §2.5 for a fetched page, on all cores.
-        func verified(_ fetched: Task<Fetched?, Error>) -> Task<Pulled?, Error> {
-            Task {
-                guard let f = try await fetched.value else { return nil }
-                let verified = await offload { store.verify(f.page.ops) }
-                return Pulled(page: f.page, verified: verified, sent: f.sent, received: f.received)
-            }
-        }
-        var lastFetch = Task<Fetched?, Error> { try await fetch(0, declare: true) }
-        var ahead = [verified(lastFetch)]
-        for _ in 1..<max(1, pipelineDepth) {
-            lastFetch = fetchAfter(lastFetch)
-            ahead.append(verified(lastFetch))
-        }
-        defer { for t in ahead { t.cancel() } }
+        defer { producer.cancel(); credit.finish() }
         var serverVector = [String: Int64]()
         var newWork = false
         // Stage 3: the writer, one page at a time in order.
-        while !ahead.isEmpty, let page = try await ahead.removeFirst().value {
-            lastFetch = fetchAfter(lastFetch)
-            ahead.append(verified(lastFetch))
+        for try await page in pages {
+            credit.yield()
             report.requests += 1; report.bytesSent += page.sent; report.bytesReceived += page.received
             let now = clock()
             let r = try await offload { try store.ingestVerified(page.verified, now: now) }
             report.pulled += r.accepted
             report.refusedHere += r.rejected
             newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
-            serverVector = page.page.vector
+            serverVector = page.vector
             if !page.verified.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
         }
         if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock()).id }
@@ -145,9 +148,10 @@ public struct SyncClient: Sendable {
         let sent: Int, received: Int
     }
 
-    /// A fetched page, verified and ready to be written.
+    /// A fetched page, verified and ready to be written: its operations and
+    /// the peer's version vector (the envelopes themselves are not kept).
     private struct Pulled: Sendable {
-        let page: SyncPage.Decoded
+        let vector: [String: Int64]
         let verified: [Result<VerifiedOp, OpRejection>]
         let sent: Int, received: Int
     }

@@ -103,32 +103,71 @@ enum CityBench {
         } else {
             print("  (no \(cli): build the shenguan product for the cold CLI figures)")
         }
-        if withSync { try await syncFigures(dir: dir, w: w, server: (home, store), importRate: importRate) }
+        if withSync, FileManager.default.isExecutableFile(atPath: cli) {
+            try await syncFigures(dir: dir, w: w, server: home, cli: cli, importRate: importRate)
+        }
         print("  bench process peak RSS \(peakRSSKiB() / 1024) MiB")
     }
 
-    /// `--sync`: the regulator's replica serves the city mix over loopback
-    /// HTTP to an empty replica of another regulator; then a no-op sync.
-    static func syncFigures(dir: String, w: CityWorkload, server: (ReplicaHome, ReplicaStore), importRate: Double) async throws {
+    /// `--sync`: the regulator's replica is served by the release `shenguan
+    /// serve` in its own process, and an empty replica of another regulator
+    /// pulls it with `shenguan sync` in another, over loopback HTTP; then a
+    /// no-op sync. Each process's own peak RSS is reported (VmHWM of the
+    /// server, GNU time for the client): neither is inflated by this
+    /// process's workload.
+    static func syncFigures(dir: String, w: CityWorkload, server: ReplicaHome, cli: String, importRate: Double) async throws {
         let clientHome = ReplicaHome(path: dir + "/d2")
-        let (client, _) = try clientHome.create(network: w.network, passphrase: nil, key: w.keys[2])
-        let clock: @Sendable () -> Int64 = { [now = w.now] in now }
-        let key = w.keys[1], ckey = w.keys[2]
-        _ = resetPeakRSS()
-        let (full, noop, seconds, noopSeconds) = try await LocalServers.with([(server.0, server.1, key)], clock: clock) { urls in
-            let c = SyncClient(store: client, home: clientHome, key: ckey, clock: clock)
-            sync()
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let full = try await c.sync(with: urls[0])
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            let noop = try await c.sync(with: urls[0])
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            return (full, noop, Double(t1 - t0) / 1e9, Double(t2 - t1) / 1e9)
+        _ = try clientHome.create(network: w.network, passphrase: passphrase, key: w.keys[2])
+        try? FileManager.default.copyItem(atPath: clientHome.path, toPath: dir + "/d2-empty")   // kept with --keep, to profile a sync again
+        let env = ["SHENGUAN_NOW=\(w.now)", "SHENGUAN_PASSPHRASE=\(passphrase)", "PATH=/usr/bin:/bin"]
+        let (pid, out) = try spawnServer(cli, ["serve", "--home", server.path, "--listen", "127.0.0.1:0"], env: env)
+        defer { kill(pid, SIGTERM); var st: Int32 = 0; _ = waitpid(pid, &st, 0) }
+        guard let line = out.readLine(), let url = line.split(separator: " ").last.map(String.init), url.hasPrefix("http") else {
+            print("  sync: the server did not say where it listens"); return
         }
-        let rate = Double(full.pulled) / seconds
-        print("  sync peak RSS (server and client in this process) \(peakRSSSinceReset() / 1024) MiB")
-        print("  sync (HTTP loopback → empty replica) \(Int(rate)) ops/s (\(f1(seconds)) s, \(full.pulled) ops, \(full.requests) requests, \((full.bytesSent + full.bytesReceived) / 1_048_576) MiB)  ratio to import \(pct(rate / importRate))")
-        print("  no-op sync  \(f1(noopSeconds * 1000)) ms, \(noop.requests) request(s), \(noop.bytesSent + noop.bytesReceived) bytes")
+        sync()
+        let syncArgs = ["sync", url, "--home", clientHome.path]
+        let full = try spawn(cli, syncArgs, env: env)
+        let noop = try spawn(cli, syncArgs, env: env)
+        let serverRSS = statusKiB("VmHWM:", pid: pid)
+        let held = try ReplicaStore(path: clientHome.databasePath).count()
+        let rate = Double(held) / full.seconds
+        print("  sync (release `shenguan serve` → `shenguan sync` into an empty replica, separate processes, loopback HTTP)")
+        print("    full  \(Int(rate)) ops/s (\(f1(full.seconds)) s, \(held) ops held)  ratio to import \(pct(rate / importRate))\(full.status == 0 ? "" : "  (exit \(full.status))")")
+        print("    peak RSS: client \(full.maxRSSKiB / 1024) MiB, server \(serverRSS / 1024) MiB  (target < 300 MB)")
+        print("    no-op \(f1(noop.seconds * 1000)) ms (cold process), client \(noop.maxRSSKiB / 1024) MiB")
+    }
+
+    /// Starts `path` with `args` in the background; its standard output is
+    /// returned as a line reader (the server says where it listens).
+    static func spawnServer(_ path: String, _ args: [String], env: [String]) throws -> (pid_t, LineReader) {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        let argv = ([path] + args).map { strdup($0) } + [nil]
+        let envp = env.map { strdup($0) } + [nil]
+        defer { for p in argv + envp { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, nil, argv, envp) == 0 else { throw CocoaError(.executableNotLoadable) }
+        close(fds[1])
+        return (pid, LineReader(fd: fds[0]))
+    }
+
+    /// Reads lines from a pipe, blocking.
+    final class LineReader {
+        let fd: Int32
+        init(fd: Int32) { self.fd = fd }
+        deinit { close(fd) }
+        func readLine() -> String? {
+            var bytes = [UInt8](), c: UInt8 = 0
+            while read(fd, &c, 1) == 1 { if c == 10 { return String(decoding: bytes, as: UTF8.self) }; bytes.append(c) }
+            return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     static func timed(_ label: String, _ n: Int, _ body: () throws -> Void) throws {
@@ -200,8 +239,8 @@ enum CityBench {
     /// The peak RSS since `resetPeakRSS`, in KiB.
     static func peakRSSSinceReset() -> Int { statusKiB("VmHWM:") }
 
-    static func statusKiB(_ field: String) -> Int {
-        let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    static func statusKiB(_ field: String, pid: pid_t? = nil) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8)) ?? ""
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return -1 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
     }

@@ -180,7 +180,7 @@ struct StoredMeta: Equatable, Sendable {
 /// staff registrations), which the ingest checks read (`WorkflowRules`).
 ///
 /// Its bounds are part of the memory budget of a sync or an import (< 300 MB
-/// at a city-year, BENCHMARKS.md): about 100 bytes per metadata entry (the
+/// at a city-year, BENCHMARKS.md): about 100 bytes per metadata entry (~25 MB) (the
 /// author's key is shared by all its entries, not copied per operation) and
 /// a few KB per named operation.
 final class MetaCache: Sendable {
@@ -191,7 +191,7 @@ final class MetaCache: Sendable {
     }
     private let entries = Mutex(Entries())
     private let named = Mutex<[Digest: VerifiedOp]>([:])
-    static let limit = 200_000
+    static let limit = 150_000   // within 2^18 hash buckets (Swift grows a dictionary past 3/4 full)
     static let namedLimit = 10_000
     /// The kinds kept in `named`: what later operations name (not attachments: large, and checked by hash).
     static let namedKinds: Set<String> = [WorkflowKinds.approval, WorkflowKinds.supervision, WorkflowKinds.push, WorkflowKinds.inquiry,

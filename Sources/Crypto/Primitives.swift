@@ -120,9 +120,12 @@ public struct PublicKey: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func == (a: PublicKey, b: PublicKey) -> Bool { a.bytes == b.bytes }
     public var description: String { base64url }
 
-    /// Checks a detached Ed25519 signature over `message` (RFC 8032).
+    /// Checks a detached Ed25519 signature over `message` under the validity
+    /// criteria of PROTOCOL.md §2.2 (RFC 8032's equation, cofactorless, plus
+    /// S < L and no key or R of small order), the same in every verifier.
     public func verify(signature: [UInt8], message: [UInt8]) -> Bool {
-        message.withUnsafeBytes { Sodium.ed25519Verify(signature: signature, message: $0, publicKey: bytes) }
+        guard Ed25519Rules.signaturePrecheck(key: bytes, signature: signature) else { return false }
+        return message.withUnsafeBytes { Sodium.ed25519Verify(signature: signature, message: $0, publicKey: bytes) }
     }
 
     public static func < (a: PublicKey, b: PublicKey) -> Bool { a.base64url < b.base64url }

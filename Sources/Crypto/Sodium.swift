@@ -68,6 +68,14 @@ enum Sodium {
         return crypto_sign_verify_detached(signature, &zero, 0, publicKey) == 0
     }
 
+    /// libsodium's `crypto_core_ed25519_is_valid_point`: canonical, not of
+    /// small order, on the curve, in the prime-order subgroup.
+    static func ed25519IsValidPoint(_ p: [UInt8]) -> Bool {
+        ensureReady()
+        guard p.count == 32 else { return false }
+        return crypto_core_ed25519_is_valid_point(p) == 1
+    }
+
     // MARK: Argon2id + XChaCha20-Poly1305 (key files at rest)
 
     static let saltBytes = Int(crypto_pwhash_SALTBYTES)

@@ -5,7 +5,8 @@ import base64
 import datetime
 import json
 
-from shenguan_ops import Rejection, check_op, no_dup_pairs
+from ed25519_rules import is_strong_key
+from shenguan_ops import Rejection, b64u_decode, check_op, no_dup_pairs
 
 CST = datetime.timezone(datetime.timedelta(hours=8))
 DAY = 86_400_000
@@ -47,10 +48,22 @@ class Calendar:
         return int(end.timestamp() * 1000)
 
 
+def require_strong(key, what):
+    """§2.2: every key entering a roster passes the key rule (roster.weak_key)."""
+    try:
+        raw = b64u_decode(key)
+    except ValueError:
+        raw = b""
+    if not is_strong_key(raw):
+        raise Rejection("roster.weak_key", f"{what} {key[:12]}... is not a valid replica key (PROTOCOL.md §2.2)")
+
+
 class Roster:
     def __init__(self, genesis_body, root):
         self.root = root
         self.departments = {d["id"]: d for d in genesis_body["departments"]}
+        for r in genesis_body["replicas"]:
+            require_strong(r["key"], f"the genesis replica key of {r['department']}")
         self.replicas = {r["key"]: r["department"] for r in genesis_body["replicas"]}
         self.revoked = set()
         self.policy = genesis_body["policy"]
@@ -60,6 +73,7 @@ class Roster:
         if kind == "roster.department":
             self.departments[body["id"]] = body
         elif kind == "roster.admit":
+            require_strong(body["key"], "the admitted key")
             self.replicas[body["key"]] = body["department"]
         elif kind == "roster.revoke":
             self.revoked.add(body["key"])
@@ -68,6 +82,7 @@ class Roster:
         elif kind == "roster.calendar":
             self.years[body["year"]["year"]] = body["year"]
         elif kind == "roster.root":
+            require_strong(body["key"], "the new root key")
             self.root = body["key"]
 
 
@@ -161,12 +176,19 @@ def verify_bundle(data: bytes) -> dict:
     if genesis is None:
         failures.append("the genesis roster of this network is missing")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
-    roster = Roster(json.loads(genesis.body), genesis.header["author"])
+    try:
+        roster = Roster(json.loads(genesis.body), genesis.header["author"])
+    except Rejection as rej:
+        failures.append(f"roster operation {genesis.id[:12]}: {rej.code}: {rej.reason}")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
     for o in roster_ops:
         if o is not genesis:
             if o.header["author"] != roster.root:
                 failures.append(f"roster operation {o.id[:12]} not signed by the root key")
-            roster.apply(o.header["kind"], json.loads(o.body))
+            try:
+                roster.apply(o.header["kind"], json.loads(o.body))
+            except Rejection as rej:
+                failures.append(f"roster operation {o.id[:12]}: {rej.code}: {rej.reason}")
     for o in ops.values():
         a = o.header["author"]
         if not o.header["kind"].startswith("roster.") and a not in roster.replicas:

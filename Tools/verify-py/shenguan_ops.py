@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ed25519_rules import signature_precheck
+
 from canonical_json import MAX_SAFE_INT, CanonicalError, read_canonical
 
 HEADER_MAX, BODY_MAX = 8192, 262144                       # §2 table, §2.5 step 2
@@ -190,7 +192,9 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
         oid = op_id(header)
         if len(header) > HEADER_MAX or (body is not None and len(body) > BODY_MAX):  # step 2
             raise Rejection("op.too_large", "header over 8192 bytes or body over 262144 bytes")
-        try:  # step 3
+        try:  # step 3, under §2.2's criteria (OpenSSL alone accepts small-order keys and R)
+            if not signature_precheck(author, sig):
+                raise InvalidSignature()
             Ed25519PublicKey.from_public_bytes(author).verify(sig, pae(header))
         except (InvalidSignature, ValueError):
             raise Rejection("op.bad_signature", "Ed25519 signature over PAE(header) does not verify") from None

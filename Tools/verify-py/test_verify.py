@@ -231,5 +231,57 @@ class Workflow(unittest.TestCase):  # §4.1
         check_workflow("claim", {"push": "a" * 64})
 
 
+CONFORMANCE = HERE.parents[1] / "Tests" / "Conformance"
+
+
+def ed25519_accepts(key: bytes, msg: bytes, sig: bytes) -> bool:
+    """What step 3 of §2.5 decides: §2.2's prechecks, then OpenSSL's equation."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from ed25519_rules import signature_precheck
+    if not signature_precheck(key, sig):
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(sig, msg)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Conformance
+    def test_wycheproof_vectors(self):
+        doc = json.loads((CONFORMANCE / "wycheproof-ed25519_test.json").read_text())
+        n = 0
+        for group in doc["testGroups"]:
+            key = bytes.fromhex(group["publicKey"]["pk"])
+            for t in group["tests"]:
+                got = ed25519_accepts(key, bytes.fromhex(t["msg"]), bytes.fromhex(t["sig"]))
+                self.assertEqual(got, t["result"] == "valid", f"tcId {t['tcId']}: {t['comment']}")
+                n += 1
+        self.assertEqual(n, doc["numberOfTests"])
+
+    def test_generated_signatures_where_openssl_alone_disagrees(self):
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        cases = json.loads((CONFORMANCE / "ed25519-generated.json").read_text())["signatures"]
+        disagreements = 0
+        for c in cases:
+            key, msg, sig = bytes.fromhex(c["key"]), bytes.fromhex(c["msg"]), bytes.fromhex(c["sig"])
+            self.assertEqual(ed25519_accepts(key, msg, sig), c["valid"], c["comment"])
+            try:
+                Ed25519PublicKey.from_public_bytes(key).verify(sig, msg)
+                openssl = True
+            except (InvalidSignature, ValueError):
+                openssl = False
+            self.assertEqual(openssl, c["opensslAccepts"], c["comment"])
+            disagreements += openssl != c["valid"]
+        self.assertGreaterEqual(disagreements, 15)   # the cases are real: OpenSSL alone would accept them
+
+    def test_roster_keys(self):
+        from ed25519_rules import is_strong_key
+        for c in json.loads((CONFORMANCE / "ed25519-generated.json").read_text())["keys"]:
+            self.assertEqual(is_strong_key(bytes.fromhex(c["key"])), c["strong"], c["comment"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -97,12 +97,17 @@ public enum IngestDecider {
         return v
     }
 
+    /// A roster operation's refusal: `roster.weak_key` as such, anything else `roster.invalid`.
+    static func rosterRefusal(_ e: OpRejection) -> OpRejection {
+        e.code == .weakKey ? e : OpRejection(.rosterInvalid, e.detail)
+    }
+
     /// Roster, role and staff checks (DESIGN.md "Roster, roles, policy";
     /// RULES.md R3, R21): a function of the operation's causal past only.
     static func authorize(_ op: VerifiedOp, parents: [OpMeta], staffRef: Digest?, index: some OpIndex) -> OpRejection? {
         let h = op.header
         if h.kind == RosterOps.genesis {
-            do { _ = try RosterState(genesis: op); return nil } catch { return OpRejection(.rosterInvalid, error.detail) }
+            do { _ = try RosterState(genesis: op); return nil } catch { return rosterRefusal(error) }
         }
         let version = parents.map(\.rosterSeq).max() ?? 0
         guard version > 0, let roster = index.roster(at: version) else {
@@ -114,7 +119,7 @@ public enum IngestDecider {
                 return OpRejection(.rosterInvalid, "roster version \(version + 1) exists already: a roster operation must build on the latest roster")
             }
             var next = roster
-            do { try next.apply(op) } catch { return OpRejection(.rosterInvalid, error.detail) }
+            do { try next.apply(op) } catch { return rosterRefusal(error) }
             return nil
         }
         guard let replica = roster.activeReplica(h.author) else {

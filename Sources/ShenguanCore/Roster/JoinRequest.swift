@@ -35,6 +35,7 @@ public struct JoinRequest: Equatable, Sendable {
               let d = v["department"]?.stringValue, let k = v["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }),
               let sig = v["sig"]?.stringValue.flatMap({ Base64URL.decode($0) }) else { throw bad("fields missing") }
         self.init(network: n, department: d, key: k)
+        try RosterState.requireStrong(k, "the requesting replica's key")
         guard k.verify(signature: sig, message: message()) else { throw OpRejection(.badSignature, "join request signature does not verify") }
     }
 }

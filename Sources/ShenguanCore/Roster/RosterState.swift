@@ -51,16 +51,23 @@ public struct RosterState: Equatable, Sendable {
         }
         let g = try RosterOps.Genesis(json: body)
         guard g.root == op.header.author else { throw OpRejection(.invalidBody, "genesis root must be its author") }
+        try Self.requireStrong(g.root, "the genesis root key")
         network = g.name
         root = g.root
         version = 1
         policy = g.policy
         for d in g.departments { departments[d.id] = d }
         for (key, dept) in g.replicas {
+            try Self.requireStrong(key, "the genesis replica key of \(dept)")
             guard departments[dept] != nil else { throw OpRejection(.invalidBody, "replica admitted to unknown department \(dept)") }
             replicas[key] = Replica(key: key, department: dept, admittedAt: 1, revokedAt: nil)
         }
         for y in g.calendar { calendarYears[y.year] = y }
+    }
+
+    /// Refuses a key that fails PROTOCOL.md §2.2's key rule.
+    static func requireStrong(_ key: PublicKey, _ what: String) throws(OpRejection) {
+        guard key.isStrong else { throw OpRejection(.weakKey, "\(what) \(key.base64url.prefix(12))…") }
     }
 
     /// Applies the next roster operation, signed by the current root key;
@@ -83,6 +90,7 @@ public struct RosterState: Equatable, Sendable {
             }
             guard departments[dept] != nil else { throw bad("unknown department \(dept)") }
             guard replicas[k] == nil else { throw bad("key already admitted") }
+            try Self.requireStrong(k, "the admitted key")
             replicas[k] = Replica(key: k, department: dept, admittedAt: seq, revokedAt: nil)
         case RosterOps.revoke:
             guard let k = body["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), var r = replicas[k], r.revokedAt == nil else {
@@ -96,6 +104,7 @@ public struct RosterState: Equatable, Sendable {
             guard let k = body["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), k != root, replicas[k] == nil else {
                 throw bad("roster.root names a new key that is neither the current root nor a replica key")
             }
+            try Self.requireStrong(k, "the new root key")
             root = k
         case RosterOps.calendar:
             let y = try RosterOps.calendarYear(body["year"] ?? .null)

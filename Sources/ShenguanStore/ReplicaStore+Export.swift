@@ -41,27 +41,8 @@ extension ReplicaStore {
     /// crash would keep).
     public func importFile(_ path: String, now: Int64, batchSize: Int = 5000, blockBytes: Int = 32 << 20,
                            progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> IngestReport {
-        guard let fh = FileHandle(forReadingAtPath: path) else { throw StoreError(.invalid("Cannot read \(path).")) }
-        defer { try? fh.close() }
-        var carry = [UInt8]()
-        var eof = false
-        /// The next block of whole lines (the last block: whatever is left).
-        func nextBlock() -> [UInt8]? {
-            while !eof {
-                let chunk = fh.readData(ofLength: blockBytes)
-                if chunk.isEmpty { eof = true; break }
-                carry.append(contentsOf: chunk)
-                if let nl = carry.lastIndex(of: 10) {
-                    let block = Array(carry[...nl])
-                    carry.removeSubrange(...nl)
-                    return block
-                }
-            }
-            guard !carry.isEmpty else { return nil }
-            defer { carry = [] }
-            return carry
-        }
-        var block = nextBlock() ?? []
+        guard let reader = BlockReader(path: path, blockBytes: blockBytes) else { throw StoreError(.invalid("Cannot read \(path).")) }
+        var block = reader.next() ?? []
         let nl = block.firstIndex(of: 10) ?? block.count
         guard let head = try? CanonicalJSON.parse(Array(block[..<nl])), head["format"]?.stringValue == Self.exportFormat else {
             throw StoreError(.badExport(1, "the first line must be a \(Self.exportFormat) header"))
@@ -71,23 +52,62 @@ extension ReplicaStore {
         }
         let declared = head["count"]?.intValue
         block.removeSubrange(..<min(block.count, nl + 1))
-        var report = IngestReport()
-        var seen = 0
-        var complete = true
-        while true {
-            // Every line is an operation (PROTOCOL.md §3); only the empty
-            // string after a final newline is not a line.
-            var lines = Lines.ranges(block)
-            if lines.last?.isEmpty ?? false { lines.removeLast() } else if !lines.isEmpty { complete = false }
-            if !lines.isEmpty {
-                try ingestLines(block, lines, firstIndex: seen, now: now, batchSize: batchSize, into: &report) { done in
-                    progress?(done, Int(declared ?? 0))
+        // One pipeline for the whole file (the way sync overlaps its
+        // stages): a producer reads the blocks, cuts them into chunks of
+        // whole lines and verifies each chunk on every core, up to two
+        // transactions ahead of the writer, which takes the chunks in order
+        // and commits a batch at a time. Nothing waits at block boundaries.
+        let net = network
+        let chunkLines = max(1, min(500, batchSize))
+        let feed = ChunkFeed(ahead: 2 * max(1, batchSize / chunkLines))
+        reader.pushBack(block)
+        DispatchQueue.global().async {
+            var chunkCount = 0, seen = 0, complete = true
+            while !feed.isCancelled, let block = reader.next() {
+                // Every line is an operation (PROTOCOL.md §3); only the empty
+                // string after a final newline is not a line.
+                var cut = Lines.ranges(block)
+                if cut.last?.isEmpty ?? false { cut.removeLast() } else if !cut.isEmpty { complete = false }
+                let lines = cut, base = chunkCount, firstLine = seen
+                let starts = Array(stride(from: 0, to: lines.count, by: chunkLines))
+                // Iterations are handed out in increasing order and a chunk
+                // waits only for chunks below it: the writer's next chunk
+                // always has room.
+                DispatchQueue.concurrentPerform(iterations: starts.count) { j in
+                    guard feed.waitForRoom(base + j) else { return }
+                    let range = starts[j]..<min(starts[j] + chunkLines, lines.count)
+                    let ops = range.map { i -> Result<VerifiedOp, OpRejection> in
+                        do throws(OpRejection) {
+                            return .success(try VerifiedOp.verify(try Envelope.decode(Array(block[lines[i]])), network: net))
+                        } catch { return .failure(error) }
+                    }
+                    feed.put(base + j, ChunkFeed.Chunk(ops: ops, offsets: range.map { firstLine + $0 }))
                 }
+                chunkCount += starts.count
                 seen += lines.count
             }
-            guard let next = nextBlock() else { break }
-            block = next
+            feed.finish(chunks: chunkCount, lines: seen, complete: complete)
         }
+        // On any exit the producer is stopped, and waited for: it reads the file.
+        defer { feed.cancel(); feed.waitForProducer() }
+        var report = IngestReport()
+        var batch = [Result<VerifiedOp, OpRejection>](), offsets = [Int]()
+        func commit() throws {
+            let r = try ingestVerified(batch, now: now)
+            // Report indices as positions among the file's operation lines.
+            report.results += r.results.map {
+                IngestResult(index: offsets[$0.index], id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
+            }
+            report.released += r.released
+            progress?(offsets.last.map { $0 + 1 } ?? 0, Int(declared ?? 0))
+            batch.removeAll(keepingCapacity: true); offsets.removeAll(keepingCapacity: true)
+        }
+        while let chunk = feed.take() {
+            batch += chunk.ops; offsets += chunk.offsets
+            if batch.count >= batchSize { try commit() }
+        }
+        if !batch.isEmpty { try commit() }
+        let (seen, complete) = feed.summary
         if !complete {
             report.damage = StoreError(.damagedExport("the last line is cut short: no final newline"))
         } else if let declared, declared != Int64(seen) {
@@ -95,90 +115,105 @@ extension ReplicaStore {
         }
         return report
     }
-
-    /// Verifies and ingests the operation lines `lines` of `bytes` (file
-    /// operation indices from `firstIndex`), verification running on every
-    /// core ahead of the writer.
-    func ingestLines(_ bytes: [UInt8], _ lines: [Range<Int>], firstIndex: Int, now: Int64, batchSize: Int,
-                     into report: inout IngestReport, committed: (Int) -> Void) throws {
-        let net = network
-        let body = lines.enumerated().map { (offset: firstIndex + $0.offset, element: $0.element) }
-        // Verification runs continuously on every core, a chunk per core at
-        // a time with no barrier between chunks, up to two transactions
-        // ahead of the writer (a bounded pipeline): the cores never wait for
-        // a transaction, and the writer never waits for a whole batch.
-        let chunk = 500
-        let chunks = stride(from: 0, to: body.count, by: chunk).map { Array(body[$0..<min($0 + chunk, body.count)]) }
-        let perBatch = max(1, batchSize / chunk)
-        let pipeline = VerifyPipeline(count: chunks.count, ahead: 2 * perBatch)
-        DispatchQueue.global().async {
-            // Iterations are handed out in increasing order, so the chunks
-            // holding room are always the lowest ones not yet taken.
-            DispatchQueue.concurrentPerform(iterations: chunks.count) { k in
-                guard pipeline.waitForRoom() else { return }
-                pipeline.put(k, chunks[k].map { line in
-                    do throws(OpRejection) {
-                        return .success(try VerifiedOp.verify(try Envelope.decode(Array(bytes[line.element])), network: net))
-                    } catch { return .failure(error) }
-                })
-            }
-        }
-        defer { pipeline.cancel() }
-        for first in stride(from: 0, to: chunks.count, by: perBatch) {
-            let ks = first..<min(first + perBatch, chunks.count)
-            let verified = ks.flatMap { pipeline.take($0) }
-            let offsets = ks.flatMap { chunks[$0].map(\.offset) }
-            let r = try ingestVerified(verified, now: now)
-            // Report indices as positions among the file's operation lines.
-            report.results += r.results.map {
-                IngestResult(index: offsets[$0.index], id: $0.id, outcome: $0.outcome, equivocation: $0.equivocation, kind: $0.kind)
-            }
-            report.released += r.released
-            committed(offsets.last.map { $0 + 1 } ?? 0)
-        }
-    }
 }
 
-/// A bounded hand-over of verified chunks from one producer to the writer:
-/// chunk k is taken in order; the producer may run `ahead` chunks ahead.
-final class VerifyPipeline: @unchecked Sendable {
-    private var slots: [[Result<VerifiedOp, OpRejection>]?]
-    private let ready: [DispatchSemaphore]
-    private let room: DispatchSemaphore
-    private let lock = NSLock()
-    private var cancelled = false
+/// The hand-over of verified chunks from the import's producer to its
+/// writer: chunk k is taken in order, and may be verified only while it is
+/// fewer than `ahead` chunks past the writer (bounded memory). Waiting on
+/// the writer's position rather than on a count of free slots means the
+/// chunk the writer needs next never waits for room.
+final class ChunkFeed: @unchecked Sendable {
+    struct Chunk {
+        let ops: [Result<VerifiedOp, OpRejection>]
+        /// Each operation's position among the file's operation lines.
+        let offsets: [Int]
+    }
+    private let cond = NSCondition()
+    private var slots: [Int: Chunk] = [:]
+    private var next = 0
+    private var total: Int?
+    private var lines = 0, complete = true
+    private var cancelled = false, finished = false
+    let ahead: Int
 
-    init(count: Int, ahead: Int) {
-        slots = Array(repeating: nil, count: count)
-        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
-        room = DispatchSemaphore(value: ahead)
+    init(ahead: Int) { self.ahead = max(1, ahead) }
+
+    /// Producer: waits until chunk `k` is within `ahead` of the writer; false once the writer stopped.
+    func waitForRoom(_ k: Int) -> Bool {
+        cond.lock(); defer { cond.unlock() }
+        while k >= next + ahead && !cancelled { cond.wait() }
+        return !cancelled
     }
 
-    /// Producer: blocks while `ahead` chunks wait; false once the writer stopped.
-    func waitForRoom() -> Bool {
-        room.wait()
-        return lock.withLock { !cancelled }
+    func put(_ k: Int, _ chunk: Chunk) {
+        cond.lock(); slots[k] = chunk; cond.broadcast(); cond.unlock()
     }
 
-    func put(_ k: Int, _ chunk: [Result<VerifiedOp, OpRejection>]) {
-        lock.withLock { slots[k] = chunk }
-        ready[k].signal()
+    /// Producer, last: every chunk has been handed out (or the writer
+    /// stopped); the file's line count and whether its last line was whole.
+    func finish(chunks: Int, lines: Int, complete: Bool) {
+        cond.lock(); total = chunks; self.lines = lines; self.complete = complete; finished = true; cond.broadcast(); cond.unlock()
     }
 
-    /// Writer: waits for chunk k, takes it and frees its room.
-    func take(_ k: Int) -> [Result<VerifiedOp, OpRejection>] {
-        ready[k].wait()
-        let chunk = lock.withLock { () -> [Result<VerifiedOp, OpRejection>] in
-            defer { slots[k] = nil }
-            return slots[k]!
+    /// Writer: returns once the producer has called `finish`.
+    func waitForProducer() {
+        cond.lock(); defer { cond.unlock() }
+        while !finished { cond.wait() }
+    }
+
+    var isCancelled: Bool { cond.lock(); defer { cond.unlock() }; return cancelled }
+
+    /// Writer: the next chunk in order, nil once all were taken (or on cancel).
+    func take() -> Chunk? {
+        cond.lock(); defer { cond.unlock() }
+        while slots[next] == nil && !cancelled && (total.map { next < $0 } ?? true) { cond.wait() }
+        guard !cancelled, let c = slots.removeValue(forKey: next) else { return nil }
+        next += 1
+        cond.broadcast()
+        return c
+    }
+
+    /// What the producer read: operation lines, and whether the last was whole.
+    var summary: (lines: Int, complete: Bool) { cond.lock(); defer { cond.unlock() }; return (lines, complete) }
+
+    /// The writer is done (or failed): let the producer stop.
+    func cancel() { cond.lock(); cancelled = true; cond.broadcast(); cond.unlock() }
+}
+
+/// Reads a file in blocks of whole lines (the last block: whatever is left),
+/// so an import's memory is bounded whatever the file's size. Used by one
+/// thread at a time (the import's caller, then its producer).
+final class BlockReader: @unchecked Sendable {
+    private let fh: FileHandle
+    private let blockBytes: Int
+    private var carry = [UInt8]()
+    private var eof = false
+    private var pending: [UInt8]?
+
+    init?(path: String, blockBytes: Int) {
+        guard let fh = FileHandle(forReadingAtPath: path) else { return nil }
+        self.fh = fh; self.blockBytes = max(1, blockBytes)
+    }
+
+    deinit { try? fh.close() }
+
+    /// Makes `block` the next one `next` returns (the rest of the first block, after the header).
+    func pushBack(_ block: [UInt8]) { pending = block }
+
+    func next() -> [UInt8]? {
+        if let p = pending { pending = nil; return p }
+        while !eof {
+            let chunk = fh.readData(ofLength: blockBytes)
+            if chunk.isEmpty { eof = true; break }
+            carry.append(contentsOf: chunk)
+            if let nl = carry.lastIndex(of: 10) {
+                let block = Array(carry[...nl])
+                carry.removeSubrange(...nl)
+                return block
+            }
         }
-        room.signal()
-        return chunk
-    }
-
-    /// The writer is done (or failed): let every waiting producer stop.
-    func cancel() {
-        lock.withLock { cancelled = true }
-        for _ in slots.indices { room.signal() }
+        guard !carry.isEmpty else { return nil }
+        defer { carry = [] }
+        return carry
     }
 }

@@ -164,7 +164,7 @@ import ShenguanTestSupport
         let a = try whole.importFile(file, now: Self.later)
         let small = try ReplicaStore(path: dir.file("small.sqlite"), network: net.network)
         var commits = 0
-        let b = try small.importFile(file, now: Self.later, batchSize: 500, blockBytes: 777) { _, _ in commits += 1 }
+        let b = try small.importFile(file, now: Self.later, batchSize: 20, blockBytes: 777) { _, _ in commits += 1 }
         #expect(a.results.map(\.code) == b.results.map(\.code) && a.accepted == net.ops.count)
         #expect(commits > 1, "small blocks commit in several batches")
         #expect(try small.state().digest == whole.state().digest)

@@ -15,7 +15,7 @@ enum Projections {
         case WorkflowKinds.warningList: return b["creditCode"]?.stringValue
         default:
             // Acts on another operation: indexed by the operation they name.
-            return WorkflowKinds.refs(kind: op.header.kind, body: b).first?.id.hex
+            return op.refs.first?.id.hex
         }
     }
 

@@ -10,7 +10,7 @@ extension ReadModelWriter {
     /// operations arrive in does not change the rows.
     func projectWorkflow(_ op: VerifiedOp, body: JSONValue, row: Int64, rosterSeq: Int64) throws {
         let kind = op.header.kind
-        for ref in WorkflowKinds.refs(kind: kind, body: body) {
+        for ref in op.refs {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)").execute(arguments: [ref.id.hex, row])
         }
         switch kind {

@@ -44,7 +44,7 @@ extension ReplicaStore {
             var keep = Set(items)
             var loaded = try Self.loadIDs(db, ids: Set(items))
             for l in loaded.values {
-                for r in WorkflowKinds.refs(kind: l.op.header.kind, body: l.op.body) { keep.insert(r.id) }
+                for r in l.op.refs { keep.insert(r.id) }
                 if let s = OpKinds.staffRef(l.op.body) { keep.insert(s) }
             }
             for id in judged {

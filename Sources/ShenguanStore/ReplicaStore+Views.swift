@@ -146,7 +146,7 @@ extension ReplicaStore {
         // What the loaded acts name upwards (a relay's original push, records of pushes).
         var named = Set<Digest>()
         for l in loaded.values {
-            for ref in WorkflowKinds.refs(kind: l.op.header.kind, body: l.op.body) where ref.field == "record" || ref.field == "via" { named.insert(ref.id) }
+            for ref in l.op.refs where ref.field == "record" || ref.field == "via" { named.insert(ref.id) }
         }
         loaded.merge(try loadIDs(db, ids: named.subtracting(loaded.keys))) { a, _ in a }
         return loaded

@@ -75,7 +75,7 @@ public enum IngestDecider {
         }
         let staffRef = OpKinds.staffRef(op.body)
         if let s = staffRef, index.meta(of: s) == nil { missing.append(s) }
-        for ref in WorkflowKinds.refs(kind: h.kind, body: op.body) where index.meta(of: ref.id) == nil && !missing.contains(ref.id) {
+        for ref in op.refs where index.meta(of: ref.id) == nil && !missing.contains(ref.id) {
             missing.append(ref.id)
         }
         if !missing.isEmpty { return .wait(missing: missing) }

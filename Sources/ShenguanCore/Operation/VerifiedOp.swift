@@ -9,6 +9,8 @@ public struct VerifiedOp: Equatable, Sendable {
     public let header: OpHeader
     /// The parsed body, nil when the body is not carried (erased).
     public let body: JSONValue?
+    /// The operations its body names (`WorkflowKinds.refs`), read once.
+    public let refs: [WorkflowRef]
 
     /// Steps 1–11 of PROTOCOL.md §2.5 on one envelope, in that order.
     public static func verify(_ env: Envelope, network: Digest) throws(OpRejection) -> VerifiedOp {
@@ -61,6 +63,7 @@ public struct VerifiedOp: Equatable, Sendable {
 
     init(id: Digest, envelope: Envelope, header: OpHeader, body: JSONValue?) {
         self.id = id; self.envelope = envelope; self.header = header; self.body = body
+        refs = WorkflowKinds.refs(kind: header.kind, body: body)
     }
 }
 

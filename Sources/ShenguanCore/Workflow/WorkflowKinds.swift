@@ -63,33 +63,55 @@ public enum WorkflowKinds {
     }
 
     /// Operations a workflow body names, with the kinds they must be. They
-    /// are dependencies: the operation waits until they are held.
-    public static func refs(kind: String, body: JSONValue?) -> [(field: String, id: Digest, kinds: Set<String>)] {
+    /// are dependencies: the operation waits until they are held. Computed
+    /// once per operation (`VerifiedOp.refs`).
+    public static func refs(kind: String, body: JSONValue?) -> [WorkflowRef] {
         guard let body, all.contains(kind) else { return [] }
-        func list(_ f: String, _ k: Set<String>) -> [(field: String, id: Digest, kinds: Set<String>)] {
-            (body[f]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { Digest(hex: $0) } }.map { (f, $0, k) }
+        func list(_ f: String, _ k: Set<String>) -> [WorkflowRef] {
+            (body[f]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap { Digest(hex: $0) } }.map { WorkflowRef(field: f, id: $0, kinds: k) }
         }
-        func one(_ f: String, _ k: Set<String>) -> [(field: String, id: Digest, kinds: Set<String>)] {
-            body[f]?.stringValue.flatMap { Digest(hex: $0) }.map { [(f, $0, k)] } ?? []
+        func one(_ f: String, _ k: Set<String>) -> [WorkflowRef] {
+            body[f]?.stringValue.flatMap { Digest(hex: $0) }.map { [WorkflowRef(field: f, id: $0, kinds: k)] } ?? []
         }
-        let records: Set<String> = [approval, supervision]
-        let listings: Set<String> = [warningList, supervision]
-        let attachmentRefs = attachmentEntries(body).compactMap { $0["op"]?.stringValue.flatMap { Digest(hex: $0) } }
-            .map { (field: "attachments", id: $0, kinds: Set([attachment])) }
+        func attachmentRefs() -> [WorkflowRef] {
+            attachmentEntries(body).compactMap { $0["op"]?.stringValue.flatMap { Digest(hex: $0) } }
+                .map { WorkflowRef(field: "attachments", id: $0, kinds: RefKinds.attachment) }
+        }
         switch kind {
-        case approval: return list("alerts", listings) + attachmentRefs
-        case correction: return one("approval", [approval]) + list("supersedes", [correction])
-        case push: return one("record", records) + one("via", [push])
-        case claim, feedback: return one("push", [push])
-        case supervision: return one("approval", [approval]) + attachmentRefs
-        case warningList: return one("source", [supervision])
-        case warningDelist: return one("entry", listings)
-        case revocationRequest: return one("approval", [approval]) + attachmentRefs
-        case revocationDecision: return one("request", [revocationRequest])
-        case reply: return one("inquiry", [inquiry])
+        case approval: return list("alerts", RefKinds.listings) + attachmentRefs()
+        case correction: return one("approval", RefKinds.approval) + list("supersedes", RefKinds.correction)
+        case push: return one("record", RefKinds.records) + one("via", RefKinds.push)
+        case claim, feedback: return one("push", RefKinds.push)
+        case supervision: return one("approval", RefKinds.approval) + attachmentRefs()
+        case warningList: return one("source", RefKinds.supervision)
+        case warningDelist: return one("entry", RefKinds.listings)
+        case revocationRequest: return one("approval", RefKinds.approval) + attachmentRefs()
+        case revocationDecision: return one("request", RefKinds.revocationRequest)
+        case reply: return one("inquiry", RefKinds.inquiry)
         default: return []
         }
     }
+
+    /// The kind sets of `refs`, built once.
+    enum RefKinds {
+        static let records: Set<String> = [WorkflowKinds.approval, WorkflowKinds.supervision]
+        static let listings: Set<String> = [WorkflowKinds.warningList, WorkflowKinds.supervision]
+        static let attachment: Set<String> = [WorkflowKinds.attachment]
+        static let approval: Set<String> = [WorkflowKinds.approval]
+        static let correction: Set<String> = [WorkflowKinds.correction]
+        static let push: Set<String> = [WorkflowKinds.push]
+        static let supervision: Set<String> = [WorkflowKinds.supervision]
+        static let revocationRequest: Set<String> = [WorkflowKinds.revocationRequest]
+        static let inquiry: Set<String> = [WorkflowKinds.inquiry]
+    }
+}
+
+/// An operation a workflow body names (`WorkflowKinds.refs`): the member
+/// that names it, its id, and the kinds it must be.
+public struct WorkflowRef: Equatable, Sendable {
+    public let field: String
+    public let id: Digest
+    public let kinds: Set<String>
 }
 
 /// A file carried as an operation, named by its SHA-256 (R1 scanned

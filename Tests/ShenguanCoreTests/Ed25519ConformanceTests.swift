@@ -11,19 +11,8 @@ import ShenguanTestSupport
 /// answer otherwise (keys and R of small order, S + L), and the roster-key
 /// rule (`roster.weak_key`) on every path a key enters a roster.
 @Suite struct Ed25519ConformanceTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Conformance")
-
-    static func load(_ name: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: corpus.appendingPathComponent(name))) as! [String: Any]
-    }
-
-    static func hex(_ s: Any?) -> [UInt8] {
-        let s = s as! String
-        return stride(from: 0, to: s.count, by: 2).map { i in
-            UInt8(s[s.index(s.startIndex, offsetBy: i)..<s.index(s.startIndex, offsetBy: i + 2)], radix: 16)!
-        }
-    }
+    static func load(_ name: String) throws -> [String: Any] { try ConformanceCorpus.load(name) }
+    static func hex(_ s: Any?) -> [UInt8] { ConformanceCorpus.hex(s) }
 
     /// A key Swift can hold (any 32 bytes), and its verdict on a signature.
     static func accepts(key: [UInt8], msg: [UInt8], sig: [UInt8]) -> Bool {

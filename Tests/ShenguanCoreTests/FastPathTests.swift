@@ -104,7 +104,7 @@ import ShenguanTestSupport
         var pagesRead = 0
         for n in 0..<60 {
             let envs = Array(envelopes.shuffled(using: &rng).prefix(n % 4))
-            let vector = Dictionary(uniqueKeysWithValues: (0..<(n % 3)).map { ("a\($0)é", Int64($0 * 7)) })
+            let vector = Dictionary(uniqueKeysWithValues: (0..<(n % 3)).map { ("a\($0)-_", Int64($0 * 7)) })
             let canonical = try SyncPage.encode(envelopes: envs, cursor: Int64(n * 1_000), more: n % 2 == 0, vector: vector)
             let expected = SyncPage.Decoded(cursor: Int64(n * 1_000), more: n % 2 == 0, ops: envs.map { .success($0) }, vector: vector)
             #expect(SyncPage.canonicalLayout(canonical) == expected)

@@ -2,9 +2,11 @@
 
 Independent of the Swift implementation: written from the text of PROTOCOL.md
 §1 alone. `read_strict` is a small recursive-descent parser that refuses every
-input §1 forbids (invalid UTF-8, a byte-order mark, lone surrogates, duplicate
-member names, members out of UTF-16 order, non-NFC strings, whitespace outside
-strings, fractions, exponents, `-0`, integers beyond ±(2^53−1)).
+input §1 forbids (invalid UTF-8, a byte-order mark, lone surrogates, member
+names that are not ASCII or not unique, members out of order, whitespace
+outside strings, fractions, exponents, `-0`, integers beyond ±(2^53−1),
+nesting deeper than 64). It consults no Unicode table: strings are taken
+exactly as they are (§1 rule 4).
 `read_canonical` additionally demands that the input be byte-identical to its
 RFC 8785 re-serialisation, produced by the `rfc8785` package (§1, first
 paragraph: "not byte-identical to its own canonical re-serialisation").
@@ -13,12 +15,12 @@ paragraph: "not byte-identical to its own canonical re-serialisation").
 from __future__ import annotations
 
 import sys
-import unicodedata
 
 import rfc8785
 
 MAX_SAFE_INT = 2**53 - 1  # §1 rule 2
 MAX_DEPTH = 64  # §1 rule 7: at most 64 arrays/objects nested inside each other
+MAX_DIGITS = 16  # §1 rule 2: a longer integer token is refused before it is converted
 
 
 class CanonicalError(ValueError):
@@ -40,26 +42,45 @@ def read_canonical(data: bytes):
     return value
 
 
-def read_strict(data: bytes):
-    """Parse `data`, refusing anything §1 rules 1-6 forbid. Returns the value."""
+def read_strict(data: bytes, lenient: bool = False):
+    """Parse `data`, refusing anything §1 rules 1-7 forbid. Returns the value.
+    With `lenient`, the spelling rules (whitespace outside strings, member
+    order) are not applied: §1's rules for unsigned JSON."""
     if data.startswith(b"\xef\xbb\xbf"):
         raise CanonicalError("starts with a UTF-8 byte-order mark")
     try:
         text = data.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
         raise CanonicalError(f"invalid UTF-8 at byte {exc.start}") from None
-    parser = _Parser(text)
+    parser = _Parser(text, lenient)
     value = parser.value()
+    parser.ws()
     if parser.i != len(text):
         parser.fail("trailing characters after the JSON value")
     return value
 
 
+def loads_untrusted(data: bytes):
+    """Reads JSON that is not signed (envelopes, export headers, bundle
+    files: §1 "Unsigned JSON"): rules 1-3 and 7 (valid UTF-8, integers only
+    within ±(2^53−1), unique ASCII names, at most 64 levels), any spelling.
+    The same reader as for signed JSON, so nothing `json.loads` would crash
+    on (deep nesting, 5,000-digit integers) is ever handed to it."""
+    return read_strict(data, lenient=True)
+
+
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, lenient: bool = False):
         self.text = text
         self.i = 0
         self.depth = 0
+        self.lenient = lenient
+
+    def ws(self):
+        """Unsigned JSON only: skip RFC 8259 whitespace."""
+        if self.lenient:
+            while self.i < len(self.text) and self.text[self.i] in " \t\r\n":
+                self.i += 1
 
     def fail(self, msg: str):
         at = len(self.text[: self.i].encode("utf-8", errors="surrogatepass"))
@@ -69,6 +90,7 @@ class _Parser:
         return self.text[self.i] if self.i < len(self.text) else ""
 
     def value(self):
+        self.ws()
         c = self.peek()
         if c == "{":
             return self.obj()
@@ -103,23 +125,29 @@ class _Parser:
         self.enter()
         self.expect("{")
         out: dict = {}
+        self.ws()
         if self.peek() == "}":
             self.i += 1
             self.depth -= 1
             return out
         last = None
         while True:
+            self.ws()
             if self.peek() != '"':
                 self.expect('"')
             key = self.string()
+            if not key.isascii():
+                self.fail(f"member name {key!r} is not ASCII")
             if key in out:
                 self.fail(f"duplicate member name {key!r}")
             k16 = key.encode("utf-16-be")  # big-endian bytes compare like code units
-            if last is not None and k16 < last:
+            if last is not None and k16 < last and not self.lenient:
                 self.fail(f"member {key!r} out of UTF-16 code-unit order")
             last = k16
+            self.ws()
             self.expect(":")
             out[key] = self.value()
+            self.ws()
             if self.peek() == ",":
                 self.i += 1
                 continue
@@ -131,12 +159,14 @@ class _Parser:
         self.enter()
         self.expect("[")
         out: list = []
+        self.ws()
         if self.peek() == "]":
             self.i += 1
             self.depth -= 1
             return out
         while True:
             out.append(self.value())
+            self.ws()
             if self.peek() == ",":
                 self.i += 1
                 continue
@@ -159,6 +189,9 @@ class _Parser:
             self.fail("number with a leading zero")
         if self.peek() in (".", "e", "E") and self.peek():
             self.fail("fraction or exponent: only integers are allowed")
+        if len(digits) > MAX_DIGITS:
+            self.i = start
+            self.fail("integer beyond ±(2^53−1)")
         n = int(digits)
         if neg and n == 0:
             self.fail("-0 is not allowed")
@@ -209,10 +242,7 @@ class _Parser:
                 self.i += 6
                 cu = 0x10000 + ((cu - 0xD800) << 10) + (lo - 0xDC00)
             parts.append(chr(cu))
-        s = "".join(parts)
-        if not unicodedata.is_normalized("NFC", s):
-            self.fail(f"string {s[:40]!r} is not in NFC")
-        return s
+        return "".join(parts)
 
     def _hex4(self, at: int) -> int:
         h = self.text[at : at + 4]
@@ -220,3 +250,4 @@ class _Parser:
             self.i = at
             self.fail("\\u escape needs four hex digits")
         return int(h, 16)
+

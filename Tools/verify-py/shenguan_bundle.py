@@ -5,6 +5,7 @@ import base64
 import datetime
 import json
 
+from canonical_json import loads_untrusted
 from ed25519_rules import is_strong_key
 from shenguan_ops import Rejection, b64u_decode, check_op, no_dup_pairs
 
@@ -157,7 +158,7 @@ def verify_bundle(data: bytes) -> dict:
     """Returns {"passed", "verdict", "failures", "incomplete"}."""
     failures, incomplete = [], []
     try:
-        b = json.loads(data.decode("utf-8"), object_pairs_hook=no_dup_pairs)
+        b = loads_untrusted(data)
         assert isinstance(b, dict) and b.get("format") == "shenguan-evidence/1"
         network, subject, kind, now = b["network"], b["subject"], b["kind"], b["judgedAt"]
         envs, claimed = b["ops"], b["verdict"]

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ed25519_rules import signature_precheck
 
-from canonical_json import MAX_SAFE_INT, CanonicalError, read_canonical
+from canonical_json import MAX_SAFE_INT, CanonicalError, loads_untrusted, read_canonical
 
 HEADER_MAX, BODY_MAX = 8192, 262144                       # §2 table, §2.5 step 2
 PAE_TYPE = b"application/vnd.shenguan.op+json"            # §2.2
@@ -168,7 +168,7 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
     oid = None
     try:
         try:  # step 1: the envelope need not be canonical, but must be a JSON object
-            env = json.loads(line.decode("utf-8"), object_pairs_hook=no_dup_pairs)
+            env = loads_untrusted(line)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Rejection("op.malformed", f"envelope is not a JSON object: {exc}") from None
         if not isinstance(env, dict):

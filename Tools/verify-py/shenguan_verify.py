@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import rfc8785
 
-from canonical_json import CanonicalError, read_canonical, read_strict
+from canonical_json import CanonicalError, loads_untrusted, read_canonical, read_strict
 from shenguan_ops import (EXPORT_FORMAT, Op, Rejection, no_dup_pairs, b64u_decode,
                           b64u_encode, check_op, op_id, pae)
 
@@ -72,7 +72,7 @@ def _read_file_header(line: bytes, rep: Report):
         rep.file_problems.append({"line": 1, "code": "file.bad_header", "reason": why})
         rep.header_valid = False
     try:
-        h = json.loads(line.decode("utf-8"), object_pairs_hook=no_dup_pairs)
+        h = loads_untrusted(line)
     except ValueError as exc:
         bad(f"file header is not a JSON object: {exc}")
         return None, None

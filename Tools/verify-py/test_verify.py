@@ -40,14 +40,15 @@ class CanonicalJSON(unittest.TestCase):  # §1
 
     def test_accepts(self):
         for ok in [b'0', b'-1', b'9007199254740991', b'-9007199254740991', b'"\x7f"', b'"\\u001f"',
-                   b'{"\xf0\x9f\x98\x80":1,"\xef\xbd\xa1":2}',  # UTF-16 order, not code point order
+                   b'"e\xcc\x81"', b'"\xed\x95\x98\xe1\x86\xab"',  # text as typed: no NFC (§1 rule 4)
                    b'{"":[],"a":{}}', b'"\\b\\t\\n\\f\\r\\"\\\\"', b'"\xc3\xa9"', b'[true,false,null]']:
             read_canonical(ok)
 
     def test_refuses(self):
         for bad in [b'{"a":1,"a":1}', b'-0', b'1.0', b'1e2', b'1E2', b'9007199254740992',
                     b'-9007199254740992', b'"\\ud800"', b'"\\udc00"', b'"\\ud800\\u0041"', b'"\xff"',
-                    b'"\xed\xa0\x80"', b'"e\xcc\x81"', b'{"e\xcc\x81":1}', b'\xef\xbb\xbf1', b'[1, 2]',
+                    b'"\xed\xa0\x80"', b'{"e\xcc\x81":1}', b'{"\xc3\xa9":1}',
+                    b'{"\xf0\x9f\x98\x80":1,"\xef\xbd\xa1":2}', b'1' * 5000, b'\xef\xbb\xbf1', b'[1, 2]',
                     b' 1', b'1\n', b'{"b":1,"a":2}', b'{"\xef\xbd\xa1":2,"\xf0\x9f\x98\x80":1}',
                     b'"\\u0041"', b'"\\/"', b'"\\u001F"', b'"\x01"', b'01', b'"\\u007f"', b'', b'[1,]',
                     b'NaN', b'True', b'"a"x']:
@@ -70,7 +71,8 @@ class CanonicalJSON(unittest.TestCase):  # §1
                 return {gen_s(): gen(depth + 1) for _ in range(rnd.randrange(4))}
             return [gen(depth + 1) for _ in range(rnd.randrange(4))]
 
-        gen_s = lambda: "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(4)))  # noqa: E731
+        names = ["a", "Z", "\x00", "\x1f", "\x7f", '"', "\\", "/", "\n"]  # §1 rule 3: ASCII names
+        gen_s = lambda: "".join(rnd.choice(names) for _ in range(rnd.randrange(4)))  # noqa: E731
         docs = [rfc8785.dumps(gen()) for _ in range(300)]
         with tempfile.TemporaryDirectory() as d:
             f = Path(d, "docs.jsonl")
@@ -276,6 +278,22 @@ class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Confo
             self.assertEqual(openssl, c["opensslAccepts"], c["comment"])
             disagreements += openssl != c["valid"]
         self.assertGreaterEqual(disagreements, 15)   # the cases are real: OpenSSL alone would accept them
+
+    def test_canonical_json_corpus(self):  # §1
+        from canonical_json import loads_untrusted
+        cases = json.loads((CONFORMANCE / "canonical-json.json").read_text())["cases"]
+        self.assertGreater(len(cases), 30)
+        for c in cases:
+            data = bytes.fromhex(c["hex"])
+            for reader, want in ((loads_untrusted, c["unsigned"]), (read_canonical, c["canonical"])):
+                try:
+                    reader(data)
+                    got = True
+                except CanonicalError:
+                    got = False
+                self.assertEqual(got, want, f"{reader.__name__}: {c['comment']}")
+            if c["canonical"]:
+                self.assertEqual(rfc8785.dumps(read_canonical(data)), data, c["comment"])
 
     def test_roster_keys(self):
         from ed25519_rules import is_strong_key

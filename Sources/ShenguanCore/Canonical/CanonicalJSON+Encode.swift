@@ -8,15 +8,18 @@ public enum CanonicalJSON {
     /// Errors of values that cannot be canonical at all.
     public enum EncodeError: Error, Equatable, CustomStringConvertible {
         case integerOutOfRange(Int64)
+        case nameNotASCII(String)
         public var description: String {
             switch self {
             case .integerOutOfRange(let n): "integer \(n) is outside ±(2^53−1)"
+            case .nameNotASCII(let s): "member name \"\(s)\" is not ASCII (PROTOCOL.md §1 rule 3)"
             }
         }
     }
 
-    /// The canonical bytes of `value`. Strings are normalised to NFC first, so
-    /// the output is always accepted by `parse` (PROTOCOL.md §1 rule 4).
+    /// The canonical bytes of `value`: every string exactly as given (no
+    /// normalisation: a signature covers the text as the clerk typed it,
+    /// PROTOCOL.md §1 rule 4); the output is always accepted by `parse`.
     public static func encode(_ value: JSONValue) throws -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256)
@@ -33,7 +36,7 @@ public enum CanonicalJSON {
                 throw EncodeError.integerOutOfRange(n)
             }
             out.append(contentsOf: String(n).utf8)
-        case .string(let s): writeString(nfc(s), into: &out)
+        case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(91)
             for (i, item) in items.enumerated() {
@@ -43,12 +46,14 @@ public enum CanonicalJSON {
             out.append(93)
         case .object(let members):
             out.append(123)
-            let keys = members.keys.map { (nfc($0), $0) }.sorted { utf16Less($0.0, $1.0) }
-            for (i, (name, original)) in keys.enumerated() {
+            // ASCII names (rule 3): byte, code-point and UTF-16 order agree,
+            // and two names are equal only when their bytes are.
+            for name in members.keys where !name.utf8.allSatisfy({ $0 < 0x80 }) { throw EncodeError.nameNotASCII(name) }
+            for (i, name) in members.keys.sorted(by: utf16Less).enumerated() {
                 if i > 0 { out.append(44) }
                 writeString(name, into: &out)
                 out.append(58)
-                try write(members[original]!, into: &out)
+                try write(members[name]!, into: &out)
             }
             out.append(125)
         }
@@ -58,8 +63,6 @@ public enum CanonicalJSON {
     public static func utf16Less(_ a: String, _ b: String) -> Bool {
         a.utf16.lexicographicallyPrecedes(b.utf16)
     }
-
-    static func nfc(_ s: String) -> String { NFC.normalize(s) }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 

@@ -1,8 +1,9 @@
 import Foundation
 /// The strict reader of PROTOCOL.md §1: it refuses floats, integers beyond
-/// ±(2^53−1), duplicate member names, invalid UTF-8, lone surrogates and
-/// strings not in NFC, and (`parseCanonical`) any input that is not already
-/// byte-identical to its canonical serialisation.
+/// ±(2^53−1), member names that are not ASCII or not unique, invalid UTF-8,
+/// lone surrogates, nesting deeper than 64, and (`parseCanonical`) any input
+/// that is not already byte-identical to its canonical serialisation. It
+/// consults no Unicode table: strings are taken as they are.
 extension CanonicalJSON {
     /// Why a text was refused, with the byte offset where it went wrong.
     public struct ParseError: Error, Equatable, CustomStringConvertible {
@@ -46,7 +47,7 @@ extension CanonicalJSON {
         return value
     }
 
-    static let notCanonical = "not in canonical form (RFC 8785: member order, escaping, NFC or whitespace)"
+    static let notCanonical = "not in canonical form (RFC 8785: member order, escaping or whitespace)"
 }
 
 struct StrictParser {
@@ -137,6 +138,8 @@ struct StrictParser {
             guard i < bytes.count, bytes[i] == 34 else { throw fail("expected a member name") }
             let at = i
             let name = try string()
+            // Rule 3: ASCII names, so equality and order are those of the bytes.
+            guard name.utf8.allSatisfy({ $0 < 0x80 }) else { i = at; throw fail("member name is not ASCII") }
             if canonical, let previous, !CanonicalJSON.utf16Less(previous, name), previous != name {
                 i = at; throw notCanonical("member \"\(name)\" after \"\(previous)\"")
             }
@@ -201,9 +204,6 @@ struct StrictParser {
             }
         }
         guard let s = String(validating: out, as: UTF8.self) else { i = start; throw fail("invalid UTF-8 in string") }
-        if out.contains(where: { $0 >= 0x80 }), !NFC.isNFC(s) {
-            i = start; throw fail("string not in Unicode NFC")
-        }
         return s
     }
 

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import ShenguanCore
+
+/// The shared conformance corpus (`Tests/Conformance`, written by
+/// `Tools/verify-py/make_conformance.py`): the Swift tests and the Python
+/// verifier's tests check the same files, so both languages give the same
+/// answer on every case.
+enum ConformanceCorpus {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Conformance")
+
+    static func load(_ name: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent(name))) as! [String: Any]
+    }
+
+    static func hex(_ s: Any?) -> [UInt8] {
+        let u = Array((s as! String).utf8)
+        func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
+        return stride(from: 0, to: u.count, by: 2).map { nibble(u[$0]) << 4 | nibble(u[$0 + 1]) }
+    }
+}
+
+/// PROTOCOL.md §1 on the corpus: which bytes are valid signed JSON
+/// (canonical) and which are accepted as unsigned JSON, in Swift exactly as
+/// in Python — with no Unicode table consulted.
+@Suite struct CanonicalJSONConformanceTests {
+    @Test func everyCaseOfTheCorpus() throws {
+        let cases = try ConformanceCorpus.load("canonical-json.json")["cases"] as! [[String: Any]]
+        #expect(cases.count > 30)
+        for c in cases {
+            let bytes = ConformanceCorpus.hex(c["hex"])
+            let unsigned = (try? CanonicalJSON.parse(bytes)) != nil
+            let canonical = (try? CanonicalJSON.parseCanonical(bytes)) != nil
+            #expect(unsigned == (c["unsigned"] as! Bool), "unsigned: \(c["comment"]!)")
+            #expect(canonical == (c["canonical"] as! Bool), "canonical: \(c["comment"]!)")
+            // Whatever is valid signed JSON encodes back to the same bytes.
+            if canonical, let v = try? CanonicalJSON.parseCanonical(bytes) {
+                #expect(try CanonicalJSON.encode(v) == bytes, "\(c["comment"]!)")
+            }
+        }
+    }
+}

@@ -96,6 +96,11 @@ import ShenguanTestSupport
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, time: Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000, dir: dir),
                       401, "auth.stale")
         expectProblem(try post(server.url, "/v1/sync", body: Data("{\"vector\":".utf8), key: bKey, dir: dir), 400, "sync.malformed")
+        // Extreme untrusted times (Int64.min used to kill the server before any signature check).
+        for t in [Int64.min, Int64.max] {
+            expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, time: t, dir: dir), 401, "auth.stale")
+        }
+        #expect(try post(server.url, "/v1/sync", body: sync, key: bKey, dir: dir).status == 200, "the server is still serving")
         // The same signed request twice: the second is a replay.
         let nonce = Base64URL.encode(SecureRandom.bytes(16)), t = Int64(Date().timeIntervalSince1970 * 1000)
         #expect(try post(server.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir).status == 200)

@@ -34,6 +34,37 @@ import ShenguanTestSupport
         #expect(code(&auth, good, now: now + 1) == "auth.replay")
     }
 
+    /// Untrusted times never trap (issue 14: Int64.min killed the server
+    /// before any signature check), whatever the clock.
+    @Test(arguments: [Int64.min, Int64.min + 1, Int64.max, -1, 0])
+    func extremeTimesAreStaleNotACrash(time: Int64) {
+        var auth = RequestAuthenticator(maxSkewMillis: 300_000)
+        let sig = RequestSignature(author: net.keys[0].publicKey, time: time, nonce: String(repeating: "n", count: 16),
+                                   signature: [UInt8](repeating: 0, count: 64))
+        for now in [net.clock, Int64.max, Int64.min, 0] {
+            let d = time.subtractingReportingOverflow(now)
+            let near = !d.overflow && d.partialValue.magnitude <= 300_000
+            #expect(code(&auth, sig, now: now) == (near ? "auth.bad_signature" : "auth.stale"), "time \(time) now \(now)")
+        }
+    }
+
+    /// Nonces expire in arrival order and their number is bounded.
+    @Test func noncesExpireAndAreBounded() {
+        var auth = RequestAuthenticator(maxSkewMillis: 1_000, maxNonces: 3)
+        func signed(_ t: Int64) -> RequestSignature {
+            RequestSignature.sign(key: net.keys[0], method: "POST", path: "/v1/sync", body: body, time: t)
+        }
+        let t = net.clock
+        #expect(code(&auth, signed(t), now: t) == "ok")
+        #expect(code(&auth, signed(t), now: t) == "ok")
+        #expect(code(&auth, signed(t), now: t) == "ok")
+        #expect(code(&auth, signed(t), now: t) == "sync.busy")
+        #expect(auth.nonceCount == 3)
+        // Two windows later every nonce has expired: room again, and only the new one is held.
+        #expect(code(&auth, signed(t + 1_500), now: t + 2_001) == "ok")
+        #expect(auth.nonceCount == 1)
+    }
+
     @Test func revokedKeysGet403() throws {
         var r = roster
         let revoke = try OpSigner.sign(key: net.root, network: net.network, seq: 2, prev: net.genesis.id, deps: [],

@@ -62,15 +62,30 @@ public struct SyncProblem: Error, Equatable, Sendable, CustomStringConvertible {
 /// roster, the clock and the nonces already seen (replays).
 public struct RequestAuthenticator: Sendable {
     public let maxSkewMillis: Int64
-    private var seen: [String: Int64] = [:]   // nonce key → expiry
+    /// At most this many nonces are remembered (each for 2 × maxSkew); a
+    /// request that would need more is refused with 503 until some expire.
+    public let maxNonces: Int
+    private var seen: Set<String> = []
+    /// (expiry, key) in arrival order: expired nonces are dropped from the
+    /// front, so each request costs O(1) amortised, not a pass over all.
+    private var expiries: [(Int64, String)] = []
+    private var head = 0
 
-    public init(maxSkewMillis: Int64) { self.maxSkewMillis = maxSkewMillis }
+    public init(maxSkewMillis: Int64, maxNonces: Int = 200_000) {
+        self.maxSkewMillis = maxSkewMillis; self.maxNonces = maxNonces
+    }
+
+    /// Nonces currently remembered.
+    public var nonceCount: Int { seen.count }
 
     /// Checks one request; records its nonce when it passes.
     public mutating func check(_ sig: RequestSignature?, method: String, path: String, body: [UInt8],
                                roster: RosterState?, now: Int64) throws(SyncProblem) -> RosterState.Replica {
         guard let sig else { throw SyncProblem(401, "auth.missing", "The request is not signed: send the Shenguan-Author, -Time, -Nonce and -Signature headers.") }
-        guard abs(sig.time - now) <= maxSkewMillis else {
+        // The time is untrusted: its distance from now is computed without
+        // overflow (Int64.min must be refused, not trap).
+        let (skew, overflow) = sig.time.subtractingReportingOverflow(now)
+        guard !overflow, skew.magnitude <= maxSkewMillis.magnitude else {
             throw SyncProblem(401, "auth.stale", "The request time differs from this replica's clock by more than \(maxSkewMillis / 1000) s: check both clocks.")
         }
         guard sig.verifies(method: method, path: path, body: body) else {
@@ -82,10 +97,25 @@ public struct RequestAuthenticator: Sendable {
         guard replica.revokedAt == nil else {
             throw SyncProblem(403, "auth.revoked", "The calling replica's key was revoked by the oversight office.")
         }
-        seen = seen.filter { $0.value > now }
+        expire(now: now)
         let key = sig.author.base64url + "/" + sig.nonce
-        guard seen[key] == nil else { throw SyncProblem(401, "auth.replay", "This request was already received (same nonce): it is refused as a replay.") }
-        seen[key] = now + 2 * maxSkewMillis
+        guard !seen.contains(key) else { throw SyncProblem(401, "auth.replay", "This request was already received (same nonce): it is refused as a replay.") }
+        guard seen.count < maxNonces else {
+            throw SyncProblem(503, "sync.busy", "This replica is answering too many requests; try again in a few minutes.")
+        }
+        seen.insert(key)
+        expiries.append((now + 2 * maxSkewMillis, key))
         return replica
+    }
+
+    private mutating func expire(now: Int64) {
+        while head < expiries.count, expiries[head].0 <= now {
+            seen.remove(expiries[head].1)
+            head += 1
+        }
+        if head > 4096, head * 2 > expiries.count {
+            expiries.removeFirst(head)
+            head = 0
+        }
     }
 }

@@ -115,6 +115,12 @@ import ShenguanTestSupport
         let c2 = try Self.check(dir.file("cherry2.json"))
         #expect(!c2.swiftPassed && !c2.pyPassed && c2.status != "claimed_on_time")
         Self.expectAgreement(c2)
+
+        // The pushed record left out: it decides the limit (R2 or R7), so both fail; neither guesses.
+        try Self.write(mkt, keeping: { mh[$0]["kind"] as? String != "approval.issue" }, to: dir.file("norecord.json"))
+        let nr = try Self.check(dir.file("norecord.json"))
+        #expect(!nr.swiftPassed && !nr.pyPassed && nr.swiftExit == 1 && nr.pyExit == 1)
+        #expect(nr.swiftVerdict?["status"] == nil && nr.pyVerdict?["status"] == nil)
     }
 
     @Test func aForkedAuthorsEvidenceHoldsBothSignedOperations() throws {

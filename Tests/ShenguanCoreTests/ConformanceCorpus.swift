@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ShenguanCore
+import ShenguanCrypto
 
 /// The shared conformance corpus (`Tests/Conformance`, written by
 /// `Tools/verify-py/make_conformance.py`): the Swift tests and the Python
@@ -38,6 +39,26 @@ enum ConformanceCorpus {
             if canonical, let v = try? CanonicalJSON.parseCanonical(bytes) {
                 #expect(try CanonicalJSON.encode(v) == bytes, "\(c["comment"]!)")
             }
+        }
+    }
+}
+
+/// PROTOCOL.md §2.5 steps 1–11 on the corpus: every envelope gets the same
+/// code from Swift as from Python (forged head declarations, impossible
+/// staff dates, R = identity, deep nesting, huge integers, non-ASCII names).
+@Suite struct OperationConformanceTests {
+    @Test func everyEnvelopeOfTheCorpus() throws {
+        let doc = try ConformanceCorpus.load("operations.json")
+        let network = try #require(Digest(hex: doc["network"] as! String))
+        let cases = doc["cases"] as! [[String: Any]]
+        #expect(cases.count >= 12)
+        for c in cases {
+            let got: String
+            do throws(OpRejection) {
+                _ = try VerifiedOp.verify(try Envelope.decode(ConformanceCorpus.hex(c["line"])), network: network)
+                got = "accepted"
+            } catch { got = error.code.rawValue }
+            #expect(got == c["code"] as! String, "\(c["comment"]!)")
         }
     }
 }

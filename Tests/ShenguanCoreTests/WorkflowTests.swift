@@ -42,6 +42,27 @@ import ShenguanTestSupport
 
     // MARK: R1, R8 content
 
+    /// A bundle verifier folds whatever operations a bundle holds: an act
+    /// on a push or inquiry by anyone but its addressee (which a replica
+    /// refuses at ingest) must not count, or a bureau could "claim" its own
+    /// push for the market.
+    @Test func onlyTheAddresseesActsCount() throws {
+        var (net, _, push) = approvedAndPushed()
+        let q = net.write(0, kind: WorkflowKinds.inquiry, body: ["to": "d1", "subject": "环评意见", "question": "是否同意？", "workingDays": 2], at: F.ms("2026-09-30T16:05:00"))
+        net.sync(from: 0, to: 2)
+        let byOther = net.draft(2, kind: WorkflowKinds.claim, body: F.claim(push.id), at: F.ms("2026-10-08T09:00:00")).0
+        let byBureau = net.draft(0, kind: WorkflowKinds.claim, body: F.claim(push.id), at: F.ms("2026-10-08T09:00:00")).0
+        #expect(rejection(decide(net, byOther)) == .notAddressee && rejection(decide(net, byBureau)) == .notAddressee)
+        let replyByOther = net.draft(2, kind: WorkflowKinds.reply, body: ["inquiry": .string(q.id.hex), "consent": true, "text": "同意"],
+                                     at: F.ms("2026-10-01T09:00:00")).0
+        let roster = try RosterState(genesis: net.genesis)
+        let forged = Workflow(ops: net.ops + [byOther, byBureau, replyByOther], roster: roster)
+        #expect(forged.pushes[push.id]?.claims.isEmpty == true)
+        #expect(forged.inquiries[q.id]?.replies.isEmpty == true)
+        let honest = net.draft(1, kind: WorkflowKinds.claim, body: F.claim(push.id), at: F.ms("2026-10-08T09:00:00")).0
+        #expect(Workflow(ops: net.ops + [honest], roster: roster).pushes[push.id]?.claims.map(\.id) == [honest.id])
+    }
+
     @Test func approvalCarriesR1ContentAndValidatesTheCreditCode() throws {
         #expect(throws: Never.self) { try ApprovalBody(json: F.approval()) }
         let bad = F.codeA.dropLast() + (F.codeA.last == "0" ? "1" : "0")

@@ -221,7 +221,10 @@ def verify_bundle(data: bytes) -> dict:
     sk = ops[subject].header["kind"]
     if sk == "push":
         record = ops.get(bodies[subject]["record"])
-        limit = policy["claim"] if record is not None and record.header["kind"] == "approval.issue" else policy["bureauClaim"]
+        if record is None or record.body is None:  # no guessing the limit: the record decides it (R2 or R7)
+            failures.append("the bundle does not hold the pushed record")
+            return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+        limit = policy["claim"] if record.header["kind"] == "approval.issue" else policy["bureauClaim"]
         rule, n, act_kind, key, labels = limit["rule"], limit["workingDays"], "claim", "push", PUSH_LABELS
     elif sk == "inquiry":
         rule, n, act_kind, key = "R12", bodies[subject]["workingDays"], "inquiry.reply", "inquiry"
@@ -229,7 +232,10 @@ def verify_bundle(data: bytes) -> dict:
     else:
         failures.append("the subject is neither a push nor an inquiry")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
-    acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject]
+    # Only the addressee's acts count (§4.4): another department's "claim" is no claim.
+    addressee = bodies[subject]["to"]
+    acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject
+            and owner[i] == addressee]
     act = min(acts, key=lambda i: (bounds(i)[2], i)) if acts else None
     try:
         outcome, basis, limit_ms = decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now)

@@ -135,6 +135,41 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
 
 
+def civil_date_ok(s) -> bool:
+    """YYYY-MM-DD naming a real day of the proleptic Gregorian calendar."""
+    if not isinstance(s, str) or not _DATE.fullmatch(s):
+        return False
+    y, m, d = int(s[:4]), int(s[5:7]), int(s[8:])
+    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return 1 <= m <= 12 and 1 <= d <= days[m - 1]
+
+
+def declaration_ok(d) -> bool:
+    """§7.2 head declaration {author, seq >= 0, id: hex or null, time, sig},
+    its signature over "SHENGUANv1-head " + canonical {author, id, seq, time}
+    valid under §2.2's rules."""
+    if not isinstance(d, dict) or set(d) != {"author", "seq", "id", "time", "sig"}:
+        return False
+    a, seq, oid, t, sig = d["author"], d["seq"], d["id"], d["time"], d["sig"]
+    if not (isinstance(a, str) and type(seq) is int and seq >= 0 and type(t) is int and isinstance(sig, str)
+            and (oid is None or (isinstance(oid, str) and _HEX64.fullmatch(oid)))):
+        return False
+    try:
+        key, raw_sig = b64u_decode(a), b64u_decode(sig)
+    except ValueError:
+        return False
+    import rfc8785
+    message = b"SHENGUANv1-head " + rfc8785.dumps({"author": a, "id": oid, "seq": seq, "time": t})
+    if len(key) != 32 or not signature_precheck(key, raw_sig):
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(raw_sig, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
 def check_kind(kind: str, body_value, has_body: bool) -> None:
     """§2.5 step 11 against the kinds of §4 (schema only; roster semantics are §2.7)."""
     if kind not in KINDS and kind not in WORKFLOW_KINDS:
@@ -158,9 +193,26 @@ def check_kind(kind: str, body_value, has_body: bool) -> None:
         b = body_value
         if set(b) != STAFF_MEMBERS or not all(isinstance(b[k], str) for k in STAFF_MEMBERS) \
                 or not b["staffNo"] or not b["name"] \
-                or not (_DATE.fullmatch(b["validFrom"]) and _DATE.fullmatch(b["validUntil"])) \
+                or not (civil_date_ok(b["validFrom"]) and civil_date_ok(b["validUntil"])) \
                 or b["validFrom"] > b["validUntil"]:
             raise Rejection("op.invalid_body", "staff.register body is not {department, staffNo, name, office, validFrom <= validUntil}")
+    elif kind == "witness":  # §7.5
+        b = body_value
+        if set(b) != {"heads", "declarations"} or not isinstance(b["heads"], list) or not isinstance(b["declarations"], list):
+            raise Rejection("op.invalid_body", 'a witness is {"declarations": [...], "heads": [{author, id, seq}...]}')
+        for h in b["heads"]:
+            ok = isinstance(h, dict) and set(h) == {"author", "seq", "id"} and isinstance(h.get("author"), str) and type(h.get("seq")) is int \
+                and isinstance(h.get("id"), str) and _HEX64.fullmatch(h["id"])
+            if ok:
+                try:
+                    ok = len(b64u_decode(h["author"])) == 32
+                except ValueError:
+                    ok = False
+            if not ok:
+                raise Rejection("op.invalid_body", "witness head entry invalid")
+        for d in b["declarations"]:
+            if not declaration_ok(d):
+                raise Rejection("op.invalid_body", "witness declaration does not verify")
 
 
 def check_op(line: bytes, network: str, line_no: int = 0) -> Op:

@@ -295,6 +295,16 @@ class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Confo
             if c["canonical"]:
                 self.assertEqual(rfc8785.dumps(read_canonical(data)), data, c["comment"])
 
+    def test_operations_corpus(self):  # §2.5 steps 1-11
+        doc = json.loads((CONFORMANCE / "operations.json").read_text())
+        for c in doc["cases"]:
+            try:
+                check_op(bytes.fromhex(c["line"]), doc["network"])
+                got = "accepted"
+            except Rejection as rej:
+                got = rej.code
+            self.assertEqual(got, c["code"], c["comment"])
+
     def test_roster_keys(self):
         from ed25519_rules import is_strong_key
         for c in json.loads((CONFORMANCE / "ed25519-generated.json").read_text())["keys"]:

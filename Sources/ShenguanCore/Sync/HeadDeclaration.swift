@@ -31,7 +31,8 @@ public struct HeadDeclaration: Equatable, Sendable {
 
     /// Reads and verifies a declaration; nil if malformed or forged.
     public init?(json v: JSONValue) {
-        guard let a = v["author"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), let seq = v["seq"]?.intValue, seq >= 0,
+        guard let o = v.objectValue, Set(o.keys) == ["author", "seq", "id", "time", "sig"],
+              let a = v["author"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), let seq = v["seq"]?.intValue, seq >= 0,
               let time = v["time"]?.intValue, let sig = v["sig"]?.stringValue.flatMap({ Base64URL.decode($0) }) else { return nil }
         let id: Digest?
         switch v["id"] {
@@ -62,7 +63,7 @@ public enum WitnessOps {
             throw OpRejection(.invalidBody, "a witness is {\"declarations\": [...], \"heads\": [{author, id, seq}...]}")
         }
         for h in heads {
-            guard h["author"]?.stringValue.flatMap({ PublicKey(base64url: $0) }) != nil, h["seq"]?.intValue != nil,
+            guard h.objectValue?.count == 3, h["author"]?.stringValue.flatMap({ PublicKey(base64url: $0) }) != nil, h["seq"]?.intValue != nil,
                   h["id"]?.stringValue.flatMap({ Digest(hex: $0) }) != nil else { throw OpRejection(.invalidBody, "witness head entry invalid") }
         }
         for d in decls where HeadDeclaration(json: d) == nil { throw OpRejection(.invalidBody, "witness declaration does not verify") }

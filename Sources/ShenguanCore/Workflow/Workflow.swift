@@ -132,16 +132,20 @@ public struct Workflow: Sendable {
     private mutating func link(_ act: Act) {
         guard let body = act.op.body else { return }
         switch act.op.header.kind {
+        // Only the addressee acts on a push or an inquiry (PROTOCOL.md §4.4):
+        // a replica refuses anything else at ingest, and a bundle verifier
+        // must not count such an act either (a bureau cannot claim its own
+        // push for the market).
         case WorkflowKinds.claim:
-            if let b = try? ClaimBody(json: body) { pushes[b.push]?.claims.append(act) }
+            if let b = try? ClaimBody(json: body), pushes[b.push]?.body.to == act.department { pushes[b.push]?.claims.append(act) }
         case WorkflowKinds.feedback:
-            if let b = try? FeedbackBody(json: body) { pushes[b.push]?.feedback.append(act) }
+            if let b = try? FeedbackBody(json: body), pushes[b.push]?.body.to == act.department { pushes[b.push]?.feedback.append(act) }
         case WorkflowKinds.warningDelist:
             if let b = try? DelistBody(json: body), warnings[b.entry]?.delisted == nil { warnings[b.entry]?.delisted = act.id }
         case WorkflowKinds.revocationDecision:
             if let b = try? RevocationDecisionBody(json: body) { requests[b.request]?.decisions.append(act) }
         case WorkflowKinds.reply:
-            if let b = try? ReplyBody(json: body) { inquiries[b.inquiry]?.replies.append(act) }
+            if let b = try? ReplyBody(json: body), inquiries[b.inquiry]?.body.to == act.department { inquiries[b.inquiry]?.replies.append(act) }
         default: break
         }
     }

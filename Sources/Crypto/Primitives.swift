@@ -88,6 +88,15 @@ public enum SHA256 {
     public static func hash(_ bytes: ArraySlice<UInt8>) -> Digest {
         Digest(bytes: bytes.withUnsafeBytes { Sodium.sha256($0) })!
     }
+
+    /// SHA-256 of bytes given piece by piece (a digest over more than fits in memory).
+    public struct Hasher {
+        private let stream = Sodium.SHA256Stream()
+        public init() {}
+        public func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { stream.update($0) } }
+        /// The digest; the hasher is not used again.
+        public func finish() -> Digest { Digest(bytes: stream.finish())! }
+    }
 }
 
 /// Cryptographically secure random bytes (libsodium `randombytes_buf`).

@@ -28,6 +28,21 @@ enum Sodium {
         return out
     }
 
+    /// Incremental SHA-256 (`crypto_hash_sha256_init/update/final`).
+    final class SHA256Stream {
+        private var state = crypto_hash_sha256_state()
+        init() { ensureReady(); crypto_hash_sha256_init(&state) }
+        func update(_ bytes: UnsafeRawBufferPointer) {
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+            crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+        }
+        func finish() -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+            crypto_hash_sha256_final(&state, &out)
+            return out
+        }
+    }
+
     static func randomBytes(_ count: Int) -> [UInt8] {
         ensureReady()
         var out = [UInt8](repeating: 0, count: count)

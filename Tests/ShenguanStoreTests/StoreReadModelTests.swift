@@ -42,6 +42,9 @@ import ShenguanTestSupport
         if changes { #expect(net.ops.contains { $0.header.kind == RosterOps.policy }) }
         let s = try deliver(net.ops, network: net.network, seed: seed, maxBatch: 12, path: dir.file("a.sqlite"))
         #expect(try s.pendingCount() == 0)
+        // The streamed digest (chunks of items) equals the full fold's, with chunks cut anywhere.
+        let folded = try s.state()
+        for chunk in [1, 3, 2_000] { #expect(try s.stateDigest(chunk: chunk) == folded.digest, "chunk \(chunk)") }
         let all = net.ops.map(\.id)
         var compared = 0
         for now in Self.nows {

@@ -134,16 +134,17 @@ struct State: ParsableCommand {
                 return
             }
             if rebuild { try store.rebuildProjections() }
-            let state = try store.state()
+            // The digest in one streaming pass (bounded memory at any size).
             if digest {
-                if global.json { printJSON(["digest": .string(state.digest.hex), "ops": .int(Int64(try store.count()))]) } else { print(state.digest.hex) }
+                let d = try store.stateDigest()
+                if global.json { printJSON(["digest": .string(d.hex), "ops": .int(Int64(try store.count()))]) } else { print(d.hex) }
                 return
             }
-            if global.json { printJSON(state.json); return }
+            if global.json { printJSON(try store.state().json); return }
             print("operations  \(try store.count()) held, \(try store.pendingCount()) pending")
-            print("digest      \(state.digest.hex)")
-            for a in state.authors { print("author      \(a.author)  seq \(a.maxSeq)") }
-            for e in state.equivocations { print("EQUIVOCATION  \(e.author) forked at seq \(e.seq): \(e.ids.joined(separator: ", "))") }
+            print("digest      \(try store.stateDigest().hex)")
+            for (author, seq) in try store.versionVector().sorted(by: { $0.key < $1.key }) { print("author      \(author)  seq \(seq)") }
+            for e in try store.equivocations() { print("EQUIVOCATION  \(e.author) forked at seq \(e.seq): \(e.ids.joined(separator: ", "))") }
         }
     }
 }

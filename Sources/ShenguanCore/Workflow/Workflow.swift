@@ -79,7 +79,10 @@ public struct Workflow: Sendable {
     /// `rosterSeq` gives each operation's roster version (its policy).
     public init(ops: some Sequence<VerifiedOp>, roster: RosterState?, rosterSeq: (Digest) -> Int64 = { _ in 0 }) {
         self.roster = roster
-        let all = ops.sorted { ($0.header.clock, $0.id) < ($1.header.clock, $1.id) }
+        // Clock order, sorting indices rather than the (large) operations.
+        let input = Array(ops)
+        let keys = input.map { ($0.header.clock, $0.id) }
+        let all = input.indices.sorted { keys[$0] < keys[$1] }.map { input[$0] }
         var staff = [Digest: StaffMember]()
         for op in all where op.header.kind == RosterOps.staff {
             if let b = op.body, let m = try? StaffMember(json: b) { staff[op.id] = m }

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import ShenguanCore
+import ShenguanCrypto
+
+/// The replica state digest (PROTOCOL.md §6) in one streaming pass: the
+/// canonical bytes of the state are written section by section, in the
+/// order canonical JSON fixes, into a running SHA-256, so memory is bounded
+/// by a chunk of items, not by the history. Each chunk of items (sorted by
+/// id) is projected by the unchanged pure `Workflow` over the operations
+/// its facts depend on (the items, the acts that name them and those that
+/// name these, what they name), read through the `refs` index; `state()`
+/// (one fold over everything) stays the reference it is tested against.
+extension ReplicaStore {
+    /// `hex(SHA256(canonical JSON of the state))`, equal to `state().digest`.
+    public func stateDigest(chunk: Int = 500) throws -> Digest {
+        let hasher = SHA256.Hasher()
+        try writeState(chunk: max(1, chunk)) { hasher.update($0) }
+        return hasher.finish()
+    }
+
+    /// Writes the state's canonical JSON to `sink`, piece by piece.
+    func writeState(chunk: Int, _ sink: @escaping ([UInt8]) -> Void) throws {
+        try pool.read { db in
+            var out = StateWriter(sink: sink)
+            out.raw(#"{"authors":["#)
+            let heads = try Row.fetchAll(db, sql: """
+                SELECT a.author, a.max_seq, o.id FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                """)
+            var byAuthor = [String: (Int64, [String])]()
+            for r in heads { byAuthor[r[0], default: (r[1], [])].1.append(r[2]) }
+            for (author, v) in byAuthor.sorted(by: { $0.key < $1.key }) {
+                try out.entry(["author": .string(author), "heads": .array(v.1.sorted().map { .string($0) }), "maxSeq": .int(v.0)])
+            }
+            out.raw(#"],"equivocations":["#)
+            for e in try Self.equivocations(db).sorted(by: { ($0.author, $0.seq) < ($1.author, $1.seq) }) {
+                try out.entry(["author": .string(e.author), "ids": .array(e.ids.map { .string($0) }), "seq": .int(e.seq)])
+            }
+            out.raw(#"],"notes":["#)
+            let notes = try Row.fetchCursor(db, sql: "SELECT id, author, seq, text FROM notes ORDER BY id")
+            while let r = try notes.next() {
+                let text: String? = r[3]
+                try out.entry(["author": .string(r[1]), "id": .string(r[0]), "seq": .int(r[2]), "text": text.map { .string($0) } ?? .null])
+            }
+            out.raw(#"],"workflow":{"approvals":["#)
+            let roster = try Self.rosterVersions(db: db).last
+            /// One section: its items in id order, a chunk at a time, each
+            /// chunk projected over the items, the acts of `down` kinds that
+            /// name them, the acts of `down2` kinds that name those, and (with
+            /// `up`) what the items name.
+            func section(_ rootsSQL: String, down: [String] = [], down2: [String] = [], up: Bool = false,
+                         _ entries: (Workflow, Set<Digest>) -> [JSONValue]) throws {
+                let rows = try Int64.fetchAll(db, sql: rootsSQL)
+                for start in stride(from: 0, to: rows.count, by: chunk) {
+                    let roots = try Self.loadRows(db, rows: Array(rows[start..<min(start + chunk, rows.count)]))
+                    var loaded = roots
+                    if !down.isEmpty {
+                        let d1 = try Self.loadRows(db, rows: try Self.namingRows(db, Array(roots.keys), kinds: down))
+                        loaded.merge(d1) { a, _ in a }
+                        if !down2.isEmpty {
+                            loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, Array(d1.keys), kinds: down2))) { a, _ in a }
+                        }
+                    }
+                    if up {
+                        let named = Set(roots.values.flatMap { $0.op.refs.map(\.id) }).subtracting(loaded.keys)
+                        loaded.merge(try Self.loadIDs(db, ids: named)) { a, _ in a }
+                    }
+                    let wf = Workflow(ops: loaded.values.map(\.op), roster: roster)
+                    for e in entries(wf, Set(roots.keys)) { try out.entry(e) }
+                }
+            }
+            func ids(_ acts: [Workflow.Act]) -> JSONValue { .array(acts.map(\.id).sorted().map { .string($0.hex) }) }
+            func roots(_ kinds: String...) -> String {
+                "SELECT rowid FROM ops WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY id"
+            }
+            // Each section's entries, as `Workflow.factsJSON` writes them.
+            try section(roots(WorkflowKinds.approval), down: [WorkflowKinds.revocationRequest, WorkflowKinds.correction],
+                        down2: [WorkflowKinds.revocationDecision]) { wf, keep in
+                wf.approvals.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { a in
+                    .object(["id": .string(a.act.id.hex), "department": .string(a.act.department), "licenceNo": .string(a.body.licenceNo),
+                             "creditCode": .string(a.body.creditCode.value), "status": .string(wf.licenceStatus(a.act.id)),
+                             "contact": .array(wf.fieldValues(a.act.id, field: "contact").map { .string($0.value) }),
+                             "alerts": .array(a.body.alerts.map { .string($0.hex) })])
+                }
+            }
+            out.raw(#"],"attachments":["#)
+            let attachments = try Row.fetchCursor(db, sql: "SELECT id FROM ops WHERE kind = ? AND body IS NOT NULL ORDER BY id",
+                                                  arguments: [WorkflowKinds.attachment])
+            while let r = try attachments.next() { try out.entry(.string(r[0])) }
+            out.raw(#"],"inquiries":["#)
+            try section(roots(WorkflowKinds.inquiry), down: [WorkflowKinds.reply]) { wf, keep in
+                wf.inquiries.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { q in
+                    .object(["id": .string(q.act.id.hex), "to": .string(q.body.to), "replies": ids(q.replies)])
+                }
+            }
+            out.raw(#"],"pushes":["#)
+            try section(roots(WorkflowKinds.push), down: [WorkflowKinds.claim, WorkflowKinds.feedback], up: true) { wf, keep in
+                wf.pushes.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { p in
+                    .object(["id": .string(p.act.id.hex), "record": .string(p.body.record.hex), "from": .string(p.act.department),
+                             "to": .string(p.body.to), "via": p.body.via.map { .string($0.hex) } ?? .null,
+                             "claims": ids(p.claims), "feedback": ids(p.feedback)])
+                }
+            }
+            out.raw(#"],"requests":["#)
+            try section(roots(WorkflowKinds.revocationRequest), down: [WorkflowKinds.revocationDecision]) { wf, keep in
+                wf.requests.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { r in
+                    .object(["id": .string(r.act.id.hex), "approval": .string(r.body.approval.hex), "action": .string(r.body.action),
+                             "decisions": ids(r.decisions)])
+                }
+            }
+            out.raw(#"],"supervision":["#)
+            try section(roots(WorkflowKinds.supervision)) { wf, keep in
+                wf.supervision.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { s in
+                    .object(["id": .string(s.act.id.hex), "category": .string(s.body.category),
+                             "creditCode": s.body.creditCode.map { .string($0.value) } ?? .null])
+                }
+            }
+            out.raw(#"],"warnings":["#)
+            try section(roots(WorkflowKinds.warningList, WorkflowKinds.supervision), down: [WorkflowKinds.warningDelist]) { wf, keep in
+                wf.warnings.values.filter { keep.contains($0.source) }.sorted { $0.source < $1.source }.map { w in
+                    .object(["source": .string(w.source.hex), "creditCode": .string(w.creditCode.value), "level": .string(w.level),
+                             "delisted": w.delisted.map { .string($0.hex) } ?? .null])
+                }
+            }
+            out.raw("]}}")
+        }
+    }
+}
+
+/// Canonical JSON written piece by piece: raw structure, then entries
+/// separated by commas (reset by every raw piece, which opens a list).
+struct StateWriter {
+    let sink: ([UInt8]) -> Void
+    private var first = true
+
+    init(sink: @escaping ([UInt8]) -> Void) { self.sink = sink }
+
+    mutating func raw(_ s: String) { sink(Array(s.utf8)); first = true }
+
+    mutating func entry(_ v: JSONValue) throws {
+        if !first { sink([44]) }
+        first = false
+        sink(try CanonicalJSON.encode(v))
+    }
+}
+
+extension ReplicaStore {
+    /// Rows of the operations of `kinds` that name any of `targets`, 500 targets to a query.
+    static func namingRows(_ db: Database, _ targets: [Digest], kinds: [String]) throws -> [Int64] {
+        var out = [Int64]()
+        let kindList = kinds.map { "'\($0)'" }.joined(separator: ",")
+        for start in stride(from: 0, to: targets.count, by: 500) {
+            let chunk = targets[start..<min(start + 500, targets.count)].map(\.hex)
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            out += try Int64.fetchAll(db, sql: """
+                SELECT r.op FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target IN (\(marks)) AND o.kind IN (\(kindList))
+                """, arguments: StatementArguments(chunk))
+        }
+        return out
+    }
+}

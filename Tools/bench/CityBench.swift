@@ -95,7 +95,8 @@ enum CityBench {
             for (label, args) in [("inbox", ["inbox"]), ("status push", ["status", pushes[0].hex]), ("status licence", ["status", licences[0].hex]),
                                   ("conflicts", ["conflicts"]), ("warnings", ["warnings"]),
                                   ("claim", ["claim", open.last.map(\.hex) ?? pushes[1].hex, "--staff", "0001"]),
-                                  ("evidence", ["evidence", pushes[2].hex, "--out", dir + "/bundle.json"])] {
+                                  ("evidence", ["evidence", pushes[2].hex, "--out", dir + "/bundle.json"]),
+                                  ("state --digest", ["state", "--digest"])] {
                 let r = try spawn(cli, args + ["--home", home.path], env: env)
                 print("    \(label.padding(toLength: 16, withPad: " ", startingAt: 0)) \(f1(r.seconds * 1000)) ms, \(r.maxRSSKiB / 1024) MiB\(r.status == 0 ? "" : "  (exit \(r.status))")")
             }

@@ -73,8 +73,13 @@ public struct ReplicaHome: Sendable {
     /// Signs and applies one operation of `key`'s chain, keeping the
     /// restored-backup guard up to date.
     public func append(store: ReplicaStore, key: SigningKey, kind: String, body: JSONValue, now: Int64) throws -> VerifiedOp {
-        let op = try store.append(kind: kind, body: body, key: key, now: now, signedUpTo: signedSeq(key.publicKey))
-        try recordSigned(op.header.seq, key: key.publicKey)
-        return op
+        try appendAll(store: store, key: key, [{ _ in (kind, body) }], now: now)[0]
+    }
+
+    /// Signs and applies several operations in one transaction (all or none).
+    public func appendAll(store: ReplicaStore, key: SigningKey, _ drafts: [ReplicaStore.Draft], now: Int64) throws -> [VerifiedOp] {
+        let ops = try store.appendAll(drafts, key: key, now: now, signedUpTo: signedSeq(key.publicKey))
+        if let last = ops.last { try recordSigned(last.header.seq, key: key.publicKey) }
+        return ops
     }
 }

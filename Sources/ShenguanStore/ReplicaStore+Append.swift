@@ -15,54 +15,77 @@ extension ReplicaStore {
     /// hash chain").
     public func append(kind: String, body: JSONValue, key: SigningKey, now: Int64,
                        signedUpTo: Int64 = 0) throws -> VerifiedOp {
-        // The body schema other replicas will check (PROTOCOL.md §2.5 step 11):
-        // never sign what every peer would refuse.
-        try OpKinds.validate(kind: kind, body: body)
-        return try pool.write { db in
-            let me = key.publicKey.base64url
-            let head = try Row.fetchOne(db, sql: "SELECT id, seq, time, ctr FROM ops WHERE author = ? ORDER BY seq DESC, id LIMIT 1",
-                                        arguments: [me])
-            let seq: Int64 = (head?["seq"] ?? 0) + 1
-            guard seq > signedUpTo else { throw StoreError(.restoredFromBackup(keySeq: signedUpTo, dbSeq: seq - 1)) }
-            var after = [HLC]()
-            if let head { after.append(HLC(time: head["time"], ctr: head["ctr"])) }
-            // Heads of other authors this replica has not cited yet.
-            let fresh = try Row.fetchAll(db, sql: """
-                SELECT a.author, a.max_seq, o.id, o.time, o.ctr FROM authors a
-                CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
-                WHERE a.author <> ? AND a.max_seq > a.cited_seq
-                ORDER BY o.time DESC, o.id LIMIT ?
-                """, arguments: [me, OpHeader.maxDeps])
-            var deps = [Digest]()
-            for r in fresh {
-                deps.append(Digest(hex: r["id"] as String)!)
-                after.append(HLC(time: r["time"], ctr: r["ctr"]))
+        try appendAll([{ _ in (kind, body) }], key: key, now: now, signedUpTo: signedUpTo)[0]
+    }
+
+    /// One operation to write: its kind and body, built from the operations
+    /// written before it in the same call (e.g. a push names the approval).
+    public typealias Draft = (_ written: [VerifiedOp]) throws -> (kind: String, body: JSONValue)
+
+    /// Signs and applies several operations of this replica's chain in one
+    /// transaction (an approval with its attachments and pushes): either all
+    /// are written or none is. Each body's schema is checked before it is
+    /// signed, and each operation passes every ingest check before the next
+    /// is drafted; any refusal rolls back the whole call.
+    public func appendAll(_ drafts: [Draft], key: SigningKey, now: Int64, signedUpTo: Int64 = 0) throws -> [VerifiedOp] {
+        try pool.write { db in
+            var written = [VerifiedOp]()
+            for draft in drafts {
+                let (kind, body) = try draft(written)
+                // The body schema other replicas will check (PROTOCOL.md §2.5
+                // step 11): never sign what every peer would refuse.
+                try OpKinds.validate(kind: kind, body: body)
+                written.append(try appendOne(db, kind: kind, body: body, key: key, now: now, signedUpTo: signedUpTo))
             }
-            // A roster operation builds on the latest roster version (after a
-            // root rotation the new root key's first operation names it).
-            if kind.hasPrefix("roster."), let latest = try Row.fetchOne(db, sql: """
-                SELECT id, time, ctr FROM ops WHERE \(Self.rosterKinds) ORDER BY roster_seq DESC LIMIT 1
-                """), let id = Digest(hex: latest["id"] as String), id != head.flatMap({ Digest(hex: $0["id"] as String) }), !deps.contains(id) {
-                deps.append(id)
-                after.append(HLC(time: latest["time"], ctr: latest["ctr"]))
-            }
-            let op = try OpSigner.sign(key: key, network: network, seq: seq,
-                                       prev: head.map { Digest(hex: $0["id"] as String)! },
-                                       deps: Array(Set(deps)), clock: HLC.next(now: now, after: after),
-                                       kind: kind, body: body)
-            var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
-            try w.offer(op, index: 0)
-            switch w.report.results.first?.outcome {
-            case .accepted?: break
-            case .rejected(let why)?: throw why   // e.g. auth.not_admitted, staff.invalid: nothing was written
-            case .pending(.future)?: throw StoreError(.clockBehind(op.header.clock.time - now))
-            case let other: throw StoreError(.invalid("Could not apply this replica's own operation (\(String(describing: other))); nothing was written."))
-            }
-            try w.flushAuthors()
-            for r in fresh {
-                try db.execute(sql: "UPDATE authors SET cited_seq = ? WHERE author = ?", arguments: [r["max_seq"] as Int64, r["author"] as String])
-            }
-            return op
+            return written
         }
+    }
+
+    private func appendOne(_ db: Database, kind: String, body: JSONValue, key: SigningKey, now: Int64,
+                           signedUpTo: Int64) throws -> VerifiedOp {
+        let me = key.publicKey.base64url
+        let head = try Row.fetchOne(db, sql: "SELECT id, seq, time, ctr FROM ops WHERE author = ? ORDER BY seq DESC, id LIMIT 1",
+                                    arguments: [me])
+        let seq: Int64 = (head?["seq"] ?? 0) + 1
+        guard seq > signedUpTo else { throw StoreError(.restoredFromBackup(keySeq: signedUpTo, dbSeq: seq - 1)) }
+        var after = [HLC]()
+        if let head { after.append(HLC(time: head["time"], ctr: head["ctr"])) }
+        // Heads of other authors this replica has not cited yet.
+        let fresh = try Row.fetchAll(db, sql: """
+            SELECT a.author, a.max_seq, o.id, o.time, o.ctr FROM authors a
+            CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+            WHERE a.author <> ? AND a.max_seq > a.cited_seq
+            ORDER BY o.time DESC, o.id LIMIT ?
+            """, arguments: [me, OpHeader.maxDeps])
+        var deps = [Digest]()
+        for r in fresh {
+            deps.append(Digest(hex: r["id"] as String)!)
+            after.append(HLC(time: r["time"], ctr: r["ctr"]))
+        }
+        // A roster operation builds on the latest roster version (after a
+        // root rotation the new root key's first operation names it).
+        if kind.hasPrefix("roster."), let latest = try Row.fetchOne(db, sql: """
+            SELECT id, time, ctr FROM ops WHERE \(Self.rosterKinds) ORDER BY roster_seq DESC LIMIT 1
+            """), let id = Digest(hex: latest["id"] as String), id != head.flatMap({ Digest(hex: $0["id"] as String) }), !deps.contains(id) {
+            deps.append(id)
+            after.append(HLC(time: latest["time"], ctr: latest["ctr"]))
+        }
+        let op = try OpSigner.sign(key: key, network: network, seq: seq,
+                                   prev: head.map { Digest(hex: $0["id"] as String)! },
+                                   deps: Array(Set(deps)), clock: HLC.next(now: now, after: after),
+                                   kind: kind, body: body)
+        var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
+        try w.offer(op, index: 0)
+        switch w.report.results.first?.outcome {
+        case .accepted?: break
+        case .rejected(let why)?: throw why   // e.g. auth.not_admitted, staff.invalid: nothing was written
+        case .pending(.future)?: throw StoreError(.clockBehind(op.header.clock.time - now))
+        case let other: throw StoreError(.invalid("Could not apply this replica's own operation (\(String(describing: other))); nothing was written."))
+        }
+        try w.flushAuthors()
+        for r in fresh {
+            try db.execute(sql: "UPDATE authors SET cited_seq = ? WHERE author = ?", arguments: [r["max_seq"] as Int64, r["author"] as String])
+        }
+        return op
     }
 }

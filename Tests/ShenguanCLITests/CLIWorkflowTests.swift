@@ -60,6 +60,13 @@ import ShenguanTestSupport
         expectError(bad, "workflow.credit_code")
         #expect(bad.stderr.contains("should be A"))
         #expect(try d.bureau.opCount() == before)
+        // A claim limit the calendar cannot compute (2027 has no official
+        // table yet) is refused before anything is signed: no approval
+        // without its pushes, nothing to retry twice.
+        let noTable = try approve(d, env: at("2026-12-30T10:00:00"))
+        expectError(noTable, "calendar.no_table")
+        #expect(noTable.stderr.contains("Nothing was signed"))
+        #expect(try d.bureau.opCount() == before)
 
         let out = try object(try approve(d, env: at("2026-09-30T16:00:00")))
         let pushes = try #require(out["pushes"] as? [[String: Any]])

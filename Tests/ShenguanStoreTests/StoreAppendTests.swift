@@ -36,6 +36,36 @@ func admittedReplica(_ dir: TempDir, _ net: inout TestNetwork) throws -> (home: 
         #expect(home.signedSeq(key.publicKey) == 3)
     }
 
+    /// Several operations in one call (an approval with its pushes): a chain
+    /// in order, each built from the ones before; a refusal of any one
+    /// leaves nothing written, whatever came before it in the call.
+    @Test func appendAllWritesEveryOperationOrNone() throws {
+        let dir = TempDir("append-all"); defer { dir.remove() }
+        var net = TestNetwork(authors: 2, seed: 72)
+        let (home, s, key, _) = try admittedReplica(dir, &net)
+        let before = try s.count()
+        let ops = try home.appendAll(store: s, key: key, [
+            { _ in ("note", ["text": "一"]) },
+            { w in ("note", ["text": .string("after \(w[0].id.hex.prefix(8))")]) },
+        ], now: net.clock)
+        #expect(ops.map(\.header.seq) == [1, 2] && ops[1].header.prev == ops[0].id)
+        #expect(ops[1].body?["text"]?.stringValue == "after \(ops[0].id.hex.prefix(8))")
+        #expect(try s.count() == before + 2)
+        // The third draft's body fails its schema: the first two are not kept.
+        #expect(throws: OpRejection.self) {
+            try home.appendAll(store: s, key: key, [{ _ in ("note", ["text": "三"]) }, { _ in ("note", ["text": "四"]) },
+                                                   { _ in ("note", ["text": ""]) }], now: net.clock)
+        }
+        #expect(try s.count() == before + 2)
+        // A draft that throws (a clerk's check) also leaves nothing.
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try home.appendAll(store: s, key: key, [{ _ in ("note", ["text": "五"]) }, { _ in throw Refused() }], now: net.clock)
+        }
+        #expect(try s.count() == before + 2)
+        #expect(try home.append(store: s, key: key, kind: "note", body: ["text": "六"], now: net.clock).header.seq == 3)
+    }
+
     @Test func aRestoredBackupMustResyncBeforeWriting() throws {
         let dir = TempDir("backup"); defer { dir.remove() }
         var net = TestNetwork(authors: 1, seed: 81)

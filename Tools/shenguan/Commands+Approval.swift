@@ -48,11 +48,32 @@ struct Approve: ParsableCommand {
             if let reply { body["reply"] = .string(reply) }
             if !alerts.isEmpty { body["alerts"] = .array(alerts.map { .string($0.source.hex) }) }
             var check = body; check["commitment"] = .bool(false)
-            _ = try ApprovalBody(json: .object(check))   // schema errors before any attachment is stored
-            if let commitmentLetter { body["commitmentLetter"] = try s.attach(commitmentLetter) }
-            if !attach.isEmpty { body["attachments"] = .array(try attach.map { try s.attach($0) }) }
-            let approval = try s.append(WorkflowKinds.approval, body, staff: who.staff)
-            let (after, statuses) = try s.push(approval.id, to: pushTo, staff: who.staff)
+            _ = try ApprovalBody(json: .object(check))   // schema errors before any file is read
+            // The claim limits the pushes start must be computable now (the
+            // calendar covers them), or nothing is signed.
+            try s.checkLimit(workingDays: s.roster.policy.claim.workingDays, what: "the R2 claim limit of these pushes")
+            // Files, approval and pushes: one transaction, all or nothing.
+            let letter = try commitmentLetter.map { try s.attachment($0) }
+            let files = try attach.map { try s.attachment($0) }
+            let attachments = (letter.map { [$0] } ?? []) + files
+            var drafts = attachments.map(\.draft)
+            let approvalAt = drafts.count
+            let approvalBody = body
+            drafts.append(try s.draft(WorkflowKinds.approval, staff: who.staff) { written in
+                var b = approvalBody
+                if let letter { b["commitmentLetter"] = letter.ref(written[0]) }
+                if !files.isEmpty { b["attachments"] = .array(files.indices.map { files[$0].ref(written[$0 + (letter == nil ? 0 : 1)]) }) }
+                return b
+            })
+            for d in pushTo {
+                drafts.append(try s.draft(WorkflowKinds.push, staff: who.staff) { written in
+                    ["record": .string(written[approvalAt].id.hex), "to": .string(d)]
+                })
+            }
+            let ops = try s.appendAll(drafts)
+            let approval = ops[approvalAt]
+            let (after, ctx) = try s.item(approval.id)
+            let statuses = try ops[(approvalAt + 1)...].compactMap { after.pushes[$0.id] }.map { try after.status(of: $0, ctx) }
             if global.json {
                 printJSON(.object(["approval": .string(approval.id.hex),
                                    "alerts": .array(alerts.map { warningJSON($0) }),

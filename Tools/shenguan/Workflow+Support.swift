@@ -72,6 +72,14 @@ struct WorkflowSession {
         return op
     }
 
+    /// Refuses, before anything is signed, a limit the calendar cannot
+    /// compute from now (a year without an official table).
+    func checkLimit(workingDays: Int, what: String) throws {
+        do { _ = try Deadlines.limit(from: now, workingDays: workingDays, calendar: roster.calendar) } catch {
+            throw CLIError("calendar.no_table", "Cannot compute \(what): \(error). Nothing was signed; the oversight office must publish the official calendar for that year (shenguan network calendar), then try again.")
+        }
+    }
+
     /// A department id in the roster, other than this one.
     func checkDepartment(_ d: String) throws {
         guard roster.departments[d] != nil else {
@@ -82,6 +90,13 @@ struct WorkflowSession {
 
     /// Stores a file as an attachment operation and returns its reference (R1).
     func attach(_ path: String) throws -> JSONValue {
+        let a = try attachment(path)
+        return a.ref(try appendAll([a.draft])[0])
+    }
+
+    /// A file read and checked (nothing signed yet): the attachment's draft,
+    /// and the entry that names the written attachment in its parent's body.
+    func attachment(_ path: String) throws -> (draft: ReplicaStore.Draft, ref: (VerifiedOp) -> JSONValue) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("attachment.unreadable", "Cannot read \(path): check the path and permissions.")
         }
@@ -91,8 +106,26 @@ struct WorkflowSession {
         let name = (path as NSString).lastPathComponent
         let type = ["pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "txt": "text/plain"][(name as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
         let bytes = [UInt8](data)
-        let op = try append(WorkflowKinds.attachment, AttachmentBody.json(name: name, mediaType: type, data: bytes).objectValue!)
-        return .object(["op": .string(op.id.hex), "sha256": .string(SHA256.hash(bytes).hex), "name": .string(name)])
+        let body = AttachmentBody.json(name: name, mediaType: type, data: bytes)
+        let sha = SHA256.hash(bytes).hex
+        return ({ _ in (WorkflowKinds.attachment, body) },
+                { op in .object(["op": .string(op.id.hex), "sha256": .string(sha), "name": .string(name)]) })
+    }
+
+    /// A draft whose body is built from what the same call wrote before it,
+    /// with the staff member who acts (R3) added.
+    func draft(_ kind: String, staff: String?, _ body: @escaping ([VerifiedOp]) throws -> [String: JSONValue]) throws -> ReplicaStore.Draft {
+        let who: String? = try staff.map { try self.staffID($0).hex }
+        return { written in
+            var b = try body(written)
+            if let who { b["staff"] = .string(who) }
+            return (kind, .object(b))
+        }
+    }
+
+    /// Signs and applies several operations in one transaction: all or none.
+    func appendAll(_ drafts: [ReplicaStore.Draft]) throws -> [VerifiedOp] {
+        try home.appendAll(store: store, key: key, drafts, now: now)
     }
 }
 

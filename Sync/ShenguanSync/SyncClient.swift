@@ -183,9 +183,8 @@ public struct SyncClient: Sendable {
         req.method = .POST
         req.headers.add(name: "Content-Type", value: "application/json")
         req.headers.add(name: "Shenguan-Version", value: "1")
-        for (k, v) in RequestSignature.sign(key: key, method: "POST", path: path, body: bytes, time: clock()).headers {
-            req.headers.add(name: k, value: v)
-        }
+        let signature = RequestSignature.sign(key: key, method: "POST", path: path, body: bytes, time: clock())
+        for (k, v) in signature.headers { req.headers.add(name: k, value: v) }
         req.body = .bytes(ByteBuffer(bytes: bytes))
         let resp: HTTPClientResponse
         do { resp = try await http.execute(req, timeout: .seconds(60)) } catch {
@@ -193,6 +192,17 @@ public struct SyncClient: Sendable {
         }
         let buf = try await resp.body.collect(upTo: 64 << 20)
         let raw = Array(buf.readableBytesView)
+        // Every answer, refusals included, must be signed by an active
+        // replica of this network for this very request (PROTOCOL.md §7.2):
+        // otherwise a proxy or a foreign server answered, and nothing it
+        // says is believed.
+        let answer = AnswerSignature(author: resp.headers.first(name: "Shenguan-Author"), time: resp.headers.first(name: "Shenguan-Time"),
+                                     signature: resp.headers.first(name: "Shenguan-Signature"))
+        let roster = try store.roster()
+        guard let answer, answer.authenticates(status: Int(resp.status.code), path: path, nonce: signature.nonce, body: raw, roster: roster) else {
+            throw SyncClientError(code: "sync.unauthenticated_answer",
+                                  detail: "The answer from \(base) (HTTP \(resp.status.code)) is not signed by a replica of this network for this request: a proxy or another server answered. Nothing from it was used; check the address.")
+        }
         guard resp.status == .ok else {
             let json = try? CanonicalJSON.parse(raw)
             let code = json?["code"]?.stringValue ?? "sync.http_\(resp.status.code)"

@@ -61,19 +61,27 @@ actor SyncServerState {
     }
 }
 
-/// The problem-details error every route throws (RFC 9457).
-struct ProblemError: HTTPResponseError {
-    let problem: SyncProblem
-    var status: HTTPResponse.Status { .init(code: problem.status) }
+/// Signs every answer with the serving replica's key (PROTOCOL.md §7.2),
+/// bound to the request it answers by the request's nonce.
+struct AnswerSigner: Sendable {
+    let key: SigningKey
+    let clock: @Sendable () -> Int64
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/problem+json"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: try CanonicalJSON.encode(problem.json))))
+    func response(_ status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8], to request: Request) -> Response {
+        let nonce = HTTPField.Name("Shenguan-Nonce").flatMap { request.headers[$0] }
+        let sig = AnswerSignature.sign(key: key, status: status.code, path: request.uri.path, nonce: nonce, body: bytes, time: clock())
+        var headers: HTTPFields = [.contentType: contentType]
+        for (k, v) in sig.headers { if let name = HTTPField.Name(k) { headers[name] = v } }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
-}
 
-func jsonResponse(_ v: JSONValue) throws -> Response {
-    Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try CanonicalJSON.encode(v))))
+    func json(_ v: JSONValue, to request: Request) throws -> Response {
+        response(.ok, contentType: "application/json", try CanonicalJSON.encode(v), to: request)
+    }
+
+    func problem(_ p: SyncProblem, to request: Request) -> Response {
+        response(.init(code: p.status), contentType: "application/problem+json", (try? CanonicalJSON.encode(p.json)) ?? [], to: request)
+    }
 }
 
 /// Builds the HTTP application of a serving replica (PROTOCOL.md §7), shared
@@ -82,8 +90,9 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
                                  clock: @escaping @Sendable () -> Int64, logger: Logger,
                                  onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
     let state = SyncServerState(store: store, home: home, key: key, clock: clock, logger: logger)
+    let signer = AnswerSigner(key: key, clock: clock)
     let router = Router()
-    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(ProblemMiddleware(signer: signer))
 
     /// Reads the body within the limit, authenticates, parses the JSON.
     @Sendable func prepare(_ request: Request) async throws -> (RosterState.Replica, JSONValue) {
@@ -109,9 +118,9 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         let (caller, _) = try await prepare(request)
         logger.info("info", metadata: ["peer": "\(caller.department)"])
         let roster = try store.roster()
-        return try jsonResponse(["network": .string(store.network.hex), "replica": .string(key.publicKey.base64url),
-                                 "department": .string(roster?.activeReplica(key.publicKey)?.department ?? ""),
-                                 "protocol": 1, "rosterVersion": .int(roster?.version ?? 0)])
+        return try signer.json(["network": .string(store.network.hex), "replica": .string(key.publicKey.base64url),
+                                "department": .string(roster?.activeReplica(key.publicKey)?.department ?? ""),
+                                "protocol": 1, "rosterVersion": .int(roster?.version ?? 0)], to: request)
     }
 
     router.post("/v1/sync") { request, _ -> Response in
@@ -131,7 +140,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         let page = try store.opsLacking(vector: vector, after: body["cursor"]?.intValue ?? 0, limit: max(1, limit), maxBytes: config.maxPageBytes)
         logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
         let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more, vector: try store.versionVector())
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return signer.response(.ok, contentType: "application/json", bytes, to: request)
     }
 
     router.post("/v1/ops") { request, _ -> Response in
@@ -144,7 +153,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
         logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(list.count)", "accepted": "\(report.accepted)"])
-        return try jsonResponse(["accepted": .int(Int64(report.accepted)), "results": .array(report.results.map(resultJSON))])
+        return try signer.json(["accepted": .int(Int64(report.accepted)), "results": .array(report.results.map(resultJSON))], to: request)
     }
 
     return Application(router: router,
@@ -164,13 +173,18 @@ public func resultJSON(_ r: IngestResult) -> JSONValue {
     return .object(o)
 }
 
-/// Turns `SyncProblem`s (and Hummingbird's own errors) into problem details.
+/// Turns `SyncProblem`s (and Hummingbird's own errors) into signed problem
+/// details (RFC 9457): refusals are answers too, and are authenticated.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let signer: AnswerSigner
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do { return try await next(request, context) } catch let p as SyncProblem {
-            throw ProblemError(problem: p)
+            return signer.problem(p, to: request)
         } catch let e as HTTPError where e.status == .notFound {
-            throw ProblemError(problem: SyncProblem(404, "sync.not_found", "No such endpoint: see Sync/PROTOCOL.md §7."))
+            return signer.problem(SyncProblem(404, "sync.not_found", "No such endpoint: see Sync/PROTOCOL.md §7."), to: request)
+        } catch {
+            return signer.problem(SyncProblem(500, "sync.internal", "The replica could not answer; its administrator can see why in its log."), to: request)
         }
     }
 }

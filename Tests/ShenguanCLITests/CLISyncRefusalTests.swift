@@ -46,6 +46,29 @@ import ShenguanTestSupport
         return (net, m, b)
     }
 
+    /// Every answer is authenticated (PROTOCOL.md §7.2): a server that is
+    /// not a replica of the network (a proxy answering for the peer) is
+    /// refused with `sync.unauthenticated_answer`, nothing it said is
+    /// applied and no witness is signed; the real peer's signed answers pass.
+    @Test func unsignedAnswersAreRefused() throws {
+        let dir = TempDir("impostor"); defer { dir.remove() }
+        let (_, m, b) = try marketAndBureau(dir)
+        _ = try b.note("待推送")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fake_peer.py").path
+        let impostor = try ServerProcess(executable: "/usr/bin/env", arguments: ["python3", script], env: [:])
+        defer { impostor.stop() }
+        let before = try b.opCount()
+        let r = try b.run(["sync", impostor.url])
+        expectError(r, "sync.unauthenticated_answer")
+        #expect(r.stderr.contains("not signed by a replica of this network"))
+        #expect(try b.opCount() == before, "nothing applied, no witness signed")
+        let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)
+        defer { server.stop() }
+        let ok = try b.run(["sync", server.url, "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("\"pushed\":"))
+    }
+
     /// Issue 5 §5, slow clients: one that never finishes its headers is cut
     /// by the idle timeout; one that stalls its body gets 408
     /// `sync.request_timeout`; a well-behaved peer is served meanwhile and

@@ -65,6 +65,28 @@ import ShenguanTestSupport
         #expect(auth.nonceCount == 1)
     }
 
+    /// Answers (PROTOCOL.md §7.2): signed by an active replica, for this
+    /// request's nonce, path, status and exact body; anything else fails.
+    @Test func answersAuthenticateOnlyTheirOwnRequestFromAReplica() throws {
+        let body = Array(#"{"accepted":1}"#.utf8), nonce = "n0nce-n0nce-n0nce"
+        let a = AnswerSignature.sign(key: net.keys[1], status: 200, path: "/v1/ops", nonce: nonce, body: body, time: net.clock)
+        #expect(a.authenticates(status: 200, path: "/v1/ops", nonce: nonce, body: body, roster: roster))
+        #expect(!a.authenticates(status: 200, path: "/v1/ops", nonce: nonce, body: Array(#"{"accepted":2}"#.utf8), roster: roster))
+        #expect(!a.authenticates(status: 200, path: "/v1/ops", nonce: "another-nonce-xyz", body: body, roster: roster), "an old answer replayed")
+        #expect(!a.authenticates(status: 200, path: "/v1/sync", nonce: nonce, body: body, roster: roster))
+        #expect(!a.authenticates(status: 400, path: "/v1/ops", nonce: nonce, body: body, roster: roster))
+        #expect(!a.authenticates(status: 200, path: "/v1/ops", nonce: nonce, body: body, roster: nil))
+        let stranger = AnswerSignature.sign(key: SigningKey.generate(), status: 200, path: "/v1/ops", nonce: nonce, body: body, time: net.clock)
+        #expect(!stranger.authenticates(status: 200, path: "/v1/ops", nonce: nonce, body: body, roster: roster), "not a replica")
+        var r = roster
+        try r.apply(try OpSigner.sign(key: net.root, network: net.network, seq: 2, prev: net.genesis.id, deps: [],
+                                      clock: HLC(time: net.clock + 1, ctr: 0), kind: RosterOps.revoke,
+                                      body: ["key": .string(net.keys[1].publicKey.base64url), "reason": "x"]))
+        #expect(!a.authenticates(status: 200, path: "/v1/ops", nonce: nonce, body: body, roster: r), "a revoked replica")
+        let parsed = AnswerSignature(author: a.headers[0].1, time: a.headers[1].1, signature: a.headers[2].1)
+        #expect(parsed == a)
+    }
+
     @Test func revokedKeysGet403() throws {
         var r = roster
         let revoke = try OpSigner.sign(key: net.root, network: net.network, seq: 2, prev: net.genesis.id, deps: [],

@@ -7,9 +7,14 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var url = ""
     private let out = Pipe(), err = Pipe()
 
-    public init(arguments: [String], env: [String: String]) throws {
-        process.executableURL = URL(fileURLWithPath: Subprocess.shenguan)
-        process.arguments = ["serve"] + arguments
+    public convenience init(arguments: [String], env: [String: String]) throws {
+        try self.init(executable: Subprocess.shenguan, arguments: ["serve"] + arguments, env: env)
+    }
+
+    /// Any server that prints `listening on URL` as its first line.
+    public init(executable: String, arguments: [String], env: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for (k, v) in env { environment[k] = v }
         process.environment = environment

@@ -63,11 +63,25 @@ public struct ReplicaHome: Sendable {
     func signedSeqPath(_ key: PublicKey) -> String { path + "/signed-" + key.base64url + ".seq" }
 
     /// Records that `key` has signed up to `seq` (after the write committed).
+    /// Several processes may write at once (clerks' commands while the
+    /// replica serves): an exclusive lock orders them, the recorded value
+    /// only grows, and each writes its own temporary file (they used to
+    /// share one name, and a committed operation was then reported as
+    /// failed).
     public func recordSigned(_ seq: Int64, key: PublicKey) throws {
+        let target = signedSeqPath(key)
+        let lock = Glibc.open(target + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw StoreError(.invalid("Cannot lock \(target).lock to record the signed seq.")) }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw StoreError(.invalid("Cannot lock \(target).lock to record the signed seq.")) }
+        defer { flock(lock, LOCK_UN) }
         guard seq > signedSeq(key) else { return }
-        let target = signedSeqPath(key), tmp = target + ".tmp"
+        let tmp = target + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try "\(seq)\n".write(toFile: tmp, atomically: false, encoding: .utf8)
-        guard rename(tmp, target) == 0 else { throw StoreError(.invalid("Cannot record the signed seq in \(target).")) }
+        guard rename(tmp, target) == 0 else {
+            unlink(tmp)
+            throw StoreError(.invalid("Cannot record the signed seq in \(target)."))
+        }
     }
 
     /// Signs and applies one operation of `key`'s chain, keeping the

@@ -98,7 +98,15 @@ extension ReplicaStore {
             return (h, d)
         }
         let op = try home.append(store: self, key: key, kind: WitnessOps.kind, body: WitnessOps.body(heads: heads, declarations: decls), now: now)
-        try pool.write { db in try db.execute(sql: "UPDATE declarations SET witnessed = 1") }
+        // Only the declarations this witness carries are marked: one recorded
+        // meanwhile (a sync in between) waits for the next witness instead of
+        // being marked without ever being signed (issue 14 item 8).
+        try pool.write { db in
+            for d in decls {
+                try db.execute(sql: "UPDATE declarations SET witnessed = 1 WHERE author = ? AND seq = ? AND time = ?",
+                               arguments: [d.author.base64url, d.seq, d.time])
+            }
+        }
         return op
     }
 

@@ -200,7 +200,7 @@ public struct SyncClient: Sendable {
                                      signature: resp.headers.first(name: "Shenguan-Signature"))
         let roster = try store.roster()
         guard let answer, answer.authenticates(status: Int(resp.status.code), path: path, nonce: signature.nonce, body: raw, roster: roster) else {
-            throw SyncClientError(code: "sync.unauthenticated_answer",
+            throw SyncClientError(code: "sync.bad_response_signature",
                                   detail: "The answer from \(base) (HTTP \(resp.status.code)) is not signed by a replica of this network for this request: a proxy or another server answered. Nothing from it was used; check the address.")
         }
         guard resp.status == .ok else {

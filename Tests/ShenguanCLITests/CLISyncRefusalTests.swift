@@ -48,7 +48,7 @@ import ShenguanTestSupport
 
     /// Every answer is authenticated (PROTOCOL.md §7.2): a server that is
     /// not a replica of the network (a proxy answering for the peer) is
-    /// refused with `sync.unauthenticated_answer`, nothing it said is
+    /// refused with `sync.bad_response_signature`, nothing it said is
     /// applied and no witness is signed; the real peer's signed answers pass.
     @Test func unsignedAnswersAreRefused() throws {
         let dir = TempDir("impostor"); defer { dir.remove() }
@@ -59,7 +59,7 @@ import ShenguanTestSupport
         defer { impostor.stop() }
         let before = try b.opCount()
         let r = try b.run(["sync", impostor.url])
-        expectError(r, "sync.unauthenticated_answer")
+        expectError(r, "sync.bad_response_signature")
         #expect(r.stderr.contains("not signed by a replica of this network"))
         #expect(try b.opCount() == before, "nothing applied, no witness signed")
         let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)

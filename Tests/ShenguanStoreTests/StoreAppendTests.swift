@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ShenguanStore
 import ShenguanCore
@@ -64,6 +65,24 @@ func admittedReplica(_ dir: TempDir, _ net: inout TestNetwork) throws -> (home: 
         }
         #expect(try s.count() == before + 2)
         #expect(try home.append(store: s, key: key, kind: "note", body: ["text": "六"], now: net.clock).header.seq == 3)
+    }
+
+    /// Concurrent writers (issue 14 item 7): every process records the seq
+    /// it signed; none fails after its operation committed, and the
+    /// recorded high-water mark is the highest, whatever the interleaving.
+    @Test func concurrentRecordsOfTheSignedSeqNeverFailAndOnlyGrow() throws {
+        let dir = TempDir("signed-seq"); defer { dir.remove() }
+        let home = ReplicaHome(path: dir.file("home"))
+        try FileManager.default.createDirectory(atPath: home.path, withIntermediateDirectories: true)
+        let key = SigningKey.generate().publicKey
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 200) { i in
+            do { try home.recordSigned(Int64((i * 37) % 200 + 1), key: key) } catch { failures.withLock { $0 += 1 } }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(home.signedSeq(key) == 200)
+        try home.recordSigned(5, key: key)
+        #expect(home.signedSeq(key) == 200, "never goes back")
     }
 
     @Test func aRestoredBackupMustResyncBeforeWriting() throws {

@@ -94,8 +94,8 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
     let router = Router()
     router.middlewares.add(ProblemMiddleware(signer: signer))
 
-    /// Reads the body within the limit, authenticates, parses the JSON.
-    @Sendable func prepare(_ request: Request) async throws -> (RosterState.Replica, JSONValue) {
+    /// Reads the body within the limit and authenticates.
+    @Sendable func authenticated(_ request: Request) async throws -> (RosterState.Replica, [UInt8]) {
         var request = request
         if request.method == .post {
             guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
@@ -107,7 +107,12 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
             throw SyncProblem(413, "sync.too_large", "The request body exceeds \(config.maxBodyBytes) bytes: send fewer operations per request.")
         }
         let body = Array(buffer.readableBytesView)
-        let caller = try await state.authenticate(request, body: body)
+        return (try await state.authenticate(request, body: body), body)
+    }
+
+    /// Reads the body within the limit, authenticates, parses the JSON.
+    @Sendable func prepare(_ request: Request) async throws -> (RosterState.Replica, JSONValue) {
+        let (caller, body) = try await authenticated(request)
         if body.isEmpty { return (caller, .object([:])) }
         do { return (caller, try CanonicalJSON.parse(body)) } catch {
             throw SyncProblem(400, "sync.malformed", "The body is not valid JSON (\(error)).")
@@ -144,12 +149,16 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
     }
 
     router.post("/v1/ops") { request, _ -> Response in
-        let (caller, body) = try await prepare(request)
-        guard let list = body["ops"]?.arrayValue else { throw SyncProblem(400, "sync.malformed", "The body is {\"ops\": [envelope, …]}.") }
+        let (caller, raw) = try await authenticated(request)
+        // One envelope at a time: a malformed one is refused alone (§7.1).
+        guard let envelopes = OpsBatch.split(raw) else {
+            throw SyncProblem(400, "sync.malformed", "The body is {\"ops\": [envelope, …]}.")
+        }
+        let list = envelopes
         guard list.count <= config.maxOpsPerRequest else {
             throw SyncProblem(413, "sync.too_many_ops", "At most \(config.maxOpsPerRequest) operations per request.")
         }
-        let report = try store.ingestEnvelopes(Envelope.decodeAll(list), now: clock())
+        let report = try store.ingestEnvelopes(envelopes, now: clock())
         let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
         logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(list.count)", "accepted": "\(report.accepted)"])

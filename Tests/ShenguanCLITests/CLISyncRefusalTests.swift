@@ -138,11 +138,14 @@ import ShenguanTestSupport
         var bodyBytes = try #require(Base64URL.decode(env["body"]!)); bodyBytes[bodyBytes.count / 2] ^= 1
         env["body"] = Base64URL.encode(bodyBytes)
         lines[good - 1] = String(decoding: try JSONSerialization.data(withJSONObject: env, options: [.sortedKeys]), as: UTF8.self)
-        let batch = Data(("{\"ops\":[" + lines.joined(separator: ",") + "]}").utf8)
+        // …and an envelope that is not even JSON of the profile (a float): refused alone.
+        let batch = Data(("{\"ops\":[" + (lines + [#"{"author":1.5}"#]).joined(separator: ",") + "]}").utf8)
         let reply = try post(server.url, "/v1/ops", body: batch, key: bKey, dir: dir)
         #expect(reply.status == 200)
-        let results = try #require(reply.json["results"] as? [[String: Any]])
-        #expect(results.count == good)
+        var results = try #require(reply.json["results"] as? [[String: Any]])
+        #expect(results.count == good + 1)
+        #expect(results.last?["code"] as? String == "op.malformed")
+        results.removeLast()
         #expect(results.last?["code"] as? String == "op.body_mismatch")
         #expect((results.last?["reason"] as? String)?.contains("altered") == true)
         #expect(results.filter { $0["code"] as? String == "accepted" }.count == 1, "the good new note applies")

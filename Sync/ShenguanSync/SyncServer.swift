@@ -97,6 +97,10 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
     /// Reads the body within the limit and authenticates.
     @Sendable func authenticated(_ request: Request) async throws -> (RosterState.Replica, [UInt8]) {
         var request = request
+        // The version first (PROTOCOL.md §7.2), before content type and size.
+        guard HTTPField.Name("Shenguan-Version").flatMap({ request.headers[$0] }) == "1" else {
+            throw SyncProblem(400, "sync.unsupported_version", "Send Shenguan-Version: 1; this replica speaks protocol version 1 only.")
+        }
         if request.method == .post {
             guard request.headers[.contentType]?.hasPrefix("application/json") == true else {
                 throw SyncProblem(415, "sync.content_type", "Send the body as application/json.")
@@ -141,8 +145,11 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
             guard let n = v.intValue, n >= 0 else { throw SyncProblem(400, "sync.malformed", "vector values are seq numbers ≥ 0") }
             vector[a] = n
         }
-        let limit = min(Int(body["limit"]?.intValue ?? Int64(config.maxOpsPerRequest)), config.maxOpsPerRequest)
-        let page = try store.opsLacking(vector: vector, after: body["cursor"]?.intValue ?? 0, limit: max(1, limit), maxBytes: config.maxPageBytes)
+        // Untrusted numbers: a cursor is a position ≥ 0, a limit ≥ 1 (openapi.yaml).
+        let cursor = body["cursor"]?.intValue ?? 0, asked = body["limit"]?.intValue ?? Int64(config.maxOpsPerRequest)
+        guard cursor >= 0, asked >= 1 else { throw SyncProblem(400, "sync.malformed", "cursor is a position ≥ 0 and limit a count ≥ 1.") }
+        let limit = Int(min(asked, Int64(config.maxOpsPerRequest)))
+        let page = try store.opsLacking(vector: vector, after: cursor, limit: limit, maxBytes: config.maxPageBytes)
         logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
         let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more, vector: try store.versionVector())
         return signer.response(.ok, contentType: "application/json", bytes, to: request)

@@ -113,6 +113,12 @@ import ShenguanTestSupport
 
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: nil, dir: dir), 401, "auth.missing")
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, version: "2", dir: dir), 400, "sync.unsupported_version")
+        // The version is checked first, before content type and size (PROTOCOL.md §7.2).
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, contentType: "text/plain", version: "2", dir: dir),
+                      400, "sync.unsupported_version")
+        for bad in [#"{"vector":{},"cursor":-3}"#, #"{"vector":{},"limit":-5}"#, #"{"vector":{},"limit":0}"#] {
+            expectProblem(try post(server.url, "/v1/sync", body: Data(bad.utf8), key: bKey, dir: dir), 400, "sync.malformed")
+        }
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, contentType: "text/plain", dir: dir), 415, "sync.content_type")
         expectProblem(try post(server.url, "/v1/sync", body: Data(repeating: 32, count: 9 << 20), key: bKey, dir: dir), 413, "sync.too_large")
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: SigningKey.generate(), dir: dir), 401, "auth.unknown_replica")

@@ -30,18 +30,13 @@ extension ReplicaStore {
             var byAuthor = [String: (Int64, [String])]()
             for r in heads { byAuthor[r[0], default: (r[1], [])].1.append(r[2]) }
             for (author, v) in byAuthor.sorted(by: { $0.key < $1.key }) {
-                try out.entry(["author": .string(author), "heads": .array(v.1.sorted().map { .string($0) }), "maxSeq": .int(v.0)])
+                try out.entry(ReplicaState.Author(author: author, maxSeq: v.0, heads: v.1).json)
             }
             out.raw(#"],"equivocations":["#)
-            for e in try Self.equivocations(db).sorted(by: { ($0.author, $0.seq) < ($1.author, $1.seq) }) {
-                try out.entry(["author": .string(e.author), "ids": .array(e.ids.map { .string($0) }), "seq": .int(e.seq)])
-            }
+            for e in try Self.equivocations(db).sorted(by: { ($0.author, $0.seq) < ($1.author, $1.seq) }) { try out.entry(e.json) }
             out.raw(#"],"notes":["#)
             let notes = try Row.fetchCursor(db, sql: "SELECT id, author, seq, text FROM notes ORDER BY id")
-            while let r = try notes.next() {
-                let text: String? = r[3]
-                try out.entry(["author": .string(r[1]), "id": .string(r[0]), "seq": .int(r[2]), "text": text.map { .string($0) } ?? .null])
-            }
+            while let r = try notes.next() { try out.entry(ReplicaState.Note(id: r[0], author: r[1], seq: r[2], text: r[3]).json) }
             out.raw(#"],"workflow":{"approvals":["#)
             let roster = try Self.rosterVersions(db: db).last
             /// One section: its items in id order, a chunk at a time, each
@@ -69,19 +64,13 @@ extension ReplicaStore {
                     for e in entries(wf, Set(roots.keys)) { try out.entry(e) }
                 }
             }
-            func ids(_ acts: [Workflow.Act]) -> JSONValue { .array(acts.map(\.id).sorted().map { .string($0.hex) }) }
             func roots(_ kinds: String...) -> String {
                 "SELECT rowid FROM ops WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY id"
             }
-            // Each section's entries, as `Workflow.factsJSON` writes them.
+            // Each section's entries, by the functions `Workflow.factsJSON` uses.
             try section(roots(WorkflowKinds.approval), down: [WorkflowKinds.revocationRequest, WorkflowKinds.correction],
                         down2: [WorkflowKinds.revocationDecision]) { wf, keep in
-                wf.approvals.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { a in
-                    .object(["id": .string(a.act.id.hex), "department": .string(a.act.department), "licenceNo": .string(a.body.licenceNo),
-                             "creditCode": .string(a.body.creditCode.value), "status": .string(wf.licenceStatus(a.act.id)),
-                             "contact": .array(wf.fieldValues(a.act.id, field: "contact").map { .string($0.value) }),
-                             "alerts": .array(a.body.alerts.map { .string($0.hex) })])
-                }
+                wf.approvals.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map(wf.factJSON)
             }
             out.raw(#"],"attachments":["#)
             let attachments = try Row.fetchCursor(db, sql: "SELECT id FROM ops WHERE kind = ? AND body IS NOT NULL ORDER BY id",
@@ -89,38 +78,23 @@ extension ReplicaStore {
             while let r = try attachments.next() { try out.entry(.string(r[0])) }
             out.raw(#"],"inquiries":["#)
             try section(roots(WorkflowKinds.inquiry), down: [WorkflowKinds.reply]) { wf, keep in
-                wf.inquiries.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { q in
-                    .object(["id": .string(q.act.id.hex), "to": .string(q.body.to), "replies": ids(q.replies)])
-                }
+                wf.inquiries.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map(Workflow.factJSON)
             }
             out.raw(#"],"pushes":["#)
             try section(roots(WorkflowKinds.push), down: [WorkflowKinds.claim, WorkflowKinds.feedback], up: true) { wf, keep in
-                wf.pushes.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { p in
-                    .object(["id": .string(p.act.id.hex), "record": .string(p.body.record.hex), "from": .string(p.act.department),
-                             "to": .string(p.body.to), "via": p.body.via.map { .string($0.hex) } ?? .null,
-                             "claims": ids(p.claims), "feedback": ids(p.feedback)])
-                }
+                wf.pushes.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map(Workflow.factJSON)
             }
             out.raw(#"],"requests":["#)
             try section(roots(WorkflowKinds.revocationRequest), down: [WorkflowKinds.revocationDecision]) { wf, keep in
-                wf.requests.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { r in
-                    .object(["id": .string(r.act.id.hex), "approval": .string(r.body.approval.hex), "action": .string(r.body.action),
-                             "decisions": ids(r.decisions)])
-                }
+                wf.requests.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map(Workflow.factJSON)
             }
             out.raw(#"],"supervision":["#)
             try section(roots(WorkflowKinds.supervision)) { wf, keep in
-                wf.supervision.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map { s in
-                    .object(["id": .string(s.act.id.hex), "category": .string(s.body.category),
-                             "creditCode": s.body.creditCode.map { .string($0.value) } ?? .null])
-                }
+                wf.supervision.values.filter { keep.contains($0.act.id) }.sorted { $0.act.id < $1.act.id }.map(Workflow.factJSON)
             }
             out.raw(#"],"warnings":["#)
             try section(roots(WorkflowKinds.warningList, WorkflowKinds.supervision), down: [WorkflowKinds.warningDelist]) { wf, keep in
-                wf.warnings.values.filter { keep.contains($0.source) }.sorted { $0.source < $1.source }.map { w in
-                    .object(["source": .string(w.source.hex), "creditCode": .string(w.creditCode.value), "level": .string(w.level),
-                             "delisted": w.delisted.map { .string($0.hex) } ?? .null])
-                }
+                wf.warnings.values.filter { keep.contains($0.source) }.sorted { $0.source < $1.source }.map(Workflow.factJSON)
             }
             out.raw("]}}")
         }

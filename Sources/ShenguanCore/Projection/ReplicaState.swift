@@ -8,12 +8,14 @@ public struct ReplicaState: Equatable, Sendable {
         public let maxSeq: Int64
         public let heads: [String]
         public init(author: String, maxSeq: Int64, heads: [String]) { self.author = author; self.maxSeq = maxSeq; self.heads = heads.sorted() }
+        public var json: JSONValue { .object(["author": .string(author), "heads": .array(heads.map { .string($0) }), "maxSeq": .int(maxSeq)]) }
     }
     public struct Equivocation: Equatable, Sendable {
         public let author: String
         public let seq: Int64
         public let ids: [String]
         public init(author: String, seq: Int64, ids: [String]) { self.author = author; self.seq = seq; self.ids = ids.sorted() }
+        public var json: JSONValue { .object(["author": .string(author), "ids": .array(ids.map { .string($0) }), "seq": .int(seq)]) }
     }
     public struct Note: Equatable, Sendable {
         public let id: String
@@ -22,6 +24,7 @@ public struct ReplicaState: Equatable, Sendable {
         /// nil when the body is erased or not held.
         public let text: String?
         public init(id: String, author: String, seq: Int64, text: String?) { self.id = id; self.author = author; self.seq = seq; self.text = text }
+        public var json: JSONValue { .object(["author": .string(author), "id": .string(id), "seq": .int(seq), "text": text.map { .string($0) } ?? .null]) }
     }
 
     public var authors: [Author]
@@ -40,9 +43,9 @@ public struct ReplicaState: Equatable, Sendable {
 
     public var json: JSONValue {
         .object([
-            "authors": .array(authors.map { .object(["author": .string($0.author), "heads": .array($0.heads.map { .string($0) }), "maxSeq": .int($0.maxSeq)]) }),
-            "equivocations": .array(equivocations.map { .object(["author": .string($0.author), "ids": .array($0.ids.map { .string($0) }), "seq": .int($0.seq)]) }),
-            "notes": .array(notes.map { .object(["author": .string($0.author), "id": .string($0.id), "seq": .int($0.seq), "text": $0.text.map { .string($0) } ?? .null]) }),
+            "authors": .array(authors.map(\.json)),
+            "equivocations": .array(equivocations.map(\.json)),
+            "notes": .array(notes.map(\.json)),
             "workflow": workflow,
         ])
     }

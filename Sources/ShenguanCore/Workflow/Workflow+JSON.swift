@@ -3,38 +3,53 @@ import ShenguanCrypto
 
 extension Workflow {
     /// The time-independent facts, in canonical form: part of `state --digest`
-    /// (PROTOCOL.md §6), equal on replicas holding the same operations.
+    /// (PROTOCOL.md §6), equal on replicas holding the same operations. The
+    /// entry functions below are shared with the streaming digest.
     public var factsJSON: JSONValue {
-        func ids(_ acts: [Act]) -> JSONValue { .array(acts.map { .string($0.id.hex) }.sorted { $0.stringValue! < $1.stringValue! }) }
-        return .object([
-            "approvals": .array(approvals.values.sorted { $0.act.id < $1.act.id }.map { a in
-                .object(["id": .string(a.act.id.hex), "department": .string(a.act.department), "licenceNo": .string(a.body.licenceNo),
-                         "creditCode": .string(a.body.creditCode.value), "status": .string(licenceStatus(a.act.id)),
-                         "contact": .array(fieldValues(a.act.id, field: "contact").map { .string($0.value) }),
-                         "alerts": .array(a.body.alerts.map { .string($0.hex) })])
-            }),
-            "pushes": .array(pushes.values.sorted { $0.act.id < $1.act.id }.map { p in
-                .object(["id": .string(p.act.id.hex), "record": .string(p.body.record.hex), "from": .string(p.act.department),
-                         "to": .string(p.body.to), "via": p.body.via.map { .string($0.hex) } ?? .null,
-                         "claims": ids(p.claims), "feedback": ids(p.feedback)])
-            }),
-            "supervision": .array(supervision.values.sorted { $0.act.id < $1.act.id }.map { s in
-                .object(["id": .string(s.act.id.hex), "category": .string(s.body.category),
-                         "creditCode": s.body.creditCode.map { .string($0.value) } ?? .null])
-            }),
-            "warnings": .array(warnings.values.sorted { $0.source < $1.source }.map { w in
-                .object(["source": .string(w.source.hex), "creditCode": .string(w.creditCode.value), "level": .string(w.level),
-                         "delisted": w.delisted.map { .string($0.hex) } ?? .null])
-            }),
-            "requests": .array(requests.values.sorted { $0.act.id < $1.act.id }.map { r in
-                .object(["id": .string(r.act.id.hex), "approval": .string(r.body.approval.hex), "action": .string(r.body.action),
-                         "decisions": ids(r.decisions)])
-            }),
-            "inquiries": .array(inquiries.values.sorted { $0.act.id < $1.act.id }.map { q in
-                .object(["id": .string(q.act.id.hex), "to": .string(q.body.to), "replies": ids(q.replies)])
-            }),
+        .object([
+            "approvals": .array(approvals.values.sorted { $0.act.id < $1.act.id }.map(factJSON)),
+            "pushes": .array(pushes.values.sorted { $0.act.id < $1.act.id }.map(Self.factJSON)),
+            "supervision": .array(supervision.values.sorted { $0.act.id < $1.act.id }.map(Self.factJSON)),
+            "warnings": .array(warnings.values.sorted { $0.source < $1.source }.map(Self.factJSON)),
+            "requests": .array(requests.values.sorted { $0.act.id < $1.act.id }.map(Self.factJSON)),
+            "inquiries": .array(inquiries.values.sorted { $0.act.id < $1.act.id }.map(Self.factJSON)),
             "attachments": .array(attachments.values.map { .string($0.id.hex) }.sorted { $0.stringValue! < $1.stringValue! }),
         ])
+    }
+
+    static func factIDs(_ acts: [Act]) -> JSONValue { .array(acts.map { .string($0.id.hex) }.sorted { $0.stringValue! < $1.stringValue! }) }
+
+    /// An approval's facts: its status and current contact need the rest of the workflow.
+    public func factJSON(_ a: Approval) -> JSONValue {
+        .object(["id": .string(a.act.id.hex), "department": .string(a.act.department), "licenceNo": .string(a.body.licenceNo),
+                 "creditCode": .string(a.body.creditCode.value), "status": .string(licenceStatus(a.act.id)),
+                 "contact": .array(fieldValues(a.act.id, field: "contact").map { .string($0.value) }),
+                 "alerts": .array(a.body.alerts.map { .string($0.hex) })])
+    }
+
+    public static func factJSON(_ p: Push) -> JSONValue {
+        .object(["id": .string(p.act.id.hex), "record": .string(p.body.record.hex), "from": .string(p.act.department),
+                 "to": .string(p.body.to), "via": p.body.via.map { .string($0.hex) } ?? .null,
+                 "claims": factIDs(p.claims), "feedback": factIDs(p.feedback)])
+    }
+
+    public static func factJSON(_ s: Supervision) -> JSONValue {
+        .object(["id": .string(s.act.id.hex), "category": .string(s.body.category),
+                 "creditCode": s.body.creditCode.map { .string($0.value) } ?? .null])
+    }
+
+    public static func factJSON(_ w: WarningEntry) -> JSONValue {
+        .object(["source": .string(w.source.hex), "creditCode": .string(w.creditCode.value), "level": .string(w.level),
+                 "delisted": w.delisted.map { .string($0.hex) } ?? .null])
+    }
+
+    public static func factJSON(_ r: RevocationRequest) -> JSONValue {
+        .object(["id": .string(r.act.id.hex), "approval": .string(r.body.approval.hex), "action": .string(r.body.action),
+                 "decisions": factIDs(r.decisions)])
+    }
+
+    public static func factJSON(_ q: Inquiry) -> JSONValue {
+        .object(["id": .string(q.act.id.hex), "to": .string(q.body.to), "replies": factIDs(q.replies)])
     }
 
     public static func json(_ v: Verdict) -> JSONValue {

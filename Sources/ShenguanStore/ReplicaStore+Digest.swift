@@ -118,18 +118,3 @@ struct StateWriter {
     }
 }
 
-extension ReplicaStore {
-    /// Rows of the operations of `kinds` that name any of `targets`, 500 targets to a query.
-    static func namingRows(_ db: Database, _ targets: [Digest], kinds: [String]) throws -> [Int64] {
-        var out = [Int64]()
-        let kindList = kinds.map { "'\($0)'" }.joined(separator: ",")
-        for start in stride(from: 0, to: targets.count, by: 500) {
-            let chunk = targets[start..<min(start + 500, targets.count)].map(\.hex)
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            out += try Int64.fetchAll(db, sql: """
-                SELECT r.op FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target IN (\(marks)) AND o.kind IN (\(kindList))
-                """, arguments: StatementArguments(chunk))
-        }
-        return out
-    }
-}

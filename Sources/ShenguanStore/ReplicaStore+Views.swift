@@ -114,11 +114,18 @@ extension ReplicaStore {
         return out
     }
 
-    /// Rows of the operations that name any of `targets` (the `refs` index).
-    static func namingRows(_ db: Database, _ targets: [Digest]) throws -> [Int64] {
+    /// Rows of the operations (of `kinds`, or of any kind) that name any of
+    /// `targets` (the `refs` index), 500 targets to a query.
+    static func namingRows(_ db: Database, _ targets: [Digest], kinds: [String]? = nil) throws -> [Int64] {
         var out = [Int64]()
-        let stmt = try db.cachedStatement(sql: "SELECT op FROM refs WHERE target = ?")
-        for t in targets { out += try Int64.fetchAll(stmt, arguments: [t.hex]) }
+        let kindFilter = kinds.map { " AND o.kind IN (\($0.map { "'\($0)'" }.joined(separator: ",")))" } ?? ""
+        for start in stride(from: 0, to: targets.count, by: 500) {
+            let chunk = targets[start..<min(start + 500, targets.count)].map(\.hex)
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let sql = kinds == nil ? "SELECT op FROM refs r WHERE r.target IN (\(marks))"
+                : "SELECT r.op FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target IN (\(marks))\(kindFilter)"
+            out += try Int64.fetchAll(db, sql: sql, arguments: StatementArguments(chunk))
+        }
         return out
     }
 

@@ -43,9 +43,6 @@ actor SyncServerState {
     func authenticate(_ request: Request, body: [UInt8]) throws(SyncProblem) -> RosterState.Replica {
         let h = request.headers
         func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { h[$0] } }
-        guard header("Shenguan-Version") == "1" else {
-            throw SyncProblem(400, "sync.unsupported_version", "Send Shenguan-Version: 1; this replica speaks protocol version 1 only.")
-        }
         let sig = RequestSignature(author: header("Shenguan-Author"), time: header("Shenguan-Time"),
                                    nonce: header("Shenguan-Nonce"), signature: header("Shenguan-Signature"))
         let roster: RosterState?
@@ -161,14 +158,13 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         guard let envelopes = OpsBatch.split(raw) else {
             throw SyncProblem(400, "sync.malformed", "The body is {\"ops\": [envelope, …]}.")
         }
-        let list = envelopes
-        guard list.count <= config.maxOpsPerRequest else {
+        guard envelopes.count <= config.maxOpsPerRequest else {
             throw SyncProblem(413, "sync.too_many_ops", "At most \(config.maxOpsPerRequest) operations per request.")
         }
         let report = try store.ingestEnvelopes(envelopes, now: clock())
         let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
-        logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(list.count)", "accepted": "\(report.accepted)"])
+        logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(envelopes.count)", "accepted": "\(report.accepted)"])
         return try signer.json(["accepted": .int(Int64(report.accepted)), "results": .array(report.results.map(resultJSON))], to: request)
     }
 

@@ -8,6 +8,9 @@ and with R of small order. The criteria below are libsodium's
 that validity never depends on which library a verifier links.
 """
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493
 _D = -121665 * pow(121666, P - 2, P) % P
@@ -47,6 +50,18 @@ def signature_precheck(key: bytes, sig: bytes) -> bool:
     if has_small_order(sig[:32]):
         return False
     return is_canonical_point(key) and not has_small_order(key)
+
+
+def verify(key: bytes, sig: bytes, message: bytes) -> bool:
+    """A signature valid under §2.2: rules 1-4 here, the equation (rule 5)
+    by `cryptography`. Every signature the verifier checks goes through this."""
+    if not signature_precheck(key, sig):
+        return False
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(sig, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
 
 
 def _decode(enc: bytes):

@@ -18,10 +18,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+import rfc8785
 
-from ed25519_rules import signature_precheck
+from ed25519_rules import verify as ed25519_verify
 
 from canonical_json import MAX_SAFE_INT, CanonicalError, loads_untrusted, read_canonical
 
@@ -159,15 +158,8 @@ def declaration_ok(d) -> bool:
         key, raw_sig = b64u_decode(a), b64u_decode(sig)
     except ValueError:
         return False
-    import rfc8785
     message = b"SHENGUANv1-head " + rfc8785.dumps({"author": a, "id": oid, "seq": seq, "time": t})
-    if len(key) != 32 or not signature_precheck(key, raw_sig):
-        return False
-    try:
-        Ed25519PublicKey.from_public_bytes(key).verify(raw_sig, message)
-        return True
-    except (InvalidSignature, ValueError):
-        return False
+    return ed25519_verify(key, raw_sig, message)
 
 
 def check_kind(kind: str, body_value, has_body: bool) -> None:
@@ -244,12 +236,8 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
         oid = op_id(header)
         if len(header) > HEADER_MAX or (body is not None and len(body) > BODY_MAX):  # step 2
             raise Rejection("op.too_large", "header over 8192 bytes or body over 262144 bytes")
-        try:  # step 3, under §2.2's criteria (OpenSSL alone accepts small-order keys and R)
-            if not signature_precheck(author, sig):
-                raise InvalidSignature()
-            Ed25519PublicKey.from_public_bytes(author).verify(sig, pae(header))
-        except (InvalidSignature, ValueError):
-            raise Rejection("op.bad_signature", "Ed25519 signature over PAE(header) does not verify") from None
+        if not ed25519_verify(author, sig, pae(header)):  # step 3, under §2.2's criteria
+            raise Rejection("op.bad_signature", "Ed25519 signature over PAE(header) does not verify")
         try:  # step 4
             h = read_canonical(header)
         except CanonicalError as exc:

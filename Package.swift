@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "shenguan", targets: ["shenguan"]),
         .executable(name: "shenguan-verify", targets: ["shenguan-verify"]),
         .library(name: "ShenguanCore", targets: ["ShenguanCore"]),
+        .library(name: "ShenguanReplica", targets: ["ShenguanReplica"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -41,6 +42,12 @@ let package = Package(
                 dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar", .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 path: "Sources/ShenguanStore", swiftSettings: strict),
+        // The application layer (issue 15): every command's rules, typed
+        // requests and results, one error type; the CLI and the web
+        // interface only parse, call and present.
+        .target(name: "ShenguanReplica",
+                dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar"],
+                path: "Sources/ShenguanReplica", swiftSettings: strict),
         .target(name: "ShenguanSync",
                 dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto",
                                .product(name: "Hummingbird", package: "hummingbird"),
@@ -54,7 +61,7 @@ let package = Package(
                 path: "Sync/ShenguanSync", swiftSettings: strict),
         .executableTarget(
             name: "shenguan",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync",
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/shenguan", swiftSettings: strict),
         // The standalone verifier: core and crypto only, no store, no network (issue #6).
@@ -74,6 +81,9 @@ let package = Package(
                     path: "Tests/ShenguanCalendarTests", swiftSettings: strict),
         .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanStoreTests", swiftSettings: strict),
+        .testTarget(name: "ShenguanReplicaTests",
+                    dependencies: ["ShenguanReplica", "ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanTestSupport"],
+                    path: "Tests/ShenguanReplicaTests", swiftSettings: strict),
         .testTarget(name: "ShenguanCLITests", dependencies: ["shenguan", "shenguan-verify", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanCLITests", exclude: ["Fixtures"], swiftSettings: strict),
     ]

@@ -20,6 +20,8 @@ import ShenguanCrypto
 /// - `wf_open`: pushes without a claim, inquiries without a reply, requests
 ///   without a decision (the inbox candidates), with the current limit.
 /// - `listings`: warning-list entries by credit code (R9).
+/// - `subjects`: licences and supervision records by licence number, credit
+///   code and subject name (how a clerk names an item).
 ///
 /// The pure folds (`Workflow`, `EvidenceGraph`) stay the reference: a view
 /// feeds the rows it loads to them and judges with the stored bounds
@@ -52,7 +54,41 @@ enum ReadModel {
         CREATE INDEX listings_by_code ON listings(credit_code);
         """
 
-    static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings"]
+    /// Added in migration v4 (a replica of v3 fills it from its operations).
+    static let subjectsSchema = """
+        CREATE TABLE subjects(
+            key TEXT NOT NULL,                  -- "licence:" + licence number, "code:" + credit code, "name:" + subject name
+            op INTEGER NOT NULL,                -- ops.rowid of the approval or supervision record
+            PRIMARY KEY(key, op)) WITHOUT ROWID;
+        """
+
+    static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings", "subjects"]
+
+    /// The `subjects` keys of an approval or supervision record's body.
+    static func subjectKeys(kind: String, body: JSONValue) -> [String] {
+        switch kind {
+        case WorkflowKinds.approval:
+            guard let b = try? ApprovalBody(json: body) else { return [] }
+            return ["licence:" + b.licenceNo, "code:" + b.creditCode.value, "name:" + b.applicantName]
+        case WorkflowKinds.supervision:
+            guard let b = try? SupervisionBody(json: body) else { return [] }
+            return [b.licenceNo.map { "licence:" + $0 }, b.creditCode.map { "code:" + $0.value },
+                    b.subjectName.flatMap { $0.isEmpty ? nil : "name:" + $0 }].compactMap { $0 }
+        default: return []
+        }
+    }
+
+    /// Migration v4: the `subjects` of every approval and supervision record held.
+    static func fillSubjects(db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, kind, body FROM ops WHERE kind IN (?, ?) AND body IS NOT NULL",
+                                       arguments: [WorkflowKinds.approval, WorkflowKinds.supervision])
+        while let r = try rows.next() {
+            guard let body = try? CanonicalJSON.parse([UInt8](r["body"] as Data)) else { continue }
+            for k in subjectKeys(kind: r["kind"], body: body) {
+                try db.execute(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)", arguments: [k, r["rowid"] as Int64])
+            }
+        }
+    }
 
     static func clear(db: Database) throws {
         for t in tables { try db.execute(sql: "DELETE FROM \(t)") }

@@ -13,6 +13,9 @@ extension ReadModelWriter {
         for ref in op.refs {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)").execute(arguments: [ref.id.hex, row])
         }
+        for key in ReadModel.subjectKeys(kind: kind, body: body) {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)").execute(arguments: [key, row])
+        }
         switch kind {
         case WorkflowKinds.push:
             guard let b = try? PushBody(json: body), let recordKind = try kindOf(b.record) else { return }

@@ -46,6 +46,17 @@ extension ReplicaStore {
         try pool.read { db in try Self.view(db, try Self.closure(db, of: id), now: now) }
     }
 
+    /// Licences and supervision records a clerk names by licence number,
+    /// credit code or subject name (exact), oldest first.
+    public func items(named name: String) throws -> [Digest] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT o.id FROM subjects s JOIN ops o ON o.rowid = s.op
+                WHERE s.key IN (?, ?, ?) ORDER BY o.time, o.ctr, o.id
+                """, arguments: ["licence:" + name, "code:" + name, "name:" + name]).compactMap { Digest(hex: $0) }
+        }
+    }
+
     /// The warning list (R9): listings (by hand or from supervision) and their delistings.
     public func warningsView(creditCode: CreditCode? = nil, now: Int64) throws -> WorkflowView {
         try pool.read { db in

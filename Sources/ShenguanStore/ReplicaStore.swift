@@ -141,7 +141,15 @@ public final class ReplicaStore: Sendable {
             // The maintained read model (issue 12), built from the operations
             // a replica of an earlier release already holds.
             try db.execute(sql: ReadModel.schema)
+            try db.execute(sql: ReadModel.subjectsSchema)
             try ReadModel.rebuild(db: db)
+        }
+        m.registerMigration("v4-subjects") { db in
+            // Items by licence number, credit code and name (issue 15); a
+            // replica created at v3 or later already has the table.
+            guard try !db.tableExists("subjects") else { return }
+            try db.execute(sql: ReadModel.subjectsSchema)
+            try ReadModel.fillSubjects(db: db)
         }
         return m
     }

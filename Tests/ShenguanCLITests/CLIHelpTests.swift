@@ -16,6 +16,7 @@ by set union. Rule ids (R1..R24, T1, T2) refer to RULES.md.
 USAGE: shenguan <subcommand>
 
 OPTIONS:
+  --version               Show the version.
   -h, --help              Show help information.
 
 SUBCOMMANDS:
@@ -113,5 +114,14 @@ SUBCOMMANDS:
         let r = try CLI.raw(["frobnicate"])
         #expect(r.status == 64)
         #expect(r.stderr.contains("Unexpected argument 'frobnicate'"), "\(r.stderr)")
+    }
+}
+
+/// `shenguan --version` names this build, the protocol and export formats it writes.
+@Suite struct CLIVersionTests {
+    @Test func versionNamesTheProtocol() throws {
+        let r = try CLI.raw(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("shenguan ") && r.stdout.contains("protocol 1") && r.stdout.contains("shenguan-export/1"), "\(r.stdout)")
     }
 }

@@ -48,6 +48,9 @@ import ShenguanTestSupport
             let got = try cli.json(["status", id], env: ["SHENGUAN_NOW": "2026-10-16T09:00:00+08:00"])
             #expect(try Self.canonical(got) == Self.canonical(want), "status \(id.prefix(12))")
         }
+        // Migration v4 indexed the licences it held: a clerk names them by licence number (issue 15).
+        let byLicence = try #require(try cli.json(["status", "JY13715020000123"], env: ["SHENGUAN_NOW": "2026-10-16T09:00:00+08:00"]) as? [String: Any])
+        #expect(byLicence["licenceNo"] as? String == "JY13715020000123" && byLicence["kind"] as? String == "licence")
         // Migrated in place: the read model equals one rebuilt from the operations alone.
         let before = try cli.ok(["state", "--digest"])
         #expect(try cli.ok(["state", "--digest", "--rebuild"]) == before)

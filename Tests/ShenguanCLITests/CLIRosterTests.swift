@@ -131,11 +131,12 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("http://127.0.0.1:"))
         #expect(r.stdout.contains("auth.forbidden_kind") && r.stdout.contains("op.body_mismatch"))
         // The 审管 scenario (issue #4): on-time claim, auto-claim after the holiday, revocation, silence as consent.
-        #expect(r.stdout.contains("按时认领 claimed on time · R2 limit 2026-10-10T00:00:00+08:00"))
+        #expect(r.stdout.contains("按时认领 claimed on time · R2 limit 10-09 24:00 周五"))
+        #expect(r.stdout.contains("王芳 (0042) · 市市场监督管理局 · 10-08 09:30  claims (R3)"))
         #expect(r.stdout.contains("超时自动认领 auto-claimed at the limit") && r.stdout.contains("responsible: 市生态环境局 (R2, R24)"))
         #expect(r.stdout.contains("status revoked"))
         #expect(r.stdout.contains("视为同意 deemed consent") && r.stdout.contains("responsible: 市市场监督管理局 (R12)"))
-        #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("op.invalid_body"))
+        #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))
         // Issue #6: every verdict of the demo is exported and verified by both verifiers.
         let bundles = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/evidence")).filter { $0.hasSuffix(".json") }

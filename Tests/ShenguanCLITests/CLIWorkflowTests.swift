@@ -35,10 +35,15 @@ import ShenguanTestSupport
         let b = try net.join("B", department: "bureau", env: env), m = try net.join("M", department: "market", env: env)
         let e = try net.join("E", department: "ecology", env: env)
         try net.distributeRoster(to: [b, m, e])
+        // Each department registers one clerk, S01, who acts in the tests (R3: a claim records who).
+        for (cli, name) in [(b, "李明"), (m, "王芳"), (e, "赵强")] {
+            try cli.ok(["staff", "add", "--staff-no", "S01", "--name", name, "--office", "窗口", "--from", "2026-01-01", "--until", "2026-12-31"], env: env)
+        }
         return Departments(net: net, bureau: b, market: m, ecology: e)
     }
 
-    func at(_ cst: String) -> [String: String] { ["SHENGUAN_NOW": cst + "+08:00"] }
+    /// The clock at a CST wall-clock time, acting as staff S01 of the department.
+    func at(_ cst: String) -> [String: String] { ["SHENGUAN_NOW": cst + "+08:00", "SHENGUAN_STAFF": "S01"] }
 
     func approve(_ d: Departments, code: String = code, licence: String = "JY13715000001", env: [String: String]) throws -> ProcessResult {
         try d.bureau.run(["approve", "--item-code", "370100-001", "--item-name", "食品经营许可", "--applicant", "聊城市鲁西餐饮有限公司",
@@ -92,7 +97,14 @@ import ShenguanTestSupport
         let inMarket = try #require(try d.market.json(["status", pushID], env: at("2026-10-08T10:00:00")) as? [String: Any])
         #expect((inMarket["claim"] as? [String: Any])?["limit"] as? String == "2026-10-10T00:00:00+08:00")
         // Market claims one second before the limit; until another department witnesses it, it awaits a witness.
-        let claim = try #require(try d.market.json(["claim", String(pushID.prefix(12))], env: at("2026-10-09T23:59:59")) as? [String: Any])
+        // R3: a claim records who signs for it; without a staff member nothing is written.
+        let noStaff = try d.market.run(["claim", pushID, "--json"], env: ["SHENGUAN_NOW": "2026-10-09T23:59:59+08:00", "SHENGUAN_STAFF": ""])
+        expectError(noStaff, "staff.required")
+        #expect(noStaff.stderr.contains("签收人"))
+        let refusal = try #require(try JSONSerialization.jsonObject(with: Data(noStaff.stdout.utf8)) as? [String: Any])
+        #expect((refusal["error"] as? [String: Any])?["code"] as? String == "staff.required")
+        // Named by its licence number: the licence's one push to market.
+        let claim = try #require(try d.market.json(["claim", "JY13715000001"], env: at("2026-10-09T23:59:59")) as? [String: Any])
         #expect((claim["push"] as? [String: Any])?["status"] as? String == "claimed_awaiting_witness")
         expectError(try d.market.run(["claim", pushID], env: at("2026-10-09T23:59:59")), "workflow.already_claimed")
         // The bureau witnesses it two hours after the limit, within the 4 h grace: on time (DESIGN.md straddling).
@@ -210,7 +222,7 @@ import ShenguanTestSupport
             guard let r = line.range(of: needle) else { return nil }
             return line[..<r.lowerBound].unicodeScalars.reduce(0) { $0 + ((0x2E80...0xFFE6).contains($1.value) ? 2 : 1) }
         }
-        #expect(column(lines[1], of: "limit") == column(lines[2], of: "2026-10-10T00"))
+        #expect(column(lines[1], of: "时限 limit") == column(lines[2], of: "10-09 24:00 周五"))
         #expect(column(lines[1], of: "what") == column(lines[2], of: "食品经营许可"))
     }
 }

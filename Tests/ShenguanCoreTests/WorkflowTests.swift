@@ -129,6 +129,9 @@ import ShenguanTestSupport
         let inbox = try wf.inbox(for: "d1", ctx(r, now: F.ms("2026-10-08T10:00:00")))
         #expect(inbox.map(\.id) == [p.id])
         #expect(Workflow.timeLeft(inbox[0].due!, now: F.ms("2026-10-08T10:00:00"), calendar: r.roster!.calendar) == (2, 38))
+        // On the day of the push (not counted, T2) a clerk sees the limit's 2 working days, not 3 (issue 15).
+        #expect(Workflow.timeLeft(inbox[0].due!, now: p.header.clock.time, calendar: r.roster!.calendar).workingDays == 2)
+        #expect(Workflow.timeLeft(inbox[0].due!, now: F.ms("2026-10-09T23:30:00"), calendar: r.roster!.calendar) == (1, 0))
         #expect(try wf.inbox(for: "d1", ctx(r, now: F.ms("2026-10-10T00:00:00"))).isEmpty)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShenguanCore
+import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 import ShenguanSync
@@ -18,75 +19,73 @@ struct Demo: AsyncParsableCommand {
     typealias Replica = (id: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)
 
     func run() async throws {
-        try await guardedAsync {
-            // Only ever replace an earlier demo folder (or an empty one), never anything else.
-            if FileManager.default.fileExists(atPath: dir) {
-                let contents = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-                guard contents.isEmpty || FileManager.default.fileExists(atPath: dir + "/oversight/genesis.jsonl") else {
-                    throw CLIError("demo.dir_in_use", "\(dir) exists and is not an earlier demo folder: choose another --dir.")
-                }
-                try FileManager.default.removeItem(atPath: dir)
+        // Only ever replace an earlier demo folder (or an empty one), never anything else.
+        if FileManager.default.fileExists(atPath: dir) {
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            guard contents.isEmpty || FileManager.default.fileExists(atPath: dir + "/oversight/genesis.jsonl") else {
+                throw ReplicaError("demo.dir_in_use", "\(dir) exists and is not an earlier demo folder: choose another --dir.")
             }
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let passphrase = ProcessInfo.processInfo.environment["SHENGUAN_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "shenguan-demo"
-            // The scenario runs on fixed dates (2026-09-28 … 10-16) so that it
-            // crosses the National Day holiday whatever today's date is.
-            var now = DemoScenario.t("2026-09-28T09:00:00")
-            func tick(_ ms: Int64 = 60_000) -> Int64 { now += ms; return now }
-
-            print("1. 市人民政府办公室 (oversight) opens the network: root key + genesis roster (R21, policy 聊城 000):")
-            let ovHome = ReplicaHome(path: "\(dir)/oversight")
-            let (ovStore, root, genesis) = try ovHome.createNetwork(name: "聊城审管互动", policy: .liaocheng, departmentID: "oversight",
-                                                                   departmentName: "市人民政府办公室", passphrase: passphrase, now: tick())
-            print("   network \(genesis.id.hex.prefix(16))…  root key \(root.publicKey.base64url.prefix(12))…  calendar 2020–2026 (T1)")
-            let departments = [("bureau", "市行政审批服务局", "approval"), ("market", "市市场监督管理局", "regulator"), ("ecology", "市生态环境局", "regulator")]
-            for (id, cn, role) in departments {
-                _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.department,
-                                      body: ["id": .string(id), "name": .string(cn), "role": .string(role)], now: tick(1_000))
-            }
-            try ovStore.export(to: "\(dir)/roster.jsonl")
-
-            print("\n2. Each department creates its replica from the roster file and is admitted (join request → roster.admit):")
-            var replicas: [Replica] = []
-            for (id, cn, role) in departments {
-                let home = ReplicaHome(path: "\(dir)/\(id)")
-                let (store, key, request) = try home.join(genesisFile: "\(dir)/roster.jsonl", department: id, passphrase: passphrase, now: tick(1_000))
-                _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.admit,
-                                      body: ["key": .string(request.key.base64url), "department": .string(id)], now: tick(1_000))
-                replicas.append((id, cn, home, store, key))
-                print("   \(pad(cn, 18)) \(pad(role, 10)) key \(key.publicKey.base64url.prefix(12))…  (encrypted, mode 0600)")
-            }
-            try ovStore.export(to: "\(dir)/roster-admitted.jsonl")
-            for r in replicas { _ = try r.store.importFile("\(dir)/roster-admitted.jsonl", now: tick(1_000)) }
-
-            print("\n3. The 审管互动 scenario, on its own dates around the 2026 National Day holiday (T1, T2):")
-            var scene = DemoScenario(replicas: replicas)
-            try await scene.play(dir: dir)
-            let digests = scene.digests
-            print("\n5. Refusals, each with a stable code; nothing else is lost:")
-            now = DemoScenario.t("2026-10-16T10:00:00")
-            for line in try scene.refusals(now: tick()) { print("   " + line) }
-            do {
-                _ = try replicas[1].home.append(store: replicas[1].store, key: replicas[1].key, kind: RosterOps.department,
-                                                body: ["id": "fake", "name": "假部门", "role": "approval"], now: tick())
-            } catch let why as OpRejection { print("   a regulator writes a roster op → \(why.code.rawValue): \(why.reason)") }
-            let file = "\(dir)/bureau-after-sync.jsonl"
-            var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
-            if let i = lines.indices.last, var env = try? Envelope.decode(Array(lines[i].utf8)), var body = env.body {
-                body[body.count / 2] ^= 0x01
-                env = Envelope(author: env.author, header: env.header, sig: env.sig, body: body)
-                lines[i] = String(decoding: env.encoded(), as: UTF8.self)
-            }
-            let tampered = "\(dir)/tampered.jsonl"
-            try (lines.joined(separator: "\n") + "\n").write(toFile: tampered, atomically: true, encoding: .utf8)
-            let auditor = ReplicaHome(path: "\(dir)/auditor")
-            let (audit, _, _) = try auditor.join(genesisFile: ovHome.genesisPath, department: "oversight", passphrase: passphrase, now: tick())
-            let report = try audit.importFile(tampered, now: tick())
-            for r in report.results { if case .rejected(let why) = r.outcome { print("   tampered export, line \(r.index + 2) → \(why.code.rawValue): \(why.reason)") } }
-            print("   auditor replica: \(try audit.count()) applied of \(report.results.count) in the file; the rest intact")
-            print("\nInspect: SHENGUAN_NOW=2026-10-16T09:00:00+08:00 shenguan inbox --home \(dir)/bureau ; shenguan status ID --home \(dir)/market ; shenguan warnings --home \(dir)/bureau ; sqlite3 \(dir)/bureau/replica.sqlite .tables")
-            if digests.count != 1 { throw ExitCode(1) }
+            try FileManager.default.removeItem(atPath: dir)
         }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let passphrase = ProcessInfo.processInfo.environment["SHENGUAN_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "shenguan-demo"
+        // The scenario runs on fixed dates (2026-09-28 … 10-16) so that it
+        // crosses the National Day holiday whatever today's date is.
+        var now = DemoScenario.t("2026-09-28T09:00:00")
+        func tick(_ ms: Int64 = 60_000) -> Int64 { now += ms; return now }
+
+        print("1. 市人民政府办公室 (oversight) opens the network: root key + genesis roster (R21, policy 聊城 000):")
+        let ovHome = ReplicaHome(path: "\(dir)/oversight")
+        let (ovStore, root, genesis) = try ovHome.createNetwork(name: "聊城审管互动", policy: .liaocheng, departmentID: "oversight",
+                                                               departmentName: "市人民政府办公室", passphrase: passphrase, now: tick())
+        print("   network \(genesis.id.hex.prefix(16))…  root key \(root.publicKey.base64url.prefix(12))…  calendar 2020–2026 (T1)")
+        let departments = [("bureau", "市行政审批服务局", "approval"), ("market", "市市场监督管理局", "regulator"), ("ecology", "市生态环境局", "regulator")]
+        for (id, cn, role) in departments {
+            _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.department,
+                                  body: ["id": .string(id), "name": .string(cn), "role": .string(role)], now: tick(1_000))
+        }
+        try ovStore.export(to: "\(dir)/roster.jsonl")
+
+        print("\n2. Each department creates its replica from the roster file and is admitted (join request → roster.admit):")
+        var replicas: [Replica] = []
+        for (id, cn, role) in departments {
+            let home = ReplicaHome(path: "\(dir)/\(id)")
+            let (store, key, request) = try home.join(genesisFile: "\(dir)/roster.jsonl", department: id, passphrase: passphrase, now: tick(1_000))
+            _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.admit,
+                                  body: ["key": .string(request.key.base64url), "department": .string(id)], now: tick(1_000))
+            replicas.append((id, cn, home, store, key))
+            print("   \(pad(cn, 18)) \(pad(role, 10)) key \(key.publicKey.base64url.prefix(12))…  (encrypted, mode 0600)")
+        }
+        try ovStore.export(to: "\(dir)/roster-admitted.jsonl")
+        for r in replicas { _ = try r.store.importFile("\(dir)/roster-admitted.jsonl", now: tick(1_000)) }
+
+        print("\n3. The 审管互动 scenario, on its own dates around the 2026 National Day holiday (T1, T2):")
+        var scene = DemoScenario(replicas: replicas)
+        try await scene.play(dir: dir)
+        let digests = scene.digests
+        print("\n5. Refusals, each with a stable code; nothing else is lost:")
+        now = DemoScenario.t("2026-10-16T10:00:00")
+        for line in try scene.refusals(now: tick()) { print("   " + line) }
+        do {
+            _ = try replicas[1].home.append(store: replicas[1].store, key: replicas[1].key, kind: RosterOps.department,
+                                            body: ["id": "fake", "name": "假部门", "role": "approval"], now: tick())
+        } catch let why as OpRejection { print("   a regulator writes a roster op → \(why.code.rawValue): \(why.reason)") }
+        let file = "\(dir)/bureau-after-sync.jsonl"
+        var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        if let i = lines.indices.last, var env = try? Envelope.decode(Array(lines[i].utf8)), var body = env.body {
+            body[body.count / 2] ^= 0x01
+            env = Envelope(author: env.author, header: env.header, sig: env.sig, body: body)
+            lines[i] = String(decoding: env.encoded(), as: UTF8.self)
+        }
+        let tampered = "\(dir)/tampered.jsonl"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: tampered, atomically: true, encoding: .utf8)
+        let auditor = ReplicaHome(path: "\(dir)/auditor")
+        let (audit, _, _) = try auditor.join(genesisFile: ovHome.genesisPath, department: "oversight", passphrase: passphrase, now: tick())
+        let report = try audit.importFile(tampered, now: tick())
+        for r in report.results { if case .rejected(let why) = r.outcome { print("   tampered export, line \(r.index + 2) → \(why.code.rawValue): \(why.reason)") } }
+        print("   auditor replica: \(try audit.count()) applied of \(report.results.count) in the file; the rest intact")
+        print("\nInspect: SHENGUAN_NOW=2026-10-16T09:00:00+08:00 shenguan inbox --home \(dir)/bureau ; shenguan status ID --home \(dir)/market ; shenguan warnings --home \(dir)/bureau ; sqlite3 \(dir)/bureau/replica.sqlite .tables")
+        if digests.count != 1 { throw ExitCode(1) }
     }
 }
 

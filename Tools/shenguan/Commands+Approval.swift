@@ -2,12 +2,17 @@ import ArgumentParser
 import Foundation
 import ShenguanCalendar
 import ShenguanCore
-import ShenguanCrypto
-import ShenguanStore
+import ShenguanReplica
 
 struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Issue an approval (R1) and push it to the responsible regulators (R2 claim limits start).")
+        abstract: "Issue an approval (R1) and push it to the responsible regulators (R2 claim limits start).",
+        discussion: """
+            Example:
+              shenguan approve --item-code 11370100MB --item-name 食品经营许可 --applicant 聊城市东昌府区好味餐饮店 \\
+                --credit-code 92371502MA3C4XYZ1K --contact 0635-8888888 --licence JY137150001 \\
+                --attach scan.pdf --push-to market --staff A001
+            """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Option(help: "Item code (事项编码).") var itemCode: String
@@ -27,97 +32,43 @@ struct Approve: ParsableCommand {
     @Option(help: "Department to push to (repeatable).") var pushTo: [String] = []
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            // Everything a clerk can get wrong is checked before anything is signed.
-            if let why = CreditCode.problem(creditCode) { throw CLIError("workflow.credit_code", "--credit-code: \(why).") }
-            guard !pushTo.isEmpty else { throw CLIError("workflow.no_regulator", "Name at least one --push-to department (R1: push to each responsible regulator).") }
-            for d in pushTo { try s.checkDepartment(d) }
-            let decided = try civilDate(decisionDate, now: s.now, field: "decision-date")
-            let until = try validUntil.map { try civilDate($0, now: s.now, field: "valid-until") }
-            let code = CreditCode(creditCode)!
-            let alerts = try s.store.warningsView(creditCode: code, now: s.now).workflow.activeWarnings(for: code)   // R9
-            var body: [String: JSONValue] = [
-                "item": .object(["code": .string(itemCode), "name": .string(itemName)]), "powerType": .string(powerType),
-                "applicant": .object(["name": .string(applicant), "creditCode": .string(creditCode), "contact": .string(contact)]),
-                "licenceNo": .string(licence), "decisionDate": .string(decided.iso), "riskPoints": .array(risk.map { .string($0) }),
-                "commitment": .bool(commitmentLetter != nil),
-            ]
-            if let until { body["validUntil"] = .string(until.iso) }
-            if let projectCode { body["projectCode"] = .string(projectCode) }
-            if let reply { body["reply"] = .string(reply) }
-            if !alerts.isEmpty { body["alerts"] = .array(alerts.map { .string($0.source.hex) }) }
-            var check = body; check["commitment"] = .bool(false)
-            _ = try ApprovalBody(json: .object(check))   // schema errors before any file is read
-            // The claim limits the pushes start must be computable now (the
-            // calendar covers them), or nothing is signed.
-            try s.checkLimit(workingDays: s.roster.policy.claim.workingDays, what: "the R2 claim limit of these pushes")
-            // Files, approval and pushes: one transaction, all or nothing.
-            let letter = try commitmentLetter.map { try s.attachment($0) }
-            let files = try attach.map { try s.attachment($0) }
-            let attachments = (letter.map { [$0] } ?? []) + files
-            var drafts = attachments.map(\.draft)
-            let approvalAt = drafts.count
-            let approvalBody = body
-            drafts.append(try s.draft(WorkflowKinds.approval, staff: who.staff) { written in
-                var b = approvalBody
-                if let letter { b["commitmentLetter"] = letter.ref(written[0]) }
-                if !files.isEmpty { b["attachments"] = .array(files.indices.map { files[$0].ref(written[$0 + (letter == nil ? 0 : 1)]) }) }
-                return b
-            })
-            for d in pushTo {
-                drafts.append(try s.draft(WorkflowKinds.push, staff: who.staff) { written in
-                    ["record": .string(written[approvalAt].id.hex), "to": .string(d)]
-                })
-            }
-            let ops = try s.appendAll(drafts)
-            let approval = ops[approvalAt]
-            let (after, ctx) = try s.item(approval.id)
-            let statuses = try ops[(approvalAt + 1)...].compactMap { after.pushes[$0.id] }.map { try after.status(of: $0, ctx) }
-            if global.json {
-                printJSON(.object(["approval": .string(approval.id.hex),
-                                   "alerts": .array(alerts.map { warningJSON($0) }),
-                                   "pushes": .array(statuses.map { after.json($0) })]))
-                return
-            }
-            print("approval \(approval.id.hex)  \(itemName) · \(applicant) · \(licence)  (R1)")
-            for w in alerts {
-                print("  ⚠ 预警名单 warning list (R9): \(w.level == "restricted" ? "限制准入 restricted admission" : "从严审批 strict admission") — \(w.reason) [\(w.source.hex.prefix(12))]")
-            }
-            for st in statuses {
-                print("  push \(st.push.act.id.hex)  → \(after.name(of: st.push.body.to))  claim by \(st.claim.due.deadlineRFC3339) (\(st.claim.rule), \(st.claim.due.workingDays) working days)")
-            }
+        let clerk = try openClerk(global)
+        var r = ApprovalRequest(itemCode: itemCode, itemName: itemName, applicant: applicant, creditCode: creditCode,
+                                contact: contact, licence: licence, pushTo: pushTo)
+        r.powerType = powerType
+        r.decisionDate = try civilDate(decisionDate, field: "decision-date")
+        r.validUntil = try civilDate(validUntil, field: "valid-until")
+        r.projectCode = projectCode; r.reply = reply; r.risks = risk
+        r.commitmentLetter = try commitmentLetter.map(upload)
+        r.attachments = try attach.map(upload)
+        r.staff = try who.resolved(clerk.reader)
+        let res = try clerk.approve(r)
+        if global.json { printJSON(res.json); return }
+        print("approval \(res.approval.id.hex)  \(itemName) · \(applicant) · \(licence)  (R1)")
+        for w in res.alerts {
+            print("  ⚠ 预警名单 warning list (R9): \(w.level == "restricted" ? "限制准入 restricted admission" : "从严审批 strict admission") — \(w.reason) [\(w.source.hex.prefix(12))]")
+        }
+        for st in res.pushes {
+            print("  push \(st.push.act.id.hex)  → \(res.workflow.name(of: st.push.body.to))  认领时限 claim by \(ClerkTime.limit(st.claim.due, now: clerk.now)) (\(st.claim.rule), \(st.claim.due.workingDays) 工作日)")
         }
     }
 }
 
-func warningJSON(_ w: Workflow.WarningEntry) -> JSONValue {
-    .object(["source": .string(w.source.hex), "creditCode": .string(w.creditCode.value), "name": .string(w.name),
-             "level": .string(w.level), "reason": .string(w.reason), "department": .string(w.department),
-             "delisted": w.delisted.map { .string($0.hex) } ?? .null])
-}
-
 struct Claim: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Claim (sign for) a push addressed to this department (R2, R3, R7).")
+    static let configuration = CommandConfiguration(
+        abstract: "Claim (sign for) a push addressed to this department (R2, R3, R7).",
+        discussion: "Name the push by its id, or by the licence number when the licence has one push to this department.\nExample: shenguan claim JY137150001 --staff B001")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
-    @Argument(help: "The push id (or prefix).") var push: String
+    @Argument(help: "The push id (or prefix), or a licence number, credit code or applicant name.") var push: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
-            let (wf, _) = try s.item(p.id)
-            if let first = wf.pushes[p.id]?.claims.first, wf.pushes[p.id]?.body.to == s.department {
-                throw CLIError("workflow.already_claimed", "This push was already claimed by \(wf.who(first)); nothing was written.")
-            }
-            let op = try s.append(WorkflowKinds.claim, ["push": .string(p.id.hex)], staff: who.staff)
-            let (after, ctx) = try s.item(p.id)
-            let st = try after.status(of: after.pushes[p.id]!, ctx)
-            if global.json { printJSON(.object(["claim": .string(op.id.hex), "push": after.json(st)])); return }
-            print("claim \(op.id.hex)  \(Words.of(st.label))  (\(st.claim.rule); limit \(st.claim.due.deadlineRFC3339))")
-            if st.claim.outcome == .late { print("  the automatic claim at the limit stands; responsible: \(after.name(of: st.push.body.to)) (R2, R24)") }
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.claim(push, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json("claim")); return }
+        let st = res.status
+        print("claim \(res.op.id.hex)  \(ClerkWords.status(st.label))  (\(st.claim.rule); 时限 limit \(ClerkTime.limit(st.claim.due, now: clerk.now)))")
+        if st.claim.outcome == .late { print("  the automatic claim at the limit stands; responsible: \(res.workflow.name(of: st.push.body.to)) (R2, R24)") }
     }
 }
 
@@ -125,19 +76,16 @@ struct Feedback: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Send doubts or a dispute about a received push back to its sender (R4).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
-    @Argument(help: "The push id (or prefix).") var push: String
+    @Argument(help: "The push id (or prefix), or a licence number.") var push: String
     @Option(help: "What is doubted or disputed.") var text: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
-            let op = try s.append(WorkflowKinds.feedback, ["push": .string(p.id.hex), "text": .string(text)], staff: who.staff)
-            let (wf, ctx) = try s.item(p.id)
-            let st = try wf.status(of: wf.pushes[p.id]!, ctx)
-            if global.json { printJSON(.object(["feedback": .string(op.id.hex), "push": wf.json(st)])); return }
-            print("feedback \(op.id.hex)  \(st.feedback.map { $0.outcome == .onTime ? "within" : "after" } ?? "?") the R4 limit \(st.feedback?.due.deadlineRFC3339 ?? "")")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.feedback(push, text: text, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json("feedback")); return }
+        let fb = res.status.feedback
+        let words = fb.map { v in v.outcome == .onTime ? "within" : v.outcome == .awaitingWitness ? "dated within (awaiting a witness)" : "after" } ?? "?"
+        print("feedback \(res.op.id.hex)  \(words) the R4 limit \(fb.map { ClerkTime.limit($0.due, now: clerk.now) } ?? "")")
     }
 }
 
@@ -145,18 +93,13 @@ struct Relay: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Forward a push this department received to a higher-level regulator (R5).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
-    @Argument(help: "The push id (or prefix).") var push: String
+    @Argument(help: "The push id (or prefix), or a licence number.") var push: String
     @Option(help: "The department to forward to.") var to: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let p = try s.resolve(push, kind: WorkflowKinds.push, what: "a push")
-            try s.checkDepartment(to)
-            guard let record = p.body.flatMap({ try? PushBody(json: $0) })?.record else { throw CLIError("workflow.body_erased", "The push's content is not held.") }
-            let op = try s.append(WorkflowKinds.push, ["record": .string(record.hex), "to": .string(to), "via": .string(p.id.hex)], staff: who.staff)
-            if global.json { printJSON(.object(["push": .string(op.id.hex), "via": .string(p.id.hex)])); return }
-            print("push \(op.id.hex)  relayed to \(s.roster.departments[to]?.name ?? to) (R5)")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.relay(push, to: to, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(.object(["push": .string(res.op.id.hex), "via": res.status.push.body.via.map { .string($0.hex) } ?? .null])); return }
+        print("push \(res.op.id.hex)  relayed to \(res.workflow.name(of: to)) (R5)")
     }
 }

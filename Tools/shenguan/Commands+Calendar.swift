@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShenguanCalendar
 import ShenguanCore
+import ShenguanReplica
 
 /// `shenguan calendar`: the official working-day calendar (RULES.md T1, T2).
 struct CalendarCommand: ParsableCommand {
@@ -18,22 +19,20 @@ struct CalendarCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            try guarded {
-                guard let ms = ChinaStandardTime.parseRFC3339(from) else {
-                    throw CLIError("calendar.bad_instant", "--from \(from) is not an RFC 3339 instant such as 2026-09-30T16:00:00+08:00.")
-                }
-                let due = try OfficialCalendar.calendar.due(fromMillis: ms, workingDays: workingDays)
-                if json {
-                    printJSON(["from": .string(ChinaStandardTime.rfc3339CST(millis: ms)), "eventDay": .string(due.eventDay.iso),
-                               "workingDays": .int(Int64(workingDays)), "lastDay": .string(due.lastDay.iso),
-                               "deadline": .string(due.deadlineRFC3339), "deadlineMillis": .int(due.deadlineMillis),
-                               "countedDays": .array(due.countedDays.map { .string($0.iso) }), "rule": "T2"])
-                } else {
-                    print("event day     \(due.eventDay.iso) (not counted, T2)")
-                    print("counted       \(due.countedDays.map(\.iso).joined(separator: ", "))")
-                    print("last day      \(due.lastDay.iso)")
-                    print("limit ends    \(due.deadlineRFC3339) (24:00 CST of the last day; exclusive)")
-                }
+            guard let ms = ChinaStandardTime.parseRFC3339(from) else {
+                throw ReplicaError("calendar.bad_instant", "--from \(from) is not an RFC 3339 instant such as 2026-09-30T16:00:00+08:00.")
+            }
+            let due = try OfficialCalendar.calendar.due(fromMillis: ms, workingDays: workingDays)
+            if json {
+                printJSON(["from": .string(ChinaStandardTime.rfc3339CST(millis: ms)), "eventDay": .string(due.eventDay.iso),
+                           "workingDays": .int(Int64(workingDays)), "lastDay": .string(due.lastDay.iso),
+                           "deadline": .string(due.deadlineRFC3339), "deadlineMillis": .int(due.deadlineMillis),
+                           "countedDays": .array(due.countedDays.map { .string($0.iso) }), "rule": "T2"])
+            } else {
+                print("event day     \(due.eventDay.iso) (not counted, T2)")
+                print("counted       \(due.countedDays.map(\.iso).joined(separator: ", "))")
+                print("last day      \(due.lastDay.iso)")
+                print("limit ends    \(due.deadlineRFC3339) (24:00 CST of the last day; exclusive)")
             }
         }
     }
@@ -44,22 +43,20 @@ struct CalendarCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            try guarded {
-                let all = OfficialCalendar.builtInYears
-                let years = try year.map { y in
-                    guard let t = OfficialCalendar.calendar.table(for: y) else { throw CalendarError.noTableForYear(y) }
-                    return [t]
-                } ?? all
-                if json {
-                    let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-                    print(String(decoding: try enc.encode(years), as: UTF8.self))
-                    return
-                }
-                for t in years {
-                    print("\(t.year)  \(t.source)")
-                    print("  holidays (\(t.holidays.count)):             \(t.holidays.map(\.iso).joined(separator: " "))")
-                    print("  adjusted working days (\(t.adjustedWorkingDays.count)): \(t.adjustedWorkingDays.map(\.iso).joined(separator: " "))")
-                }
+            let all = OfficialCalendar.builtInYears
+            let years = try year.map { y in
+                guard let t = OfficialCalendar.calendar.table(for: y) else { throw CalendarError.noTableForYear(y) }
+                return [t]
+            } ?? all
+            if json {
+                let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
+                print(String(decoding: try enc.encode(years), as: UTF8.self))
+                return
+            }
+            for t in years {
+                print("\(t.year)  \(t.source)")
+                print("  holidays (\(t.holidays.count)):             \(t.holidays.map(\.iso).joined(separator: " "))")
+                print("  adjusted working days (\(t.adjustedWorkingDays.count)): \(t.adjustedWorkingDays.map(\.iso).joined(separator: " "))")
             }
         }
     }

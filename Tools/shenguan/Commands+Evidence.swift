@@ -3,47 +3,34 @@ import Foundation
 import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
-import ShenguanStore
+import ShenguanReplica
 
 struct Evidence: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the evidence bundle of a push's or inquiry's verdict, or of a forked author (R24; PROTOCOL.md §8).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "A push or inquiry id (or prefix), or an operation of a forked author.") var id: String
+    @Argument(help: "A push or inquiry id (or prefix), a licence number with one push, or an operation of a forked author.") var id: String
     @Option(help: "The bundle file to write.") var out: String
 
     func run() throws {
-        try guarded {
-            let store = try global.openStore()
-            let now = try Clock.nowMillis()
-            let bundle = try makeBundle(store: store, target: try store.op(id), now: now)
-            let fh = try openOutput(out)
-            fh.write(Data(try CanonicalJSON.encode(bundle.json)))
-            try fh.close()
-            if global.json {
-                printJSON(["file": .string(out), "kind": .string(bundle.kind), "ops": .int(Int64(bundle.envelopes.count)), "verdict": bundle.verdict])
-            } else {
-                print("Wrote \(out): \(bundle.kind) \(bundle.subject.prefix(16))…, \(bundle.envelopes.count) signed operations, verdict \(bundle.verdict["status"]?.stringValue ?? (bundle.kind == "equivocation" ? "fork" : "?"))")
-            }
+        let bundle = try openReader(global).evidence(id)
+        let fh = try openOutput(out)
+        fh.write(Data(try CanonicalJSON.encode(bundle.json)))
+        try fh.close()
+        if global.json {
+            printJSON(["file": .string(out), "kind": .string(bundle.kind), "ops": .int(Int64(bundle.envelopes.count)), "verdict": bundle.verdict])
+        } else {
+            print("Wrote \(out): \(bundle.kind) \(bundle.subject.prefix(16))…, \(bundle.envelopes.count) signed operations, verdict \(bundle.verdict["status"]?.stringValue ?? (bundle.kind == "equivocation" ? "fork" : "?"))")
         }
     }
 
     func openOutput(_ path: String) throws -> FileHandle {
         guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
               let fh = FileHandle(forWritingAtPath: path) else {
-            throw CLIError("evidence.unwritable", "Cannot write \(path): check the folder exists and is writable.")
+            throw ReplicaError("evidence.unwritable", "Cannot write \(path): check the folder exists and is writable.", zh: "无法写入 \(path)：请检查文件夹是否存在且可写。")
         }
         return fh
     }
-}
-
-/// The evidence bundle of the verdict about `target` (a push, an inquiry,
-/// or an operation of a forked author), judged at `now`.
-func makeBundle(store: ReplicaStore, target: VerifiedOp, now: Int64) throws -> EvidenceBundle {
-    guard let bundle = try store.evidenceBundle(for: target.id, now: now) else {
-        throw CLIError("evidence.not_an_item", "\(target.id.hex.prefix(12))… is neither a push, an inquiry nor an operation of a forked author.")
-    }
-    return bundle
 }
 
 struct Verify: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShenguanCalendar
 import ShenguanCore
+import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 
@@ -24,21 +25,19 @@ struct NetworkCommand: ParsableCommand {
         @Option(help: "The oversight department's name.") var departmentName = "市人民政府办公室"
 
         func run() throws {
-            try guarded {
-                let policy = try loadPolicy(profile: profile, file: policyFile)
-                let passphrase = try Passphrase.obtain(confirm: true)
-                let home = ReplicaHome(path: global.resolvedHome)
-                let (_, root, op) = try home.createNetwork(name: name, policy: policy, departmentID: departmentId, departmentName: departmentName,
-                                                          passphrase: passphrase, now: try Clock.nowMillis())
-                let file = home.genesisPath
-                if global.json {
-                    printJSON(["network": .string(op.id.hex), "genesis": .string(file), "root": .string(root.publicKey.base64url)])
-                } else {
-                    print("Opened network \(name) (\(policy.profile) policy)")
-                    print("  network id  \(op.id.hex)")
-                    print("  genesis     \(file)   ← give this file to every department")
-                    print("  root key    \(home.rootKeyPath) (encrypted, mode 0600; keep it offline)")
-                }
+            let policy = try loadPolicy(profile: profile, file: policyFile)
+            let passphrase = try Passphrase.obtain(confirm: true)
+            let home = ReplicaHome(path: global.resolvedHome)
+            let (_, root, op) = try home.createNetwork(name: name, policy: policy, departmentID: departmentId, departmentName: departmentName,
+                                                      passphrase: passphrase, now: try Clock.nowMillis())
+            let file = home.genesisPath
+            if global.json {
+                printJSON(["network": .string(op.id.hex), "genesis": .string(file), "root": .string(root.publicKey.base64url)])
+            } else {
+                print("Opened network \(name) (\(policy.profile) policy)")
+                print("  network id  \(op.id.hex)")
+                print("  genesis     \(file)   ← give this file to every department")
+                print("  root key    \(home.rootKeyPath) (encrypted, mode 0600; keep it offline)")
             }
         }
     }
@@ -49,14 +48,12 @@ struct NetworkCommand: ParsableCommand {
         @Argument(help: "The join-request.json a new replica wrote.") var request: String
 
         func run() throws {
-            try guarded {
-                guard let data = FileManager.default.contents(atPath: request) else { throw CLIError("cli.unreadable", "Cannot read \(request).") }
-                let join = try JoinRequest(bytes: [UInt8](data))
-                let op = try rootAppend(global, kind: RosterOps.admit,
-                                        body: ["key": .string(join.key.base64url), "department": .string(join.department)],
-                                        network: join.network)
-                report(global, op, "Admitted \(join.key.base64url.prefix(12))… to \(join.department). Send the roster (shenguan export) to the new replica.")
-            }
+            guard let data = FileManager.default.contents(atPath: request) else { throw ReplicaError("cli.unreadable", "Cannot read \(request).") }
+            let join = try JoinRequest(bytes: [UInt8](data))
+            let op = try rootAppend(global, kind: RosterOps.admit,
+                                    body: ["key": .string(join.key.base64url), "department": .string(join.department)],
+                                    network: join.network)
+            report(global, op, "Admitted \(join.key.base64url.prefix(12))… to \(join.department). Send the roster (shenguan export) to the new replica.")
         }
     }
 
@@ -68,10 +65,8 @@ struct NetworkCommand: ParsableCommand {
         @Option(help: "approval, regulator, enforcement, credit, notary or oversight.") var role: String
 
         func run() throws {
-            try guarded {
-                let op = try rootAppend(global, kind: RosterOps.department, body: ["id": .string(id), "name": .string(name), "role": .string(role)])
-                report(global, op, "Added department \(id) (\(name), \(role)).")
-            }
+            let op = try rootAppend(global, kind: RosterOps.department, body: ["id": .string(id), "name": .string(name), "role": .string(role)])
+            report(global, op, "Added department \(id) (\(name), \(role)).")
         }
     }
 
@@ -83,10 +78,8 @@ struct NetworkCommand: ParsableCommand {
         @Option(help: "Why (kept in the roster).") var reason = "revoked"
 
         func run() throws {
-            try guarded {
-                let op = try rootAppend(global, kind: RosterOps.revoke, body: ["key": .string(key), "reason": .string(reason)])
-                report(global, op, "Revoked \(key.prefix(12))…; its operations that build on this roster are refused.")
-            }
+            let op = try rootAppend(global, kind: RosterOps.revoke, body: ["key": .string(key), "reason": .string(reason)])
+            report(global, op, "Revoked \(key.prefix(12))…; its operations that build on this roster are refused.")
         }
     }
 
@@ -97,11 +90,9 @@ struct NetworkCommand: ParsableCommand {
         @Option(help: "Custom policy file (JSON).") var file: String?
 
         func run() throws {
-            try guarded {
-                let p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
-                let op = try rootAppend(global, kind: RosterOps.policy, body: ["policy": p.json])
-                report(global, op, "Policy is now \(p.profile).")
-            }
+            let p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
+            let op = try rootAppend(global, kind: RosterOps.policy, body: ["policy": p.json])
+            report(global, op, "Policy is now \(p.profile).")
         }
     }
 
@@ -111,14 +102,12 @@ struct NetworkCommand: ParsableCommand {
         @Argument(help: "JSON file: {year, source, holidays: [YYYY-MM-DD], adjustedWorkingDays: [...]}.") var file: String
 
         func run() throws {
-            try guarded {
-                guard let data = FileManager.default.contents(atPath: file), let v = try? CanonicalJSON.parse([UInt8](data)) else {
-                    throw CLIError("cli.unreadable", "\(file) is not a readable JSON file.")
-                }
-                let year = try RosterOps.calendarYear(v)
-                let op = try rootAppend(global, kind: RosterOps.calendar, body: ["year": RosterOps.json(year: year)])
-                report(global, op, "Published the \(year.year) calendar (\(year.source)).")
+            guard let data = FileManager.default.contents(atPath: file), let v = try? CanonicalJSON.parse([UInt8](data)) else {
+                throw ReplicaError("cli.unreadable", "\(file) is not a readable JSON file.")
             }
+            let year = try RosterOps.calendarYear(v)
+            let op = try rootAppend(global, kind: RosterOps.calendar, body: ["year": RosterOps.json(year: year)])
+            report(global, op, "Published the \(year.year) calendar (\(year.source)).")
         }
     }
 }
@@ -131,17 +120,15 @@ extension NetworkCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try guarded {
-                let home = ReplicaHome(path: global.resolvedHome)
-                let passphrase = try Passphrase.obtain()
-                let next = SigningKey.generate()
-                let op = try rootAppend(global, kind: RosterOps.root, body: ["key": .string(next.publicKey.base64url)])
-                // Keep the retired key (it signed history) beside the new one.
-                let retired = home.path + "/root-retired-\(op.header.author.base64url.prefix(12)).key"
-                try FileManager.default.moveItem(atPath: home.rootKeyPath, toPath: retired)
-                try KeyFile.write(KeyFile.seal(next, passphrase: passphrase, strength: .moderate), to: home.rootKeyPath)
-                report(global, op, "Rotated the root key to \(next.publicKey.base64url.prefix(12))…; the old key is kept as \(retired) and no longer signs roster changes.")
-            }
+            let home = ReplicaHome(path: global.resolvedHome)
+            let passphrase = try Passphrase.obtain()
+            let next = SigningKey.generate()
+            let op = try rootAppend(global, kind: RosterOps.root, body: ["key": .string(next.publicKey.base64url)])
+            // Keep the retired key (it signed history) beside the new one.
+            let retired = home.path + "/root-retired-\(op.header.author.base64url.prefix(12)).key"
+            try FileManager.default.moveItem(atPath: home.rootKeyPath, toPath: retired)
+            try KeyFile.write(KeyFile.seal(next, passphrase: passphrase, strength: .moderate), to: home.rootKeyPath)
+            report(global, op, "Rotated the root key to \(next.publicKey.base64url.prefix(12))…; the old key is kept as \(retired) and no longer signs roster changes.")
         }
     }
 }
@@ -151,10 +138,10 @@ func rootAppend(_ g: GlobalOptions, kind: String, body: JSONValue, network: Dige
     let home = ReplicaHome(path: g.resolvedHome)
     let store = try home.open()
     if let network, network != store.network {
-        throw CLIError("store.network_mismatch", "The join request is for network \(network.hex.prefix(12))…, this replica is on \(store.network.hex.prefix(12))….")
+        throw ReplicaError("store.network_mismatch", "The join request is for network \(network.hex.prefix(12))…, this replica is on \(store.network.hex.prefix(12))….")
     }
     guard FileManager.default.fileExists(atPath: home.rootKeyPath) else {
-        throw CLIError("roster.no_root_key", "This replica holds no root key: roster changes are made on the oversight office's replica.")
+        throw ReplicaError("roster.no_root_key", "This replica holds no root key: roster changes are made on the oversight office's replica.")
     }
     let root = try home.loadKey(at: home.rootKeyPath) { try Passphrase.obtain() }
     return try home.append(store: store, key: root, kind: kind, body: body, now: try Clock.nowMillis())
@@ -166,13 +153,13 @@ func report(_ g: GlobalOptions, _ op: VerifiedOp, _ text: String) {
 
 func loadPolicy(profile: String, file: String?) throws -> Policy {
     if let file {
-        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cli.unreadable", "Cannot read \(file).") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw ReplicaError("cli.unreadable", "Cannot read \(file).") }
         let v: JSONValue
-        do { v = try CanonicalJSON.parse([UInt8](data)) } catch { throw CLIError("policy.invalid", "\(file) is not valid JSON: \(error)") }
-        do { return try Policy(json: v) } catch { throw CLIError(error.code, error.description) }
+        do { v = try CanonicalJSON.parse([UInt8](data)) } catch { throw ReplicaError("policy.invalid", "\(file) is not valid JSON: \(error)") }
+        do { return try Policy(json: v) } catch { throw ReplicaError(error.code, error.description) }
     }
     guard let p = Policy.profiles[profile] else {
-        throw CLIError("policy.unknown_profile", "No policy profile \(profile): choose \(Policy.profiles.keys.sorted().joined(separator: ", ")) or --policy-file.")
+        throw ReplicaError("policy.unknown_profile", "No policy profile \(profile): choose \(Policy.profiles.keys.sorted().joined(separator: ", ")) or --policy-file.")
     }
     return p
 }

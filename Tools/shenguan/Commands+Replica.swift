@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShenguanCore
+import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 
@@ -14,29 +15,27 @@ struct Init: ParsableCommand {
     var unencryptedKey = false
 
     func run() throws {
-        try guarded {
-            // Check the genesis file and the department before asking for a passphrase.
-            _ = try ReplicaHome.inspectGenesis(genesis, department: department)
-            let passphrase: String?
-            if unencryptedKey {
-                FileHandle.standardError.write(Data("warning: the replica key is stored UNENCRYPTED; anyone who can read the file can sign as this replica.\n".utf8))
-                passphrase = nil
-            } else {
-                passphrase = try Passphrase.obtain(confirm: true)
-            }
-            let home = ReplicaHome(path: global.resolvedHome)
-            let (_, key, join) = try home.join(genesisFile: genesis, department: department, passphrase: passphrase, now: try Clock.nowMillis())
-            let net = join.network
-            if global.json {
-                printJSON(["author": .string(key.publicKey.base64url), "home": .string(home.path), "network": .string(net.hex),
-                           "joinRequest": .string(home.joinRequestPath)])
-            } else {
-                print("Created replica in \(home.path)")
-                print("  network       \(net.hex)")
-                print("  author        \(key.publicKey.base64url)")
-                print("  key           \(home.keyPath) (mode 0600\(passphrase == nil ? ", UNENCRYPTED" : ", encrypted"))")
-                print("  join request  \(home.joinRequestPath)   ← send to the oversight office (shenguan network admit)")
-            }
+        // Check the genesis file and the department before asking for a passphrase.
+        _ = try ReplicaHome.inspectGenesis(genesis, department: department)
+        let passphrase: String?
+        if unencryptedKey {
+            FileHandle.standardError.write(Data("warning: the replica key is stored UNENCRYPTED; anyone who can read the file can sign as this replica.\n".utf8))
+            passphrase = nil
+        } else {
+            passphrase = try Passphrase.obtain(confirm: true)
+        }
+        let home = ReplicaHome(path: global.resolvedHome)
+        let (_, key, join) = try home.join(genesisFile: genesis, department: department, passphrase: passphrase, now: try Clock.nowMillis())
+        let net = join.network
+        if global.json {
+            printJSON(["author": .string(key.publicKey.base64url), "home": .string(home.path), "network": .string(net.hex),
+                       "joinRequest": .string(home.joinRequestPath)])
+        } else {
+            print("Created replica in \(home.path)")
+            print("  network       \(net.hex)")
+            print("  author        \(key.publicKey.base64url)")
+            print("  key           \(home.keyPath) (mode 0600\(passphrase == nil ? ", UNENCRYPTED" : ", encrypted"))")
+            print("  join request  \(home.joinRequestPath)   ← send to the oversight office (shenguan network admit)")
         }
     }
 }
@@ -50,16 +49,14 @@ struct Note: ParsableCommand {
     @Option(help: "Write N notes (text #1 … #N) in one go, e.g. to load-test sync.") var `repeat` = 1
 
     func run() throws {
-        try guarded {
-            let (home, store, key) = try openForWriting(global)
-            var body: [String: JSONValue] = ["text": .string(text)]
-            if let staff { body["staff"] = .string(try store.op(staff).id.hex) }
-            for i in 1...max(1, `repeat`) {
-                if `repeat` > 1 { body["text"] = .string("\(text) #\(i)") }
-                let op = try home.append(store: store, key: key, kind: OpKinds.note, body: .object(body), now: try Clock.nowMillis())
-                if `repeat` > 1 && i < `repeat` { continue }
-                if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
-            }
+        let (home, store, key) = try openForWriting(global)
+        var body: [String: JSONValue] = ["text": .string(text)]
+        if let staff { body["staff"] = .string(try store.op(staff).id.hex) }
+        for i in 1...max(1, `repeat`) {
+            if `repeat` > 1 { body["text"] = .string("\(text) #\(i)") }
+            let op = try home.append(store: store, key: key, kind: OpKinds.note, body: .object(body), now: try Clock.nowMillis())
+            if `repeat` > 1 && i < `repeat` { continue }
+            if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
         }
     }
 }
@@ -70,14 +67,12 @@ struct Log: ParsableCommand {
     @Option(help: "How many operations to list.") var limit = 50
 
     func run() throws {
-        try guarded {
-            let rows = try global.openStore().log(limit: limit)
-            if global.json {
-                printJSON(.array(rows.map { .object(["id": .string($0.id), "author": .string($0.author), "seq": .int($0.seq),
-                                                     "kind": .string($0.kind), "time": .int($0.clock.time), "ctr": .int($0.clock.ctr)]) }))
-            } else {
-                for r in rows { print("\(r.id.prefix(16))  \(r.author.prefix(10))…  seq \(r.seq)  \(r.kind)  \(Clock.cst(r.clock.time))") }
-            }
+        let rows = try global.openStore().log(limit: limit)
+        if global.json {
+            printJSON(.array(rows.map { .object(["id": .string($0.id), "author": .string($0.author), "seq": .int($0.seq),
+                                                 "kind": .string($0.kind), "time": .int($0.clock.time), "ctr": .int($0.clock.ctr)]) }))
+        } else {
+            for r in rows { print("\(r.id.prefix(16))  \(r.author.prefix(10))…  seq \(r.seq)  \(r.kind)  \(Clock.cst(r.clock.time))") }
         }
     }
 }
@@ -88,19 +83,17 @@ struct Show: ParsableCommand {
     @Argument(help: "Operation id, or at least its first 4 hex characters.") var id: String
 
     func run() throws {
-        try guarded {
-            let op = try global.openStore().op(id)
-            if global.json { printJSON(opJSON(op)); return }
-            let h = op.header
-            print("id        \(op.id.hex)")
-            print("kind      \(h.kind)")
-            print("author    \(h.author.base64url)")
-            print("seq       \(h.seq)")
-            print("prev      \(h.prev?.hex ?? "-")")
-            print("deps      \(h.deps.isEmpty ? "-" : h.deps.map(\.hex).joined(separator: "\n          "))")
-            print("time      \(Clock.cst(h.clock.time)) (ctr \(h.clock.ctr)), the author's own clock")
-            print("body      \(op.body.map { String(decoding: try! CanonicalJSON.encode($0), as: UTF8.self) } ?? "(erased)")")
-        }
+        let op = try global.openStore().op(id)
+        if global.json { printJSON(opJSON(op)); return }
+        let h = op.header
+        print("id        \(op.id.hex)")
+        print("kind      \(h.kind)")
+        print("author    \(h.author.base64url)")
+        print("seq       \(h.seq)")
+        print("prev      \(h.prev?.hex ?? "-")")
+        print("deps      \(h.deps.isEmpty ? "-" : h.deps.map(\.hex).joined(separator: "\n          "))")
+        print("time      \(Clock.cst(h.clock.time)) (ctr \(h.clock.ctr)), the author's own clock")
+        print("body      \(op.body.map { String(decoding: try! CanonicalJSON.encode($0), as: UTF8.self) } ?? "(erased)")")
     }
 }
 
@@ -119,33 +112,31 @@ struct State: ParsableCommand {
     @Flag(help: "Check that the read model equals one rebuilt from the operations alone (changes nothing).") var check = false
 
     func run() throws {
-        try guarded {
-            let store = try global.openStore()
-            if check {
-                let c = try store.checkReadModel()
-                if global.json {
-                    printJSON(["consistent": .bool(c.isConsistent), "rows": .int(Int64(c.rows)),
-                               "missing": .array(c.missing.prefix(20).map { .string($0) }), "extra": .array(c.extra.prefix(20).map { .string($0) })])
-                }
-                guard c.isConsistent else {
-                    throw CLIError("state.read_model_mismatch", "The read model differs from the operations in \(c.missing.count + c.extra.count) rows; run shenguan state --rebuild (the operations themselves are intact).")
-                }
-                if !global.json { print("read model consistent with the operations (\(c.rows) rows)") }
-                return
+        let store = try global.openStore()
+        if check {
+            let c = try store.checkReadModel()
+            if global.json {
+                printJSON(["consistent": .bool(c.isConsistent), "rows": .int(Int64(c.rows)),
+                           "missing": .array(c.missing.prefix(20).map { .string($0) }), "extra": .array(c.extra.prefix(20).map { .string($0) })])
             }
-            if rebuild { try store.rebuildProjections() }
-            // The digest in one streaming pass (bounded memory at any size).
-            if digest {
-                let d = try store.stateDigest()
-                if global.json { printJSON(["digest": .string(d.hex), "ops": .int(Int64(try store.count()))]) } else { print(d.hex) }
-                return
+            guard c.isConsistent else {
+                throw ReplicaError("state.read_model_mismatch", "The read model differs from the operations in \(c.missing.count + c.extra.count) rows; run shenguan state --rebuild (the operations themselves are intact).")
             }
-            if global.json { printJSON(try store.state().json); return }
-            print("operations  \(try store.count()) held, \(try store.pendingCount()) pending")
-            print("digest      \(try store.stateDigest().hex)")
-            for (author, seq) in try store.versionVector().sorted(by: { $0.key < $1.key }) { print("author      \(author)  seq \(seq)") }
-            for e in try store.equivocations() { print("EQUIVOCATION  \(e.author) forked at seq \(e.seq): \(e.ids.joined(separator: ", "))") }
+            if !global.json { print("read model consistent with the operations (\(c.rows) rows)") }
+            return
         }
+        if rebuild { try store.rebuildProjections() }
+        // The digest in one streaming pass (bounded memory at any size).
+        if digest {
+            let d = try store.stateDigest()
+            if global.json { printJSON(["digest": .string(d.hex), "ops": .int(Int64(try store.count()))]) } else { print(d.hex) }
+            return
+        }
+        if global.json { printJSON(try store.state().json); return }
+        print("operations  \(try store.count()) held, \(try store.pendingCount()) pending")
+        print("digest      \(try store.stateDigest().hex)")
+        for (author, seq) in try store.versionVector().sorted(by: { $0.key < $1.key }) { print("author      \(author)  seq \(seq)") }
+        for e in try store.equivocations() { print("EQUIVOCATION  \(e.author) forked at seq \(e.seq): \(e.ids.joined(separator: ", "))") }
     }
 }
 
@@ -155,10 +146,8 @@ struct Export: ParsableCommand {
     @Option(help: "The file to write.") var out: String
 
     func run() throws {
-        try guarded {
-            let n = try global.openStore().export(to: out)
-            if global.json { printJSON(["file": .string(out), "ops": .int(Int64(n))]) } else { print("Exported \(n) operations to \(out)") }
-        }
+        let n = try global.openStore().export(to: out)
+        if global.json { printJSON(["file": .string(out), "ops": .int(Int64(n))]) } else { print("Exported \(n) operations to \(out)") }
     }
 }
 
@@ -171,43 +160,41 @@ struct Import: ParsableCommand {
     @Flag(help: "Report each committed batch on stderr (\"committed N of M\").") var progress = false
 
     func run() throws {
-        try guarded {
-            let store = try global.openStore()
-            let now = try Clock.nowMillis()
-            let report = try store.importFile(file, now: now, batchSize: progress ? 500 : 5000, progress: progress ? { done, total in
-                FileHandle.standardError.write(Data("committed \(done) of \(total)\n".utf8))
-            } : nil)
-            var witnessID: JSONValue = .null
-            // Anything new, witnesses included: a silent party's witness-only
-            // chain is what makes silence final (R12). A manual import cannot
-            // start the witness ping-pong that sync avoids.
-            let brought = report.results.contains { $0.outcome == .accepted }
-            if witness && brought {
-                let home = ReplicaHome(path: global.resolvedHome)
-                let key = try home.loadKey { try Passphrase.obtain() }
-                witnessID = .string(try store.appendWitness(home: home, key: key, now: now).id.hex)
-            }
-            var counts = [String: Int]()
-            for r in report.results { counts[r.code, default: 0] += 1 }
-            let rejected = report.results.filter { if case .rejected = $0.outcome { true } else { false } }
-            if global.json {
-                printJSON(["counts": .object(counts.mapValues { .int(Int64($0)) }), "released": .int(Int64(report.released.count)), "witness": witnessID,
-                           "rejected": .array(rejected.map { r in
-                               guard case .rejected(let why) = r.outcome else { return .null }
-                               return .object(["line": .int(Int64(r.index + 2)), "id": r.id.map { .string($0.hex) } ?? .null,
-                                               "code": .string(why.code.rawValue), "reason": .string(why.reason)])
-                           })])
-            } else {
-                print("Imported \(file): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
-                if let w = witnessID.stringValue { print("  witness \(w) signed (time evidence for what arrived)") }
-                for r in rejected {
-                    if case .rejected(let why) = r.outcome { print("  line \(r.index + 2): \(why.code.rawValue): \(why.reason)") }
-                }
-            }
-            if let damage = report.damage {
-                FileHandle.standardError.write(Data("warning [\(damage.code)]: \(damage)\n".utf8))
-            }
-            if !rejected.isEmpty || report.damage != nil { throw ExitCode(1) }
+        let store = try global.openStore()
+        let now = try Clock.nowMillis()
+        let report = try store.importFile(file, now: now, batchSize: progress ? 500 : 5000, progress: progress ? { done, total in
+            FileHandle.standardError.write(Data("committed \(done) of \(total)\n".utf8))
+        } : nil)
+        var witnessID: JSONValue = .null
+        // Anything new, witnesses included: a silent party's witness-only
+        // chain is what makes silence final (R12). A manual import cannot
+        // start the witness ping-pong that sync avoids.
+        let brought = report.results.contains { $0.outcome == .accepted }
+        if witness && brought {
+            let home = ReplicaHome(path: global.resolvedHome)
+            let key = try home.loadKey { try Passphrase.obtain() }
+            witnessID = .string(try store.appendWitness(home: home, key: key, now: now).id.hex)
         }
+        var counts = [String: Int]()
+        for r in report.results { counts[r.code, default: 0] += 1 }
+        let rejected = report.results.filter { if case .rejected = $0.outcome { true } else { false } }
+        if global.json {
+            printJSON(["counts": .object(counts.mapValues { .int(Int64($0)) }), "released": .int(Int64(report.released.count)), "witness": witnessID,
+                       "rejected": .array(rejected.map { r in
+                           guard case .rejected(let why) = r.outcome else { return .null }
+                           return .object(["line": .int(Int64(r.index + 2)), "id": r.id.map { .string($0.hex) } ?? .null,
+                                           "code": .string(why.code.rawValue), "reason": .string(why.reason)])
+                       })])
+        } else {
+            print("Imported \(file): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+            if let w = witnessID.stringValue { print("  witness \(w) signed (time evidence for what arrived)") }
+            for r in rejected {
+                if case .rejected(let why) = r.outcome { print("  line \(r.index + 2): \(why.code.rawValue): \(why.reason)") }
+            }
+        }
+        if let damage = report.damage {
+            FileHandle.standardError.write(Data("warning [\(damage.code)]: \(damage)\n".utf8))
+        }
+        if !rejected.isEmpty || report.damage != nil { throw ExitCode(1) }
     }
 }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import ShenguanCalendar
 import ShenguanCore
-import ShenguanCrypto
-import ShenguanStore
+import ShenguanReplica
 
 struct Revoke: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,25 +11,20 @@ struct Revoke: ParsableCommand {
 
 struct RevokeRequest: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "request",
-        abstract: "Ask the issuing bureau to revoke, withdraw, cancel or change a licence, with basis and evidence (R10 协同处理申请单).")
+        abstract: "Ask the issuing bureau to revoke, withdraw, cancel or change a licence, with basis and evidence (R10 协同处理申请单).",
+        discussion: "Example: shenguan revoke request JY137150001 --basis '《食品安全法》第一百二十六条…' --evidence record.pdf")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
-    @Argument(help: "The approval (licence) id or prefix.") var approval: String
+    @Argument(help: "The approval (licence): id or prefix, or licence number.") var approval: String
     @Option(help: "revoke, withdraw, cancel or change.") var action = "revoke"
     @Option(help: "Legal basis and facts.") var basis: String
     @Option(help: "Evidence file (repeatable).") var evidence: [String] = []
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let a = try s.resolve(approval, kind: WorkflowKinds.approval, what: "an approval")
-            var body: [String: JSONValue] = ["approval": .string(a.id.hex), "action": .string(action), "basis": .string(basis)]
-            _ = try RevocationRequestBody(json: .object(body))
-            if !evidence.isEmpty { body["evidence"] = .array(try evidence.map { try s.attach($0) }) }
-            let op = try s.append(WorkflowKinds.revocationRequest, body, staff: who.staff)
-            if global.json { printJSON(.object(["request": .string(op.id.hex)])); return }
-            print("request \(op.id.hex)  \(action) → to-do in \(s.roster.departments[s.roster.replicas[a.header.author]?.department ?? ""]?.name ?? "the bureau")'s inbox (R10)")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.requestRevocation(approval, action: action, basis: basis, evidence: try evidence.map(upload),
+                                              staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json) } else { print(res.text) }
     }
 }
 
@@ -50,19 +43,9 @@ struct RevokeDecide: ParsableCommand {
     }
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let r = try s.resolve(request, kind: WorkflowKinds.revocationRequest, what: "a revocation request")
-            let (wf, _) = try s.item(r.id)
-            if let d = wf.requests[r.id]?.decisions.first {
-                throw CLIError("workflow.already_decided", "This request was already decided by \(wf.who(d)); nothing was written.")
-            }
-            let op = try s.append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)], staff: who.staff)
-            let (after, _) = try s.item(r.id)
-            let status = after.requests[r.id].map { after.licenceStatus($0.body.approval) } ?? "?"
-            if global.json { printJSON(.object(["decision": .string(op.id.hex), "licenceStatus": .string(status)])); return }
-            print("decision \(op.id.hex)  \(grant ? "granted" : "declined")  licence status: \(status) (R10)")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.decideRevocation(request, grant: grant, reason: reason, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json) } else { print(res.text) }
     }
 }
 
@@ -77,16 +60,10 @@ struct Inquire: ParsableCommand {
     @Option(help: "The question.") var question: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            try s.checkDepartment(to)
-            let op = try s.append(WorkflowKinds.inquiry, ["to": .string(to), "workingDays": .int(Int64(workingDays)),
-                                                           "subject": .string(subject), "question": .string(question)], staff: who.staff)
-            let (wf, ctx) = try s.item(op.id)
-            let st = try wf.status(of: wf.inquiries[op.id]!, ctx)
-            if global.json { printJSON(wf.json(st)); return }
-            print("inquiry \(op.id.hex)  → \(wf.name(of: to))  reply by \(st.verdict.due.deadlineRFC3339), silence = consent (R12)")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.inquire(to: to, workingDays: workingDays, subject: subject, question: question, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.workflow.json(res.status)); return }
+        print("inquiry \(res.op.id.hex)  → \(res.workflow.name(of: to))  reply by \(ClerkTime.limit(res.status.verdict.due, now: clerk.now)), silence = consent (R12)")
     }
 }
 
@@ -104,24 +81,10 @@ struct Reply: ParsableCommand {
     }
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let q = try s.resolve(inquiry, kind: WorkflowKinds.inquiry, what: "an inquiry")
-            let (wf, ctx) = try s.item(q.id)
-            if let open = wf.inquiries[q.id], open.body.to == s.department {
-                let st = try wf.status(of: open, ctx)
-                if st.isClosed {
-                    let why = st.verdict.outcome == .onTime ? "it was answered by \(wf.who(open.replies[0]))"
-                        : "its limit \(st.verdict.due.deadlineRFC3339) passed without a reply, so it counts as consent (R12)"
-                    throw CLIError("workflow.closed", "This inquiry is closed: \(why). A reply can no longer change it; nothing was written.")
-                }
-            }
-            let op = try s.append(WorkflowKinds.reply, ["inquiry": .string(q.id.hex), "consent": .bool(consent), "text": .string(text)], staff: who.staff)
-            let (after, judged) = try s.item(q.id)
-            let st = try after.status(of: after.inquiries[q.id]!, judged)
-            if global.json { printJSON(.object(["reply": .string(op.id.hex), "inquiry": after.json(st)])); return }
-            print("reply \(op.id.hex)  \(Words.of(st.label)) (R12)")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.reply(inquiry, consent: consent, text: text, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(.object(["reply": .string(res.op.id.hex), "inquiry": res.workflow.json(res.status)])); return }
+        print("reply \(res.op.id.hex)  \(ClerkWords.status(res.status.label)) (R12)")
     }
 }
 
@@ -130,20 +93,13 @@ struct Correct: ParsableCommand {
         abstract: "Correct a mutable field of an approval (contact, validUntil); supersedes the values this replica sees.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
-    @Argument(help: "The approval id or prefix.") var approval: String
+    @Argument(help: "The approval: id or prefix, or licence number.") var approval: String
     @Option(help: "contact or validUntil.") var field: String
     @Option(help: "The new value.") var value: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let a = try s.resolve(approval, kind: WorkflowKinds.approval, what: "an approval")
-            let seen = try s.item(a.id).0.fieldValues(a.id, field: field).compactMap(\.by).map { JSONValue.string($0.hex) }
-            var body: [String: JSONValue] = ["approval": .string(a.id.hex), "field": .string(field), "value": .string(value)]
-            if !seen.isEmpty { body["supersedes"] = .array(seen.sorted { $0.stringValue! < $1.stringValue! }) }
-            let op = try s.append(WorkflowKinds.correction, body, staff: who.staff)
-            if global.json { printJSON(.object(["correction": .string(op.id.hex)])); return }
-            print("correction \(op.id.hex)  \(field) = \(value)\(seen.count > 1 ? " (resolves a conflict of \(seen.count) values)" : "")")
-        }
+        let clerk = try openClerk(global)
+        let res = try clerk.correct(approval, field: field, value: value, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json) } else { print(res.text) }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ShenguanCalendar
 import ShenguanCore
+import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 
@@ -11,26 +12,24 @@ struct RosterCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        try guarded {
-            guard let r = try global.openStore().roster() else {
-                throw CLIError("roster.missing", "This replica holds no roster yet: import the genesis file.")
-            }
-            let depts = r.departments.values.sorted { $0.id < $1.id }
-            let reps = r.replicas.values.sorted { ($0.department, $0.key) < ($1.department, $1.key) }
-            if global.json {
-                printJSON(["network": .string(r.network), "version": .int(r.version), "root": .string(r.root.base64url),
-                           "policy": .string(r.policy.profile), "calendarYears": .array(r.calendarYears.keys.sorted().map { .int(Int64($0)) }),
-                           "departments": .array(depts.map(RosterOps.json(department:))),
-                           "replicas": .array(reps.map { .object(["key": .string($0.key.base64url), "department": .string($0.department),
-                                                                  "admittedAt": .int($0.admittedAt), "revokedAt": $0.revokedAt.map { .int($0) } ?? .null]) })])
-                return
-            }
-            print("network \(r.network)  roster version \(r.version)  policy \(r.policy.profile)  calendar \(r.calendarYears.keys.sorted().map(String.init).joined(separator: ","))")
-            for d in depts {
-                print("  \(pad(d.id, 12)) \(pad(d.name, 24)) \(d.role.rawValue)")
-                for k in reps where k.department == d.id {
-                    print("      key \(k.key.base64url)  admitted v\(k.admittedAt)\(k.revokedAt.map { "  REVOKED v\($0)" } ?? "")")
-                }
+        guard let r = try global.openStore().roster() else {
+            throw ReplicaError("roster.missing", "This replica holds no roster yet: import the genesis file.")
+        }
+        let depts = r.departments.values.sorted { $0.id < $1.id }
+        let reps = r.replicas.values.sorted { ($0.department, $0.key) < ($1.department, $1.key) }
+        if global.json {
+            printJSON(["network": .string(r.network), "version": .int(r.version), "root": .string(r.root.base64url),
+                       "policy": .string(r.policy.profile), "calendarYears": .array(r.calendarYears.keys.sorted().map { .int(Int64($0)) }),
+                       "departments": .array(depts.map(RosterOps.json(department:))),
+                       "replicas": .array(reps.map { .object(["key": .string($0.key.base64url), "department": .string($0.department),
+                                                              "admittedAt": .int($0.admittedAt), "revokedAt": $0.revokedAt.map { .int($0) } ?? .null]) })])
+            return
+        }
+        print("network \(r.network)  roster version \(r.version)  policy \(r.policy.profile)  calendar \(r.calendarYears.keys.sorted().map(String.init).joined(separator: ","))")
+        for d in depts {
+            print("  \(pad(d.id, 12)) \(pad(d.name, 24)) \(d.role.rawValue)")
+            for k in reps where k.department == d.id {
+                print("      key \(k.key.base64url)  admitted v\(k.admittedAt)\(k.revokedAt.map { "  REVOKED v\($0)" } ?? "")")
             }
         }
     }
@@ -47,24 +46,22 @@ struct PolicyCommand: ParsableCommand {
         @Option(help: "Check and show a custom policy file.") var file: String?
 
         func run() throws {
-            try guarded {
-                let p: Policy
-                if profile != nil || file != nil {
-                    p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
-                } else {
-                    guard let r = try global.openStore().roster() else {
-                        throw CLIError("roster.missing", "This replica holds no roster yet: import the genesis file, or pass --profile.")
-                    }
-                    p = r.policy
+            let p: Policy
+            if profile != nil || file != nil {
+                p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
+            } else {
+                guard let r = try global.openStore().roster() else {
+                    throw ReplicaError("roster.missing", "This replica holds no roster yet: import the genesis file, or pass --profile.")
                 }
-                if global.json { printJSON(p.json); return }
-                print("policy \(p.profile)")
-                for (name, l) in p.limits {
-                    let n = l.workingDays == 0 ? "即时 (same day)" : "\(l.workingDays) working days"
-                    print("  \(pad(name, 17)) \(pad(n, 18)) \(l.rule)  \(l.citation)\(l.localChoice ? "  [local choice]" : "")")
-                }
-                print("  grace            \(p.graceMillis / 60_000) min   max clock skew \(p.maxSkewMillis / 1000) s")
+                p = r.policy
             }
+            if global.json { printJSON(p.json); return }
+            print("policy \(p.profile)")
+            for (name, l) in p.limits {
+                let n = l.workingDays == 0 ? "即时 (same day)" : "\(l.workingDays) working days"
+                print("  \(pad(name, 17)) \(pad(n, 18)) \(l.rule)  \(l.citation)\(l.localChoice ? "  [local choice]" : "")")
+            }
+            print("  grace            \(p.graceMillis / 60_000) min   max clock skew \(p.maxSkewMillis / 1000) s")
         }
     }
 }
@@ -72,7 +69,7 @@ struct PolicyCommand: ParsableCommand {
 /// `shenguan staff`: a department's staff who sign for it (R3 签收人, R21).
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "staff", abstract: "Register and list the staff who act for this department (R3).",
-                                                    subcommands: [Add.self, List.self])
+                                                    subcommands: [Add.self, List.self, Default.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a staff member of this replica's department (staff.register).")
@@ -84,17 +81,29 @@ struct StaffCommand: ParsableCommand {
         @Option(help: "Valid until, YYYY-MM-DD.") var until: String
 
         func run() throws {
-            try guarded {
-                let (home, store, key) = try openForWriting(global)
-                guard let dept = try store.roster()?.activeReplica(key.publicKey)?.department else {
-                    throw CLIError("auth.not_admitted", "This replica is not admitted yet: import the roster export that admits it.")
-                }
-                let body: JSONValue = ["department": .string(dept), "staffNo": .string(staffNo), "name": .string(name),
-                                       "office": .string(office), "validFrom": .string(from), "validUntil": .string(until)]
-                try OpKinds.validate(kind: RosterOps.staff, body: body)
-                let op = try home.append(store: store, key: key, kind: RosterOps.staff, body: body, now: try Clock.nowMillis())
-                report(global, op, "Registered \(name) (\(staffNo)) of \(dept); cite as --staff \(op.id.hex.prefix(12))")
-            }
+            guard let validFrom = try civilDate(from, field: "from"), let validUntil = try civilDate(until, field: "until") else { return }
+            let op = try openClerk(global).registerStaff(StaffRegistration(staffNo: staffNo, name: name, office: office,
+                                                                           validFrom: validFrom, validUntil: validUntil))
+            report(global, op, "Registered \(name) (\(staffNo)); cite as --staff \(staffNo)")
+        }
+    }
+
+    struct Default: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the staff number that acts for this account when --staff is not given (R3).",
+            discussion: "Example: shenguan staff default B001   (shenguan staff default --clear removes it)")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A staff number of this department.") var staffNo: String?
+        @Flag(help: "Remove this account's default.") var clear = false
+
+        func validate() throws {
+            guard (staffNo == nil) == clear else { throw ValidationError("Give a staff number, or --clear.") }
+        }
+
+        func run() throws {
+            try openClerk(global).setDefaultStaff(staffNo, user: NSUserName())
+            if global.json { printJSON(.object(["user": .string(NSUserName()), "staff": staffNo.map { .string($0) } ?? .null])); return }
+            print(staffNo.map { "\(NSUserName()) now acts as staff \($0) by default" } ?? "\(NSUserName()) has no default staff number")
         }
     }
 
@@ -103,11 +112,9 @@ struct StaffCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try guarded {
-                let rows = try global.openStore().staff()
-                if global.json { printJSON(.array(rows.map { var o = $0.1.json.objectValue!; o["id"] = .string($0.0); return .object(o) })); return }
-                for (id, m) in rows { print("\(id.prefix(12))  \(pad(m.department, 10)) \(pad(m.staffNo, 8)) \(pad(m.name, 10)) \(pad(m.office, 14)) \(m.validFrom.iso)…\(m.validUntil.iso)") }
-            }
+            let rows = try global.openStore().staff()
+            if global.json { printJSON(.array(rows.map { var o = $0.1.json.objectValue!; o["id"] = .string($0.0); return .object(o) })); return }
+            for (id, m) in rows { print("\(id.prefix(12))  \(pad(m.department, 10)) \(pad(m.staffNo, 8)) \(pad(m.name, 10)) \(pad(m.office, 14)) \(m.validFrom.iso)…\(m.validUntil.iso)") }
         }
     }
 }

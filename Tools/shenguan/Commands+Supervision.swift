@@ -1,20 +1,19 @@
 import ArgumentParser
 import Foundation
-import ShenguanCalendar
 import ShenguanCore
-import ShenguanCrypto
-import ShenguanStore
+import ShenguanReplica
 
 struct Supervise: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record supervision information (R6, R8) and push it to the approval bureau (R7 limits).")
+        abstract: "Record supervision information (R6, R8) and push it to the approval bureau (R7 limits).",
+        discussion: "Example: shenguan supervise --category penalty --subject 好味餐饮店 --credit-code 92371502MA3C4XYZ1K --approval JY137150001 --summary '罚款 5000 元' --attach decision.pdf")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Option(help: "penalty, suspension, revocation, inspection, training or regulation.") var category: String
     @Option(help: "Subject's name (required for penalty, suspension, revocation, inspection).") var subject: String?
     @Option(help: "Subject's unified social credit code (R8).") var creditCode: String?
     @Option(help: "Licence number concerned.") var licence: String?
-    @Option(help: "The approval (licence) id or prefix this concerns.") var approval: String?
+    @Option(help: "The approval (licence) this concerns: id or prefix, or licence number.") var approval: String?
     @Option(help: "Decision date YYYY-MM-DD (default: today).") var decisionDate: String?
     @Option(help: "Publication date YYYY-MM-DD (default: the decision date); the R7 push limit counts from it.") var publishedDate: String?
     @Option(help: "What was decided or found.") var summary: String
@@ -25,39 +24,21 @@ struct Supervise: ParsableCommand {
     @Option(help: "Department to push to (repeatable; default: the bureau that issued --approval).") var pushTo: [String] = []
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            if let c = creditCode, let why = CreditCode.problem(c) { throw CLIError("workflow.credit_code", "--credit-code: \(why).") }
-            var targets = pushTo
-            var approvalOp: VerifiedOp?
-            if let approval {
-                approvalOp = try s.resolve(approval, kind: WorkflowKinds.approval, what: "an approval")
-                if targets.isEmpty, let d = s.roster.replicas[approvalOp!.header.author]?.department { targets = [d] }
-            }
-            guard !targets.isEmpty else { throw CLIError("workflow.no_bureau", "Name the bureau with --push-to (or --approval to push to the bureau that issued it) (R7).") }
-            for d in targets { try s.checkDepartment(d) }
-            let decided = try civilDate(decisionDate, now: s.now, field: "decision-date")
-            let published = try publishedDate.map { try civilDate($0, now: s.now, field: "published-date") } ?? decided
-            var body: [String: JSONValue] = ["category": .string(category), "summary": .string(summary),
-                                             "decisionDate": .string(decided.iso), "publishedDate": .string(published.iso)]
-            if subject != nil || creditCode != nil {
-                body["subject"] = .object(["name": .string(subject ?? ""), "creditCode": .string(creditCode ?? "")])
-            }
-            if let licence { body["licenceNo"] = .string(licence) }
-            if let a = approvalOp { body["approval"] = .string(a.id.hex) }
-            if let place { body["place"] = .string(place) }
-            if let result { body["result"] = .string(result) }
-            if let listing { body["listing"] = .string(listing) }
-            _ = try SupervisionBody(json: .object(body))
-            if !attach.isEmpty { body["attachments"] = .array(try attach.map { try s.attach($0) }) }
-            let record = try s.append(WorkflowKinds.supervision, body, staff: who.staff)
-            let (wf, st) = try s.push(record.id, to: targets, staff: who.staff)
-            if global.json { printJSON(.object(["record": .string(record.id.hex), "pushes": .array(st.map { wf.json($0) })])); return }
-            print("supervision \(record.id.hex)  \(category)  (R6, R8)")
-            for p in st {
-                let pl = p.pushLimit.map { " · pushed \($0.outcome == .onTime ? "within" : "AFTER") the R7 push limit \($0.due.deadlineRFC3339)" } ?? ""
-                print("  push \(p.push.act.id.hex)  → \(wf.name(of: p.push.body.to))  claim by \(p.claim.due.deadlineRFC3339) (R7)\(pl)")
-            }
+        let clerk = try openClerk(global)
+        var r = SupervisionRequest(category: category, summary: summary)
+        r.subject = subject; r.creditCode = creditCode; r.licence = licence; r.approval = approval
+        r.decisionDate = try civilDate(decisionDate, field: "decision-date")
+        r.publishedDate = try civilDate(publishedDate, field: "published-date")
+        r.place = place; r.result = result; r.listing = listing
+        r.attachments = try attach.map(upload)
+        r.pushTo = pushTo
+        r.staff = try who.resolved(clerk.reader)
+        let res = try clerk.supervise(r)
+        if global.json { printJSON(res.json); return }
+        print("supervision \(res.record.id.hex)  \(category)  (R6, R8)")
+        for p in res.pushes {
+            let pl = p.pushLimit.map { " · R7 push limit \(ClerkTime.limit($0.due, now: clerk.now)): \(ClerkWords.pushLimit($0))" } ?? ""
+            print("  push \(p.push.act.id.hex)  → \(res.workflow.name(of: p.push.body.to))  claim by \(ClerkTime.limit(p.claim.due, now: clerk.now)) (R7)\(pl)")
         }
     }
 }
@@ -75,17 +56,13 @@ struct WarningsList: ParsableCommand {
     @Flag(help: "Include delisted entries.") var all = false
 
     func run() throws {
-        try guarded {
-            let wf = try global.openStore().warningsView(now: try Clock.nowMillis()).workflow
-            let entries = wf.warnings.values.filter { (all || $0.delisted == nil) && (creditCode == nil || $0.creditCode.value == creditCode) }
-                .sorted { ($0.creditCode.value, $0.source) < ($1.creditCode.value, $1.source) }
-            if global.json { printJSON(.array(entries.map { warningJSON($0) })); return }
-            if entries.isEmpty { print("(no subject on the warning list)"); return }
-            printTable(["credit code", "name", "level", "reason", "source", "by"], entries.map {
-                [$0.creditCode.value, $0.name, ($0.level == "restricted" ? "限制准入" : "从严审批") + ($0.delisted == nil ? "" : " (delisted)"),
-                 $0.reason, String($0.source.hex.prefix(12)), wf.name(of: $0.department)]
-            })
-        }
+        let (wf, entries) = try openReader(global).warnings(creditCode: creditCode, includeDelisted: all)
+        if global.json { printJSON(.array(entries.map(\.json))); return }
+        if entries.isEmpty { print("(no subject on the warning list)"); return }
+        printTable(["credit code", "name", "level", "reason", "source", "by"], entries.map {
+            [$0.creditCode.value, $0.name, ($0.level == "restricted" ? "限制准入" : "从严审批") + ($0.delisted == nil ? "" : " (delisted)"),
+             $0.reason, String($0.source.hex.prefix(12)), wf.name(of: $0.department)]
+        })
     }
 }
 
@@ -99,12 +76,9 @@ struct WarningsAdd: ParsableCommand {
     @Option(help: "Why.") var reason: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let op = try s.append(WorkflowKinds.warningList, ["creditCode": .string(creditCode), "name": .string(name),
-                                                               "level": .string(level), "reason": .string(reason)], staff: who.staff)
-            if global.json { printJSON(.object(["entry": .string(op.id.hex)])) } else { print("listed \(op.id.hex)  \(name) \(creditCode) (R9)") }
-        }
+        let clerk = try openClerk(global)
+        let op = try clerk.listWarning(creditCode: creditCode, name: name, level: level, reason: reason, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(.object(["entry": .string(op.id.hex)])) } else { print("listed \(op.id.hex)  \(name) \(creditCode) (R9)") }
     }
 }
 
@@ -116,11 +90,8 @@ struct WarningsRemove: ParsableCommand {
     @Option(help: "Why.") var reason: String
 
     func run() throws {
-        try guarded {
-            let s = try WorkflowSession(global)
-            let e = try s.store.op(entry)
-            let op = try s.append(WorkflowKinds.warningDelist, ["entry": .string(e.id.hex), "reason": .string(reason)], staff: who.staff)
-            if global.json { printJSON(.object(["delist": .string(op.id.hex)])) } else { print("delisted \(op.id.hex) (R9)") }
-        }
+        let clerk = try openClerk(global)
+        let op = try clerk.delistWarning(entry, reason: reason, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(.object(["delist": .string(op.id.hex)])) } else { print("delisted \(op.id.hex) (R9)") }
     }
 }

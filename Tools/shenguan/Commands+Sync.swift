@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShenguanCore
+import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 import ShenguanSync
@@ -17,34 +18,32 @@ struct Serve: AsyncParsableCommand {
     var notary = false
 
     func run() async throws {
-        try await guardedAsync {
-            let (home, store, key) = try openForWriting(global)
-            var syncEvery = self.syncEvery
-            if notary {
-                guard let roster = try store.roster(), roster.role(of: key.publicKey) == .notary else {
-                    throw CLIError("notary.role", "--notary needs a replica of a department with role notary in the roster; ask the oversight office to add one (network add-department --role notary).")
-                }
-                guard !(try store.peers().isEmpty) else {
-                    throw CLIError("notary.no_peers", "A notary witnesses what it pulls from its peers: add them first with `shenguan peers add URL`.")
-                }
-                syncEvery = syncEvery ?? 60
+        let (home, store, key) = try openForWriting(global)
+        var syncEvery = self.syncEvery
+        if notary {
+            guard let roster = try store.roster(), roster.role(of: key.publicKey) == .notary else {
+                throw ReplicaError("notary.role", "--notary needs a replica of a department with role notary in the roster; ask the oversight office to add one (network add-department --role notary).")
             }
-            let parts = listen.split(separator: ":")
-            guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
-                throw CLIError("cli.bad_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8741.")
+            guard !(try store.peers().isEmpty) else {
+                throw ReplicaError("notary.no_peers", "A notary witnesses what it pulls from its peers: add them first with `shenguan peers add URL`.")
             }
-            var config = SyncServerConfig()
-            config.host = String(parts[0]); config.port = port
-            guard idleTimeout > 0, requestTimeout > 0 else {
-                throw CLIError("cli.bad_timeout", "--idle-timeout and --request-timeout take a number of seconds ≥ 1.")
-            }
-            config.idleTimeoutSeconds = idleTimeout; config.requestTimeoutSeconds = requestTimeout
-            let host = config.host
-            try await SyncServe.run(home: home, store: store, key: key, config: config, syncEverySeconds: syncEvery,
-                                    clock: { (try? Clock.nowMillis()) ?? 0 }) { bound in
-                // The first line on stdout is the address (scripts and tests wait for it).
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
-            }
+            syncEvery = syncEvery ?? 60
+        }
+        let parts = listen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+            throw ReplicaError("cli.bad_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8741.")
+        }
+        var config = SyncServerConfig()
+        config.host = String(parts[0]); config.port = port
+        guard idleTimeout > 0, requestTimeout > 0 else {
+            throw ReplicaError("cli.bad_timeout", "--idle-timeout and --request-timeout take a number of seconds ≥ 1.")
+        }
+        config.idleTimeoutSeconds = idleTimeout; config.requestTimeoutSeconds = requestTimeout
+        let host = config.host
+        try await SyncServe.run(home: home, store: store, key: key, config: config, syncEverySeconds: syncEvery,
+                                clock: { (try? Clock.nowMillis()) ?? 0 }) { bound in
+            // The first line on stdout is the address (scripts and tests wait for it).
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
         }
     }
 }
@@ -56,25 +55,23 @@ struct Sync: AsyncParsableCommand {
     @Argument(help: "Peer URLs, e.g. http://127.0.0.1:8741; default: every peer in `shenguan peers list`.") var urls: [String] = []
 
     func run() async throws {
-        try await guardedAsync {
-            let (home, store, key) = try openForWriting(global)
-            let targets = urls.isEmpty ? try store.peers().map(\.url) : urls
-            guard !targets.isEmpty else { throw CLIError("sync.no_peers", "No peer given and none known: pass a URL or run `shenguan peers add URL`.") }
-            let client = SyncClient(store: store, home: home, key: key, clock: { (try? Clock.nowMillis()) ?? 0 })
-            let tty = isatty(1) == 1 && !global.json
-            var reports = [JSONValue]()
-            for url in targets {
-                let r = try await client.sync(with: url) { line in if tty { FileHandle.standardError.write(Data("\r\(line)".utf8)) } }
-                if tty { FileHandle.standardError.write(Data("\n".utf8)) }
-                reports.append(r.json)
-                if !global.json {
-                    print("\(url): pulled \(r.pulled), pushed \(r.pushed) in \(r.requests) request\(r.requests == 1 ? "" : "s")"
-                          + (r.refusedByPeer.isEmpty ? "" : ", \(r.refusedByPeer.count) refused by the peer")
-                          + (r.refusedHere == 0 ? "" : ", \(r.refusedHere) refused here"))
-                }
+        let (home, store, key) = try openForWriting(global)
+        let targets = urls.isEmpty ? try store.peers().map(\.url) : urls
+        guard !targets.isEmpty else { throw ReplicaError("sync.no_peers", "No peer given and none known: pass a URL or run `shenguan peers add URL`.") }
+        let client = SyncClient(store: store, home: home, key: key, clock: { (try? Clock.nowMillis()) ?? 0 })
+        let tty = isatty(1) == 1 && !global.json
+        var reports = [JSONValue]()
+        for url in targets {
+            let r = try await client.sync(with: url) { line in if tty { FileHandle.standardError.write(Data("\r\(line)".utf8)) } }
+            if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+            reports.append(r.json)
+            if !global.json {
+                print("\(url): pulled \(r.pulled), pushed \(r.pushed) in \(r.requests) request\(r.requests == 1 ? "" : "s")"
+                      + (r.refusedByPeer.isEmpty ? "" : ", \(r.refusedByPeer.count) refused by the peer")
+                      + (r.refusedHere == 0 ? "" : ", \(r.refusedHere) refused here"))
             }
-            if global.json { printJSON(.array(reports)) }
         }
+        if global.json { printJSON(.array(reports)) }
     }
 }
 
@@ -87,11 +84,9 @@ struct Peers: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var url: String
         func run() throws {
-            try guarded {
-                guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw CLIError("cli.bad_url", "A peer is an http:// or https:// URL.") }
-                try global.openStore().addPeer(url, now: try Clock.nowMillis())
-                print("Added peer \(url)")
-            }
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ReplicaError("cli.bad_url", "A peer is an http:// or https:// URL.") }
+            try global.openStore().addPeer(url, now: try Clock.nowMillis())
+            print("Added peer \(url)")
         }
     }
 
@@ -99,13 +94,11 @@ struct Peers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List known peers and when they last synced.")
         @OptionGroup var global: GlobalOptions
         func run() throws {
-            try guarded {
-                let peers = try global.openStore().peers()
-                if global.json {
-                    printJSON(.array(peers.map { .object(["url": .string($0.url), "lastSync": $0.lastSync.map { .int($0) } ?? .null]) }))
-                } else {
-                    for p in peers { print("\(p.url)  last sync \(p.lastSync.map { Clock.cst($0) } ?? "never")") }
-                }
+            let peers = try global.openStore().peers()
+            if global.json {
+                printJSON(.array(peers.map { .object(["url": .string($0.url), "lastSync": $0.lastSync.map { .int($0) } ?? .null]) }))
+            } else {
+                for p in peers { print("\(p.url)  last sync \(p.lastSync.map { Clock.cst($0) } ?? "never")") }
             }
         }
     }
@@ -115,12 +108,10 @@ struct Peers: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument var url: String
         func run() throws {
-            try guarded {
-                guard try global.openStore().removePeer(url) else {
-                    throw CLIError("peers.unknown", "\(url) is not a known peer.")
-                }
-                print("Removed peer \(url)")
+            guard try global.openStore().removePeer(url) else {
+                throw ReplicaError("peers.unknown", "\(url) is not a known peer.")
             }
+            print("Removed peer \(url)")
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
+import ShenguanReplica
 import ShenguanStore
 import ShenguanSync
 
@@ -27,76 +28,73 @@ struct DemoScenario {
 
     func dept(_ id: String) -> Replica { replicas.first { $0.id == id }! }
 
-    @discardableResult
-    mutating func act(_ who: String, _ kind: String, _ body: [String: JSONValue], at: String, name: String? = nil) throws -> VerifiedOp {
+    /// The clerk of department `who` at a CST wall-clock time: the demo
+    /// drives the same application layer as the CLI and the web interface.
+    func clerk(_ who: String, at cst: String) throws(ReplicaError) -> Clerk {
         let r = dept(who)
-        var body = body
-        if let s = staff[who] { body["staff"] = .string(s.hex) }
-        let op = try r.home.append(store: r.store, key: r.key, kind: kind, body: .object(body), now: Self.t(at))
-        if let name { ids[name] = op.id }
-        return op
+        return try Clerk(home: r.home, store: r.store, key: r.key, now: Self.t(cst))
     }
 
+    static let staffNo = ["bureau": "0007", "market": "0042", "ecology": "0013"]
+
     mutating func play(dir: String) async throws {
-        for (who, no, name, office) in [("bureau", "0007", "李明", "综合窗口"), ("market", "0042", "王芳", "食品经营许可科"), ("ecology", "0013", "赵强", "环评科")] {
-            let op = try act(who, RosterOps.staff, ["department": .string(who), "staffNo": .string(no), "name": .string(name), "office": .string(office),
-                                                    "validFrom": "2026-01-01", "validUntil": "2026-12-31"], at: "2026-09-28T09:30:00")
+        for (who, name, office) in [("bureau", "李明", "综合窗口"), ("market", "王芳", "食品经营许可科"), ("ecology", "赵强", "环评科")] {
+            let no = Self.staffNo[who]!
+            let op = try clerk(who, at: "2026-09-28T09:30:00").registerStaff(StaffRegistration(
+                staffNo: no, name: name, office: office, validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!))
             staff[who] = op.id
             print("   \(pad(dept(who).cn, 18)) staff.register \(name) (\(no)) (R3)")
         }
-        // R1: two approvals, pushed on 09-30 at 16:00; limits run past the holiday (T2 example).
-        let food = try act("bureau", WorkflowKinds.approval, approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123"),
-                           at: "2026-09-30T15:50:00", name: "food")
-        let permit = try act("bureau", WorkflowKinds.approval, approval("370100-117", "排污许可", "聊城市东昌化工有限公司", Self.code2, "91371502MA3N8K7P2001P"),
-                             at: "2026-09-30T15:55:00", name: "permit")
-        try act("bureau", WorkflowKinds.push, ["record": .string(food.id.hex), "to": "market"], at: "2026-09-30T16:00:00", name: "pushFood")
-        try act("bureau", WorkflowKinds.push, ["record": .string(permit.id.hex), "to": "ecology"], at: "2026-09-30T16:00:00", name: "pushPermit")
+        // R1: two approvals, each pushed with it on 09-30 at 16:00; limits run past the holiday (T2 example).
+        let bureau = try clerk("bureau", at: "2026-09-30T16:00:00")
+        let food = try bureau.approve(approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123", to: "market"))
+        let permit = try bureau.approve(approval("370100-117", "排污许可", "聊城市东昌化工有限公司", Self.code2, "91371502MA3N8K7P2001P", to: "ecology"))
+        ids["food"] = food.approval.id; ids["pushFood"] = food.pushes[0].push.act.id
+        ids["permit"] = permit.approval.id; ids["pushPermit"] = permit.pushes[0].push.act.id
         print("   2026-09-30 16:00  市行政审批服务局 (李明) issues 食品经营许可 and 排污许可 and pushes them (R1); claim limit 2 working days (R2, 聊城)")
         try await sync(at: "2026-09-30T17:00:00", dir: dir, label: "after the pushes")
 
-        // R2, R3: market claims on the first working day after the holiday.
-        try act("market", WorkflowKinds.claim, ["push": .string(ids["pushFood"]!.hex)], at: "2026-10-08T09:30:00")
+        // R2, R3: market claims on the first working day after the holiday, by licence number.
+        _ = try clerk("market", at: "2026-10-08T09:30:00").claim("JY13715020000123", staff: Self.staffNo["market"])
         print("   2026-10-08 09:30  市市场监督管理局 (王芳) claims the 食品经营许可 push (R2, R3)")
         try await sync(at: "2026-10-08T10:00:00", dir: dir, label: "so that the bureau witnesses the claim", only: ["bureau", "market"])
-        print("   市生态环境局 stays offline through the limit 2026-10-10 24:00 (an adjusted working Saturday)")
+        print("   市生态环境局 stays offline through its claim limit 10-09 24:00 周五")
         // R6, R7, R8, R9: ecology's penalty, pushed back the day it is published; R10 request.
-        let penalty = try act("ecology", WorkflowKinds.supervision, [
-            "category": "penalty", "subject": ["name": "聊城市东昌化工有限公司", "creditCode": .string(Self.code2)],
-            "approval": .string(permit.id.hex), "decisionDate": "2026-10-12", "publishedDate": "2026-10-12",
-            "summary": "超标排放，罚款10万元（聊环罚〔2026〕12号）", "listing": "strict"], at: "2026-10-12T10:00:00", name: "penalty")
-        try act("ecology", WorkflowKinds.push, ["record": .string(penalty.id.hex), "to": "bureau"], at: "2026-10-12T10:05:00", name: "pushPenalty")
-        try act("ecology", WorkflowKinds.revocationRequest, ["approval": .string(permit.id.hex), "action": "revoke",
-                                                             "basis": "《排污许可管理条例》第三十四条：拒不改正"], at: "2026-10-12T10:10:00", name: "request")
+        var penalty = SupervisionRequest(category: "penalty", summary: "超标排放，罚款10万元（聊环罚〔2026〕12号）")
+        penalty.subject = "聊城市东昌化工有限公司"; penalty.creditCode = Self.code2; penalty.approval = "91371502MA3N8K7P2001P"
+        penalty.decisionDate = CivilDate(iso: "2026-10-12"); penalty.listing = "strict"; penalty.staff = Self.staffNo["ecology"]
+        let recorded = try clerk("ecology", at: "2026-10-12T10:00:00").supervise(penalty)
+        ids["penalty"] = recorded.record.id; ids["pushPenalty"] = recorded.pushes[0].push.act.id
+        ids["request"] = try clerk("ecology", at: "2026-10-12T10:10:00").requestRevocation(
+            "91371502MA3N8K7P2001P", action: "revoke", basis: "《排污许可管理条例》第三十四条：拒不改正", evidence: [], staff: Self.staffNo["ecology"]).op.id
         print("   2026-10-12 10:00  市生态环境局 (赵强) records a penalty (R6, R8), pushes it back (R7), asks to revoke the 排污许可 (R10)")
         // R12: the bureau's letter of inquiry to market.
-        try act("bureau", WorkflowKinds.inquiry, ["to": "market", "subject": "关于鲁西餐饮扩大经营范围的函询", "question": "是否同意增加冷食类食品制售？",
-                                                  "workingDays": 1], at: "2026-10-12T11:00:00", name: "inquiry")
+        ids["inquiry"] = try clerk("bureau", at: "2026-10-12T11:00:00").inquire(
+            to: "market", workingDays: 1, subject: "关于鲁西餐饮扩大经营范围的函询", question: "是否同意增加冷食类食品制售？", staff: Self.staffNo["bureau"]).op.id
         print("   2026-10-12 11:00  市行政审批服务局 sends market a letter of inquiry, 1 working day (R12)")
         try await sync(at: "2026-10-12T12:00:00", dir: dir, label: "after ecology comes back online")
         try printInboxes(at: "2026-10-12T12:30:00")
 
-        try act("bureau", WorkflowKinds.claim, ["push": .string(ids["pushPenalty"]!.hex)], at: "2026-10-12T14:00:00")
-        try act("bureau", WorkflowKinds.revocationDecision, ["request": .string(ids["request"]!.hex), "grant": true,
-                                                             "reason": "经核查，企业拒不改正超标排放，依法撤销排污许可"], at: "2026-10-13T10:00:00")
+        _ = try clerk("bureau", at: "2026-10-12T14:00:00").claim(ids["pushPenalty"]!.hex, staff: Self.staffNo["bureau"])
+        _ = try clerk("bureau", at: "2026-10-13T10:00:00").decideRevocation(ids["request"]!.hex, grant: true,
+                                                                            reason: "经核查，企业拒不改正超标排放，依法撤销排污许可", staff: Self.staffNo["bureau"])
         print("   2026-10-12 14:00  市行政审批服务局 claims the penalty (R7); 10-13 10:00 grants the revocation (R10)")
         print("   市市场监督管理局 never answers the inquiry: at 2026-10-13 24:00 silence counts as consent (R12)")
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
 
         let now = Self.t("2026-10-16T09:00:00")
-        let bureau = dept("bureau").store
-        print("\n   Statuses as the bureau's replica judges them (shenguan status ID), 中文 with rule ids:")
+        let reader = try clerk("bureau", at: "2026-10-16T09:00:00").reader
+        print("\n   Statuses as the bureau's replica judges them (shenguan status ID or licence number), 中文 with rule ids:")
         for key in ["food", "permit", "penalty", "inquiry"] {
-            let v = try bureau.itemView(ids[key]!, now: now)
-            for line in try StatusReport(wf: v.workflow, ctx: v.context, id: ids[key]!).lines { print("   " + line) }
+            for line in try reader.report(ids[key]!.hex).lines { print("   " + line) }
             print("")
         }
-        print("   warning list (R9): " + (try bureau.warningsView(now: now)).workflow.activeWarnings(for: CreditCode(Self.code2)!).map { "\($0.name) \($0.creditCode) \($0.level == "strict" ? "从严审批" : "限制准入") ← \($0.reason)" }.joined(separator: "; "))
+        print("   warning list (R9): " + (try reader.warnings().entries.filter { $0.creditCode.value == Self.code2 }).map { "\($0.name) \($0.creditCode) \($0.level == "strict" ? "从严审批" : "限制准入") ← \($0.reason)" }.joined(separator: "; "))
 
         print("\n   Evidence (shenguan evidence ID; shenguan verify / shenguan-verify / verify-py bundle), each verdict rechecked offline:")
         try FileManager.default.createDirectory(atPath: "\(dir)/evidence", withIntermediateDirectories: true)
         for key in ["pushFood", "pushPermit", "pushPenalty", "inquiry"] {
-            let store = dept("bureau").store
-            let bundle = try makeBundle(store: store, target: try store.op(ids[key]!.hex), now: now)
+            let bundle = try reader.evidence(ids[key]!.hex)
             let file = "\(dir)/evidence/\(key).json"
             try Data(try CanonicalJSON.encode(bundle.json)).write(to: URL(fileURLWithPath: file))
             let report = EvidenceVerifier.verify(bundle)
@@ -117,40 +115,42 @@ struct DemoScenario {
         let now = Self.t(cst)
         print("\n   Inboxes at \(ChinaStandardTime.rfc3339CST(millis: now)) (shenguan inbox), oldest limit first:")
         for r in replicas {
-            let v = try r.store.inboxView(department: r.id, now: now)
+            let v = try ReplicaReader(store: r.store, now: now, department: r.id).inbox()
             let ctx = v.context
-            let items = try v.workflow.inbox(for: r.id, ctx)
-            if items.isEmpty { print("   \(pad(r.cn, 18)) nothing to act on") }
-            for i in items {
-                let left = i.due.map { "limit \($0.deadlineRFC3339), \(Words.left($0, ctx)) left" } ?? "no limit"
-                print("   \(pad(r.cn, 18)) \(pad(Words.action(i.action), 12)) \(i.rule)  \(i.title)  (\(left))")
+            if v.items.isEmpty { print("   \(pad(r.cn, 18)) nothing to act on") }
+            for i in v.items {
+                let left = i.due.map { "时限 \(ClerkTime.limit($0, now: now)), 剩 \(ClerkTime.left($0, now: now, calendar: ctx.calendar))" } ?? "no limit"
+                print("   \(pad(r.cn, 18)) \(pad(ClerkWords.action(i.action), 12)) \(i.rule)  \(i.title)  (\(left))")
             }
         }
         print("")
     }
 
     /// What the replicas refuse in the scenario, each with its stable code.
-    mutating func refusals(now: Int64) throws -> [String] {
+    func refusals(now: Int64) throws -> [String] {
         var out = [String]()
-        func attempt(_ label: String, _ who: String, _ kind: String, _ body: [String: JSONValue]) {
-            let r = dept(who)
-            do { _ = try r.home.append(store: r.store, key: r.key, kind: kind, body: .object(body), now: now) ; out.append("\(label) → accepted?!") }
-            catch let why as OpRejection { out.append("\(label) → \(why.code.rawValue): \(why.reason)") }
-            catch { out.append("\(label) → \(error)") }
+        let cst = ChinaStandardTime.rfc3339CST(millis: now).replacingOccurrences(of: "+08:00", with: "")
+        func attempt(_ label: String, _ body: () throws(ReplicaError) -> Void) {
+            do { try body(); out.append("\(label) → accepted?!") } catch { out.append("\(label) → \(error.code): \(error.message)") }
         }
-        attempt("ecology claims the push addressed to market", "ecology", WorkflowKinds.claim, ["push": .string(ids["pushFood"]!.hex)])
-        attempt("market decides the revocation request", "market", WorkflowKinds.revocationDecision,
-                ["request": .string(ids["request"]!.hex), "grant": false, "reason": "x"])
-        attempt("an approval with a mistyped credit code", "bureau", WorkflowKinds.approval,
-                approval("1", "x", "y", String(Self.code1.dropLast()) + "0", "L"))
+        attempt("ecology claims the push addressed to market") { () throws(ReplicaError) in
+            _ = try clerk("ecology", at: cst).claim(ids["pushFood"]!.hex, staff: Self.staffNo["ecology"])
+        }
+        attempt("market decides the revocation request") { () throws(ReplicaError) in
+            _ = try clerk("market", at: cst).decideRevocation(ids["request"]!.hex, grant: false, reason: "x", staff: Self.staffNo["market"])
+        }
+        attempt("an approval with a mistyped credit code") { () throws(ReplicaError) in
+            _ = try clerk("bureau", at: cst).approve(approval("1", "x", "y", String(Self.code1.dropLast()) + "0", "L", to: "market"))
+        }
         return out
     }
 
-    func approval(_ code: String, _ item: String, _ applicant: String, _ credit: String, _ licence: String) -> [String: JSONValue] {
-        ["item": ["code": .string(code), "name": .string(item)], "powerType": "行政许可",
-         "applicant": ["name": .string(applicant), "creditCode": .string(credit), "contact": "0635-8888888"],
-         "licenceNo": .string(licence), "decisionDate": "2026-09-30", "validUntil": "2031-09-29", "riskPoints": ["日常监管重点：原料储存"],
-         "commitment": false]
+    func approval(_ code: String, _ item: String, _ applicant: String, _ credit: String, _ licence: String, to: String) -> ApprovalRequest {
+        var r = ApprovalRequest(itemCode: code, itemName: item, applicant: applicant, creditCode: credit, contact: "0635-8888888",
+                                licence: licence, pushTo: [to])
+        r.decisionDate = CivilDate(iso: "2026-09-30"); r.validUntil = CivilDate(iso: "2031-09-29")
+        r.risks = ["日常监管重点：原料储存"]; r.staff = Self.staffNo["bureau"]
+        return r
     }
 
     /// Every department serves its replica on loopback HTTP and syncs in a ring until converged.

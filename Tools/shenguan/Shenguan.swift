@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShenguanCore
 import ShenguanStore
 #if canImport(Glibc)
 import Glibc
@@ -10,15 +11,29 @@ import Glibc
 struct Shenguan: AsyncParsableCommand {
     /// Every file a replica writes (database, WAL, key guards, exports) is
     /// private to the department's account: mode 0600, folders 0700.
+    ///
+    /// Usage mistakes (an unknown command or option, a missing argument) are
+    /// ArgumentParser's: usage text and exit 64. Every refusal of a command
+    /// is mapped once, here: `error [code]: sentence` and exit 2.
     static func main() async {
         umask(0o077)
-        await Self.main(nil)
+        let command: any ParsableCommand
+        do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
+        do {
+            if var c = command as? any AsyncParsableCommand { try await c.run() } else { var c = command; try c.run() }
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            exit(withError: error)   // help, version, ExitCode, ValidationError: ArgumentParser's own output
+        } catch {
+            ErrorReport.print(error, json: CommandLine.arguments.contains("--json"))
+            Foundation.exit(2)
+        }
     }
 
     static let configuration = CommandConfiguration(
         commandName: "shenguan",
         abstract: "Signed, offline-first replicas for 审管互动 (approval ↔ regulator hand-offs).",
         discussion: "Every change is a signed operation in this replica's hash chain; replicas merge by set union. Rule ids (R1..R24, T1, T2) refer to RULES.md.",
+        version: ShenguanVersion.string,
         subcommands: [NetworkCommand.self, Init.self, RosterCommand.self, PolicyCommand.self, StaffCommand.self, Approve.self, Claim.self, Feedback.self, Relay.self, Supervise.self, Warnings.self, Revoke.self,
                       Inquire.self, Reply.self, Correct.self, Inbox.self, Status.self, Conflicts.self, Evidence.self, Verify.self, Note.self, Log.self, Show.self, State.self,
                       Export.self, Import.self, Serve.self, Sync.self, Peers.self, CalendarCommand.self, Demo.self])
@@ -40,4 +55,9 @@ struct GlobalOptions: ParsableArguments {
         if let env = ProcessInfo.processInfo.environment["SHENGUAN_HOME"], !env.isEmpty { return env }
         return NSHomeDirectory() + "/.shenguan"
     }
+}
+
+/// This build's version (`shenguan --version`).
+enum ShenguanVersion {
+    static let string = "shenguan 0.7.0 (protocol \(OpHeader.currentVersion), export \(ReplicaStore.exportFormat))"
 }

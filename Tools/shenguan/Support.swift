@@ -3,48 +3,31 @@ import Foundation
 import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
+import ShenguanReplica
 import ShenguanStore
 import ShenguanSync
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs a command body, turning Shenguan's errors into one clear line on
-/// stderr (`error [code]: sentence`) and a non-zero exit status.
-func guarded(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
-        let code: String
-        switch error {
-        case let e as KeyFileError: code = e.code
-        case let e as StoreError: code = e.code
-        case let e as OpRejection: code = e.code.rawValue
-        case let e as CLIError: code = e.code
-        case let e as CalendarError: code = e.code
-        case let e as Policy.Invalid: code = e.code
-        default: code = "error"
-        }
-        let text = (error as? OpRejection)?.reason ?? "\(error)"
-        FileHandle.standardError.write(Data("error [\(code)]: \(text)\n".utf8))
-        throw ExitCode(2)
+/// Every error a command body throws, as one `error [code]: sentence` on
+/// stderr (with the Chinese sentence on the next line), and as JSON on
+/// stdout under `--json`; mapped here once, for every command.
+enum ErrorReport {
+    static func of(_ error: any Error) -> ReplicaError {
+        if let e = error as? SyncClientError { return ReplicaError(e.code, "\(e)") }
+        return ReplicaError.wrap(error)
     }
-}
 
-/// `guarded` for async command bodies.
-func guardedAsync(_ body: () async throws -> Void) async throws {
-    do { try await body() } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch {
-        let code = (error as? SyncClientError)?.code
-        if let code {
-            FileHandle.standardError.write(Data("error [\(code)]: \(error)\n".utf8))
-            throw ExitCode(2)
+    static func print(_ error: any Error, json: Bool) {
+        let e = of(error)
+        var text = "error [\(e.code)]: \(e.message)\n"
+        if e.chinese != e.message { text += "  \(e.chinese)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+        if json {
+            printJSON(.object(["error": .object(["code": .string(e.code), "message": .string(e.message), "chinese": .string(e.chinese)])]))
         }
-        try guarded { throw error }
     }
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    let code: String
-    let description: String
-    init(_ code: String, _ description: String) { self.code = code; self.description = description }
 }
 
 /// The clock: `SHENGUAN_NOW` (RFC 3339 instant or ms since epoch) when set,
@@ -56,7 +39,7 @@ enum Clock {
         }
         if let ms = Int64(s) { return ms }
         if let ms = parseInstant(s) { return ms }
-        throw CLIError("clock.invalid", "SHENGUAN_NOW=\(s) is neither an RFC 3339 instant (2026-10-09T10:00:00+08:00) nor milliseconds since 1970.")
+        throw ReplicaError("clock.invalid", "SHENGUAN_NOW=\(s) is neither an RFC 3339 instant (2026-10-09T10:00:00+08:00) nor milliseconds since 1970.")
     }
 
     static func parseInstant(_ s: String) -> Int64? {
@@ -85,7 +68,7 @@ enum Passphrase {
         guard let first = readSecret("Passphrase for the replica key: ") else { throw KeyFileError.passphraseRequired }
         if confirm {
             guard readSecret("Type it again: ") == first else {
-                throw CLIError("key.passphrase_mismatch", "The two passphrases differ: nothing was created, run the command again.")
+                throw ReplicaError("key.passphrase_mismatch", "The two passphrases differ: nothing was created, run the command again.")
             }
         }
         return first

@@ -93,12 +93,12 @@ extension Workflow {
                  "time": .string(ChinaStandardTime.rfc3339CST(millis: a.time))])
     }
 
-    /// Working days and hours left before an item's limit (`inbox`).
+    /// Working days and hours left before an item's limit (`inbox`): the
+    /// limit's counted working days not yet over, today included when it is
+    /// one of them (a 2-working-day limit shows at most 2), and whole hours.
     public static func timeLeft(_ due: WorkingDayCalendar.Due, now: Int64, calendar: WorkingDayCalendar) -> (workingDays: Int, hours: Int64) {
         let today = ChinaStandardTime.civilDate(atMillis: now)
-        // Working days still open, today included when it is one.
-        let after = (try? calendar.workingDays(from: today, through: due.lastDay)) ?? 0
-        let days = today > due.lastDay ? 0 : after + (((try? calendar.isWorkingDay(today)) ?? false) ? 1 : 0)
+        let days = now >= due.deadlineMillis ? 0 : due.countedDays.filter { $0 >= today }.count
         return (days, max(0, due.deadlineMillis - now) / 3_600_000)
     }
 

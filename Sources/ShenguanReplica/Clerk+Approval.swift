@@ -1,0 +1,136 @@
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// A file a clerk attaches (a scan, a decision document): its name and bytes.
+public struct FileUpload: Sendable {
+    public let name: String
+    public let bytes: [UInt8]
+    public init(name: String, bytes: [UInt8]) { self.name = name; self.bytes = bytes }
+
+    /// The media type from the file name's extension.
+    public var mediaType: String {
+        let ext = name.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        return ["pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "txt": "text/plain",
+                "ofd": "application/ofd"][ext] ?? "application/octet-stream"
+    }
+}
+
+/// An approval to issue (R1) and the regulators to push it to (R2).
+public struct ApprovalRequest: Sendable {
+    public var itemCode: String, itemName: String, powerType = "行政许可"
+    public var applicant: String, creditCode: String, contact: String
+    public var licence: String
+    /// Default: today (CST).
+    public var decisionDate: CivilDate?
+    public var validUntil: CivilDate?
+    public var projectCode: String?, reply: String?
+    public var risks: [String] = []
+    /// The signed commitment letter of a 告知承诺 item (marks it as one).
+    public var commitmentLetter: FileUpload?
+    public var attachments: [FileUpload] = []
+    public var pushTo: [String]
+    /// Who acts (R3): a staff number or registration id.
+    public var staff: String?
+
+    public init(itemCode: String, itemName: String, applicant: String, creditCode: String, contact: String,
+                licence: String, pushTo: [String]) {
+        self.itemCode = itemCode; self.itemName = itemName; self.applicant = applicant; self.creditCode = creditCode
+        self.contact = contact; self.licence = licence; self.pushTo = pushTo
+    }
+}
+
+/// The approval written, the warning-list alerts it carries (R9) and its pushes' statuses.
+public struct ApprovalResult: Sendable {
+    public let approval: VerifiedOp
+    public let alerts: [Workflow.WarningEntry]
+    public let pushes: [Workflow.PushStatus]
+    public let workflow: Workflow
+
+    public var json: JSONValue {
+        .object(["approval": .string(approval.id.hex), "alerts": .array(alerts.map(\.json)),
+                 "pushes": .array(pushes.map { workflow.json($0) })])
+    }
+}
+
+extension Clerk {
+    /// Issues an approval with its attachments and pushes it to each
+    /// responsible regulator: one transaction, all or nothing. Everything a
+    /// clerk can get wrong (credit code, departments, schema, a duplicate
+    /// licence number, file sizes, a limit the calendar cannot compute) is
+    /// checked before anything is signed.
+    public func approve(_ r: ApprovalRequest) throws(ReplicaError) -> ApprovalResult {
+        try run {
+            let code = try checkCreditCode(r.creditCode, field: "--credit-code")
+            guard !r.pushTo.isEmpty else {
+                throw ReplicaError("workflow.no_regulator", "Name at least one --push-to department (R1: push to each responsible regulator).",
+                                   zh: "请至少选择一个推送部门（R1：推送给每个负责监管的部门）。")
+            }
+            guard Set(r.pushTo).count == r.pushTo.count else {
+                throw ReplicaError("workflow.duplicate_department", "A department is named twice in --push-to.", zh: "推送部门重复。")
+            }
+            for d in r.pushTo { try checkDepartment(d) }
+            if let earlier = try store.items(named: r.licence).first(where: { try store.op($0.hex).header.kind == WorkflowKinds.approval }) {
+                throw ReplicaError("workflow.duplicate_licence", "Licence number \(r.licence) was already issued [\(earlier.hex.prefix(12))]; a licence number names one licence. Nothing was written.",
+                                   zh: "证照编号 \(r.licence) 已被使用（\(earlier.hex.prefix(12))），一个编号只能对应一个许可。未写入任何内容。")
+            }
+            let staff = try staffID(r.staff)
+            let decided = r.decisionDate ?? ChinaStandardTime.civilDate(atMillis: now)
+            let alerts = try store.warningsView(creditCode: code, now: now).workflow.activeWarnings(for: code)   // R9
+            var body: [String: JSONValue] = [
+                "item": .object(["code": .string(r.itemCode), "name": .string(r.itemName)]), "powerType": .string(r.powerType),
+                "applicant": .object(["name": .string(r.applicant), "creditCode": .string(r.creditCode), "contact": .string(r.contact)]),
+                "licenceNo": .string(r.licence), "decisionDate": .string(decided.iso), "riskPoints": .array(r.risks.map { .string($0) }),
+                "commitment": .bool(r.commitmentLetter != nil),
+            ]
+            if let until = r.validUntil { body["validUntil"] = .string(until.iso) }
+            if let p = r.projectCode { body["projectCode"] = .string(p) }
+            if let t = r.reply { body["reply"] = .string(t) }
+            if !alerts.isEmpty { body["alerts"] = .array(alerts.map { .string($0.source.hex) }) }
+            var check = body; check["commitment"] = .bool(false)
+            _ = try ApprovalBody(json: .object(check))
+            // The claim limits the pushes start must be computable now.
+            try checkLimit(workingDays: roster.policy.claim.workingDays, what: "the R2 claim limit of these pushes")
+            let letter = try r.commitmentLetter.map { try attachment($0) }
+            let files = try r.attachments.map { try attachment($0) }
+            var drafts = (letter.map { [$0] } ?? []).map(\.draft) + files.map(\.draft)
+            let approvalAt = drafts.count
+            let approvalBody = body
+            drafts.append(draft(WorkflowKinds.approval, staff: staff) { written in
+                var b = approvalBody
+                if let letter { b["commitmentLetter"] = letter.ref(written[0]) }
+                if !files.isEmpty { b["attachments"] = .array(files.indices.map { files[$0].ref(written[$0 + (letter == nil ? 0 : 1)]) }) }
+                return b
+            })
+            for d in r.pushTo {
+                drafts.append(draft(WorkflowKinds.push, staff: staff) { written in
+                    ["record": .string(written[approvalAt].id.hex), "to": .string(d)]
+                })
+            }
+            let ops = try appendAll(drafts)
+            let (after, ctx) = try item(ops[approvalAt].id)
+            let statuses = try ops[(approvalAt + 1)...].compactMap { after.pushes[$0.id] }.map { try after.status(of: $0, ctx) }
+            return ApprovalResult(approval: ops[approvalAt], alerts: alerts, pushes: statuses, workflow: after)
+        }
+    }
+
+    /// A file checked (nothing signed yet): the attachment's draft, and the
+    /// entry that names the written attachment in its parent's body (R1).
+    func attachment(_ f: FileUpload) throws -> (draft: ReplicaStore.Draft, ref: (VerifiedOp) -> JSONValue) {
+        guard f.bytes.count <= AttachmentBody.maxBytes else {
+            throw ReplicaError("attachment.too_large", "\(f.name) has \(f.bytes.count) bytes; an attachment holds at most \(AttachmentBody.maxBytes) (scan at a lower resolution or split it).",
+                               zh: "附件 \(f.name) 有 \(f.bytes.count) 字节，超过上限 \(AttachmentBody.maxBytes)（请降低扫描分辨率或拆分）。")
+        }
+        let body = AttachmentBody.json(name: f.name, mediaType: f.mediaType, data: f.bytes)
+        let sha = SHA256.hash(f.bytes).hex
+        let name = f.name
+        return ({ _ in (WorkflowKinds.attachment, body) },
+                { op in .object(["op": .string(op.id.hex), "sha256": .string(sha), "name": .string(name)]) })
+    }
+
+    /// Attachments written first, in one transaction with what names them.
+    func drafts(of files: [FileUpload]) throws -> [(draft: ReplicaStore.Draft, ref: (VerifiedOp) -> JSONValue)] {
+        try files.map { try attachment($0) }
+    }
+}

@@ -1,0 +1,61 @@
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// The outcome of an act on a push: the operation written and the push's
+/// status after it, as the read model judges it now.
+public struct PushActResult: Sendable {
+    public let op: VerifiedOp
+    public let status: Workflow.PushStatus
+    public let workflow: Workflow
+
+    /// `{"<field>": id, "push": status}`.
+    public func json(_ field: String) -> JSONValue { .object([field: .string(op.id.hex), "push": workflow.json(status)]) }
+}
+
+extension Clerk {
+    /// Claims (signs for) a push addressed to this department (R2, R3, R7).
+    /// `push` is a push id, or a licence / record with one push to this
+    /// department. The staff member who signs is required (R3).
+    public func claim(_ push: String, staff: String?) throws(ReplicaError) -> PushActResult {
+        let p = try reader.resolvePush(push, addressedTo: department)
+        return try run {
+            let who = try requiredStaff(staff, act: "claim")
+            let (wf, _) = try item(p.id)
+            if let pushed = wf.pushes[p.id], pushed.body.to == department, let first = pushed.claims.first {
+                throw ReplicaError("workflow.already_claimed", "This push was already claimed by \(ItemReport.who(wf, first, now: now)); nothing was written.",
+                                   zh: "该推送已由 \(ItemReport.who(wf, first, now: now)) 认领，未写入任何内容。")
+            }
+            let op = try append(WorkflowKinds.claim, ["push": .string(p.id.hex)], staff: who)
+            return try pushResult(op, push: p.id)
+        }
+    }
+
+    /// Sends doubts or a dispute about a received push back to its sender (R4).
+    public func feedback(_ push: String, text: String, staff: String?) throws(ReplicaError) -> PushActResult {
+        let p = try reader.resolvePush(push, addressedTo: department)
+        return try run {
+            let op = try append(WorkflowKinds.feedback, ["push": .string(p.id.hex), "text": .string(text)], staff: try staffID(staff))
+            return try pushResult(op, push: p.id)
+        }
+    }
+
+    /// Forwards a push this department received to a higher-level regulator (R5).
+    public func relay(_ push: String, to: String, staff: String?) throws(ReplicaError) -> PushActResult {
+        let p = try reader.resolvePush(push, addressedTo: department)
+        return try run {
+            try checkDepartment(to)
+            guard let record = p.body.flatMap({ try? PushBody(json: $0) })?.record else {
+                throw ReplicaError("workflow.body_erased", "The push's content is not held on this replica.", zh: "本副本未持有该推送的内容。")
+            }
+            let op = try append(WorkflowKinds.push, ["record": .string(record.hex), "to": .string(to), "via": .string(p.id.hex)], staff: try staffID(staff))
+            return try pushResult(op, push: op.id)
+        }
+    }
+
+    func pushResult(_ op: VerifiedOp, push: Digest) throws -> PushActResult {
+        let (wf, ctx) = try item(push)
+        return PushActResult(op: op, status: try wf.status(of: wf.pushes[push]!, ctx), workflow: wf)
+    }
+}

@@ -1,0 +1,104 @@
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// An operation written and a JSON summary of what it changed.
+public struct ActResult: Sendable {
+    public let op: VerifiedOp
+    public let json: JSONValue
+    /// One line for a clerk.
+    public let text: String
+}
+
+extension Clerk {
+    /// Asks the issuing bureau to revoke, withdraw, cancel or change a
+    /// licence, with basis and evidence (R10 协同处理申请单).
+    public func requestRevocation(_ approval: String, action: String, basis: String, evidence: [FileUpload], staff: String?) throws(ReplicaError) -> ActResult {
+        let a = try resolve(approval, kind: WorkflowKinds.approval, what: "an approval", zh: "审批（许可）")
+        return try run {
+            let body: [String: JSONValue] = ["approval": .string(a.id.hex), "action": .string(action), "basis": .string(basis)]
+            _ = try RevocationRequestBody(json: .object(body))
+            let who = try staffID(staff)
+            let files = try drafts(of: evidence)
+            let ops = try appendAll(files.map(\.draft) + [draft(WorkflowKinds.revocationRequest, staff: who) { written in
+                var b = body
+                if !files.isEmpty { b["evidence"] = .array(files.indices.map { files[$0].ref(written[$0]) }) }
+                return b
+            }])
+            let op = ops.last!
+            let bureau = roster.departments[roster.replicas[a.header.author]?.department ?? ""]?.name ?? "the bureau"
+            return ActResult(op: op, json: .object(["request": .string(op.id.hex)]),
+                             text: "request \(op.id.hex)  \(action) → to-do in \(bureau)'s inbox (R10)")
+        }
+    }
+
+    /// Decides a revocation request (bureau only, R10); a request is decided once.
+    public func decideRevocation(_ request: String, grant: Bool, reason: String, staff: String?) throws(ReplicaError) -> ActResult {
+        let r = try resolve(request, kind: WorkflowKinds.revocationRequest, what: "a revocation request", zh: "撤销申请")
+        return try run {
+            let (wf, _) = try item(r.id)
+            if let d = wf.requests[r.id]?.decisions.first {
+                throw ReplicaError("workflow.already_decided", "This request was already decided by \(ItemReport.who(wf, d, now: now)); nothing was written.",
+                                   zh: "该申请已由 \(ItemReport.who(wf, d, now: now)) 办理，未写入任何内容。")
+            }
+            let op = try append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)], staff: try staffID(staff))
+            let (after, _) = try item(r.id)
+            let status = after.requests[r.id].map { after.licenceStatus($0.body.approval) } ?? "?"
+            return ActResult(op: op, json: .object(["decision": .string(op.id.hex), "licenceStatus": .string(status)]),
+                             text: "decision \(op.id.hex)  \(grant ? "granted" : "declined")  licence status: \(status) (R10)")
+        }
+    }
+
+    /// Sends a letter of inquiry (函询, R12): no reply by the limit counts as consent.
+    public func inquire(to: String, workingDays: Int, subject: String, question: String, staff: String?) throws(ReplicaError) -> (op: VerifiedOp, status: Workflow.InquiryStatus, workflow: Workflow) {
+        try run {
+            try checkDepartment(to)
+            guard (1...30).contains(workingDays) else {
+                throw ReplicaError("workflow.working_days", "--working-days must be between 1 and 30 (R12).", zh: "答复时限须为 1 至 30 个工作日（R12）。")
+            }
+            try checkLimit(workingDays: workingDays, what: "the reply limit")
+            let op = try append(WorkflowKinds.inquiry, ["to": .string(to), "workingDays": .int(Int64(workingDays)),
+                                                        "subject": .string(subject), "question": .string(question)], staff: try staffID(staff))
+            let (wf, ctx) = try item(op.id)
+            return (op, try wf.status(of: wf.inquiries[op.id]!, ctx), wf)
+        }
+    }
+
+    /// Replies to a letter of inquiry addressed to this department (R12);
+    /// a closed inquiry (answered, or lapsed into consent) is refused.
+    public func reply(_ inquiry: String, consent: Bool, text: String, staff: String?) throws(ReplicaError) -> (op: VerifiedOp, status: Workflow.InquiryStatus, workflow: Workflow) {
+        let q = try resolve(inquiry, kind: WorkflowKinds.inquiry, what: "an inquiry", zh: "函询")
+        return try run {
+            let (wf, ctx) = try item(q.id)
+            if let open = wf.inquiries[q.id], open.body.to == department {
+                let st = try wf.status(of: open, ctx)
+                if st.isClosed {
+                    let answered = st.verdict.outcome == .onTime && !open.replies.isEmpty
+                    let why = answered ? "it was answered by \(ItemReport.who(wf, open.replies[0], now: now))"
+                        : "its limit \(ClerkTime.limit(st.verdict.due, now: now)) passed without a reply, so it counts as consent (R12)"
+                    throw ReplicaError("workflow.closed", "This inquiry is closed: \(why). A reply can no longer change it; nothing was written.",
+                                       zh: answered ? "该函询已答复，不能再次回复；未写入任何内容。"
+                                                    : "该函询已于 \(ClerkTime.limit(st.verdict.due, now: now)) 到期未复，视为同意（R12），不能再回复；未写入任何内容。")
+                }
+            }
+            let op = try append(WorkflowKinds.reply, ["inquiry": .string(q.id.hex), "consent": .bool(consent), "text": .string(text)], staff: try staffID(staff))
+            let (after, judged) = try item(q.id)
+            return (op, try after.status(of: after.inquiries[q.id]!, judged), after)
+        }
+    }
+
+    /// Corrects a mutable field of an approval (contact, validUntil); it
+    /// supersedes every value this replica sees, so it resolves a conflict.
+    public func correct(_ approval: String, field: String, value: String, staff: String?) throws(ReplicaError) -> ActResult {
+        let a = try resolve(approval, kind: WorkflowKinds.approval, what: "an approval", zh: "审批（许可）")
+        return try run {
+            let seen = try item(a.id).0.fieldValues(a.id, field: field).compactMap(\.by).map(\.hex).sorted()
+            var body: [String: JSONValue] = ["approval": .string(a.id.hex), "field": .string(field), "value": .string(value)]
+            if !seen.isEmpty { body["supersedes"] = .array(seen.map { .string($0) }) }
+            let op = try append(WorkflowKinds.correction, body, staff: try staffID(staff))
+            return ActResult(op: op, json: .object(["correction": .string(op.id.hex)]),
+                             text: "correction \(op.id.hex)  \(field) = \(value)\(seen.count > 1 ? " (resolves a conflict of \(seen.count) values)" : "")")
+        }
+    }
+}

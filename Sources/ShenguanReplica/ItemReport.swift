@@ -1,0 +1,123 @@
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+
+/// The history and verdicts of one item (`status`): a licence, push,
+/// supervision record, revocation request or inquiry, as JSON (RFC 3339
+/// instants) and as the lines a clerk reads (limits as `10-09 24:00 周五`).
+public struct ItemReport: Sendable {
+    public private(set) var json: JSONValue = .null
+    public private(set) var lines: [String] = []
+
+    public init(wf: Workflow, ctx: JudgeContext, id: Digest) throws {
+        let now = ctx.now
+        func who(_ a: Workflow.Act) -> String { ItemReport.who(wf, a, now: now) }
+        if let a = wf.approvals[id] {
+            let pushes = try wf.pushStatuses(of: id, ctx)
+            let reqs = wf.requests.values.filter { $0.body.approval == id }.sorted { $0.act.id < $1.act.id }
+            let sup = wf.supervision.values.filter { $0.body.approval == id }.sorted { $0.act.id < $1.act.id }
+            let contact = wf.fieldValues(id, field: "contact").map(\.value)
+            json = .object(["kind": "licence", "approval": wf.actJSON(a.act), "licenceNo": .string(a.body.licenceNo),
+                            "item": .string(a.body.itemName), "applicant": .string(a.body.applicantName),
+                            "creditCode": .string(a.body.creditCode.value), "status": .string(wf.licenceStatus(id)),
+                            "contact": .array(contact.map { .string($0) }),
+                            "alerts": .array(a.body.alerts.map { .string($0.hex) }),
+                            "pushes": .array(pushes.map { wf.json($0) }),
+                            "requests": .array(reqs.map { r in .object(["request": wf.actJSON(r.act), "decisions": .array(r.decisions.map { wf.actJSON($0) })]) }),
+                            "supervision": .array(sup.map { wf.actJSON($0.act) })])
+            lines.append("许可 licence \(a.body.licenceNo) · \(a.body.itemName) · \(a.body.applicantName) (\(a.body.creditCode.value)) · status \(wf.licenceStatus(id))")
+            lines.append("  \(who(a.act))  issued (R1)\(a.body.alerts.isEmpty ? "" : "  ⚠ warning-list alert (R9)")")
+            if contact.count > 1 { lines.append("  ⚠ contact has \(contact.count) concurrent values: \(contact.joined(separator: " | "))") }
+            for p in pushes { lines += Self.pushLines(wf, p, now: now) }
+            for s in sup { lines.append("  \(who(s.act))  supervision \(s.body.category): \(s.body.summary) (R6)") }
+            for r in reqs {
+                lines.append("  \(who(r.act))  requests \(r.body.action): \(r.body.basis) (R10)")
+                for d in r.decisions { lines.append("  \(who(d))  \(Self.decisionText(d))") }
+            }
+        } else if let p = wf.pushes[id] {
+            let st = try wf.status(of: p, ctx)
+            json = wf.json(st)
+            lines = Self.pushLines(wf, st, now: now)
+        } else if let r = wf.requests[id] {
+            json = .object(["kind": "revocation.request", "request": wf.actJSON(r.act), "approval": .string(r.body.approval.hex),
+                            "action": .string(r.body.action), "basis": .string(r.body.basis),
+                            "decisions": .array(r.decisions.map { wf.actJSON($0) }),
+                            "licenceStatus": .string(wf.licenceStatus(r.body.approval))])
+            lines.append("revocation request (R10): \(r.body.action) · \(wf.title(ofRecord: r.body.approval))")
+            lines.append("  \(who(r.act))  asks: \(r.body.basis)")
+            if r.decisions.isEmpty { lines.append("  awaiting the bureau's decision") }
+            for d in r.decisions { lines.append("  \(who(d))  \(Self.decisionText(d))") }
+            lines.append("  licence status: \(wf.licenceStatus(r.body.approval))")
+        } else if let q = wf.inquiries[id] {
+            let st = try wf.status(of: q, ctx)
+            json = wf.json(st)
+            lines.append("函询 inquiry (R12): \(q.body.subject) → \(wf.name(of: q.body.to))")
+            lines.append("  \(who(q.act))  asks: \(q.body.question)")
+            for r in q.replies { lines.append("  \(who(r))  replies: \(r.op.body?["text"]?.stringValue ?? "")") }
+            lines.append("  \(ClerkWords.status(st.label)) · limit \(ClerkTime.limit(st.verdict.due, now: now)) · \(st.verdict.evidence)")
+            if st.verdict.outcome == .lapsed {
+                lines.append(st.isFinal ? "  final: \(wf.name(of: q.body.to))'s chain was seen by another department at \(st.finalBy.map { ClerkTime.instant($0.time, now: now) } ?? "?"), past the limit plus grace, with no reply"
+                                        : "  provisional: final once \(wf.name(of: q.body.to))'s chain is witnessed past the limit plus grace with no reply in it")
+            }
+            if let resp = st.responsible { lines.append("  responsible: \(wf.name(of: resp)) (R12)") }
+        } else if let s = wf.supervision[id] {
+            let pushes = try wf.pushStatuses(of: id, ctx)
+            json = .object(["kind": "supervision.record", "record": wf.actJSON(s.act), "category": .string(s.body.category),
+                            "pushes": .array(pushes.map { wf.json($0) })])
+            lines.append("supervision \(s.body.category) · \(s.body.subjectName ?? "") \(s.body.creditCode?.value ?? "") · \(s.body.summary) (R6, R8)")
+            lines.append("  \(who(s.act))  recorded; published \(s.body.publishedDate.iso)")
+            for p in pushes { lines += Self.pushLines(wf, p, now: now) }
+        } else {
+            throw ReplicaError("status.not_an_item", "\(id.hex.prefix(12))… is not a licence, push, supervision record, revocation request or inquiry.",
+                               zh: "\(id.hex.prefix(12))… 不是许可、推送、监管记录、撤销申请或函询。")
+        }
+    }
+
+    /// "张三 (A001) · 市场监管局 · 10-09 10:00"
+    public static func who(_ wf: Workflow, _ a: Workflow.Act, now: Int64) -> String {
+        "\(a.staff.map { "\($0.name) (\($0.staffNo)) · " } ?? "")\(wf.name(of: a.department)) · \(ClerkTime.instant(a.time, now: now))"
+    }
+
+    static func decisionText(_ d: Workflow.Act) -> String {
+        let b = d.op.body.flatMap { try? RevocationDecisionBody(json: $0) }
+        return "\(b?.grant == true ? "grants" : "declines"): \(b?.reason ?? "") (R10)"
+    }
+
+    /// The lines of one push: who pushed and claimed, the verdicts and their evidence.
+    public static func pushLines(_ wf: Workflow, _ st: Workflow.PushStatus, now: Int64) -> [String] {
+        var out = ["  \(who(wf, st.push.act, now: now))  pushes to \(wf.name(of: st.push.body.to))\(st.push.body.via == nil ? "" : " (relay, R5)") [\(st.push.act.id.hex.prefix(12))]"]
+        if let pl = st.pushLimit { out.append("    R7 push limit \(ClerkTime.limit(pl.due, now: now)): \(ClerkWords.pushLimit(pl))") }
+        for c in st.push.claims { out.append("  \(who(wf, c, now: now))  claims (R3)") }
+        for f in st.push.feedback { out.append("  \(who(wf, f, now: now))  feedback (R4): \(f.op.body?["text"]?.stringValue ?? "")") }
+        out.append("    → \(ClerkWords.status(st.label)) · \(st.claim.rule) limit \(ClerkTime.limit(st.claim.due, now: now)) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)")
+        out.append("      window from \(st.claim.start.map { $0.isWitnessed ? "\(ClerkTime.instant($0.hi, now: now)) (\($0.hiSource))" : "the bureau's own clock (not yet witnessed)" } ?? "?")")
+        out.append("      evidence: \(st.claim.evidence)")
+        if let r = st.responsible { out.append("    responsible: \(wf.name(of: r)) (\(st.claim.rule), R24)") }
+        return out
+    }
+}
+
+/// Words for statuses and outcomes, in Chinese and English with the rule id.
+public enum ClerkWords {
+    static let statuses: [String: String] = [
+        "pending": "待认领 pending", "claimed_on_time": "按时认领 claimed on time", "claimed_late": "逾期认领 claimed late",
+        "auto_claimed": "超时自动认领 auto-claimed at the limit", "awaiting_reply": "待回复 awaiting reply", "consented": "同意 consented",
+        "objected": "不同意 objected", "deemed_consent": "视为同意 deemed consent",
+        "claimed_awaiting_witness": "已认领待见证 claimed, awaiting a witness", "replied_awaiting_witness": "已回复待见证 replied, awaiting a witness",
+    ]
+    public static func status(_ label: String) -> String { statuses[label] ?? label }
+
+    static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
+    public static func action(_ a: String) -> String { actions[a] ?? a }
+
+    /// An R7 push-limit verdict: within, after, or not yet settled (no
+    /// witness yet: never a false "late").
+    public static func pushLimit(_ v: Verdict) -> String {
+        switch v.outcome {
+        case .onTime: "按时推送 pushed in time"
+        case .late, .lapsed: "逾期推送 pushed AFTER the limit"
+        case .awaitingWitness: "待见证 dated within the limit, awaiting a witness"
+        case .open: "未推送 not pushed yet"
+        }
+    }
+}

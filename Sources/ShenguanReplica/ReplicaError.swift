@@ -1,0 +1,58 @@
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanStore
+
+/// Every refusal of the application layer: a stable `code` (what scripts and
+/// tests match), a sentence a clerk can act on in English and in Chinese.
+/// Errors of the layers below are mapped to it once, by ``wrap(_:)``, so a
+/// front end (the CLI, the web interface) has one thing to present.
+public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable, dotted: `workflow.already_claimed`, `staff.required`, …
+    public let code: String
+    /// The sentence in English.
+    public let message: String
+    /// The sentence in Chinese (简体中文), for the clerk.
+    public let chinese: String
+
+    public init(_ code: String, _ message: String, zh chinese: String? = nil) {
+        self.code = code; self.message = message
+        self.chinese = chinese ?? Self.chineseByCode[code] ?? message
+    }
+
+    public var description: String { message }
+
+    /// Any error of the store, the key file, the operation rules or the
+    /// calendar as a `ReplicaError` with its stable code.
+    public static func wrap(_ error: any Error) -> ReplicaError {
+        switch error {
+        case let e as ReplicaError: return e
+        case let e as OpRejection: return ReplicaError(e.code.rawValue, e.reason)
+        case let e as StoreError: return ReplicaError(e.code, "\(e)")
+        case let e as KeyFileError: return ReplicaError(e.code, "\(e)")
+        case let e as CalendarError: return ReplicaError(e.code, "\(e)")
+        case let e as Policy.Invalid: return ReplicaError(e.code, "\(e)")
+        default: return ReplicaError("error", "\(error)", zh: "内部错误：\(error)")
+        }
+    }
+
+    /// Chinese sentences of the codes the layers below raise (their English
+    /// sentence says the same with the details).
+    static let chineseByCode: [String: String] = [
+        "workflow.not_addressee": "该事项发给或属于其他部门，只有该部门可以办理。",
+        "workflow.invalid_ref": "所引用的操作类型或对象不符。",
+        "auth.forbidden_kind": "本部门无权进行此类操作（权限表，R21）。",
+        "auth.not_admitted": "本副本尚未被名册接纳：请将 join-request.json 交给监督办公室，然后同步。",
+        "staff.unknown": "所填工作人员不是本部门登记的人员。",
+        "staff.invalid": "所填工作人员在操作日期不在有效期内（R3）。",
+        "op.invalid_body": "填写的内容不完整或不合规。",
+        "store.unknown_op": "找不到该编号、证照编号、信用代码或名称对应的事项。",
+        "store.ambiguous_op": "该编号前缀对应多个操作，请多输入几位。",
+        "store.not_initialised": "此文件夹还不是审管副本：请先运行 shenguan init。",
+        "store.behind_key": "数据库比密钥记录的旧（可能是从旧备份恢复）：请先同步找回本部门的操作，切勿继续签名。",
+        "key.passphrase_required": "需要副本密钥的口令：设置 SHENGUAN_PASSPHRASE 或在终端输入。",
+        "key.wrong_passphrase": "口令不正确，密钥未解锁。",
+        "calendar.no_table": "官方工作日历缺少该年度：请监督办公室发布该年度日历（shenguan network calendar）后再试。",
+        "clock.future": "该操作的时间超前于本机时钟，待本机时间到达后自动生效。",
+    ]
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanReplica
+import ShenguanStore
+import ShenguanTestSupport
+
+/// The read side: items named as a clerk names them, limits printed as a
+/// clerk reads them, errors with a stable code in both languages.
+@Suite struct ReaderTests {
+    @Test func itemsAreNamedByIdLicenceNumberCreditCodeOrApplicant() throws {
+        let d = try Desk("reader-names"); defer { d.dir.remove() }
+        let bureau = try d.clerk(d.bureau, at: "2026-09-30T16:00:00")
+        let first = try bureau.approve(d.approval())
+        let reader = bureau.reader
+        for name in ["JY13715000001", F.codeA, "聊城市鲁西餐饮有限公司", String(first.approval.id.hex.prefix(10)), " JY13715000001 "] {
+            let r = try reader.report(name)
+            #expect(r.json["licenceNo"]?.stringValue == "JY13715000001", "\(name)")
+        }
+        #expect(try reader.report("JY13715000001").lines[0].contains("许可 licence JY13715000001"))
+        // A second licence of the same applicant: the credit code names two items, the licence numbers one each.
+        _ = try bureau.approve(d.approval(licence: "JY13715000002"))
+        let two = d.refusal { _ = try reader.report(F.codeA) }
+        #expect(two?.code == "item.ambiguous" && two?.chinese.contains("2 个事项") == true)
+        #expect(try reader.report("JY13715000002").json["licenceNo"]?.stringValue == "JY13715000002")
+        #expect(d.refusal { _ = try reader.report("JY99999999999") }?.code == "item.not_found")
+        // The push of a licence, by licence number (evidence, claim).
+        #expect(try reader.resolvePush("JY13715000001", addressedTo: "d1").id == first.pushes[0].push.act.id)
+        #expect(try reader.evidence("JY13715000001").subject == first.pushes[0].push.act.id.hex)
+    }
+
+    @Test func theSubjectsIndexIsPartOfTheReadModelAndItsRebuild() throws {
+        let d = try Desk("reader-rebuild"); defer { d.dir.remove() }
+        _ = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval())
+        let check = try d.bureau.store.checkReadModel()
+        #expect(check.isConsistent, "\(check.missing) \(check.extra)")
+        try d.bureau.store.rebuildProjections()
+        #expect(try d.bureau.store.items(named: "JY13715000001").count == 1)
+    }
+
+    @Test func limitsPrintAsAClerkReadsThem() throws {
+        let cal = try WorkingDayCalendar(years: OfficialCalendar.builtInYears)
+        // Pushed 09-30 16:00, 2 working days: the holiday (10-01…10-07) is skipped.
+        let due = try Deadlines.limit(from: F.ms("2026-09-30T16:00:00"), workingDays: 2, calendar: cal)
+        #expect(ClerkTime.limit(due, now: F.ms("2026-09-30T16:00:00")) == "10-09 24:00 周五")
+        #expect(ClerkTime.limitLong(due) == "2026年10月9日 24:00（周五）")
+        #expect(ClerkTime.limit(due, now: F.ms("2027-01-04T09:00:00")) == "2026-10-09 24:00 周五")
+        // Never more working days than the limit has; the last day says so, with minutes near the end.
+        #expect(ClerkTime.left(due, now: F.ms("2026-09-30T17:00:00"), calendar: cal).hasPrefix("2 工作日"))
+        #expect(ClerkTime.left(due, now: F.ms("2026-10-09T20:40:00"), calendar: cal) == "今日到期 · 剩 3 h 20 min")
+        #expect(ClerkTime.left(due, now: F.ms("2026-10-09T23:30:00"), calendar: cal) == "今日到期 · 剩 30 min")
+        #expect(ClerkTime.left(due, now: F.ms("2026-10-10T00:00:00"), calendar: cal) == "已逾期 overdue")
+        #expect(ClerkTime.instant(F.ms("2026-10-08T09:05:00"), now: F.ms("2026-10-08T10:00:00")) == "10-08 09:05")
+    }
+
+    @Test func lowerLayerErrorsKeepTheirCodeAndGainASentence() {
+        let rejection = OpRejection(.notAddressee, "claim of another department's push")
+        let e = ReplicaError.wrap(rejection)
+        #expect(e.code == "workflow.not_addressee" && e.chinese.contains("其他部门"))
+        let again = ReplicaError.wrap(e)
+        #expect(again == e)
+    }
+}

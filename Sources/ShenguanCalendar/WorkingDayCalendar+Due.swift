@@ -97,3 +97,44 @@ extension WorkingDayCalendar {
             countedDays: counted)
     }
 }
+
+// MARK: - Years without a table (PROTOCOL.md §4.2, issue 15)
+
+extension WorkingDayCalendar {
+    /// Whether `date` is a working day, judging a year without a table on
+    /// the **provisional rule**: Monday to Friday are working days, Saturday
+    /// and Sunday are not (no holidays, no adjusted days). A year with a
+    /// table follows T1 exactly.
+    public func isWorkingDayOrProvisional(_ date: CivilDate) -> Bool {
+        covers(year: date.year) ? ((try? isWorkingDay(date)) ?? false) : !date.isWeekend
+    }
+
+    /// ``due(afterEventDay:workingDays:)`` that never stops at a year
+    /// without a table: such days are judged on the provisional rule
+    /// (``isWorkingDayOrProvisional(_:)``), and ``isProvisional(_:)`` says
+    /// so. The limit is judged again, exactly, once the year's table is in
+    /// the roster. `n` = 0 is not a limit here (see `Deadlines.limit`).
+    ///
+    /// - Throws: ``CalendarError/invalidLimit(_:)`` if `n < 1`, only.
+    public func provisionalDue(fromMillis: Int64, workingDays n: Int) throws(CalendarError) -> Due {
+        guard n >= 1 else { throw .invalidLimit(n) }
+        let eventDay = ChinaStandardTime.civilDate(atMillis: fromMillis)
+        var counted: [CivilDate] = []
+        counted.reserveCapacity(min(n, 400))
+        var day = eventDay
+        // Terminates: at least five days of every seven count.
+        while counted.count < n {
+            day = day.adding(days: 1)
+            if isWorkingDayOrProvisional(day) { counted.append(day) }
+        }
+        return Due(eventDay: eventDay, workingDays: n, lastDay: day,
+                   deadlineMillis: ChinaStandardTime.startOfDayMillis(day.adding(days: 1)), countedDays: counted)
+    }
+
+    /// Whether a limit was computed on the provisional rule: a day after its
+    /// event day, through its last day, lies in a year without a table.
+    public func isProvisional(_ due: Due) -> Bool {
+        let first = due.eventDay.adding(days: due.workingDays == 0 ? 0 : 1)
+        return (first.year...due.lastDay.year).contains { !covers(year: $0) }
+    }
+}

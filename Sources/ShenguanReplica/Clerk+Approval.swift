@@ -58,8 +58,9 @@ extension Clerk {
     /// Issues an approval with its attachments and pushes it to each
     /// responsible regulator: one transaction, all or nothing. Everything a
     /// clerk can get wrong (credit code, departments, schema, a duplicate
-    /// licence number, file sizes, a limit the calendar cannot compute) is
-    /// checked before anything is signed.
+    /// licence number, file sizes) is checked before anything is signed. A
+    /// limit in a year without an official calendar is judged on the
+    /// provisional rule and says so (PROTOCOL.md §4.2); it never blocks.
     public func approve(_ r: ApprovalRequest) throws(ReplicaError) -> ApprovalResult {
         try run {
             let code = try checkCreditCode(r.creditCode, field: "--credit-code")
@@ -90,8 +91,6 @@ extension Clerk {
             if !alerts.isEmpty { body["alerts"] = .array(alerts.map { .string($0.source.hex) }) }
             var check = body; check["commitment"] = .bool(false)
             _ = try ApprovalBody(json: .object(check))
-            // The claim limits the pushes start must be computable now.
-            try checkLimit(workingDays: roster.policy.claim.workingDays, what: "the R2 claim limit of these pushes")
             let letter = try r.commitmentLetter.map { try attachment($0) }
             let files = try r.attachments.map { try attachment($0) }
             var drafts = (letter.map { [$0] } ?? []).map(\.draft) + files.map(\.draft)

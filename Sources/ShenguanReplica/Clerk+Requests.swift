@@ -57,7 +57,6 @@ extension Clerk {
             guard (1...30).contains(workingDays) else {
                 throw ReplicaError("workflow.working_days", "--working-days must be between 1 and 30 (R12).", zh: "答复时限须为 1 至 30 个工作日（R12）。")
             }
-            try checkLimit(workingDays: workingDays, what: "the reply limit")
             let op = try append(WorkflowKinds.inquiry, ["to": .string(to), "workingDays": .int(Int64(workingDays)),
                                                         "subject": .string(subject), "question": .string(question)], staff: try staffID(staff))
             let (wf, ctx) = try item(op.id)

@@ -63,7 +63,6 @@ extension Clerk {
             if let x = r.result { body["result"] = .string(x) }
             if let l = r.listing { body["listing"] = .string(l) }
             _ = try SupervisionBody(json: .object(body))
-            try checkLimit(workingDays: roster.policy.bureauClaim.workingDays, what: "the R7 claim limit of these pushes")
             let files = try drafts(of: r.attachments)
             var drafts = files.map(\.draft)
             let recordAt = drafts.count

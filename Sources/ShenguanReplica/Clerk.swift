@@ -83,15 +83,6 @@ public struct Clerk: Sendable {
         return op
     }
 
-    /// Refuses, before anything is signed, a limit the calendar cannot
-    /// compute from now (a year without an official table).
-    func checkLimit(workingDays: Int, what: String) throws {
-        do { _ = try Deadlines.limit(from: now, workingDays: workingDays, calendar: roster.calendar) } catch {
-            throw ReplicaError("calendar.no_table", "Cannot compute \(what): \(error). Nothing was signed; the oversight office must publish the official calendar for that year (shenguan network calendar), then try again.",
-                               zh: "无法计算时限：官方工作日历缺少该年度（\(error.code)）。未签署任何内容；请监督办公室发布该年度日历（shenguan network calendar）后再试。")
-        }
-    }
-
     /// A department id in the roster, other than this one.
     func checkDepartment(_ d: String) throws {
         guard roster.departments[d] != nil else {

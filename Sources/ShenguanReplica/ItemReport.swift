@@ -54,7 +54,7 @@ public struct ItemReport: Sendable {
             lines.append("函询 inquiry (R12): \(q.body.subject) → \(wf.name(of: q.body.to))")
             lines.append("  \(who(q.act))  asks: \(q.body.question)")
             for r in q.replies { lines.append("  \(who(r))  replies: \(r.op.body?["text"]?.stringValue ?? "")") }
-            lines.append("  \(ClerkWords.status(st.label)) · limit \(ClerkTime.limit(st.verdict.due, now: now)) · \(st.verdict.evidence)")
+            lines.append("  \(ClerkWords.status(st.label)) · limit \(ClerkTime.limit(st.verdict.due, now: now))\(ClerkWords.provisional(st.verdict)) · \(st.verdict.evidence)")
             if st.verdict.outcome == .lapsed {
                 lines.append(st.isFinal ? "  final: \(wf.name(of: q.body.to))'s chain was seen by another department at \(st.finalBy.map { ClerkTime.instant($0.time, now: now) } ?? "?"), past the limit plus grace, with no reply"
                                         : "  provisional: final once \(wf.name(of: q.body.to))'s chain is witnessed past the limit plus grace with no reply in it")
@@ -89,7 +89,7 @@ public struct ItemReport: Sendable {
         if let pl = st.pushLimit { out.append("    R7 push limit \(ClerkTime.limit(pl.due, now: now)): \(ClerkWords.pushLimit(pl))") }
         for c in st.push.claims { out.append("  \(who(wf, c, now: now))  claims (R3)") }
         for f in st.push.feedback { out.append("  \(who(wf, f, now: now))  feedback (R4): \(f.op.body?["text"]?.stringValue ?? "")") }
-        out.append("    → \(ClerkWords.status(st.label)) · \(st.claim.rule) limit \(ClerkTime.limit(st.claim.due, now: now)) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)")
+        out.append("    → \(ClerkWords.status(st.label)) · \(st.claim.rule) limit \(ClerkTime.limit(st.claim.due, now: now)) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)\(ClerkWords.provisional(st.claim))")
         out.append("      window from \(st.claim.start.map { $0.isWitnessed ? "\(ClerkTime.instant($0.hi, now: now)) (\($0.hiSource))" : "the bureau's own clock (not yet witnessed)" } ?? "?")")
         out.append("      evidence: \(st.claim.evidence)")
         if let r = st.responsible { out.append("    responsible: \(wf.name(of: r)) (\(st.claim.rule), R24)") }
@@ -109,6 +109,11 @@ public enum ClerkWords {
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
+
+    /// Said after a limit judged on the provisional rule (§4.2).
+    public static func provisional(_ v: Verdict) -> String {
+        v.provisional ? " · 暂定：该年度官方日历未发布，按周末推算 provisional (no official calendar for that year yet)" : ""
+    }
 
     /// An R7 push-limit verdict: within, after, or not yet settled (no
     /// witness yet: never a false "late").

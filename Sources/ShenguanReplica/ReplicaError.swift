@@ -52,7 +52,7 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         "store.behind_key": "数据库比密钥记录的旧（可能是从旧备份恢复）：请先同步找回本部门的操作，切勿继续签名。",
         "key.passphrase_required": "需要副本密钥的口令：设置 SHENGUAN_PASSPHRASE 或在终端输入。",
         "key.wrong_passphrase": "口令不正确，密钥未解锁。",
-        "calendar.no_table": "官方工作日历缺少该年度：请监督办公室发布该年度日历（shenguan network calendar）后再试。",
+        "calendar.no_table": "官方工作日历缺少该年度：请监督办公室发布该年度日历（shenguan network calendar）。",
         "clock.future": "该操作的时间超前于本机时钟，待本机时间到达后自动生效。",
     ]
 }

@@ -65,14 +65,6 @@ import ShenguanTestSupport
         expectError(bad, "workflow.credit_code")
         #expect(bad.stderr.contains("should be A"))
         #expect(try d.bureau.opCount() == before)
-        // A claim limit the calendar cannot compute (2027 has no official
-        // table yet) is refused before anything is signed: no approval
-        // without its pushes, nothing to retry twice.
-        let noTable = try approve(d, env: at("2026-12-30T10:00:00"))
-        expectError(noTable, "calendar.no_table")
-        #expect(noTable.stderr.contains("Nothing was signed"))
-        #expect(try d.bureau.opCount() == before)
-
         let out = try object(try approve(d, env: at("2026-09-30T16:00:00")))
         let pushes = try #require(out["pushes"] as? [[String: Any]])
         #expect(pushes.count == 2)
@@ -224,5 +216,21 @@ import ShenguanTestSupport
         }
         #expect(column(lines[1], of: "时限 limit") == column(lines[2], of: "10-09 24:00 周五"))
         #expect(column(lines[1], of: "what") == column(lines[2], of: "食品经营许可"))
+    }
+
+    /// A claim limit that reaches 2027 (no official table yet) never blocks
+    /// the approval: it is judged on the provisional rule and marked so in
+    /// the push's verdict and in the regulator's inbox (issue 15 item 3).
+    @Test func aYearWithoutAnOfficialCalendarNeverBlocksAnApproval() throws {
+        let dir = TempDir("cli-wf-cal"); defer { dir.remove() }
+        let d = try departments(dir)
+        let out = try object(try approve(d, env: at("2026-12-30T10:00:00")))
+        let pushes = try #require(out["pushes"] as? [[String: Any]])
+        #expect(pushes.count == 2)
+        let claim = try #require(pushes.first?["claim"] as? [String: Any])
+        #expect(claim["provisionalCalendar"] as? Bool == true && claim["lastDay"] as? String == "2027-01-01", "\(claim)")
+        try d.carry(d.bureau, d.market, witnessAt: "2026-12-30T11:00:00")
+        let inbox = try d.market.ok(["inbox"], env: at("2026-12-31T09:00:00"))
+        #expect(inbox.contains("2027-01-01 24:00 周五 (暂定)"), "\(inbox)")
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ShenguanCore
 import ShenguanCrypto
+import ShenguanCalendar
 
 /// The shared conformance corpus (`Tests/Conformance`, written by
 /// `Tools/verify-py/make_conformance.py`): the Swift tests and the Python
@@ -60,5 +61,29 @@ enum ConformanceCorpus {
             } catch { got = error.code.rawValue }
             #expect(got == c["code"] as! String, "\(c["comment"]!)")
         }
+    }
+}
+
+/// §4.2 limits and the provisional rule for a year without a table, the
+/// same cases the Python verifier checks (`limits.json`).
+@Suite struct LimitConformanceTests {
+    @Test func limitsAndTheProvisionalRule() throws {
+        let doc = try ConformanceCorpus.load("limits.json")
+        let years = try (doc["calendar"] as! [Any]).map { y -> CalendarYear in
+            let data = try JSONSerialization.data(withJSONObject: y)
+            return try RosterOps.calendarYear(try CanonicalJSON.parse([UInt8](data)))
+        }
+        let calendar = try WorkingDayCalendar(years: years)
+        var provisional = 0
+        for c in doc["cases"] as! [[String: Any]] {
+            let from = try #require(ChinaStandardTime.parseRFC3339(c["from"] as! String), "\(c["from"]!)")
+            let due = try Deadlines.limit(from: from, workingDays: c["workingDays"] as! Int, calendar: calendar)
+            let comment = Comment(rawValue: c["comment"] as! String)
+            #expect(due.lastDay.iso == c["lastDay"] as? String, comment)
+            #expect(due.deadlineRFC3339 == c["limit"] as? String, comment)
+            #expect(calendar.isProvisional(due) == c["provisional"] as? Bool, comment)
+            if calendar.isProvisional(due) { provisional += 1 }
+        }
+        #expect(provisional >= 3)
     }
 }

@@ -35,14 +35,29 @@ import ShenguanTestSupport
         #expect(try d.bureau.store.count() == before + 4)
     }
 
-    @Test func aLimitInAYearWithoutAnOfficialCalendarIsRefusedBeforeSigning() throws {
-        let d = try Desk("clerk-calendar"); defer { d.dir.remove() }
-        let before = try d.bureau.store.count()
-        // 12-31 16:00: the 2 working days of the claim limit fall in 2027, which has no table.
-        let late = try d.clerk(d.bureau, at: "2026-12-31T16:00:00")
-        let e = d.refusal { _ = try late.approve(d.approval()) }
-        #expect(e?.code == "calendar.no_table" && e?.message.contains("Nothing was signed") == true, "\(String(describing: e))")
-        #expect(try d.bureau.store.count() == before)
+    /// Issue 15 item 3: a year without an official calendar never blocks
+    /// work; its limits are provisional (weekends only, §4.2) and judged
+    /// again when the oversight office adds the year.
+    @Test func aYearWithoutAnOfficialCalendarIsJudgedProvisionallyUntilItsTableArrives() throws {
+        var d = try Desk("clerk-calendar"); defer { d.dir.remove() }
+        // 12-31 16:00, 2 working days: 2027 has no table yet, so 01-01 (Friday) counts provisionally.
+        let res = try d.clerk(d.bureau, at: "2026-12-31T16:00:00").approve(d.approval())
+        let claim = res.pushes[0].claim
+        #expect(claim.provisional && claim.due.lastDay == CivilDate(iso: "2027-01-04")!)
+        #expect(Workflow.json(claim)["provisionalCalendar"] == .bool(true))
+        #expect(try d.clerk(d.bureau, at: "2027-01-02T09:00:00").reader.report("JY13715000001").lines.contains { $0.contains("暂定") })
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-12-31T17:00:00")
+        let inbox = try ReplicaReader(store: d.market.store, now: F.ms("2027-01-02T09:00:00"), department: "d1").inbox()
+        #expect(inbox.json["items"]?.arrayValue?.first?["provisionalCalendar"] == .bool(true))
+        // The oversight office publishes 2027 (01-01 a holiday): the same push is judged again, exactly.
+        let y2027 = CalendarYear(year: 2027, holidays: [CivilDate(iso: "2027-01-01")!], adjustedWorkingDays: [], source: "test notice")
+        let op = d.net.rootOp(RosterOps.calendar, ["year": RosterOps.json(year: y2027)], at: F.ms("2027-01-02T08:00:00"))
+        for s in [d.bureau.store, d.market.store] { _ = try s.ingest([op.envelope], now: F.ms("2027-01-02T08:00:00")) }
+        let again = try ReplicaReader(store: d.market.store, now: F.ms("2027-01-02T09:00:00"), department: "d1").inbox()
+        let item = try #require(again.items.first)
+        #expect(item.due?.lastDay == CivilDate(iso: "2027-01-05")! && !again.context.calendar.isProvisional(item.due!))
+        #expect(again.json["items"]?.arrayValue?.first?["provisionalCalendar"] == nil)
+        #expect(try d.market.store.checkReadModel().isConsistent)
     }
 
     @Test func aClaimNeedsItsStaffMemberAndHappensOnce() throws {

@@ -97,7 +97,16 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct PublishCalendar: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "calendar", abstract: "Publish a year's official calendar (roster.calendar, T1).")
+        static let configuration = CommandConfiguration(
+            commandName: "calendar", abstract: "Publish a year's official calendar (roster.calendar, T1).",
+            discussion: """
+                A yearly task of the oversight office: when the State Council General Office publishes the
+                holiday notice (国务院办公厅关于XXXX年部分节假日安排的通知, usually in November), sign the
+                year's table and export the roster to every department. Until then, limits reaching that year
+                are judged on the provisional rule (weekends only) and marked 暂定; they are judged again,
+                exactly, once the table is held (PROTOCOL.md §4.2).
+                Example: shenguan network calendar --home ~/oversight 2027.json
+                """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "JSON file: {year, source, holidays: [YYYY-MM-DD], adjustedWorkingDays: [...]}.") var file: String
 

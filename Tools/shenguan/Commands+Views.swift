@@ -19,7 +19,7 @@ struct Inbox: ParsableCommand {
         if view.items.isEmpty { return }
         printTable(["id", "action", "rule", "from", "时限 limit", "剩余 left", "what"], view.items.map { i in
             [String(i.id.hex.prefix(12)), ClerkWords.action(i.action), i.rule, wf.name(of: i.from),
-             i.due.map { ClerkTime.limit($0, now: ctx.now) } ?? "no limit",
+             i.due.map { ClerkTime.limit($0, now: ctx.now) + (ctx.calendar.isProvisional($0) ? " (暂定)" : "") } ?? "no limit",
              i.due.map { ClerkTime.left($0, now: ctx.now, calendar: ctx.calendar) } ?? "—", i.title]
         })
     }

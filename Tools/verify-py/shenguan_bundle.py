@@ -29,8 +29,8 @@ class Calendar:
         self.years = {y["year"]: (set(y["holidays"]), set(y["adjustedWorkingDays"])) for y in years}
 
     def working(self, d: datetime.date) -> bool:
-        if d.year not in self.years:
-            raise Rejection("calendar.no_table", f"no official calendar for {d.year}")
+        if d.year not in self.years:  # §4.2 provisional rule: weekends only
+            return d.weekday() < 5
         off, on = self.years[d.year]
         iso = d.isoformat()
         if iso in off:
@@ -39,6 +39,11 @@ class Calendar:
 
     def due(self, start_ms: int, n: int) -> int:
         """24:00 CST of the Nth working day after the day of start (T2)."""
+        return self.due_and_provisional(start_ms, n)[0]
+
+    def due_and_provisional(self, start_ms: int, n: int):
+        """(limit ms, provisional): provisional when a day after the event
+        day through the last day lies in a year without a table (§4.2)."""
         day = datetime.datetime.fromtimestamp(start_ms / 1000, CST).date()
         last, counted = day, 0
         while counted < n:
@@ -46,7 +51,9 @@ class Calendar:
             if self.working(last):
                 counted += 1
         end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), CST)
-        return int(end.timestamp() * 1000)
+        first = day if n == 0 else day + datetime.timedelta(days=1)
+        provisional = any(y not in self.years for y in range(first.year, last.year + 1))
+        return int(end.timestamp() * 1000), provisional
 
 
 def require_strong(key, what):
@@ -254,7 +261,11 @@ def verify_bundle(data: bytes) -> dict:
     if act is not None and hi.get(act) is None:
         incomplete.append("the act carries no witness by another department in this bundle: a timely act is not proven")
     verdict = {"status": status, "outcome": outcome, "basis": basis, "limit": rfc3339(limit_ms), "rule": rule}
-    for k in ("status", "outcome", "basis", "limit"):
-        if claimed.get(k) != verdict[k]:
-            failures.append(f"recomputed {k} {verdict[k]} differs from the exported {claimed.get(k)}")
+    own, _, shi = bounds(subject)
+    if cal.due_and_provisional(shi if shi != MAX else own, n)[1]:
+        verdict["provisionalCalendar"] = True
+        incomplete.append("the limit reaches a year without an official calendar in the roster: judged on the provisional rule")
+    for k in ("status", "outcome", "basis", "limit", "provisionalCalendar"):
+        if claimed.get(k) != verdict.get(k):
+            failures.append(f"recomputed {k} {verdict.get(k)} differs from the exported {claimed.get(k)}")
     return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}

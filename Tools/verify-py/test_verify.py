@@ -242,6 +242,21 @@ def ed25519_accepts(key: bytes, msg: bytes, sig: bytes) -> bool:
     return verify(key, sig, msg)
 
 
+class LimitConformance(unittest.TestCase):  # §4.2 and its provisional rule, Tests/Conformance/limits.json
+    def test_limits_and_the_provisional_rule(self):
+        import datetime
+        from shenguan_bundle import Calendar, rfc3339
+        doc = json.loads((CONFORMANCE / "limits.json").read_text())
+        cal = Calendar(doc["calendar"])
+        provisional = 0
+        for c in doc["cases"]:
+            start = int(datetime.datetime.fromisoformat(c["from"].replace("Z", "+00:00")).timestamp() * 1000)
+            limit, prov = cal.due_and_provisional(start, c["workingDays"])
+            self.assertEqual((rfc3339(limit), prov), (c["limit"], c["provisional"]), c["comment"])
+            provisional += prov
+        self.assertGreaterEqual(provisional, 3)
+
+
 class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Conformance
     def test_wycheproof_vectors(self):
         doc = json.loads((CONFORMANCE / "wycheproof-ed25519_test.json").read_text())

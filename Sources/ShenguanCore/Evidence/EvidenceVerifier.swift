@@ -93,7 +93,7 @@ public enum EvidenceVerifier {
         } catch {
             report.check(false, "日历不覆盖所需年份：\(error)", "the calendar does not cover the years needed: \(error)"); return report
         }
-        let same = ["status", "outcome", "basis", "limit"].allSatisfy { report.verdict[$0] == bundle.verdict[$0] }
+        let same = ["status", "outcome", "basis", "limit", "provisionalCalendar"].allSatisfy { report.verdict[$0] == bundle.verdict[$0] }
         report.check(same, "重算结论与导出结论一致：\(report.verdict["status"]?.stringValue ?? "?")",
                      same ? "recomputed verdict matches the exported one: \(report.verdict["status"]?.stringValue ?? "?")"
                           : "recomputed verdict \(report.verdict["status"]?.stringValue ?? "?") / \(report.verdict["basis"]?.stringValue ?? "?") differs from the exported \(bundle.verdict["status"]?.stringValue ?? "?") / \(bundle.verdict["basis"]?.stringValue ?? "?")")
@@ -101,13 +101,18 @@ public enum EvidenceVerifier {
     }
 
     /// The comparable verdict: label, outcome, basis, limit, rule, evidence.
+    /// `provisionalCalendar` is present (true) only for a limit judged on
+    /// the provisional rule (§4.2).
     public static func verdictJSON(label: String, _ v: Verdict, responsible: String?) -> JSONValue {
-        .object(["status": .string(label), "outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue),
-                 "rule": .string(v.rule), "limit": .string(v.due.deadlineRFC3339), "evidence": .string(v.evidence),
-                 "responsible": responsible.map { .string($0) } ?? .null, "detail": Workflow.json(v)])
+        var o: [String: JSONValue] = ["status": .string(label), "outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue),
+                                      "rule": .string(v.rule), "limit": .string(v.due.deadlineRFC3339), "evidence": .string(v.evidence),
+                                      "responsible": responsible.map { .string($0) } ?? .null, "detail": Workflow.json(v)]
+        if v.provisional { o["provisionalCalendar"] = .bool(true) }
+        return .object(o)
     }
 
     static func note(_ v: Verdict, _ report: inout Report) {
+        if v.provisional { report.incomplete.append("the limit reaches a year without an official calendar in the roster: judged on the provisional rule (weekends only) until the oversight office adds it") }
         if v.provisionalStart { report.incomplete.append("the trigger was not witnessed by another department in this bundle: the window starts at its author's own clock") }
         if let b = v.actBounds, !b.isWitnessed {
             report.incomplete.append("the act carries no witness by another department in this bundle: a timely act is not proven")

@@ -94,6 +94,10 @@ public struct Verdict: Equatable, Sendable {
     /// The start of the window and the act's bounds, as judged.
     public var start: TimeBounds? = nil
     public var actBounds: TimeBounds? = nil
+    /// The limit touches a year whose official calendar the roster does not
+    /// hold yet: judged on the provisional rule (weekends only, PROTOCOL.md
+    /// §4.2) and judged again when the table arrives.
+    public var provisional = false
     /// The window's start is the trigger's own timestamp: no other
     /// department has shown it held the trigger yet.
     public var provisionalStart: Bool { !(start?.isWitnessed ?? true) }
@@ -109,7 +113,7 @@ public enum Deadlines {
     /// CST of that day itself. Every verdict and the read model's stored
     /// limits use this one function.
     public static func limit(from: Int64, workingDays: Int, calendar: WorkingDayCalendar) throws(CalendarError) -> WorkingDayCalendar.Due {
-        guard workingDays == 0 else { return try calendar.due(fromMillis: from, workingDays: workingDays) }
+        guard workingDays == 0 else { return try calendar.provisionalDue(fromMillis: from, workingDays: workingDays) }
         let day = ChinaStandardTime.civilDate(atMillis: from)
         return WorkingDayCalendar.Due(eventDay: day, workingDays: 0, lastDay: day,
                                       deadlineMillis: ChinaStandardTime.startOfDayMillis(day.adding(days: 1)), countedDays: [])
@@ -126,6 +130,7 @@ public enum Deadlines {
                              calendar: WorkingDayCalendar, graceMillis: Int64, now: Int64) throws(CalendarError) -> Verdict {
         var v = try decide(rule: rule, start: start, workingDays: workingDays, act: act, calendar: calendar, graceMillis: graceMillis, now: now)
         v.start = start; v.actBounds = act?.bounds
+        v.provisional = calendar.isProvisional(v.due)
         return v
     }
 

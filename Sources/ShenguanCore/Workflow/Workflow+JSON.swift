@@ -58,11 +58,14 @@ extension Workflow {
             return .object(["own": .int(b.own), "lo": b.lo == .min ? .null : .int(b.lo), "hi": b.hi == .max ? .null : .int(b.hi),
                             "loBy": b.loOp.map { .string($0.hex) } ?? .null, "hiBy": b.hiOp.map { .string($0.hex) } ?? .null])
         }
-        return .object(["outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue), "rule": .string(v.rule),
+        var o: [String: JSONValue] = ["outcome": .string(v.outcome.rawValue), "basis": .string(v.basis.rawValue), "rule": .string(v.rule),
                  "start": bounds(v.start), "actBounds": bounds(v.actBounds), "provisionalStart": .bool(v.provisionalStart),
                  "workingDays": .int(Int64(v.due.workingDays)), "lastDay": .string(v.due.lastDay.iso),
                  "limit": .string(v.due.deadlineRFC3339), "act": v.act.map { .string($0.hex) } ?? .null,
-                 "evidence": .string(v.evidence)])
+                 "evidence": .string(v.evidence)]
+        // §4.2: a limit judged on the provisional rule says so (absent otherwise).
+        if v.provisional { o["provisionalCalendar"] = .bool(true) }
+        return .object(o)
     }
 
     public func json(_ s: PushStatus) -> JSONValue {
@@ -111,6 +114,7 @@ extension Workflow {
             o["limit"] = .string(due.deadlineRFC3339)
             o["workingDaysLeft"] = .int(Int64(left.workingDays))
             o["hoursLeft"] = .int(left.hours)
+            if ctx.calendar.isProvisional(due) { o["provisionalCalendar"] = .bool(true) }
         }
         return .object(o)
     }

@@ -180,3 +180,60 @@ extension Workflow.WarningEntry {
                  "delisted": delisted.map { .string($0.hex) } ?? .null])
     }
 }
+
+/// One item addressed to a department, open or done (`inbox --all`).
+public struct HistoryItem: Sendable {
+    public let id: Digest
+    /// claim, reply or decide.
+    public let action: String
+    public let rule: String
+    public let title: String
+    public let from: String
+    public let since: Int64
+    /// pending, claimed_on_time, auto_claimed, deemed_consent, decided, …
+    public let status: String
+    public let due: WorkingDayCalendar.Due?
+    public let provisional: Bool
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["id": .string(id.hex), "action": .string(action), "rule": .string(rule), "title": .string(title),
+                                      "from": .string(from), "since": .string(ChinaStandardTime.rfc3339CST(millis: since)), "status": .string(status)]
+        if let due { o["limit"] = .string(due.deadlineRFC3339) }
+        if provisional { o["provisionalCalendar"] = .bool(true) }
+        return .object(o)
+    }
+}
+
+extension ReplicaReader {
+    /// Everything addressed to `department` (default: this replica's), open
+    /// or done, newest first, with its status: auto-claimed pushes and
+    /// lapsed inquiries stay findable after they leave the inbox.
+    public func history(department: String? = nil, limit: Int = 50) throws(ReplicaError) -> [HistoryItem] {
+        guard let dept = department ?? self.department else {
+            throw ReplicaError("inbox.department", "This replica's department is unknown (not admitted yet); name one with --department.",
+                               zh: "本副本的部门未知（尚未被接纳）；请用 --department 指定部门。")
+        }
+        return try run {
+            try store.addressedItems(department: dept, limit: max(1, min(limit, 1000))).compactMap { id -> HistoryItem? in
+                let v = try store.itemView(id, now: now)
+                let (wf, ctx) = (v.workflow, v.context)
+                if let p = wf.pushes[id] {
+                    let st = try wf.status(of: p, ctx)
+                    return HistoryItem(id: id, action: "claim", rule: st.claim.rule, title: wf.title(ofRecord: p.body.record), from: p.act.department,
+                                       since: p.act.time, status: st.label, due: st.claim.due, provisional: st.claim.provisional)
+                }
+                if let q = wf.inquiries[id] {
+                    let st = try wf.status(of: q, ctx)
+                    return HistoryItem(id: id, action: "reply", rule: "R12", title: q.body.subject, from: q.act.department,
+                                       since: q.act.time, status: st.label, due: st.verdict.due, provisional: st.verdict.provisional)
+                }
+                if let r = wf.requests[id] {
+                    return HistoryItem(id: id, action: "decide", rule: "R10", title: "\(r.body.action) · \(wf.title(ofRecord: r.body.approval))",
+                                       from: r.act.department, since: r.act.time, status: r.decisions.isEmpty ? "awaiting_decision" : "decided",
+                                       due: nil, provisional: false)
+                }
+                return nil
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@ extension ReadModel {
             out.append("wf_open \(name(r[0])) \(r[1] as String) \(r[2] as String) \(String(describing: r[3] as Int64?)) \(String(describing: r[4] as Int64?))")
         }
         for r in try Row.fetchAll(db, sql: "SELECT op, credit_code FROM listings") { out.append("listings \(name(r[0])) \(r[1] as String)") }
+        for r in try Row.fetchAll(db, sql: "SELECT dept, op FROM addressed") { out.append("addressed \(r[0] as String) \(name(r[1]))") }
         for r in try Row.fetchAll(db, sql: "SELECT key, op FROM subjects") { out.append("subjects \(r[0] as String) \(name(r[1]))") }
         for t in ["declared", "cited"] { out += try Row.fetchAll(db, sql: "SELECT * FROM \(t)").map { "\(t) \($0)" } }
         return out.sorted()

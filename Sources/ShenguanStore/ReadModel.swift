@@ -22,6 +22,8 @@ import ShenguanCrypto
 /// - `listings`: warning-list entries by credit code (R9).
 /// - `subjects`: licences and supervision records by licence number, credit
 ///   code and subject name (how a clerk names an item).
+/// - `addressed`: every push, inquiry and revocation request by the
+///   department that must act on it, open or done (`inbox --all`).
 ///
 /// The pure folds (`Workflow`, `EvidenceGraph`) stay the reference: a view
 /// feeds the rows it loads to them and judges with the stored bounds
@@ -60,9 +62,13 @@ enum ReadModel {
             key TEXT NOT NULL,                  -- "licence:" + licence number, "code:" + credit code, "name:" + subject name
             op INTEGER NOT NULL,                -- ops.rowid of the approval or supervision record
             PRIMARY KEY(key, op)) WITHOUT ROWID;
+        CREATE TABLE addressed(
+            dept TEXT NOT NULL,                 -- the department that must act (open or done)
+            op INTEGER NOT NULL,                -- ops.rowid of the push, inquiry or revocation request
+            PRIMARY KEY(dept, op)) WITHOUT ROWID;
         """
 
-    static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings", "subjects"]
+    static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings", "subjects", "addressed"]
 
     /// The `subjects` keys of an approval or supervision record's body.
     static func subjectKeys(kind: String, body: JSONValue) -> [String] {
@@ -78,8 +84,19 @@ enum ReadModel {
         }
     }
 
-    /// Migration v4: the `subjects` of every approval and supervision record held.
+    /// Migration v4: the `subjects` of every approval and supervision
+    /// record held, and `addressed` from a rebuild of the workflow rows.
     static func fillSubjects(db: Database) throws {
+        let idx = SQLiteOpIndex(db: db)
+        let writer = ReadModelWriter(db: db, idx: idx)
+        let items = try Row.fetchCursor(db, sql: "SELECT rowid, author, header, sig, body, roster_seq FROM ops WHERE kind IN (?, ?, ?) ORDER BY time, ctr, id",
+                                        arguments: [WorkflowKinds.push, WorkflowKinds.inquiry, WorkflowKinds.revocationRequest])
+        while let r = try items.next() {
+            let op = try ReplicaStore.load(r)
+            if let body = op.body, let dept = try writer.addressee(op, body: body) {
+                try db.execute(sql: "INSERT OR IGNORE INTO addressed(dept, op) VALUES (?, ?)", arguments: [dept, r["rowid"] as Int64])
+            }
+        }
         let rows = try Row.fetchCursor(db, sql: "SELECT rowid, kind, body FROM ops WHERE kind IN (?, ?) AND body IS NOT NULL",
                                        arguments: [WorkflowKinds.approval, WorkflowKinds.supervision])
         while let r = try rows.next() {

@@ -71,7 +71,20 @@ extension ReadModelWriter {
         try? Deadlines.limit(from: from, workingDays: workingDays, calendar: idx.calendar).deadlineMillis
     }
 
+    /// The department that must act on a push, inquiry or revocation request.
+    func addressee(_ op: VerifiedOp, body: JSONValue) throws -> String? {
+        switch op.header.kind {
+        case WorkflowKinds.push: return (try? PushBody(json: body))?.to
+        case WorkflowKinds.inquiry: return (try? InquiryBody(json: body))?.to
+        case WorkflowKinds.revocationRequest:
+            guard let b = try? RevocationRequestBody(json: body), let approval = idx.meta(of: b.approval) else { return nil }
+            return idx.replicaDepartment(of: approval.author) ?? "?"
+        default: return nil
+        }
+    }
+
     private func open(item: Int64, action: String, dept: String, workingDays: Int?, from: Int64?) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO addressed(dept, op) VALUES (?, ?)").execute(arguments: [dept, item])
         let dl = workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [item, action, dept, workingDays, dl])

@@ -57,6 +57,17 @@ extension ReplicaStore {
         }
     }
 
+    /// Everything addressed to `department` (pushes, inquiries, revocation
+    /// requests), open or done, newest first (`inbox --all`).
+    public func addressedItems(department: String, limit: Int) throws -> [Digest] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT o.id FROM addressed a JOIN ops o ON o.rowid = a.op
+                WHERE a.dept = ? ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ?
+                """, arguments: [department, limit]).compactMap { Digest(hex: $0) }
+        }
+    }
+
     /// The warning list (R9): listings (by hand or from supervision) and their delistings.
     public func warningsView(creditCode: CreditCode? = nil, now: Int64) throws -> WorkflowView {
         try pool.read { db in

@@ -51,6 +51,10 @@ import ShenguanTestSupport
         // Migration v4 indexed the licences it held: a clerk names them by licence number (issue 15).
         let byLicence = try #require(try cli.json(["status", "JY13715020000123"], env: ["SHENGUAN_NOW": "2026-10-16T09:00:00+08:00"]) as? [String: Any])
         #expect(byLicence["licenceNo"] as? String == "JY13715020000123" && byLicence["kind"] as? String == "licence")
+        // …and lists what was addressed to a department, auto-claimed included.
+        let history = try #require(try cli.json(["inbox", "--all", "--department", "ecology"], env: ["SHENGUAN_NOW": "2026-10-16T09:00:00+08:00"]) as? [String: Any])
+        #expect((history["items"] as? [[String: Any]])?.contains { $0["status"] as? String == "auto_claimed" } == true, "\(history)")
+        #expect(try cli.ok(["state", "--check"]).contains("consistent"))
         // Migrated in place: the read model equals one rebuilt from the operations alone.
         let before = try cli.ok(["state", "--digest"])
         #expect(try cli.ok(["state", "--digest", "--rebuild"]) == before)

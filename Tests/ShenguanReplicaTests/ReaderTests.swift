@@ -61,4 +61,19 @@ import ShenguanTestSupport
         let again = ReplicaError.wrap(e)
         #expect(again == e)
     }
+
+    /// An auto-claimed push leaves the inbox but stays listed, with its status (issue 15).
+    @Test func anAutoClaimedPushStaysInTheHistory() throws {
+        let d = try Desk("reader-history"); defer { d.dir.remove() }
+        let res = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval())
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-09-30T17:00:00")
+        let before = ReplicaReader(store: d.market.store, now: F.ms("2026-10-09T09:00:00"), department: "d1")
+        #expect(try before.inbox().items.map(\.id) == [res.pushes[0].push.act.id])
+        let after = ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T09:00:00"), department: "d1")
+        #expect(try after.inbox().items.isEmpty)
+        let history = try after.history()
+        #expect(history.map(\.id) == [res.pushes[0].push.act.id] && history[0].status == "auto_claimed")
+        #expect(try after.history(department: "d2").isEmpty)
+        #expect(try d.market.store.checkReadModel().isConsistent)
+    }
 }

@@ -10,8 +10,11 @@ struct Inbox: ParsableCommand {
         abstract: "What this department must act on, oldest limit first, with time left in working days and hours.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show another department's inbox (default: this replica's).") var department: String?
+    @Flag(help: "Everything addressed to the department, open or done (auto-claimed, answered, decided), newest first.") var all = false
+    @Option(help: "With --all: how many items (1–1000).") var limit = 50
 
     func run() throws {
+        if all { return try history() }
         let view = try openReader(global).inbox(department: department)
         if global.json { printJSON(view.json); return }
         let (wf, ctx) = (view.workflow, view.context)
@@ -21,6 +24,19 @@ struct Inbox: ParsableCommand {
             [String(i.id.hex.prefix(12)), ClerkWords.action(i.action), i.rule, wf.name(of: i.from),
              i.due.map { ClerkTime.limit($0, now: ctx.now) + (ctx.calendar.isProvisional($0) ? " (暂定)" : "") } ?? "no limit",
              i.due.map { ClerkTime.left($0, now: ctx.now, calendar: ctx.calendar) } ?? "—", i.title]
+        })
+    }
+}
+
+extension Inbox {
+    func history() throws {
+        let reader = try openReader(global)
+        let items = try reader.history(department: department, limit: limit)
+        if global.json { printJSON(.object(["department": .string(department ?? reader.department ?? ""), "items": .array(items.map(\.json))])); return }
+        if items.isEmpty { print("(nothing addressed to this department)"); return }
+        printTable(["id", "action", "rule", "from", "时限 limit", "状态 status", "what"], items.map { i in
+            [String(i.id.hex.prefix(12)), ClerkWords.action(i.action), i.rule, i.from,
+             i.due.map { ClerkTime.limit($0, now: reader.now) + (i.provisional ? " (暂定)" : "") } ?? "—", ClerkWords.status(i.status), i.title]
         })
     }
 }

@@ -57,8 +57,28 @@ public struct SyncClient: Sendable {
             return r
         } catch {
             try? await http.shutdown()
-            throw error
+            throw Self.clerkError(error, url: url)
         }
+    }
+
+    /// Transport failures (refused, reset, timed out, unknown host) as one
+    /// stable code and a sentence a clerk can act on; the protocol's own
+    /// refusals and the store's errors pass through unchanged.
+    static func clerkError(_ error: any Error, url: String) -> any Error {
+        if error is SyncClientError || error is StoreError || error is OpRejection || error is CancellationError { return error }
+        let text = "\(error)"
+        let why: String
+        if text.contains("Connection refused") || text.contains("connectTimeout") || text.contains("connect timeout") {
+            why = "nothing answers there: the peer's `shenguan serve` is not running, or the address is wrong"
+        } else if text.contains("reset") || text.contains("remoteConnectionClosed") || text.contains("EOF") {
+            why = "the connection was cut during the exchange"
+        } else if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("lookup") {
+            why = "the host name cannot be resolved"
+        } else {
+            why = "the network failed (\(type(of: error)))"
+        }
+        return SyncClientError(code: "sync.unreachable",
+                               detail: "Cannot sync with \(url): \(why). Nothing was lost: what was applied stays, the rest follows at the next sync.")
     }
 
     private func run(url base: String, http: HTTPClient, progress: @Sendable (String) -> Void) async throws -> SyncReport {
@@ -188,7 +208,7 @@ public struct SyncClient: Sendable {
         req.body = .bytes(ByteBuffer(bytes: bytes))
         let resp: HTTPClientResponse
         do { resp = try await http.execute(req, timeout: .seconds(60)) } catch {
-            throw SyncClientError(code: "sync.unreachable", detail: "Cannot reach \(base): \(error). Check the address and that the peer is serving.")
+            throw Self.clerkError(error, url: base)
         }
         let buf = try await resp.body.collect(upTo: 64 << 20)
         let raw = Array(buf.readableBytesView)

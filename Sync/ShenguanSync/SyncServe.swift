@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
@@ -36,7 +37,10 @@ public enum SyncServe {
                 }
             }
             // The server runs until a signal; then the periodic syncs stop.
-            try await app.runService()
+            do { try await app.runService() } catch let e as IOError where e.errnoCode == EADDRINUSE {
+                throw SyncClientError(code: "serve.address_in_use",
+                                      detail: "Port \(config.port) of \(config.host) is already used by another program (perhaps another `shenguan serve`): choose another --listen port, or stop the other server.")
+            }
             group.cancelAll()
         }
     }

@@ -37,6 +37,27 @@ import ShenguanTestSupport
         return 0
     }
 
+    /// Issue 15: one peer down does not stop the sync with the others, and
+    /// each failure is a stable code with a sentence (and JSON under --json);
+    /// a port already taken is said in words.
+    @Test func aPeerThatIsDownDoesNotStopTheOthers() throws {
+        let dir = TempDir("cli-sync-down"); defer { dir.remove() }
+        let (_, r) = try departments(dir)
+        let market = try serve(r[1]); defer { _ = market.stop() }
+        let note = try r[0].note("审批结果已推送")
+        let out = try r[0].run(["sync", "http://127.0.0.1:1", market.url, "--json"])
+        #expect(out.status == 2)
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [[String: Any]], "\(out.stdout)")
+        #expect((reports.first?["error"] as? [String: Any])?["code"] as? String == "sync.unreachable")
+        #expect(out.stderr.contains("nothing answers there") && !out.stderr.contains("errno"), "\(out.stderr)")
+        #expect((reports.last?["pushed"] as? Int ?? 0) >= 1, "\(reports)")
+        #expect(try r[1].run(["show", note]).status == 0, "the peer that was up got the operation")
+        let port = try #require(market.url.split(separator: ":").last)
+        let taken = try r[2].run(["serve", "--listen", "127.0.0.1:\(port)"])
+        expectError(taken, "serve.address_in_use")
+        #expect(taken.stderr.contains("already used by another program"))
+    }
+
     @Test func threeServingReplicasConvergeInARingAndInAStar() throws {
         let dir = TempDir("sync"); defer { dir.remove() }
         let (_, r) = try departments(dir)

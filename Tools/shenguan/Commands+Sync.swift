@@ -61,8 +61,20 @@ struct Sync: AsyncParsableCommand {
         let client = SyncClient(store: store, home: home, key: key, clock: { (try? Clock.nowMillis()) ?? 0 })
         let tty = isatty(1) == 1 && !global.json
         var reports = [JSONValue]()
+        var failed = [ReplicaError]()
         for url in targets {
-            let r = try await client.sync(with: url) { line in if tty { FileHandle.standardError.write(Data("\r\(line)".utf8)) } }
+            // One peer down does not stop the others; each outcome is reported.
+            let r: SyncReport
+            do {
+                r = try await client.sync(with: url) { line in if tty { FileHandle.standardError.write(Data("\r\(line)".utf8)) } }
+            } catch {
+                if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+                let e = ErrorReport.of(error)
+                failed.append(e)
+                reports.append(.object(["url": .string(url), "error": .object(["code": .string(e.code), "message": .string(e.message)])]))
+                FileHandle.standardError.write(Data("error [\(e.code)]: \(e.message)\n".utf8))
+                continue
+            }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }
             reports.append(r.json)
             if !global.json {
@@ -72,6 +84,7 @@ struct Sync: AsyncParsableCommand {
             }
         }
         if global.json { printJSON(.array(reports)) }
+        if !failed.isEmpty { throw ExitCode(2) }
     }
 }
 

@@ -157,10 +157,28 @@ public enum KeyFile {
 
     // MARK: Files
 
+    /// The Argon2id cost a sealed key file was written with (nil: unencrypted or unreadable).
+    public static func strength(of bytes: [UInt8]) -> KDFStrength? {
+        guard let obj = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              let kdf = obj["kdf"] as? [String: Any], let ops = kdf["opslimit"] as? Int, let mem = kdf["memlimit"] as? Int,
+              ops >= 1, ops <= 16, mem >= 8192, mem <= 1 << 31 else { return nil }
+        return KDFStrength(opsLimit: UInt64(ops), memLimit: mem)
+    }
+
+    /// Changes a key file's passphrase in place: opened with `old`, sealed
+    /// again under `new` with the same cost (a fresh salt and nonce), and
+    /// replaced atomically; on any failure the old file stays as it was.
+    public static func changePassphrase(at path: String, old: String?, new: String) throws {
+        let bytes = try read(from: path)
+        let key = try open(bytes, passphrase: old, path: path)
+        let sealed = seal(key, passphrase: new, strength: strength(of: bytes) ?? .interactive)
+        try write(sealed, to: path, replacing: true)
+    }
+
     /// Writes a new key file atomically (temporary file + fsync + rename) with
-    /// mode 0600. Refuses to overwrite an existing key.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) { throw KeyFileError(kind: .exists(path)) }
+    /// mode 0600. Refuses to overwrite an existing key unless `replacing`.
+    public static func write(_ bytes: [UInt8], to path: String, replacing: Bool = false) throws {
+        if !replacing && FileManager.default.fileExists(atPath: path) { throw KeyFileError(kind: .exists(path)) }
         let tmp = path + ".tmp-\(getpid())"
         let fd = Glibc.open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw KeyFileError(kind: .ioFailure(path, String(cString: strerror(errno)))) }

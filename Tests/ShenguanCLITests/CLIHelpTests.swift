@@ -77,6 +77,7 @@ SUBCOMMANDS:
   peers                   Remember the peers to sync with.
   calendar                Count working-day limits on the official calendar
                           (T1, T2).
+  key                     The replica key at rest (encrypted, mode 0600).
   demo                    Run the 审管互动 scenario on a small network of replicas
                           in DIR, syncing over loopback HTTP.
 
@@ -97,8 +98,8 @@ SUBCOMMANDS:
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
                      "revoke", "inquire", "reply", "correct", "inbox", "status", "conflicts", "evidence", "note", "log", "show", "state",
-                     "export", "import", "calendar", "demo"]
-        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke"]  // no replica options of their own
+                     "export", "import", "calendar", "key", "demo"]
+        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key"]  // no replica options of their own
         for name in names {
             #expect(Self.rootHelp.contains("\n  \(name) "), "\(name) missing from the snapshot")
             let r = try CLI.raw([name, "--help"], env: ["COLUMNS": "80"])

@@ -106,4 +106,33 @@ import Glibc
         expectError(try cli.run(["note", "x"]), "key.not_found")
         #expect(try cli.opCount() == 2)
     }
+
+    /// `shenguan key passphrase`: the same key under a new passphrase; the
+    /// old one stops working; a wrong current passphrase changes nothing.
+    @Test func thePassphraseCanBeChangedAndTheOldOneStopsWorking() throws {
+        let dir = TempDir("cli-key-pass"); defer { dir.remove() }
+        let cli = try TestNet(in: dir).oversight
+        let key = cli.home + "/replica.key"
+        let before = try Data(contentsOf: URL(fileURLWithPath: key))
+        func author(_ id: String) throws -> String {
+            let shown = try #require(try cli.json(["show", id]) as? [String: Any])
+            return try #require((shown["envelope"] as? [String: Any])?["author"] as? String)
+        }
+        let authorBefore = try author(try cli.note("before"))
+        let newPass = "新的口令 another staple"
+        // A wrong current passphrase: refused, the file untouched.
+        let wrong = try cli.run(["key", "passphrase"], env: ["SHENGUAN_PASSPHRASE": Self.wrongPassphrase, "SHENGUAN_NEW_PASSPHRASE": newPass])
+        expectError(wrong, "key.wrong_passphrase")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: key)) == before)
+        try cli.ok(["key", "passphrase"], env: ["SHENGUAN_NEW_PASSPHRASE": newPass])
+        expectError(try cli.run(["note", "old passphrase"]), "key.wrong_passphrase")
+        let id = try cli.note("new passphrase", env: ["SHENGUAN_PASSPHRASE": newPass])
+        // The same key signs: the replica's identity did not change.
+        #expect(try author(id) == authorBefore)
+        var st = stat()
+        #expect(stat(key, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        let text = try String(contentsOfFile: key, encoding: .utf8)
+        #expect(text.contains("ciphertext") && !text.contains("\"seed\""))
+        expectError(try cli.run(["key", "passphrase"], env: ["SHENGUAN_PASSPHRASE": newPass, "SHENGUAN_NEW_PASSPHRASE": newPass]), "key.same_passphrase")
+    }
 }

@@ -74,6 +74,16 @@ enum Passphrase {
         return first
     }
 
+    /// A passphrase typed at a terminal (twice with `confirm`).
+    static func prompt(_ text: String, confirm: Bool) throws -> String {
+        guard isatty(0) == 1, let first = readSecret(text) else { throw KeyFileError.passphraseRequired }
+        if confirm, readSecret("Type it again: ") != first {
+            throw ReplicaError("key.passphrase_mismatch", "The two passphrases differ: nothing was changed, run the command again.",
+                               zh: "两次输入的口令不一致，未作更改，请重新运行。")
+        }
+        return first
+    }
+
     private static func readSecret(_ prompt: String) -> String? {
         guard let p = getpass(prompt) else { return nil }
         let s = String(cString: p)

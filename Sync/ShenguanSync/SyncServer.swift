@@ -120,6 +120,13 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         }
     }
 
+    // For monitoring and load balancers: unauthenticated, and so it answers
+    // nothing about the replica, its network or its operations (PROTOCOL.md §7).
+    router.get("/v1/health") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+    }
+
     router.get("/v1/info") { request, _ -> Response in
         let (caller, _) = try await prepare(request)
         logger.info("info", metadata: ["peer": "\(caller.department)"])

@@ -107,6 +107,8 @@ SUBCOMMANDS:
             #expect(r.stdout.contains("USAGE: shenguan \(name)"), "\(name): \(r.stdout)")
             if !groups.contains(name) {
                 #expect(r.stdout.contains("--home <home>") && r.stdout.contains("--json"), "\(name): \(r.stdout)")
+                // Every command a clerk or administrator runs shows a copy-paste example (issue 15).
+                #expect(r.stdout.contains("Example: shenguan \(name)") || r.stdout.contains("Example:\n  shenguan \(name)"), "\(name): \(r.stdout)")
             }
         }
     }
@@ -115,6 +117,13 @@ SUBCOMMANDS:
         let r = try CLI.raw(["frobnicate"])
         #expect(r.status == 64)
         #expect(r.stderr.contains("Unexpected argument 'frobnicate'"), "\(r.stderr)")
+        #expect(!r.stderr.contains("Did you mean"))
+        // A near miss gets a suggestion (issue 15), still a usage error.
+        let typo = try CLI.raw(["calim", "JY137150001"])
+        #expect(typo.status == 64 && typo.stderr.contains("Did you mean 'claim'?"), "\(typo.stderr)")
+        // A value outside a fixed list is refused at parsing, naming the list.
+        let category = try CLI.raw(["supervise", "--category", "fine", "--summary", "x"])
+        #expect(category.status == 64 && category.stderr.contains("penalty") && category.stderr.contains("inspection"), "\(category.stderr)")
     }
 }
 

@@ -13,7 +13,7 @@ import ShenguanSync
 /// losing anything; an export file carries operations where there is no link.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the 审管互动 scenario on a small network of replicas in DIR, syncing over loopback HTTP.")
+        abstract: "Run the 审管互动 scenario on a small network of replicas in DIR, syncing over loopback HTTP.", discussion: "Example: shenguan demo --dir demo-out")
     @Option(help: "Folder for the demo replicas (kept for inspection; an earlier demo there is replaced).") var dir = "demo-out"
 
     typealias Replica = (id: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)

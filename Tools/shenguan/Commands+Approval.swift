@@ -17,7 +17,7 @@ struct Approve: ParsableCommand {
     @OptionGroup var who: StaffOption
     @Option(help: "Item code (事项编码).") var itemCode: String
     @Option(help: "Item name (事项名称).") var itemName: String
-    @Option(help: "Power type: 行政许可, 行政确认, 行政备案, 其他行政权力, 公共服务.") var powerType = "行政许可"
+    @Option(help: "Power type (权力类型).") var powerType = PowerType(value: "行政许可")
     @Option(help: "Applicant's name (申请人).") var applicant: String
     @Option(help: "Applicant's 18-character unified social credit code (R8, GB 32100-2015).") var creditCode: String
     @Option(help: "Applicant's contact (联系方式).") var contact: String
@@ -35,7 +35,7 @@ struct Approve: ParsableCommand {
         let clerk = try openClerk(global)
         var r = ApprovalRequest(itemCode: itemCode, itemName: itemName, applicant: applicant, creditCode: creditCode,
                                 contact: contact, licence: licence, pushTo: pushTo)
-        r.powerType = powerType
+        r.powerType = powerType.value
         r.decisionDate = try civilDate(decisionDate, field: "decision-date")
         r.validUntil = try civilDate(validUntil, field: "valid-until")
         r.projectCode = projectCode; r.reply = reply; r.risks = risk
@@ -73,7 +73,7 @@ struct Claim: ParsableCommand {
 }
 
 struct Feedback: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Send doubts or a dispute about a received push back to its sender (R4).")
+    static let configuration = CommandConfiguration(abstract: "Send doubts or a dispute about a received push back to its sender (R4).", discussion: "Example: shenguan feedback JY137150001 --text '许可有效期与系统记录不一致' --staff 0042")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Argument(help: "The push id (or prefix), or a licence number.") var push: String
@@ -90,7 +90,7 @@ struct Feedback: ParsableCommand {
 }
 
 struct Relay: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Forward a push this department received to a higher-level regulator (R5).")
+    static let configuration = CommandConfiguration(abstract: "Forward a push this department received to a higher-level regulator (R5).", discussion: "Example: shenguan relay JY137150001 --to province --staff 0042")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Argument(help: "The push id (or prefix), or a licence number.") var push: String

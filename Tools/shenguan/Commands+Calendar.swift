@@ -13,7 +13,7 @@ struct CalendarCommand: ParsableCommand {
 
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The limit of N working days after an event: its last day and its exclusive end instant (T2).")
+            abstract: "The limit of N working days after an event: its last day and its exclusive end instant (T2).", discussion: "Example: shenguan calendar due --from 2026-09-30T16:00:00+08:00 --working-days 2")
         @Option(help: "The event instant, RFC 3339 (e.g. 2026-09-30T16:00:00+08:00).") var from: String
         @Option(name: .customLong("working-days"), help: "N, the limit in working days (≥ 1).") var workingDays: Int
         @Flag(help: "Print JSON.") var json = false
@@ -38,7 +38,7 @@ struct CalendarCommand: ParsableCommand {
     }
 
     struct ShowYear: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "A year's holidays and adjusted working days, with the notice they come from (T1).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A year's holidays and adjusted working days, with the notice they come from (T1).", discussion: "Example: shenguan calendar show --year 2026")
         @Argument(help: "The year, e.g. 2026; omit with --json for every year.") var year: Int?
         @Flag(help: "Print JSON.") var json = false
 

@@ -7,7 +7,7 @@ import ShenguanReplica
 
 struct Evidence: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write the evidence bundle of a push's or inquiry's verdict, or of a forked author (R24; PROTOCOL.md §8).")
+        abstract: "Write the evidence bundle of a push's or inquiry's verdict, or of a forked author (R24; PROTOCOL.md §8).", discussion: "Example: shenguan evidence JY137150001 --out bundle.json")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "A push or inquiry id (or prefix), a licence number with one push, or an operation of a forked author.") var id: String
     @Option(help: "The bundle file to write.") var out: String
@@ -35,7 +35,7 @@ struct Evidence: ParsableCommand {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check an evidence bundle offline: signatures, keys, chain links, intervals, limit and verdict (needs no replica).")
+        abstract: "Check an evidence bundle offline: signatures, keys, chain links, intervals, limit and verdict (needs no replica).", discussion: "Example: shenguan verify bundle.json")
     @Argument(help: "Evidence bundle files.") var files: [String]
     @Flag(help: "Print machine-readable JSON instead of text.") var json = false
 

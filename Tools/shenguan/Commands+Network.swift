@@ -16,7 +16,7 @@ struct NetworkCommand: ParsableCommand {
         subcommands: [Create.self, Admit.self, AddDepartment.self, Revoke.self, SetPolicy.self, PublishCalendar.self, RotateRoot.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the root key, the genesis roster and the oversight replica.")
+        static let configuration = CommandConfiguration(commandName: "init", abstract: "Create the root key, the genesis roster and the oversight replica.", discussion: "Example: shenguan network init --home ~/oversight --name 聊城审管互动 --profile liaocheng")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The network's name.") var name: String
         @Option(help: "Built-in policy profile: liaocheng, linzi or nantong.") var profile = "liaocheng"
@@ -43,7 +43,7 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct Admit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Admit a replica key from its join request (roster.admit).")
+        static let configuration = CommandConfiguration(abstract: "Admit a replica key from its join request (roster.admit).", discussion: "Example: shenguan network admit --home ~/oversight join-request.json")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The join-request.json a new replica wrote.") var request: String
 
@@ -58,7 +58,7 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct AddDepartment: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a department with its role (roster.department).")
+        static let configuration = CommandConfiguration(abstract: "Add a department with its role (roster.department).", discussion: "Example: shenguan network add-department --home ~/oversight --id market --name 市市场监督管理局 --role regulator")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Id, [a-z0-9-]{1,32}.") var id: String
         @Option(help: "Chinese name, e.g. 市市场监督管理局.") var name: String
@@ -71,7 +71,7 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a replica key (roster.revoke).")
+        static let configuration = CommandConfiguration(abstract: "Revoke a replica key (roster.revoke).", discussion: "Example: shenguan network revoke --home ~/oversight KEY")
         @OptionGroup var global: GlobalOptions
         // Base64url keys may begin with "-": read the value unconditionally.
         @Option(parsing: .unconditional, help: "The replica's public key (base64url, as `shenguan roster` shows it).") var key: String
@@ -84,7 +84,7 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct SetPolicy: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "policy", abstract: "Change the network's policy (roster.policy).")
+        static let configuration = CommandConfiguration(commandName: "policy", abstract: "Change the network's policy (roster.policy).", discussion: "Example: shenguan network policy --home ~/oversight policy.json")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Built-in profile.") var profile: String?
         @Option(help: "Custom policy file (JSON).") var file: String?
@@ -125,7 +125,7 @@ extension NetworkCommand {
     struct RotateRoot: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate-root",
-            abstract: "Replace the root key (roster.root): the old key signs the hand-over, the new one signs every later roster change.")
+            abstract: "Replace the root key (roster.root): the old key signs the hand-over, the new one signs every later roster change.", discussion: "Example: shenguan network rotate-root --home ~/oversight")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -7,7 +7,7 @@ import ShenguanStore
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a department's replica from the network's genesis file; writes a join request for the oversight office.")
+        abstract: "Create a department's replica from the network's genesis file; writes a join request for the oversight office.", discussion: "Example: shenguan init --home ~/market --genesis roster.jsonl --department market")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The genesis.jsonl (or any roster export) the oversight office gave you.") var genesis: String
     @Option(help: "Your department's id in the roster (e.g. market).") var department: String
@@ -41,7 +41,7 @@ struct Init: ParsableCommand {
 }
 
 struct Note: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Append a signed note operation to this replica's chain.")
+    static let configuration = CommandConfiguration(abstract: "Append a signed note operation to this replica's chain.", discussion: "Example: shenguan note '已电话通知申请人补正材料'")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The note's text (1 to 4000 characters).")
     var text: String
@@ -62,7 +62,7 @@ struct Note: ParsableCommand {
 }
 
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the most recent operations held, newest first.")
+    static let configuration = CommandConfiguration(abstract: "List the most recent operations held, newest first.", discussion: "Example: shenguan log --limit 20")
     @OptionGroup var global: GlobalOptions
     @Option(help: "How many operations to list.") var limit = 50
 
@@ -78,7 +78,7 @@ struct Log: ParsableCommand {
 }
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one operation by id or unique id prefix.")
+    static let configuration = CommandConfiguration(abstract: "Show one operation by id or unique id prefix.", discussion: "Example: shenguan show 3f2a9c81")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Operation id, or at least its first 4 hex characters.") var id: String
 
@@ -105,7 +105,7 @@ func opJSON(_ op: VerifiedOp) -> JSONValue {
 }
 
 struct State: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the replica's projected state, or its digest.")
+    static let configuration = CommandConfiguration(abstract: "Print the replica's projected state, or its digest.", discussion: "Example: shenguan state --digest")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print only the state digest (equal on replicas holding the same operations).") var digest = false
     @Flag(help: "Drop and rebuild every projection from the operations first.") var rebuild = false
@@ -141,7 +141,7 @@ struct State: ParsableCommand {
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write every operation held to an export file (offline transfer).")
+    static let configuration = CommandConfiguration(abstract: "Write every operation held to an export file (offline transfer).", discussion: "Example: shenguan export --out market.jsonl")
     @OptionGroup var global: GlobalOptions
     @Option(help: "The file to write.") var out: String
 
@@ -152,7 +152,7 @@ struct Export: ParsableCommand {
 }
 
 struct Import: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Verify and merge an export file; bad operations are refused, the rest apply.")
+    static let configuration = CommandConfiguration(abstract: "Verify and merge an export file; bad operations are refused, the rest apply.", discussion: "Example: shenguan import bureau.jsonl --witness")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The export file.") var file: String
     @Flag(help: "Sign a witness of what the file brought (time evidence, as after an HTTP sync; needs the key).")

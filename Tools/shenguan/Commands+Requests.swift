@@ -16,13 +16,13 @@ struct RevokeRequest: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Argument(help: "The approval (licence): id or prefix, or licence number.") var approval: String
-    @Option(help: "revoke, withdraw, cancel or change.") var action = "revoke"
+    @Option(help: "What the bureau is asked to do.") var action = RevocationAction(value: "revoke")
     @Option(help: "Legal basis and facts.") var basis: String
     @Option(help: "Evidence file (repeatable).") var evidence: [String] = []
 
     func run() throws {
         let clerk = try openClerk(global)
-        let res = try clerk.requestRevocation(approval, action: action, basis: basis, evidence: try evidence.map(upload),
+        let res = try clerk.requestRevocation(approval, action: action.value, basis: basis, evidence: try evidence.map(upload),
                                               staff: try who.resolved(clerk.reader))
         if global.json { printJSON(res.json) } else { print(res.text) }
     }
@@ -30,7 +30,7 @@ struct RevokeRequest: ParsableCommand {
 
 struct RevokeDecide: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "decide",
-        abstract: "Decide a revocation request (bureau only, R10): grant changes the licence status everywhere after sync; decline explains why.")
+        abstract: "Decide a revocation request (bureau only, R10): grant changes the licence status everywhere after sync; decline explains why.", discussion: "Example: shenguan revoke decide 5b1e07aa --grant --reason '经核查属实，依法撤销'")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Argument(help: "The request id or prefix.") var request: String
@@ -51,7 +51,7 @@ struct RevokeDecide: ParsableCommand {
 
 struct Inquire: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Send a letter of inquiry (函询, R12): no reply by the limit counts as consent.")
+        abstract: "Send a letter of inquiry (函询, R12): no reply by the limit counts as consent.", discussion: "Example: shenguan inquire --to market --working-days 3 --subject 关于扩大经营范围的函询 --question 是否同意？")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Option(help: "The department asked.") var to: String
@@ -68,7 +68,7 @@ struct Inquire: ParsableCommand {
 }
 
 struct Reply: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Reply to a letter of inquiry addressed to this department (R12).")
+    static let configuration = CommandConfiguration(abstract: "Reply to a letter of inquiry addressed to this department (R12).", discussion: "Example: shenguan reply 2546102e --consent --text 同意")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Argument(help: "The inquiry id or prefix.") var inquiry: String
@@ -90,16 +90,16 @@ struct Reply: ParsableCommand {
 
 struct Correct: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Correct a mutable field of an approval (contact, validUntil); supersedes the values this replica sees.")
+        abstract: "Correct a mutable field of an approval (contact, validUntil); supersedes the values this replica sees.", discussion: "Example: shenguan correct JY137150001 --field contact --value 0635-7654321")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Argument(help: "The approval: id or prefix, or licence number.") var approval: String
-    @Option(help: "contact or validUntil.") var field: String
+    @Option(help: "The field to correct.") var field: CorrectableField
     @Option(help: "The new value.") var value: String
 
     func run() throws {
         let clerk = try openClerk(global)
-        let res = try clerk.correct(approval, field: field, value: value, staff: try who.resolved(clerk.reader))
+        let res = try clerk.correct(approval, field: field.value, value: value, staff: try who.resolved(clerk.reader))
         if global.json { printJSON(res.json) } else { print(res.text) }
     }
 }

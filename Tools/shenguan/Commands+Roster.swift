@@ -8,7 +8,7 @@ import ShenguanStore
 
 /// `shenguan roster`: who is in the network, as this replica knows it (R21).
 struct RosterCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "roster", abstract: "Show the network's departments, replica keys and roster version.")
+    static let configuration = CommandConfiguration(commandName: "roster", abstract: "Show the network's departments, replica keys and roster version.", discussion: "Example: shenguan roster")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -40,7 +40,7 @@ struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "policy", abstract: "Show the active policy with rule ids and citations.", subcommands: [Show.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the network's policy, or a built-in profile.")
+        static let configuration = CommandConfiguration(abstract: "Show the network's policy, or a built-in profile.", discussion: "Example: shenguan policy show --profile linzi")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Show a built-in profile instead of the replica's policy.") var profile: String?
         @Option(help: "Check and show a custom policy file.") var file: String?
@@ -72,7 +72,7 @@ struct StaffCommand: ParsableCommand {
                                                     subcommands: [Add.self, List.self, Default.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a staff member of this replica's department (staff.register).")
+        static let configuration = CommandConfiguration(abstract: "Register a staff member of this replica's department (staff.register).", discussion: "Example: shenguan staff add --staff-no 0042 --name 王芳 --office 登记科 --from 2026-01-01 --until 2026-12-31")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("staff-no"), help: "Staff number.") var staffNo: String
         @Option(help: "Name.") var name: String
@@ -108,7 +108,7 @@ struct StaffCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered staff.")
+        static let configuration = CommandConfiguration(abstract: "List registered staff.", discussion: "Example: shenguan staff list")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {

@@ -8,7 +8,7 @@ import ShenguanSync
 
 /// `shenguan serve`: serve this replica to its peers over HTTP (PROTOCOL.md §7).
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve this replica to authenticated peers over HTTP until SIGINT/SIGTERM.")
+    static let configuration = CommandConfiguration(abstract: "Serve this replica to authenticated peers over HTTP until SIGINT/SIGTERM.", discussion: "Example: shenguan serve --listen 0.0.0.0:8741 --sync-every 300")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Address to listen on, HOST:PORT (port 0: any free port).") var listen = "127.0.0.1:0"
     @Option(name: .customLong("sync-every"), help: "Also sync with the known peers every N seconds.") var syncEvery: Int?
@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
 
 /// `shenguan sync`: pull and push until both sides hold the same operations.
 struct Sync: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Sync with peers (given, or all known peers) until both sides hold the same operations.")
+    static let configuration = CommandConfiguration(abstract: "Sync with peers (given, or all known peers) until both sides hold the same operations.", discussion: "Example: shenguan sync http://10.0.0.12:8741")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Peer URLs, e.g. http://127.0.0.1:8741; default: every peer in `shenguan peers list`.") var urls: [String] = []
 
@@ -93,7 +93,7 @@ struct Peers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remember the peers to sync with.", subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a peer URL.")
+        static let configuration = CommandConfiguration(abstract: "Add a peer URL.", discussion: "Example: shenguan peers add http://10.0.0.12:8741")
         @OptionGroup var global: GlobalOptions
         @Argument var url: String
         func run() throws {
@@ -104,7 +104,7 @@ struct Peers: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List known peers and when they last synced.")
+        static let configuration = CommandConfiguration(abstract: "List known peers and when they last synced.", discussion: "Example: shenguan peers list")
         @OptionGroup var global: GlobalOptions
         func run() throws {
             let peers = try global.openStore().peers()
@@ -117,7 +117,7 @@ struct Peers: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Forget a peer.")
+        static let configuration = CommandConfiguration(abstract: "Forget a peer.", discussion: "Example: shenguan peers remove http://10.0.0.12:8741")
         @OptionGroup var global: GlobalOptions
         @Argument var url: String
         func run() throws {

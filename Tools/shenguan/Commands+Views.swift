@@ -7,7 +7,7 @@ import ShenguanReplica
 
 struct Inbox: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "What this department must act on, oldest limit first, with time left in working days and hours.")
+        abstract: "What this department must act on, oldest limit first, with time left in working days and hours.", discussion: "Example: shenguan inbox    (shenguan inbox --all: everything, done included)")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Show another department's inbox (default: this replica's).") var department: String?
     @Flag(help: "Everything addressed to the department, open or done (auto-claimed, answered, decided), newest first.") var all = false
@@ -57,7 +57,7 @@ struct Status: ParsableCommand {
 
 struct Conflicts: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Concurrent edits kept side by side until a later operation resolves them, and equivocating authors.")
+        abstract: "Concurrent edits kept side by side until a later operation resolves them, and equivocating authors.", discussion: "Example: shenguan conflicts")
     @OptionGroup var global: GlobalOptions
 
     func run() throws {

@@ -18,7 +18,11 @@ struct Shenguan: AsyncParsableCommand {
     static func main() async {
         umask(0o077)
         let command: any ParsableCommand
-        do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
+        do { command = try parseAsRoot(nil) } catch {
+            guard let hint = suggestion(for: Array(CommandLine.arguments.dropFirst())) else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n" + hint + "\n").utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
         do {
             if var c = command as? any AsyncParsableCommand { try await c.run() } else { var c = command; try c.run() }
         } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
@@ -60,4 +64,29 @@ struct GlobalOptions: ParsableArguments {
 /// This build's version (`shenguan --version`).
 enum ShenguanVersion {
     static let string = "shenguan 0.7.0 (protocol \(OpHeader.currentVersion), export \(ReplicaStore.exportFormat))"
+}
+
+extension Shenguan {
+    /// "Did you mean 'claim'?" for a mistyped command (edit distance ≤ 2).
+    static func suggestion(for arguments: [String]) -> String? {
+        guard let typed = arguments.first, !typed.hasPrefix("-") else { return nil }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        guard !names.contains(typed) else { return nil }
+        let best = names.map { ($0, editDistance(Array(typed.lowercased()), Array($0))) }.min { $0.1 < $1.1 }
+        guard let best, best.1 <= 2 else { return nil }
+        return "Did you mean '\(best.0)'?  (shenguan --help lists every command)"
+    }
+
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var prev = row[0]; row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let cur = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = cur
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
 }

@@ -70,3 +70,26 @@ func printTable(_ header: [String], _ rows: [[String]]) {
         print(r.indices.map { i in i == r.count - 1 ? r[i] : pad(r[i], widths[i]) }.joined(separator: "  "))
     }
 }
+
+/// An option that takes one of a fixed list of values from the core's
+/// schemas: `--help` lists them, a wrong value is a usage error naming them.
+protocol ChoiceArgument: ExpressibleByArgument {
+    static var choices: [String] { get }
+    var value: String { get }
+    init(value: String)
+}
+
+extension ChoiceArgument {
+    init?(argument: String) {
+        guard Self.choices.contains(argument) else { return nil }
+        self.init(value: argument)
+    }
+    static var allValueStrings: [String] { choices }
+    var defaultValueDescription: String { value }
+}
+
+struct SupervisionCategory: ChoiceArgument { static let choices = SupervisionBody.categories; let value: String }
+struct WarningLevel: ChoiceArgument { static let choices = WarningBody.levels; let value: String }
+struct RevocationAction: ChoiceArgument { static let choices = RevocationRequestBody.actions; let value: String }
+struct PowerType: ChoiceArgument { static let choices = ApprovalBody.powerTypes; let value: String }
+struct CorrectableField: ChoiceArgument { static let choices = CorrectionBody.fields; let value: String }

@@ -7,12 +7,7 @@ import ShenguanReplica
 struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Issue an approval (R1) and push it to the responsible regulators (R2 claim limits start).",
-        discussion: """
-            Example:
-              shenguan approve --item-code 11370100MB --item-name 食品经营许可 --applicant 聊城市东昌府区好味餐饮店 \\
-                --credit-code 92371502MA3C4XYZ1K --contact 0635-8888888 --licence JY137150001 \\
-                --attach scan.pdf --push-to market --staff A001
-            """)
+        discussion: "Example: shenguan approve --item-code 370100-001 --item-name 食品经营许可 --applicant 鲁西餐饮有限公司 --credit-code 91371500MA3C4XYW1A --contact 0635-1234567 --licence JY137150001 --push-to market --attach scan.pdf")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Option(help: "Item code (事项编码).") var itemCode: String

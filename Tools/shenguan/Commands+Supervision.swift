@@ -6,7 +6,7 @@ import ShenguanReplica
 struct Supervise: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record supervision information (R6, R8) and push it to the approval bureau (R7 limits).",
-        discussion: "Example: shenguan supervise --category penalty --subject 好味餐饮店 --credit-code 92371502MA3C4XYZ1K --approval JY137150001 --summary '罚款 5000 元' --attach decision.pdf")
+        discussion: "Example: shenguan supervise --category penalty --subject 鲁西餐饮有限公司 --credit-code 91371500MA3C4XYW1A --approval JY137150001 --summary '罚款 5000 元' --attach decision.pdf")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var who: StaffOption
     @Option(help: "What kind of supervision information (R6).") var category: SupervisionCategory

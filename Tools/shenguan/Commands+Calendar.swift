@@ -38,7 +38,7 @@ struct CalendarCommand: ParsableCommand {
     }
 
     struct ShowYear: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "A year's holidays and adjusted working days, with the notice they come from (T1).", discussion: "Example: shenguan calendar show --year 2026")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A year's holidays and adjusted working days, with the notice they come from (T1).", discussion: "Example: shenguan calendar show 2026")
         @Argument(help: "The year, e.g. 2026; omit with --json for every year.") var year: Int?
         @Flag(help: "Print JSON.") var json = false
 

@@ -71,7 +71,7 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a replica key (roster.revoke).", discussion: "Example: shenguan network revoke --home ~/oversight KEY")
+        static let configuration = CommandConfiguration(abstract: "Revoke a replica key (roster.revoke).", discussion: "Example: shenguan network revoke --home ~/oversight --key KEY --reason 设备遗失")
         @OptionGroup var global: GlobalOptions
         // Base64url keys may begin with "-": read the value unconditionally.
         @Option(parsing: .unconditional, help: "The replica's public key (base64url, as `shenguan roster` shows it).") var key: String
@@ -84,7 +84,7 @@ struct NetworkCommand: ParsableCommand {
     }
 
     struct SetPolicy: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "policy", abstract: "Change the network's policy (roster.policy).", discussion: "Example: shenguan network policy --home ~/oversight policy.json")
+        static let configuration = CommandConfiguration(commandName: "policy", abstract: "Change the network's policy (roster.policy).", discussion: "Example: shenguan network policy --home ~/oversight --profile linzi")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Built-in profile.") var profile: String?
         @Option(help: "Custom policy file (JSON).") var file: String?

@@ -37,12 +37,14 @@ extension Clerk {
     public func decideRevocation(_ request: String, grant: Bool, reason: String, staff: String?) throws(ReplicaError) -> ActResult {
         let r = try resolve(request, kind: WorkflowKinds.revocationRequest, what: "a revocation request", zh: "撤销申请")
         return try run {
-            let (wf, _) = try item(r.id)
-            if let d = wf.requests[r.id]?.decisions.first {
-                throw ReplicaError("workflow.already_decided", "This request was already decided by \(ItemReport.who(wf, d, now: now)); nothing was written.",
-                                   zh: "该申请已由 \(ItemReport.who(wf, d, now: now)) 办理，未写入任何内容。")
-            }
-            let op = try append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)], staff: try staffID(staff))
+            let now = self.now
+            let op = try append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)],
+                                staff: try staffID(staff), check: { wf, _ in
+                if let d = wf.requests[r.id]?.decisions.first {
+                    throw ReplicaError("workflow.already_decided", "This request was already decided by \(ItemReport.who(wf, d, now: now)); nothing was written.",
+                                       zh: "该申请已由 \(ItemReport.who(wf, d, now: now)) 办理，未写入任何内容。")
+                }
+            }, on: r.id)
             let (after, _) = try item(r.id)
             let status = after.requests[r.id].map { after.licenceStatus($0.body.approval) } ?? "?"
             return ActResult(op: op, json: .object(["decision": .string(op.id.hex), "licenceStatus": .string(status)]),
@@ -69,19 +71,19 @@ extension Clerk {
     public func reply(_ inquiry: String, consent: Bool, text: String, staff: String?) throws(ReplicaError) -> (op: VerifiedOp, status: Workflow.InquiryStatus, workflow: Workflow) {
         let q = try resolve(inquiry, kind: WorkflowKinds.inquiry, what: "an inquiry", zh: "函询")
         return try run {
-            let (wf, ctx) = try item(q.id)
-            if let open = wf.inquiries[q.id], open.body.to == department {
+            let (dept, now) = (department, self.now)
+            let op = try append(WorkflowKinds.reply, ["inquiry": .string(q.id.hex), "consent": .bool(consent), "text": .string(text)],
+                                staff: try staffID(staff), check: { wf, ctx in
+                guard let open = wf.inquiries[q.id], open.body.to == dept else { return }
                 let st = try wf.status(of: open, ctx)
-                if st.isClosed {
-                    let answered = st.verdict.outcome == .onTime && !open.replies.isEmpty
-                    let why = answered ? "it was answered by \(ItemReport.who(wf, open.replies[0], now: now))"
-                        : "its limit \(ClerkTime.limit(st.verdict.due, now: now)) passed without a reply, so it counts as consent (R12)"
-                    throw ReplicaError("workflow.closed", "This inquiry is closed: \(why). A reply can no longer change it; nothing was written.",
-                                       zh: answered ? "该函询已答复，不能再次回复；未写入任何内容。"
-                                                    : "该函询已于 \(ClerkTime.limit(st.verdict.due, now: now)) 到期未复，视为同意（R12），不能再回复；未写入任何内容。")
-                }
-            }
-            let op = try append(WorkflowKinds.reply, ["inquiry": .string(q.id.hex), "consent": .bool(consent), "text": .string(text)], staff: try staffID(staff))
+                guard st.isClosed else { return }
+                let answered = st.verdict.outcome == .onTime && !open.replies.isEmpty
+                let why = answered ? "it was answered by \(ItemReport.who(wf, open.replies[0], now: now))"
+                    : "its limit \(ClerkTime.limit(st.verdict.due, now: now)) passed without a reply, so it counts as consent (R12)"
+                throw ReplicaError("workflow.closed", "This inquiry is closed: \(why). A reply can no longer change it; nothing was written.",
+                                   zh: answered ? "该函询已答复，不能再次回复；未写入任何内容。"
+                                                : "该函询已于 \(ClerkTime.limit(st.verdict.due, now: now)) 到期未复，视为同意（R12），不能再回复；未写入任何内容。")
+            }, on: q.id)
             let (after, judged) = try item(q.id)
             return (op, try after.status(of: after.inquiries[q.id]!, judged), after)
         }

@@ -91,8 +91,9 @@ public struct ReplicaHome: Sendable {
     }
 
     /// Signs and applies several operations in one transaction (all or none).
-    public func appendAll(store: ReplicaStore, key: SigningKey, _ drafts: [ReplicaStore.Draft], now: Int64) throws -> [VerifiedOp] {
-        let ops = try store.appendAll(drafts, key: key, now: now, signedUpTo: signedSeq(key.publicKey))
+    public func appendAll(store: ReplicaStore, key: SigningKey, _ drafts: [ReplicaStore.Draft], now: Int64,
+                          check: ((ReplicaStore.WriteCheck) throws -> Void)? = nil) throws -> [VerifiedOp] {
+        let ops = try store.appendAll(drafts, key: key, now: now, signedUpTo: signedSeq(key.publicKey), check: check)
         if let last = ops.last { try recordSigned(last.header.seq, key: key.publicKey) }
         return ops
     }

@@ -18,6 +18,17 @@ extension ReplicaStore {
         try appendAll([{ _ in (kind, body) }], key: key, now: now, signedUpTo: signedUpTo)[0]
     }
 
+    /// What a write's last check reads, inside its write transaction (e.g.
+    /// "this push is not claimed yet"): two clerks claiming at once, from one
+    /// process or two, cannot both pass it.
+    public struct WriteCheck {
+        let db: Database
+        /// ``itemView(_:now:)`` as of this transaction.
+        public func itemView(_ id: Digest, now: Int64) throws -> WorkflowView {
+            try ReplicaStore.view(db, try ReplicaStore.closure(db, of: id), now: now)
+        }
+    }
+
     /// One operation to write: its kind and body, built from the operations
     /// written before it in the same call (e.g. a push names the approval).
     public typealias Draft = (_ written: [VerifiedOp]) throws -> (kind: String, body: JSONValue)
@@ -27,8 +38,12 @@ extension ReplicaStore {
     /// are written or none is. Each body's schema is checked before it is
     /// signed, and each operation passes every ingest check before the next
     /// is drafted; any refusal rolls back the whole call.
-    public func appendAll(_ drafts: [Draft], key: SigningKey, now: Int64, signedUpTo: Int64 = 0) throws -> [VerifiedOp] {
+    public func appendAll(_ drafts: [Draft], key: SigningKey, now: Int64, signedUpTo: Int64 = 0,
+                          check: ((WriteCheck) throws -> Void)? = nil) throws -> [VerifiedOp] {
         try pool.write { db in
+            // Inside the (IMMEDIATE) write transaction: no other writer, in
+            // this process or another, commits between this check and the write.
+            try check?(WriteCheck(db: db))
             var written = [VerifiedOp]()
             for draft in drafts {
                 let (kind, body) = try draft(written)

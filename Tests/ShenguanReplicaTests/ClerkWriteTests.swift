@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ShenguanCalendar
 import ShenguanCore
@@ -136,5 +137,30 @@ import ShenguanTestSupport
         let e = d.refusal { _ = try late.reply(q.op.id.hex, consent: false, text: "不同意", staff: "S01") }
         #expect(e?.code == "workflow.closed" && e?.message.contains("10-13 24:00 周二") == true, "\(String(describing: e))")
         #expect(try d.market.store.count() == before)
+    }
+
+    /// Six clerks of one department claim the same push at the same moment,
+    /// each through its own connection to the replica file: the check runs
+    /// inside the write transaction, so exactly one claim is written.
+    @Test func concurrentClaimsOfOnePushWriteExactlyOne() throws {
+        let d = try Desk("clerk-race"); defer { d.dir.remove() }
+        try d.registerStaff()
+        _ = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval())
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-08T09:00:00")
+        let clerks = try (0..<6).map { _ in
+            try Clerk(home: d.market.home, store: try d.market.home.open(), key: d.market.key, now: F.ms("2026-10-08T09:30:00"))
+        }
+        let outcomes = Mutex([String]())
+        DispatchQueue.concurrentPerform(iterations: clerks.count) { i in
+            let code: String
+            do { _ = try clerks[i].claim("JY13715000001", staff: "S01"); code = "ok" } catch { code = (error as? ReplicaError)?.code ?? "\(error)" }
+            outcomes.withLock { $0.append(code) }
+        }
+        let codes = outcomes.withLock { $0 }
+        #expect(codes.filter { $0 == "ok" }.count == 1, "\(codes)")
+        #expect(codes.filter { $0 != "ok" }.allSatisfy { $0 == "workflow.already_claimed" }, "\(codes)")
+        let push = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-08T10:00:00"), department: "d1").resolvePush("JY13715000001", addressedTo: "d1")
+        let wf = try d.market.store.itemView(push.id, now: F.ms("2026-10-08T10:00:00")).workflow
+        #expect(wf.pushes.values.first { $0.body.to == "d1" }?.claims.count == 1)
     }
 }

@@ -36,7 +36,10 @@ struct NetworkCommand: ParsableCommand {
             } else {
                 print("Opened network \(name) (\(policy.profile) policy)")
                 print("  network id  \(op.id.hex)")
-                print("  genesis     \(file)   ← give this file to every department")
+                print("  genesis     \(file)")
+                print("  next        add the departments (shenguan network add-department), then")
+                print("              shenguan export --home \(global.resolvedHome) --out roster.jsonl")
+                print("              and give roster.jsonl to every department (shenguan init --genesis roster.jsonl)")
                 print("  root key    \(home.rootKeyPath) (encrypted, mode 0600; keep it offline)")
             }
         }

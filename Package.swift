@@ -71,7 +71,7 @@ let package = Package(
             path: "Tools/shenguan-verify", swiftSettings: strict),
         .executableTarget(
             name: "shenguan-bench",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync"],
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica"],
             path: "Tools/bench", swiftSettings: strict),
         .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar"],
                 path: "Tests/ShenguanTestSupport", swiftSettings: strict),

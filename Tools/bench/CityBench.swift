@@ -2,6 +2,7 @@ import Foundation
 import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
+import ShenguanReplica
 import ShenguanStore
 import ShenguanSync
 #if canImport(Glibc)
@@ -81,10 +82,11 @@ enum CityBench {
         try timed("warnings", 10) { _ = try store.warningsView(now: now).workflow.warnings.count }
         let key = try home.loadKey { passphrase }
         var open = d1Items.filter { $0.action == "claim" }.map(\.id)
-        try timed("claim (sign, store, verdict)", min(20, max(1, open.count - 2))) {
-            let p = open.removeLast()
-            _ = try home.append(store: store, key: key, kind: WorkflowKinds.claim, body: ["push": .string(p.hex)], now: now)
-            let v = try store.itemView(p, now: now); _ = try v.workflow.status(of: v.workflow.pushes[p]!, v.context)
+        // Through the application layer, as a clerk's `claim` runs: staff,
+        // the in-transaction already-claimed check, sign, store, verdict.
+        let clerk = try Clerk(home: home, store: store, key: key, now: now)
+        try timed("claim (Clerk.claim)", min(20, max(1, open.count - 2))) {
+            _ = try clerk.claim(open.removeLast().hex, staff: "0001")
         }
 
         // Cold CLI calls: a fresh process each, its own peak RSS.

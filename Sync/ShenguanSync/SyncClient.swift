@@ -92,6 +92,7 @@ public struct SyncClient: Sendable {
         // to `pipelineDepth` pages ahead of the writer. No stage keeps a page
         // once the next stage has it: memory is bounded by the pipeline's
         // depth, not by the history.
+        let server = try await serverKey(http, base)
         let vector = JSONValue.object(try store.versionVector().mapValues { .int($0) })
         let head = try store.head(of: key.publicKey)
         let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
@@ -99,7 +100,7 @@ public struct SyncClient: Sendable {
         @Sendable func fetch(_ cursor: Int64, declare: Bool) async throws -> Fetched {
             var body: [String: JSONValue] = ["vector": vector, "cursor": .int(cursor), "limit": .int(limit)]
             if declare { body["head"] = decl.json }
-            let (raw, sent, received) = try await postRaw(http, base, "/v1/sync", .object(body))
+            let (raw, sent, received) = try await postRaw(http, base, "/v1/sync", .object(body), to: server)
             // The page is read without a JSON tree (SyncPage.decode).
             guard let page = await offload({ SyncPage.decode(raw) }) else {
                 throw SyncClientError(code: "sync.bad_response", detail: "\(base) answered with a page that is not JSON.")
@@ -150,7 +151,7 @@ public struct SyncClient: Sendable {
         while true {
             let page = try store.opsLacking(vector: serverVector, after: pushCursor, limit: pageLimit, maxBytes: 4 << 20)
             if page.envelopes.isEmpty { break }
-            let (resp, sent, received) = try await post(http, base, "/v1/ops", ["ops": .array(page.envelopes.map(\.json))])
+            let (resp, sent, received) = try await post(http, base, "/v1/ops", ["ops": .array(page.envelopes.map(\.json))], to: server)
             report.requests += 1; report.bytesSent += sent; report.bytesReceived += received
             report.pushed += Int(resp["accepted"]?.intValue ?? 0)
             for r in resp["results"]?.arrayValue ?? [] where r["reason"] != nil { report.refusedByPeer.append(r) }
@@ -187,25 +188,43 @@ public struct SyncClient: Sendable {
     }
 
     /// One signed POST; returns the JSON answer and the bytes sent and received.
-    private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue) async throws -> (JSONValue, Int, Int) {
-        let (raw, sent, received) = try await postRaw(http, base, path, body)
+    private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue, to server: PublicKey) async throws -> (JSONValue, Int, Int) {
+        let (raw, sent, received) = try await postRaw(http, base, path, body, to: server)
         guard let json = await offload({ try? CanonicalJSON.parse(raw) }) else {
             throw SyncClientError(code: "sync.bad_response", detail: "\(base) answered with something that is not JSON.")
         }
         return (json, sent, received)
     }
 
-    /// One signed POST; returns the body of a 200 answer (refusals become a
-    /// `SyncClientError` with the peer's problem code) and the bytes sent and received.
-    private func postRaw(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue) async throws -> ([UInt8], Int, Int) {
-        let bytes = try CanonicalJSON.encode(body)
+    /// The serving replica's key, from its signed answer to `GET /v1/info`
+    /// (the one request not bound to a replica): every later request is
+    /// signed for that key, so no other replica accepts it (§7.2).
+    func serverKey(_ http: HTTPClient, _ base: String) async throws -> PublicKey {
+        try await send(http, base, method: .GET, path: "/v1/info", body: nil, to: nil).server
+    }
+
+    /// One signed POST for `server`; returns the body of a 200 answer
+    /// (refusals become a `SyncClientError` with the peer's problem code)
+    /// and the bytes sent and received.
+    private func postRaw(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue, to server: PublicKey) async throws -> ([UInt8], Int, Int) {
+        let r = try await send(http, base, method: .POST, path: path, body: try CanonicalJSON.encode(body), to: server)
+        guard r.server == server else {
+            throw SyncClientError(code: "sync.bad_response_signature",
+                                  detail: "The answer from \(base) is signed by another replica than the one asked: a proxy or another server answered. Nothing from it was used; check the address.")
+        }
+        return (r.raw, r.sent, r.received)
+    }
+
+    private func send(_ http: HTTPClient, _ base: String, method: HTTPMethod, path: String, body: [UInt8]?, to server: PublicKey?) async throws
+        -> (raw: [UInt8], sent: Int, received: Int, server: PublicKey) {
+        let bytes = body ?? []
         var req = HTTPClientRequest(url: base + path)
-        req.method = .POST
-        req.headers.add(name: "Content-Type", value: "application/json")
+        req.method = method
+        if body != nil { req.headers.add(name: "Content-Type", value: "application/json") }
         req.headers.add(name: "Shenguan-Version", value: "1")
-        let signature = RequestSignature.sign(key: key, method: "POST", path: path, body: bytes, time: clock())
+        let signature = RequestSignature.sign(key: key, method: method.rawValue, path: path, body: bytes, time: clock(), target: server)
         for (k, v) in signature.headers { req.headers.add(name: k, value: v) }
-        req.body = .bytes(ByteBuffer(bytes: bytes))
+        if body != nil { req.body = .bytes(ByteBuffer(bytes: bytes)) }
         let resp: HTTPClientResponse
         do { resp = try await http.execute(req, timeout: .seconds(60)) } catch {
             throw Self.clerkError(error, url: base)
@@ -229,6 +248,6 @@ public struct SyncClient: Sendable {
             let detail = json?["detail"]?.stringValue ?? "HTTP \(resp.status.code)"
             throw SyncClientError(code: code, detail: "\(base) refused the request: \(detail)")
         }
-        return (raw, bytes.count, buf.readableBytes)
+        return (raw, bytes.count, buf.readableBytes, answer.author)
     }
 }

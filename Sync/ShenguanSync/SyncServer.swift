@@ -44,10 +44,13 @@ actor SyncServerState {
         let h = request.headers
         func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { h[$0] } }
         let sig = RequestSignature(author: header("Shenguan-Author"), time: header("Shenguan-Time"),
-                                   nonce: header("Shenguan-Nonce"), signature: header("Shenguan-Signature"))
+                                   nonce: header("Shenguan-Nonce"), signature: header("Shenguan-Signature"), to: header("Shenguan-To"))
         let roster: RosterState?
         do { roster = try store.roster() } catch { throw SyncProblem(500, "sync.store", "The replica database could not be read.") }
-        return try auth.check(sig, method: request.method.rawValue, path: request.uri.path, body: body, roster: roster, now: clock())
+        // Every request is bound to this replica (§7.2), but /v1/info, which
+        // a client asks first to learn this replica's key.
+        return try auth.check(sig, method: request.method.rawValue, path: request.uri.path, body: body, roster: roster, now: clock(),
+                              server: key.publicKey, targetOptional: request.method == .get && request.uri.path == "/v1/info")
     }
 
     /// After operations other than witnesses arrived: sign a witness.

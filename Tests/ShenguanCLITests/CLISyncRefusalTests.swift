@@ -10,17 +10,28 @@ import ShenguanTestSupport
 @Suite(.serialized) struct CLISyncRefusalTests {
     struct Reply { let status: Int; let json: [String: Any] }
 
-    /// POSTs `body` to `url+path` with curl; signs it with `key` unless nil.
+    /// The serving replica's key, from the signed answer to an unsigned
+    /// `GET /v1/info` (every answer, refusals included, names its signer).
+    func serverKey(_ url: String) throws -> PublicKey {
+        let r = try Subprocess.run("/usr/bin/env", ["curl", "-s", "-D", "-", "-o", "/dev/null", "-H", "Shenguan-Version: 1", url + "/v1/info"])
+        let line = try #require(r.stdout.split(separator: "\r\n").first { $0.lowercased().hasPrefix("shenguan-author:") })
+        return try #require(PublicKey(base64url: line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)))
+    }
+
+    /// POSTs `body` to `url+path` with curl; signs it with `key` unless nil,
+    /// for the serving replica (or `target`; `untargeted`: for no replica).
     func post(_ url: String, _ path: String, body: Data, key: SigningKey?, time: Int64? = nil, nonce: String? = nil,
-              contentType: String = "application/json", version: String = "1", dir: TempDir) throws -> Reply {
+              contentType: String = "application/json", version: String = "1", target: PublicKey? = nil, untargeted: Bool = false,
+              dir: TempDir) throws -> Reply {
         let file = dir.file("body-\(UUID().uuidString)")
         try body.write(to: URL(fileURLWithPath: file))
         var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", "POST", "-H", "Content-Type: \(contentType)",
                     "-H", "Shenguan-Version: \(version)", "--data-binary", "@\(file)", url + path]
         if let key {
             let t = time ?? Int64(Date().timeIntervalSince1970 * 1000)
-            let sig = nonce.map { RequestSignature.sign(key: key, method: "POST", path: path, body: [UInt8](body), time: t, nonce: $0) }
-                ?? RequestSignature.sign(key: key, method: "POST", path: path, body: [UInt8](body), time: t)
+            let to = untargeted ? nil : try target ?? serverKey(url)
+            let sig = nonce.map { RequestSignature.sign(key: key, method: "POST", path: path, body: [UInt8](body), time: t, nonce: $0, target: to) }
+                ?? RequestSignature.sign(key: key, method: "POST", path: path, body: [UInt8](body), time: t, target: to)
             for (k, v) in sig.headers { args += ["-H", "\(k): \(v)"] }
         }
         let r = try Subprocess.run("/usr/bin/env", ["curl"] + args)
@@ -134,6 +145,10 @@ import ShenguanTestSupport
         let nonce = Base64URL.encode(SecureRandom.bytes(16)), t = Int64(Date().timeIntervalSince1970 * 1000)
         #expect(try post(server.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir).status == 200)
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir), 401, "auth.replay")
+        // Bound to its target (issue 14): a request signed for another replica
+        // of the network, or for none, is refused (a replay from elsewhere).
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, target: bKey.publicKey, dir: dir), 401, "auth.wrong_target")
+        expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, untargeted: true, dir: dir), 401, "auth.no_target")
         #expect(try m.opCount() == count)
 
         // A batch with a bad operation applies the good ones and reports the bad one.

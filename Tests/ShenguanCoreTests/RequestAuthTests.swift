@@ -34,6 +34,30 @@ import ShenguanTestSupport
         #expect(code(&auth, good, now: now + 1) == "auth.replay")
     }
 
+    /// A request is bound to the replica it is meant for (issue 14): signed
+    /// for another replica, or for none, it is refused; the target is
+    /// covered by the signature; only `GET /v1/info` may name none.
+    @Test func requestsAreBoundToTheirTarget() {
+        let server = net.keys[1].publicKey, other = SigningKey.generate().publicKey
+        func check(_ sig: RequestSignature, optional: Bool = false) -> String {
+            var auth = RequestAuthenticator(maxSkewMillis: 300_000)
+            do throws(SyncProblem) {
+                _ = try auth.check(sig, method: "POST", path: "/v1/sync", body: body, roster: roster, now: net.clock,
+                                   server: server, targetOptional: optional)
+                return "ok"
+            } catch { return error.code }
+        }
+        let t = net.clock
+        #expect(check(RequestSignature.sign(key: net.keys[0], method: "POST", path: "/v1/sync", body: body, time: t, target: server)) == "ok")
+        #expect(check(RequestSignature.sign(key: net.keys[0], method: "POST", path: "/v1/sync", body: body, time: t, target: other)) == "auth.wrong_target")
+        #expect(check(RequestSignature.sign(key: net.keys[0], method: "POST", path: "/v1/sync", body: body, time: t)) == "auth.no_target")
+        #expect(check(RequestSignature.sign(key: net.keys[0], method: "POST", path: "/v1/sync", body: body, time: t), optional: true) == "ok")
+        // Swapping the target after signing breaks the signature.
+        let signed = RequestSignature.sign(key: net.keys[0], method: "POST", path: "/v1/sync", body: body, time: t, target: other)
+        let swapped = RequestSignature(author: signed.author, time: signed.time, nonce: signed.nonce, target: server, signature: signed.signature)
+        #expect(check(swapped) == "auth.bad_signature")
+    }
+
     /// Untrusted times never trap (issue 14: Int64.min killed the server
     /// before any signature check), whatever the clock.
     @Test(arguments: [Int64.min, Int64.min + 1, Int64.max, -1, 0])

@@ -8,38 +8,52 @@ public struct RequestSignature: Equatable, Sendable {
     public let author: PublicKey
     public let time: Int64
     public let nonce: String
+    /// The replica the request is meant for (`Shenguan-To`): a request
+    /// signed for one replica is refused by every other (§7.2). Nil only for
+    /// `GET /v1/info`, which a client sends to learn the server's key.
+    public let target: PublicKey?
     public let signature: [UInt8]
 
-    public static func message(method: String, path: String, body: [UInt8], time: Int64, nonce: String) -> [UInt8] {
-        Array("SHENGUANv1-req \(method) \(path) \(SHA256.hash(body).hex) \(time) \(nonce)".utf8)
+    public static func message(method: String, path: String, body: [UInt8], time: Int64, nonce: String, target: PublicKey? = nil) -> [UInt8] {
+        let base = "SHENGUANv1-req \(method) \(path) \(SHA256.hash(body).hex) \(time) \(nonce)"
+        return Array((target.map { base + " " + $0.base64url } ?? base).utf8)
     }
 
-    /// Signs a request.
+    /// Signs a request (for `target`, the serving replica's key).
     public static func sign(key: SigningKey, method: String, path: String, body: [UInt8], time: Int64,
-                            nonce: String = Base64URL.encode(SecureRandom.bytes(16))) -> RequestSignature {
-        RequestSignature(author: key.publicKey, time: time, nonce: nonce,
-                         signature: key.sign(message(method: method, path: path, body: body, time: time, nonce: nonce)))
+                            nonce: String = Base64URL.encode(SecureRandom.bytes(16)), target: PublicKey? = nil) -> RequestSignature {
+        RequestSignature(author: key.publicKey, time: time, nonce: nonce, target: target,
+                         signature: key.sign(message(method: method, path: path, body: body, time: time, nonce: nonce, target: target)))
     }
 
-    public init(author: PublicKey, time: Int64, nonce: String, signature: [UInt8]) {
-        self.author = author; self.time = time; self.nonce = nonce; self.signature = signature
+    public init(author: PublicKey, time: Int64, nonce: String, target: PublicKey? = nil, signature: [UInt8]) {
+        self.author = author; self.time = time; self.nonce = nonce; self.target = target; self.signature = signature
     }
 
-    /// Header values: `Shenguan-Author`, `Shenguan-Time`, `Shenguan-Nonce`, `Shenguan-Signature`.
+    /// Header values: `Shenguan-Author`, `Shenguan-Time`, `Shenguan-Nonce`,
+    /// `Shenguan-To` (when targeted), `Shenguan-Signature`.
     public var headers: [(String, String)] {
-        [("Shenguan-Author", author.base64url), ("Shenguan-Time", String(time)), ("Shenguan-Nonce", nonce),
-         ("Shenguan-Signature", Base64URL.encode(signature))]
+        [("Shenguan-Author", author.base64url), ("Shenguan-Time", String(time)), ("Shenguan-Nonce", nonce)]
+            + (target.map { [("Shenguan-To", $0.base64url)] } ?? [])
+            + [("Shenguan-Signature", Base64URL.encode(signature))]
     }
 
-    public init?(author: String?, time: String?, nonce: String?, signature: String?) {
+    /// Parses the headers; nil when one is missing or malformed (a
+    /// `Shenguan-To` that is present must be a key).
+    public init?(author: String?, time: String?, nonce: String?, signature: String?, to: String? = nil) {
         guard let a = author.flatMap({ PublicKey(base64url: $0) }), let t = time.flatMap({ Int64($0) }),
               let n = nonce, (16...64).contains(n.utf8.count), let s = signature.flatMap({ Base64URL.decode($0) }), s.count == 64
         else { return nil }
-        self.init(author: a, time: t, nonce: n, signature: s)
+        var target: PublicKey?
+        if let to {
+            guard let k = PublicKey(base64url: to) else { return nil }
+            target = k
+        }
+        self.init(author: a, time: t, nonce: n, target: target, signature: s)
     }
 
     public func verifies(method: String, path: String, body: [UInt8]) -> Bool {
-        author.verify(signature: signature, message: Self.message(method: method, path: path, body: body, time: time, nonce: nonce))
+        author.verify(signature: signature, message: Self.message(method: method, path: path, body: body, time: time, nonce: nonce, target: target))
     }
 }
 
@@ -79,8 +93,12 @@ public struct RequestAuthenticator: Sendable {
     public var nonceCount: Int { seen.count }
 
     /// Checks one request; records its nonce when it passes.
+    /// `server` is this replica's key: a request signed for another replica
+    /// is refused, and one signed for no replica is refused unless
+    /// `targetOptional` (`GET /v1/info` only).
     public mutating func check(_ sig: RequestSignature?, method: String, path: String, body: [UInt8],
-                               roster: RosterState?, now: Int64) throws(SyncProblem) -> RosterState.Replica {
+                               roster: RosterState?, now: Int64, server: PublicKey? = nil,
+                               targetOptional: Bool = false) throws(SyncProblem) -> RosterState.Replica {
         guard let sig else { throw SyncProblem(401, "auth.missing", "The request is not signed: send the Shenguan-Author, -Time, -Nonce and -Signature headers.") }
         // The time is untrusted: its distance from now is computed without
         // overflow (Int64.min must be refused, not trap).
@@ -90,6 +108,14 @@ public struct RequestAuthenticator: Sendable {
         }
         guard sig.verifies(method: method, path: path, body: body) else {
             throw SyncProblem(401, "auth.bad_signature", "The request signature does not verify.")
+        }
+        if let server {
+            if let target = sig.target, target != server {
+                throw SyncProblem(401, "auth.wrong_target", "This request was signed for another replica (\(target.base64url.prefix(12))…), not this one: it is refused as a replay from elsewhere.")
+            }
+            if sig.target == nil && !targetOptional {
+                throw SyncProblem(401, "auth.no_target", "The request does not name the replica it is meant for (Shenguan-To): the calling replica runs an older Shenguan; upgrade it.")
+            }
         }
         guard let roster, let replica = roster.replicas[sig.author] else {
             throw SyncProblem(401, "auth.unknown_replica", "The calling key is not a replica of this network.")

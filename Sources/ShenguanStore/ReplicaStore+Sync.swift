@@ -133,3 +133,22 @@ extension ReplicaStore {
         }
     }
 }
+
+extension ReplicaStore {
+    /// Remembers the nonce of an accepted sync request until `expires`
+    /// (a restarted server reloads them: a replay stays a replay).
+    public func recordNonce(_ key: String, expires: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO sync_nonces(key, expires) VALUES (?, ?)", arguments: [key, expires])
+        }
+    }
+
+    /// The nonces still unexpired at `now`, oldest expiry first; expired ones are deleted.
+    public func liveNonces(now: Int64) throws -> [(expires: Int64, key: String)] {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM sync_nonces WHERE expires <= ?", arguments: [now])
+            return try Row.fetchAll(db, sql: "SELECT key, expires FROM sync_nonces ORDER BY expires").map { (expires: $0["expires"], key: $0["key"]) }
+        }
+    }
+}
+

@@ -151,6 +151,11 @@ public final class ReplicaStore: Sendable {
             try db.execute(sql: ReadModel.subjectsSchema)
             try ReadModel.fillSubjects(db: db)
         }
+        m.registerMigration("v5-sync-nonces") { db in
+            // Nonces of accepted sync requests until they expire, so that a
+            // restarted server still refuses a replay (PROTOCOL.md §7.2).
+            try db.execute(sql: "CREATE TABLE sync_nonces(key TEXT PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID")
+        }
         return m
     }
 

@@ -37,7 +37,9 @@ actor SyncServerState {
 
     init(store: ReplicaStore, home: ReplicaHome, key: SigningKey, clock: @escaping @Sendable () -> Int64, logger: Logger) {
         self.store = store; self.home = home; self.key = key; self.clock = clock; self.logger = logger
-        auth = RequestAuthenticator(maxSkewMillis: (try? store.roster()?.policy.maxSkewMillis) ?? IngestDecider.defaultMaxSkewMillis)
+        let remembered = ((try? store.liveNonces(now: clock())) ?? []).map { ($0.expires, $0.key) }
+        auth = RequestAuthenticator(maxSkewMillis: (try? store.roster()?.policy.maxSkewMillis) ?? IngestDecider.defaultMaxSkewMillis,
+                                    remembered: remembered)
     }
 
     func authenticate(_ request: Request, body: [UInt8]) throws(SyncProblem) -> RosterState.Replica {
@@ -49,8 +51,16 @@ actor SyncServerState {
         do { roster = try store.roster() } catch { throw SyncProblem(500, "sync.store", "The replica database could not be read.") }
         // Every request is bound to this replica (§7.2), but /v1/info, which
         // a client asks first to learn this replica's key.
-        return try auth.check(sig, method: request.method.rawValue, path: request.uri.path, body: body, roster: roster, now: clock(),
-                              server: key.publicKey, targetOptional: request.method == .get && request.uri.path == "/v1/info")
+        let caller = try auth.check(sig, method: request.method.rawValue, path: request.uri.path, body: body, roster: roster, now: clock(),
+                                    server: key.publicKey, targetOptional: request.method == .get && request.uri.path == "/v1/info")
+        // Persisted before the request is served: after a crash or restart
+        // the same request is still a replay.
+        if let (expiry, nonce) = auth.lastAccepted {
+            do { try store.recordNonce(nonce, expires: expiry) } catch {
+                throw SyncProblem(503, "sync.store", "The replica database could not record the request; try again.")
+            }
+        }
+        return caller
     }
 
     /// After operations other than witnesses arrived: sign a witness.

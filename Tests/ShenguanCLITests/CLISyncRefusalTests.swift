@@ -111,6 +111,23 @@ import ShenguanTestSupport
         #expect(try post(server.url, "/v1/sync", body: Data(#"{"vector":{}}"#.utf8), key: bKey, dir: dir).status == 200)
     }
 
+    /// A request accepted before a restart is still a replay after it
+    /// (issue 14: the nonces were kept in memory only).
+    @Test func aReplayIsRefusedAfterTheServerRestarts() throws {
+        let dir = TempDir("replay-restart"); defer { dir.remove() }
+        let (_, m, b) = try marketAndBureau(dir)
+        let bKey = try KeyFile.load(from: b.home + "/replica.key", passphrase: testPassphrase)
+        let sync = Data(#"{"vector":{}}"#.utf8)
+        let nonce = Base64URL.encode(SecureRandom.bytes(16)), t = Int64(Date().timeIntervalSince1970 * 1000)
+        let first = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)
+        #expect(try post(first.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir).status == 200)
+        #expect(first.stop() == 0)
+        let second = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0"], env: CLI.baseEnv)
+        defer { second.stop() }
+        expectProblem(try post(second.url, "/v1/sync", body: sync, key: bKey, time: t, nonce: nonce, dir: dir), 401, "auth.replay")
+        #expect(try post(second.url, "/v1/sync", body: sync, key: bKey, dir: dir).status == 200, "a fresh request passes")
+    }
+
     @Test func everyRefusalHasItsStatusAndCodeAndChangesNothing() throws {
         let dir = TempDir("refuse"); defer { dir.remove() }
         let (net, m, b) = try marketAndBureau(dir)

@@ -85,9 +85,16 @@ public struct RequestAuthenticator: Sendable {
     private var expiries: [(Int64, String)] = []
     private var head = 0
 
-    public init(maxSkewMillis: Int64, maxNonces: Int = 200_000) {
+    /// `remembered`: nonces accepted before a restart, still unexpired
+    /// (`(expiry, key)` as `lastAccepted` gave them), oldest expiry first.
+    public init(maxSkewMillis: Int64, maxNonces: Int = 200_000, remembered: [(Int64, String)] = []) {
         self.maxSkewMillis = maxSkewMillis; self.maxNonces = maxNonces
+        for (expiry, key) in remembered where seen.insert(key).inserted { expiries.append((expiry, key)) }
     }
+
+    /// The nonce the last accepted request recorded, as `(expiry, key)`:
+    /// what a server persists so that a restart still refuses its replay.
+    public var lastAccepted: (Int64, String)? { expiries.last }
 
     /// Nonces currently remembered.
     public var nonceCount: Int { seen.count }

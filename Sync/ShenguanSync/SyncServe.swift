@@ -11,9 +11,9 @@ import ShenguanStore
 /// fresh (DESIGN.md "Time evidence").
 public enum SyncServe {
     public static func run(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: SyncServerConfig,
-                           syncEverySeconds: Int?, clock: @escaping @Sendable () -> Int64,
+                           syncEverySeconds: Int?, clock: @escaping @Sendable () -> Int64, logFormat: ServeLogHandler.Format = .text,
                            onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        var configured = Logger(label: "shenguan.serve")
+        var configured = Logger(label: "shenguan.serve") { label in ServeLogHandler(label: label, format: logFormat, clock: clock) }
         configured.logLevel = ProcessInfo.processInfo.environment["SHENGUAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let logger = configured
         let app = buildSyncApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger,

@@ -66,6 +66,20 @@ import ShenguanTestSupport
         #expect(taken.stderr.contains("already used by another program"))
     }
 
+    /// `serve --log-format json`: one JSON object per line, stamped in China
+    /// Standard Time whatever the machine's zone (issue 15).
+    @Test func serveLogsInChinaStandardTimeAsJSON() throws {
+        let dir = TempDir("cli-serve-log"); defer { dir.remove() }
+        let (_, r) = try departments(dir)
+        let server = try ServerProcess(arguments: ["--home", r[0].home, "--listen", "127.0.0.1:0", "--log-format", "json"],
+                                       env: CLI.baseEnv.merging(["TZ": "UTC"]) { $1 })
+        #expect(server.waitForLog { $0.contains("Server started") })
+        _ = server.stop()
+        let line = try #require(server.logs().split(separator: "\n").first { $0.contains("Server started") })
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        #expect((o["time"] as? String)?.hasSuffix("+08:00") == true && o["level"] as? String == "info", "\(o)")
+    }
+
     @Test func threeServingReplicasConvergeInARingAndInAStar() throws {
         let dir = TempDir("sync"); defer { dir.remove() }
         let (_, r) = try departments(dir)

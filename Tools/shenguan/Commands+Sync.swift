@@ -14,6 +14,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("sync-every"), help: "Also sync with the known peers every N seconds.") var syncEvery: Int?
     @Option(name: .customLong("idle-timeout"), help: "Close connections idle (or stuck in their headers) for N seconds.") var idleTimeout: Int64 = 30
     @Option(name: .customLong("request-timeout"), help: "Answer 408 to a request whose body takes longer than N seconds.") var requestTimeout: Int64 = 60
+    @Option(name: .customLong("log-format"), help: "Log lines on stderr, stamped in China Standard Time: text or json.") var logFormat: LogFormat = .text
     @Flag(help: "Run as the network's neutral notary: only sync and witness (the replica's department must have role notary; syncs every 60 s unless --sync-every).")
     var notary = false
 
@@ -41,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         config.idleTimeoutSeconds = idleTimeout; config.requestTimeoutSeconds = requestTimeout
         let host = config.host
         try await SyncServe.run(home: home, store: store, key: key, config: config, syncEverySeconds: syncEvery,
-                                clock: { (try? Clock.nowMillis()) ?? 0 }) { bound in
+                                clock: { (try? Clock.nowMillis()) ?? 0 }, logFormat: logFormat.format) { bound in
             // The first line on stdout is the address (scripts and tests wait for it).
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
         }
@@ -128,3 +129,10 @@ struct Peers: ParsableCommand {
         }
     }
 }
+
+/// `serve --log-format`.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+    var format: ServeLogHandler.Format { self == .json ? .json : .text }
+}
+

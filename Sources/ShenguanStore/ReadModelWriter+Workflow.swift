@@ -42,6 +42,31 @@ extension ReadModelWriter {
         }
     }
 
+    /// The rows an operation's body feeds, for one stored without it and
+    /// whose body arrived later (`IngestWriter.fillBody`): the same rows a
+    /// rebuild from the operations gives, whatever arrived in between.
+    func fillBody(_ op: VerifiedOp, row: Int64, rosterSeq: Int64) throws {
+        guard let body = op.body else { return }
+        let kind = op.header.kind
+        if kind == WitnessOps.kind { try recordDeclarations(of: op, body: body) }
+        guard WorkflowKinds.all.contains(kind) else { return }
+        if kind == WorkflowKinds.push || kind == WorkflowKinds.inquiry {
+            try db.execute(sql: "UPDATE op_time SET item = 1 WHERE op = ?", arguments: [row])
+        }
+        try projectWorkflow(op, body: body, row: row, rosterSeq: rosterSeq)
+        // Its limit runs from its proven hi once another department held it.
+        if let hi = try Int64.fetchOne(db, sql: "SELECT hi_time FROM op_time WHERE op = ?", arguments: [row]) {
+            try updateDeadline(item: row, from: hi)
+        }
+        // An act on it that arrived before its body closed nothing then: close now.
+        let closers = try Row.fetchAll(db, sql: "SELECT o.kind FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.body IS NOT NULL",
+                                       arguments: [op.id.hex])
+        let closing: Set<String> = [WorkflowKinds.claim, WorkflowKinds.reply, WorkflowKinds.revocationDecision]
+        if closers.contains(where: { closing.contains($0["kind"] as String) }) {
+            try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
+        }
+    }
+
     /// After a roster change (a calendar year added or corrected): every open
     /// limit is computed again on the latest calendar.
     func recomputeDeadlines() throws {

@@ -54,9 +54,7 @@ final class ReadModelWriter {
         insertedLo[row] = lo
         try raiseHi(me, from: parents.filter { $0.mark.dept != dept }.map(\.row))
         for p in parents where p.mark.dept != dept { try cite(p.author, dept: p.mark.dept, by: me) }
-        if h.kind == WitnessOps.kind, let decls = body?["declarations"]?.arrayValue {
-            for d in decls { try record(declaration: d, witness: op.id, witnessDept: dept) }
-        }
+        if h.kind == WitnessOps.kind, let body { try recordDeclarations(of: op, body: body) }
         if let body, WorkflowKinds.all.contains(h.kind) { try projectWorkflow(op, body: body, row: row, rosterSeq: rosterSeq) }
         if h.kind.hasPrefix("roster.") { try recomputeDeadlines() }
     }
@@ -114,6 +112,12 @@ final class ReadModelWriter {
     /// staircase, unless another point bounds every act it bounds at least
     /// as well; removes the points it supersedes. Declarations by the
     /// witness's own department do not count (PROTOCOL.md §4.3).
+    /// The head declarations a witness records (`declared`).
+    func recordDeclarations(of op: VerifiedOp, body: JSONValue) throws {
+        let dept = idx.department(of: op.header.author)
+        for d in body["declarations"]?.arrayValue ?? [] { try record(declaration: d, witness: op.id, witnessDept: dept) }
+    }
+
     private func record(declaration d: JSONValue, witness: Digest, witnessDept: String) throws {
         // The witness body was verified before it was stored (§2.5 step 11).
         guard let author = d["author"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), let seq = d["seq"]?.intValue,

@@ -151,6 +151,11 @@ struct IngestWriter {
         if let e = idx.failure { throw e }
         switch decision {
         case .duplicate:
+            if op.body != nil, let outcome = try fillBody(op) {
+                report.results.append(IngestResult(index: index, id: op.id, outcome: outcome, equivocation: false, kind: op.header.kind))
+                if outcome == .accepted { try wakeWaiters(of: op.id) }   // acts naming a staff registration waited for its body
+                return
+            }
             report.results.append(IngestResult(index: index, id: op.id, outcome: .duplicate, equivocation: false, kind: op.header.kind))
         case .accept(let others):
             try apply(op, equivocatesWith: others)
@@ -192,13 +197,49 @@ struct IngestWriter {
         try readModel.project(op, row: row, rosterSeq: rosterSeq)
     }
 
+    /// An operation held without its body (§2.6: not carried) and offered
+    /// again with it: the body is stored, after the checks it would have met
+    /// on arrival, and every projection the body feeds is brought to what a
+    /// rebuild gives (so a body delivered late is never lost). Nil when the
+    /// stored copy already has its body; `.rejected` when the body fails a
+    /// check (the operation stays held without it); `.duplicate` when what
+    /// the body names is not held yet (a later copy can still fill it).
+    mutating func fillBody(_ op: VerifiedOp) throws -> IngestResult.Outcome? {
+        guard let row = idx.row(of: op.id),
+              let stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT body IS NULL AS missing, roster_seq FROM ops WHERE rowid = ?"), arguments: [row]),
+              stored["missing"] as Bool else { return nil }
+        switch IngestDecider.decide(op, index: idx, now: now, maxSkew: maxSkew, fillingBody: true) {
+        case .reject(let r): return .rejected(r)
+        case .wait(let missing):
+            // What the body names is not held (or held without its body): the
+            // body waits in `pending` and fills in when that arrives.
+            return try hold(op, code: .missingDeps, notBefore: nil, missing: missing) ? .pending(.missingDeps) : .duplicate
+        case .future, .duplicate: return .duplicate
+        case .accept: break
+        }
+        let rosterSeq: Int64 = stored["roster_seq"]
+        try db.execute(sql: "UPDATE ops SET body = ?, subject = ? WHERE rowid = ?",
+                       arguments: [op.envelope.body.map { Data($0) }, Projections.subject(of: op), row])
+        try db.execute(sql: "DELETE FROM notes WHERE id = ?", arguments: [op.id.hex])
+        try Projections.apply(op, db: db)
+        idx.didApply(op, rosterSeq: rosterSeq, row: row)
+        try readModel.fillBody(op, row: row, rosterSeq: rosterSeq)
+        return .accepted
+    }
+
     /// Keeps a verified operation unapplied; false if it was already pending.
     mutating func hold(_ op: VerifiedOp, code: OpCode, notBefore: Int64?, missing: [Digest]) throws -> Bool {
         try db.cachedStatement(sql: """
             INSERT INTO pending(id, envelope, code, not_before, received_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(id) DO NOTHING
             """).execute(arguments: [op.id.hex, Data(op.envelope.encoded()), code.rawValue, notBefore, now])
-        guard db.changesCount > 0 else { return false }
+        guard db.changesCount > 0 else {
+            // Held already: a copy with the body replaces one without it (§2.6), never the reverse.
+            if op.envelope.body != nil {
+                try db.cachedStatement(sql: "UPDATE pending SET envelope = ? WHERE id = ?").execute(arguments: [Data(op.envelope.encoded()), op.id.hex])
+            }
+            return false
+        }
         if !missing.isEmpty { idx.hasWaiters = true }
         for m in missing {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO pending_waits(missing, id) VALUES (?, ?)")
@@ -241,7 +282,13 @@ struct IngestWriter {
             try wakeWaiters(of: op.id)
         case .wait(let missing): _ = try hold(op, code: .missingDeps, notBefore: nil, missing: missing)
         case .future(let nb): _ = try hold(op, code: .future, notBefore: nb, missing: [])
-        case .duplicate, .reject: break  // a rejection here leaves the replica as it was
+        case .duplicate:
+            // A body that waited for what it names (held without its own body).
+            if op.body != nil, try fillBody(op) == .accepted {
+                report.released.append(op.id)
+                try wakeWaiters(of: op.id)
+            }
+        case .reject: break  // a rejection here leaves the replica as it was
         }
     }
 

@@ -219,7 +219,7 @@ final class MetaCache: Sendable {
         guard !ops.isEmpty else { return }
         named.withLock { n in
             if n.count + ops.count > Self.namedLimit { n.removeAll(keepingCapacity: true) }
-            n.merge(ops) { a, _ in a }
+            n.merge(ops) { _, b in b }   // a body filled in later (§2.6) replaces the copy without it
         }
     }
 

@@ -48,9 +48,12 @@ public enum IngestDecider {
     /// Default maximum clock skew (DESIGN.md "Clock"; policy `maxSkew`).
     public static let defaultMaxSkewMillis: Int64 = 300_000
 
+    /// `fillingBody`: the operation is held without its body and this copy
+    /// carries it (§2.6); it is decided again as if it arrived now with it,
+    /// so the body passes exactly the checks it would have passed then.
     public static func decide(_ op: VerifiedOp, index: some OpIndex, now: Int64,
-                              maxSkew: Int64 = defaultMaxSkewMillis) -> IngestDecision {
-        if index.meta(of: op.id) != nil { return .duplicate }
+                              maxSkew: Int64 = defaultMaxSkewMillis, fillingBody: Bool = false) -> IngestDecision {
+        if !fillingBody, index.meta(of: op.id) != nil { return .duplicate }
         let h = op.header
         var missing = [Digest]()
         var before = [HLC]()
@@ -75,8 +78,17 @@ public enum IngestDecider {
         }
         let staffRef = OpKinds.staffRef(op.body)
         if let s = staffRef, index.meta(of: s) == nil { missing.append(s) }
-        for ref in op.refs where index.meta(of: ref.id) == nil && !missing.contains(ref.id) {
-            missing.append(ref.id)
+        // What an operation names must be held with its body (§2.6): the
+        // checks of steps 12–13 read it. One held without its body is waited
+        // for like a missing dependency, so a body delivered late never makes
+        // the same operations end in a different state.
+        if let s = staffRef, !missing.contains(s), let held = index.operation(s), held.body == nil { missing.append(s) }
+        for ref in op.refs where !missing.contains(ref.id) {
+            if index.meta(of: ref.id) == nil {
+                missing.append(ref.id)
+            } else if let held = index.operation(ref.id), held.body == nil {
+                missing.append(ref.id)
+            }
         }
         if !missing.isEmpty { return .wait(missing: missing) }
         if let latest = before.max(), !(latest < h.clock) {

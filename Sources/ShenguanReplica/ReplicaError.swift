@@ -32,6 +32,7 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         case let e as KeyFileError: return ReplicaError(e.code, "\(e)")
         case let e as CalendarError: return ReplicaError(e.code, "\(e)")
         case let e as Policy.Invalid: return ReplicaError(e.code, "\(e)")
+        case let e where StoreError.classify(e) != nil: return wrap(StoreError.classify(e)!)
         default: return ReplicaError("error", "\(error)", zh: "内部错误：\(error)")
         }
     }
@@ -54,5 +55,9 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         "key.wrong_passphrase": "口令不正确，密钥未解锁。",
         "calendar.no_table": "官方工作日历缺少该年度：请监督办公室发布该年度日历（shenguan network calendar）。",
         "clock.future": "该操作的时间超前于本机时钟，待本机时间到达后自动生效。",
+        "store.disk_full": "副本所在磁盘已满：本次写入已全部撤销。请清理磁盘空间后重试。",
+        "store.read_only": "副本数据库无法写入：请检查磁盘是否以读写方式挂载、文件夹是否属于本账户。未写入任何内容。",
+        "store.busy": "另一个程序（其他 shenguan 命令或备份）长时间占用副本数据库：请稍后重试。未写入任何内容。",
+        "store.damaged": "副本数据库已损坏：请停止写入并保留该文件，从备份恢复或从其他副本重新同步。",
     ]
 }

@@ -1,3 +1,5 @@
+import GRDB
+
 /// Errors of the replica store, with stable codes and clerk-readable text.
 public struct StoreError: Error, Equatable, CustomStringConvertible {
     enum Kind: Equatable {
@@ -13,6 +15,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case badGenesis(String)
         case unknownDepartment(String, [String])
         case invalid(String)
+        case diskFull
+        case readOnly(String)
+        case busy
+        case damaged(String)
     }
     let kind: Kind
     init(_ kind: Kind) { self.kind = kind }
@@ -31,6 +37,10 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .badGenesis: "genesis.invalid"
         case .unknownDepartment: "roster.unknown_department"
         case .invalid: "store.invalid"
+        case .diskFull: "store.disk_full"
+        case .readOnly: "store.read_only"
+        case .busy: "store.busy"
+        case .damaged: "store.damaged"
         }
     }
 
@@ -50,6 +60,29 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .badGenesis(let why): "\(why) Ask the oversight office for the network's genesis.jsonl."
         case .unknownDepartment(let d, let known): "The roster has no department \(d): choose one of \(known.joined(separator: ", ")), or ask the oversight office to add it (shenguan network add-department)."
         case .invalid(let why): why
+        case .diskFull: "The disk holding the replica is full: nothing of this write was kept (it was rolled back). Free some space, then try again."
+        case .readOnly(let why): "The replica database cannot be written (\(why)): check the disk is mounted read-write and the folder belongs to this account. Nothing was written."
+        case .busy: "Another program holds the replica database for too long (another shenguan command or a backup): try again in a moment. Nothing was written."
+        case .damaged(let why): "The replica database is damaged (\(why)): stop writing, keep the file, and restore it from a backup or sync a fresh replica from the peers."
         }
     }
 }
+
+extension StoreError {
+    /// SQLite's faults that a clerk or the department's IT staff must act
+    /// on (disk full, read-only, locked, damaged), as a `StoreError` with a
+    /// stable code; nil for anything else. Every SQLite write is one
+    /// transaction, so each of these left the replica as it was.
+    public static func classify(_ error: any Error) -> StoreError? {
+        guard let e = error as? DatabaseError else { return nil }
+        switch e.resultCode {
+        case .SQLITE_FULL: return StoreError(.diskFull)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return StoreError(.readOnly(e.message ?? "\(e.resultCode)"))
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return StoreError(.busy)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return StoreError(.damaged(e.message ?? "\(e.resultCode)"))
+        case .SQLITE_IOERR: return StoreError(.readOnly("input/output error: \(e.message ?? "")"))
+        default: return nil
+        }
+    }
+}
+

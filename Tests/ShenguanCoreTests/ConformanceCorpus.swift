@@ -87,3 +87,36 @@ enum ConformanceCorpus {
         #expect(provisional >= 3)
     }
 }
+
+/// §2.7 roster changes, the same cases the Python verifier folds
+/// (`roster.json`): each refused where both refuse it, with the same code.
+@Suite struct RosterConformanceTests {
+    static func value(_ any: Any) throws -> JSONValue {
+        try CanonicalJSON.parse([UInt8](try JSONSerialization.data(withJSONObject: any, options: [.fragmentsAllowed])))
+    }
+
+    @Test func rosterChanges() throws {
+        let doc = try ConformanceCorpus.load("roster.json")
+        let seeds = (doc["seeds"] as! [String: String]).mapValues { SigningKey(seed: ConformanceCorpus.hex($0))! }
+        let genesis = try OpSigner.sign(key: seeds["root"]!, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
+                                        clock: HLC(time: 1_790_000_000_000, ctr: 0), kind: RosterOps.genesis, body: try Self.value(doc["genesis"]!))
+        var refused = 0
+        for c in doc["cases"] as! [[String: Any]] {
+            var roster = try RosterState(genesis: genesis)
+            let changes = c["changes"] as! [[String: Any]]
+            var got = "accepted"
+            for (i, ch) in changes.enumerated() {
+                let op = try OpSigner.sign(key: seeds[ch["signer"] as! String]!, network: genesis.id, seq: Int64(i + 1), prev: nil, deps: [genesis.id],
+                                           clock: HLC(time: 1_790_000_001_000 + Int64(i), ctr: 0), kind: ch["kind"] as! String,
+                                           body: try Self.value(ch["body"]!))
+                do throws(OpRejection) { try roster.apply(op) } catch {
+                    got = IngestDecider.rosterRefusal(error).code.rawValue
+                    #expect(i == changes.count - 1, "\(c["comment"]!): change \(i) refused early with \(got)")
+                }
+            }
+            #expect(got == c["code"] as? String, Comment(rawValue: c["comment"] as! String))
+            if got != "accepted" { refused += 1 }
+        }
+        #expect(refused >= 10)
+    }
+}

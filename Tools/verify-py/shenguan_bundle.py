@@ -4,6 +4,7 @@ rfc8785 only, through shenguan_ops)."""
 import base64
 import datetime
 import json
+import re
 
 from canonical_json import loads_untrusted
 from ed25519_rules import is_strong_key
@@ -78,20 +79,62 @@ class Roster:
         self.years = {y["year"]: y for y in genesis_body["calendar"]}
 
     def apply(self, kind, body):
+        """§2.7: one roster change, refused (roster.invalid, roster.weak_key)
+        exactly where the Swift replica refuses it."""
+        def bad(why):
+            raise Rejection("roster.invalid", why)
         if kind == "roster.department":
+            if body["id"] in self.departments:
+                bad(f"department {body['id']} exists already")
             self.departments[body["id"]] = body
         elif kind == "roster.admit":
+            if body["department"] not in self.departments:
+                bad(f"unknown department {body['department']}")
+            if body["key"] in self.replicas:
+                bad("key already admitted")
             require_strong(body["key"], "the admitted key")
             self.replicas[body["key"]] = body["department"]
         elif kind == "roster.revoke":
+            if body["key"] not in self.replicas or body["key"] in self.revoked:
+                bad("roster.revoke names a key that is not active")
             self.revoked.add(body["key"])
         elif kind == "roster.policy":
             self.policy = body["policy"]
         elif kind == "roster.calendar":
+            check_calendar_year(body["year"], bad)
             self.years[body["year"]["year"]] = body["year"]
         elif kind == "roster.root":
+            if body["key"] == self.root or body["key"] in self.replicas:
+                bad("roster.root names a new key that is neither the current root nor a replica key")
             require_strong(body["key"], "the new root key")
             self.root = body["key"]
+
+
+def check_calendar_year(y, bad):
+    """A calendar table as WorkingDayCalendar accepts it (T1): real dates,
+    each within a year of the table's year, adjusted working days on a
+    weekend, no date both a holiday and an adjusted working day."""
+    if not isinstance(y.get("year"), int) or isinstance(y.get("year"), bool) or not 1 <= y["year"] <= 9999 \
+            or not isinstance(y.get("source"), str):
+        bad("a calendar year is {year, source, holidays, adjustedWorkingDays}")
+    days = {}
+    for k in ("holidays", "adjustedWorkingDays"):
+        out = []
+        for d in y.get(k, []):
+            try:
+                out.append(datetime.date.fromisoformat(d) if isinstance(d, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", d) else None)
+            except ValueError:
+                out.append(None)
+            if out[-1] is None:
+                bad(f"calendar {k}: not a YYYY-MM-DD date")
+            if abs(out[-1].year - y["year"]) > 1:
+                bad(f"{d} is not within a year of {y['year']}")
+        days[k] = out
+    for d in days["adjustedWorkingDays"]:
+        if d.weekday() < 5:
+            bad(f"{d} is listed as an adjusted working day but is already a working day")
+    if set(days["holidays"]) & set(days["adjustedWorkingDays"]):
+        bad("a date is listed both as a holiday and as an adjusted working day")
 
 
 def evidence_graph(ops, owner, key_dept):

@@ -242,6 +242,28 @@ def ed25519_accepts(key: bytes, msg: bytes, sig: bytes) -> bool:
     return verify(key, sig, msg)
 
 
+class RosterConformance(unittest.TestCase):  # §2.7, Tests/Conformance/roster.json
+    def test_roster_changes(self):
+        import copy
+        from shenguan_bundle import Roster
+        from shenguan_ops import Rejection
+        doc = json.loads((CONFORMANCE / "roster.json").read_text())
+        refused = 0
+        for c in doc["cases"]:
+            roster = Roster(copy.deepcopy(doc["genesis"]), doc["genesis"]["root"])
+            *before, last = c["changes"]
+            for ch in before:
+                roster.apply(ch["kind"], ch["body"])
+            try:
+                roster.apply(last["kind"], last["body"])
+                got = "accepted"
+            except Rejection as rej:
+                got = rej.code
+            self.assertEqual(got, c["code"], c["comment"])
+            refused += got != "accepted"
+        self.assertGreaterEqual(refused, 10)
+
+
 class LimitConformance(unittest.TestCase):  # §4.2 and its provisional rule, Tests/Conformance/limits.json
     def test_limits_and_the_provisional_rule(self):
         import datetime

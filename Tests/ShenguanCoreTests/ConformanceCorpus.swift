@@ -118,5 +118,12 @@ enum ConformanceCorpus {
             if got != "accepted" { refused += 1 }
         }
         #expect(refused >= 10)
+        for c in doc["genesisCases"] as! [[String: Any]] {
+            let g = try OpSigner.sign(key: seeds["root"]!, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
+                                      clock: HLC(time: 1_790_000_000_000, ctr: 0), kind: RosterOps.genesis, body: try Self.value(c["genesis"]!))
+            var code = "accepted"
+            do throws(OpRejection) { _ = try RosterState(genesis: g) } catch { code = IngestDecider.rosterRefusal(error).code.rawValue }
+            #expect(code == c["code"] as? String, Comment(rawValue: c["comment"] as! String))
+        }
     }
 }

@@ -313,7 +313,27 @@ def roster_cases():
     add("an adjusted working day on a Friday", [cal({"year": 2027, "source": "s", "holidays": [], "adjustedWorkingDays": ["2027-01-08"]})], "roster.invalid")
     add("a date both holiday and adjusted", [cal({"year": 2027, "source": "s", "holidays": ["2027-01-09"], "adjustedWorkingDays": ["2027-01-09"]})], "roster.invalid")
     add("a date two years from its table", [cal({"year": 2027, "source": "s", "holidays": ["2029-01-01"], "adjustedWorkingDays": []})], "roster.invalid")
-    return {"seeds": {n: v.hex() for n, v in seeds.items()}, "genesis": genesis, "cases": cases}
+    pol = lambda p: ("root", "roster.policy", {"policy": p})
+    linzi = dict(POLICY_LIAOCHENG, profile="linzi", claim=dict(POLICY_LIAOCHENG["claim"], workingDays=1))
+    add("a complete policy", [pol(linzi)], "accepted")
+    add("a policy naming a built-in base instead of its limits", [pol({"base": "linzi", "profile": "linzi"})], "roster.invalid")
+    add("a policy without maxSkewMillis", [pol({k: v for k, v in linzi.items() if k != "maxSkewMillis"})], "roster.invalid")
+    add("a claim limit of 61 working days", [pol(dict(linzi, claim=dict(linzi["claim"], workingDays=61)))], "roster.invalid")
+    add("graceMillis as a string", [pol(dict(linzi, graceMillis="14400000"))], "roster.invalid")
+    add("a limit with an extra member", [pol(dict(linzi, feedback=dict(linzi["feedback"], note="x")))], "roster.invalid")
+    add("localChoice as 0", [pol(dict(linzi, feedback=dict(linzi["feedback"], localChoice=0)))], "roster.invalid")
+    genesis_cases = [
+        {"comment": "a replica admitted to a department the genesis does not have",
+         "genesis": dict(genesis, replicas=[{"department": "ecology", "key": key("market")}]), "code": "roster.invalid"},
+        {"comment": "a genesis whose root is not its author",
+         "genesis": dict(genesis, root=key("root2")), "code": "roster.invalid"},
+        {"comment": "a genesis policy with a base", "genesis": dict(genesis, policy={"base": "liaocheng", "profile": "x"}),
+         "code": "roster.invalid"},
+        {"comment": "a small-order replica key in the genesis", "genesis": dict(genesis, replicas=[{"department": "market", "key": small}]),
+         "code": "roster.weak_key"},
+        {"comment": "the genesis itself", "genesis": genesis, "code": "accepted"},
+    ]
+    return {"seeds": {n: v.hex() for n, v in seeds.items()}, "genesis": genesis, "cases": cases, "genesisCases": genesis_cases}
 
 
 def main():

@@ -67,12 +67,47 @@ def require_strong(key, what):
         raise Rejection("roster.weak_key", f"{what} {key[:12]}... is not a valid replica key (PROTOCOL.md §2.2)")
 
 
+LIMITS = ("claim", "pushBack", "bureauClaim", "feedback", "creditPush", "postVerification")
+
+
+def _int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def check_policy(p):
+    """A policy as a roster operation carries it (§2.7): complete, no
+    "base", each field in range; as Swift's Policy(signed:)."""
+    def bad(why):
+        raise Rejection("roster.invalid", f"the policy is invalid: {why}")
+    if not isinstance(p, dict) or set(p) != set(LIMITS) | {"profile", "graceMillis", "maxSkewMillis"}:
+        bad("members")
+    if not isinstance(p["profile"], str):
+        bad("profile")
+    for name in LIMITS:
+        lim = p[name]
+        if not isinstance(lim, dict) or set(lim) != {"workingDays", "rule", "citation", "localChoice"} \
+                or not isinstance(lim["rule"], str) or not isinstance(lim["citation"], str) or not isinstance(lim["localChoice"], bool):
+            bad(name)
+        if not _int(lim["workingDays"]) or not 0 <= lim["workingDays"] <= 60:
+            bad(f"{name}.workingDays")
+    if not _int(p["graceMillis"]) or not 0 <= p["graceMillis"] <= 7 * 86_400_000:
+        bad("graceMillis")
+    if not _int(p["maxSkewMillis"]) or not 1_000 <= p["maxSkewMillis"] <= 86_400_000:
+        bad("maxSkewMillis")
+
+
 class Roster:
     def __init__(self, genesis_body, root):
+        if genesis_body.get("root") != root:
+            raise Rejection("roster.invalid", "genesis root must be its author")
+        require_strong(root, "the genesis root key")
+        check_policy(genesis_body["policy"])
         self.root = root
         self.departments = {d["id"]: d for d in genesis_body["departments"]}
         for r in genesis_body["replicas"]:
             require_strong(r["key"], f"the genesis replica key of {r['department']}")
+            if r["department"] not in self.departments:
+                raise Rejection("roster.invalid", f"replica admitted to unknown department {r['department']}")
         self.replicas = {r["key"]: r["department"] for r in genesis_body["replicas"]}
         self.revoked = set()
         self.policy = genesis_body["policy"]
@@ -99,6 +134,7 @@ class Roster:
                 bad("roster.revoke names a key that is not active")
             self.revoked.add(body["key"])
         elif kind == "roster.policy":
+            check_policy(body["policy"])
             self.policy = body["policy"]
         elif kind == "roster.calendar":
             check_calendar_year(body["year"], bad)

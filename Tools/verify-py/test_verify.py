@@ -262,6 +262,13 @@ class RosterConformance(unittest.TestCase):  # §2.7, Tests/Conformance/roster.j
             self.assertEqual(got, c["code"], c["comment"])
             refused += got != "accepted"
         self.assertGreaterEqual(refused, 10)
+        for c in doc["genesisCases"]:
+            try:
+                Roster(copy.deepcopy(c["genesis"]), doc["genesis"]["root"])
+                got = "accepted"
+            except Rejection as rej:
+                got = rej.code
+            self.assertEqual(got, c["code"], c["comment"])
 
 
 class LimitConformance(unittest.TestCase):  # §4.2 and its provisional rule, Tests/Conformance/limits.json

@@ -19,6 +19,26 @@ extension Policy {
         return .object(o)
     }
 
+    /// Reads a policy as a roster operation carries it (genesis,
+    /// `roster.policy`; PROTOCOL.md §2.7): complete, every limit written
+    /// out, no `base` (so no verifier needs the built-in profiles to know
+    /// what was signed), each field in range.
+    public init(signed json: JSONValue) throws(Invalid) {
+        guard let o = json.objectValue else { throw Invalid(field: "(root)", problem: "expected a JSON object") }
+        let members = Set(Self.limitNames + ["profile", "graceMillis", "maxSkewMillis"])
+        if let odd = Set(o.keys).symmetricDifference(members).sorted().first {
+            throw Invalid(field: odd, problem: o[odd] == nil ? "missing" : "not a member of a signed policy (\(members.sorted().joined(separator: ", ")))")
+        }
+        guard o["profile"]?.stringValue != nil else { throw Invalid(field: "profile", problem: "must be a string") }
+        for name in Self.limitNames {
+            guard let l = o[name]?.objectValue, Set(l.keys) == ["workingDays", "rule", "citation", "localChoice"],
+                  l["rule"]?.stringValue != nil, l["citation"]?.stringValue != nil, l["localChoice"]?.boolValue != nil else {
+                throw Invalid(field: name, problem: "expected exactly {\"citation\", \"localChoice\", \"rule\", \"workingDays\"}")
+            }
+        }
+        try self.init(json: json)
+    }
+
     /// Reads a policy. A custom file may start from a built-in profile
     /// (`"base": "linzi"`) and override single limits (`"claim": {"workingDays": 3}`).
     public init(json: JSONValue) throws(Invalid) {

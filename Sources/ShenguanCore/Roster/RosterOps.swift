@@ -46,7 +46,7 @@ public enum RosterOps {
             guard let name = b["name"]?.stringValue, !name.isEmpty else { throw bad("name missing") }
             guard let root = b["root"]?.stringValue.flatMap({ PublicKey(base64url: $0) }) else { throw bad("root key missing") }
             let policy: Policy
-            do { policy = try Policy(json: b["policy"] ?? .null) } catch { throw bad(error.description) }
+            do { policy = try Policy(signed: b["policy"] ?? .null) } catch { throw bad(error.description) }
             var years = [CalendarYear]()
             for y in b["calendar"]?.arrayValue ?? [] { years.append(try RosterOps.calendarYear(y)) }
             var depts = [RosterState.Department]()

@@ -99,7 +99,7 @@ public struct RosterState: Equatable, Sendable {
             r.revokedAt = seq
             replicas[k] = r
         case RosterOps.policy:
-            do { policy = try Policy(json: body["policy"] ?? .null) } catch { throw bad(error.description) }
+            do { policy = try Policy(signed: body["policy"] ?? .null) } catch { throw bad(error.description) }
         case RosterOps.root:
             guard let k = body["key"]?.stringValue.flatMap({ PublicKey(base64url: $0) }), k != root, replicas[k] == nil else {
                 throw bad("roster.root names a new key that is neither the current root nor a replica key")

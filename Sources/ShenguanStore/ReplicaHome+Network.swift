@@ -10,7 +10,7 @@ extension ReplicaHome {
     /// calendar, the oversight department with this replica's key), the
     /// replica itself, and `genesis.jsonl` to hand to every department.
     public func createNetwork(name: String, policy: Policy, departmentID: String, departmentName: String,
-                              passphrase: String?, now: Int64) throws -> (store: ReplicaStore, root: SigningKey, genesis: VerifiedOp) {
+                              passphrase: String?, rootPassphrase: String?, now: Int64) throws -> (store: ReplicaStore, root: SigningKey, genesis: VerifiedOp) {
         let root = SigningKey.generate(), replica = SigningKey.generate()
         let body = RosterOps.Genesis(
             name: name, root: root.publicKey, policy: policy, calendar: OfficialCalendar.builtInYears,
@@ -19,7 +19,8 @@ extension ReplicaHome {
         let genesis = try OpSigner.sign(key: root, network: RosterOps.genesisNet, seq: 1, prev: nil, deps: [],
                                         clock: HLC(time: now, ctr: 0), kind: RosterOps.genesis, body: body.json)
         let (store, _) = try create(network: genesis.id, passphrase: passphrase, key: replica)
-        try KeyFile.write(KeyFile.seal(root, passphrase: passphrase, strength: .moderate), to: rootKeyPath)
+        // The root key has its own passphrase (it signs roster changes only; keep it off serving machines).
+        try KeyFile.write(KeyFile.seal(root, passphrase: rootPassphrase, strength: .moderate), to: rootKeyPath)
         let report = try store.ingestVerified([.success(genesis)], now: now)
         guard report.accepted == 1 else { throw StoreError(.invalid("The genesis roster was refused: \(report.results.first?.code ?? "?").")) }
         try recordSigned(1, key: root.publicKey)

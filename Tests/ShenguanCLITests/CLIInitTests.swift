@@ -43,6 +43,21 @@ import ShenguanTestSupport
         #expect(check.stdout == "ok\nroster.genesis\n", "\(check.stdout) \(check.stderr)")
     }
 
+    /// The root key has its own passphrase (issue 15): the same as the
+    /// replica's is refused before anything is created, and the replica's
+    /// passphrase does not open the root key.
+    @Test func theRootKeyHasItsOwnPassphrase() throws {
+        let dir = TempDir("cli-root-pass"); defer { dir.remove() }
+        let same = try CLI(home: dir.file("same")).run(["network", "init", "--name", "t"], env: ["SHENGUAN_ROOT_PASSPHRASE": testPassphrase])
+        expectError(same, "key.same_passphrase")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("same") + "/root.key"))
+        let net = try TestNet(in: dir)
+        let dept = try net.join("dept", admit: false)
+        let wrong = try net.oversight.run(["network", "admit", dept.home + "/join-request.json"], env: ["SHENGUAN_ROOT_PASSPHRASE": testPassphrase])
+        expectError(wrong, "key.wrong_passphrase")
+        try net.oversight.ok(["network", "admit", dept.home + "/join-request.json"])
+    }
+
     @Test func networkIdIsTheGenesisIdAndIsRecordedInTheDatabase() throws {
         let dir = TempDir("cli-init"); defer { dir.remove() }
         let net = try TestNet(in: dir)

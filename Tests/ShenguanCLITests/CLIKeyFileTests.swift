@@ -26,13 +26,13 @@ import Glibc
     static let wrongPassphrase = "not the passphrase 错误"
 
     /// Applies the damage to the key file; returns the environment for `note`.
-    static func damage(_ d: Damage, key: String, original: [UInt8]) throws -> [String: String] {
+    static func damage(_ d: Damage, key: String, original: [UInt8], variable: String = "SHENGUAN_PASSPHRASE") throws -> [String: String] {
         func overwrite(_ bytes: [UInt8]) throws {
             try Data(bytes).write(to: URL(fileURLWithPath: key))
             chmod(key, 0o600)
         }
         switch d {
-        case .wrongPassphrase: return ["SHENGUAN_PASSPHRASE": wrongPassphrase]
+        case .wrongPassphrase: return [variable: wrongPassphrase]
         case .worldReadable: chmod(key, 0o644)
         case .truncated: try overwrite(Array(original.prefix(original.count / 2)))
         case .emptyFile: try overwrite([])
@@ -41,7 +41,7 @@ import Glibc
             var bytes = (0..<original.count).map { _ in UInt8.random(in: 0...255, using: &rng) }
             bytes[0] = 0  // not even the start of a JSON object
             try overwrite(bytes)
-        case .noPassphraseNoTTY: return ["SHENGUAN_PASSPHRASE": ""]  // stdin is a pipe, not a terminal
+        case .noPassphraseNoTTY: return [variable: ""]  // stdin is a pipe, not a terminal
         }
         return [:]
     }
@@ -84,10 +84,10 @@ import Glibc
         let dept = try net.join("dept", admit: false)
         let key = net.oversight.home + "/root.key"
         let original = [UInt8](try #require(FileManager.default.contents(atPath: key)))
-        let env = try Self.damage(d, key: key, original: original)
+        let env = try Self.damage(d, key: key, original: original, variable: "SHENGUAN_ROOT_PASSPHRASE")
         let r = try net.oversight.run(["network", "admit", dept.home + "/join-request.json"], env: env)
         expectError(r, d.expectedCode)
-        #expect(!r.stderr.contains(testPassphrase) && !r.stderr.contains(Self.wrongPassphrase))
+        #expect(!r.stderr.contains(testPassphrase) && !r.stderr.contains(rootTestPassphrase) && !r.stderr.contains(Self.wrongPassphrase))
         #expect(try net.oversight.opCount() == 1)
         let roster = try #require(try net.oversight.json(["roster"]) as? [String: Any])
         #expect(roster["version"] as? Int == 1)

@@ -7,6 +7,8 @@ import Glibc
 
 /// The passphrase of every encrypted test replica (non-ASCII on purpose).
 let testPassphrase = "correct horse 审批 battery staple"
+/// The root key's own passphrase in the tests (the root key never shares the replica's).
+let rootTestPassphrase = "root 根密钥 of the oversight office"
 
 /// One rejected line, as `shenguan import --json` and the Python verifier report it.
 struct Rejected: Equatable, Hashable, CustomStringConvertible {
@@ -31,7 +33,8 @@ struct CLI {
 
     /// Environment of every run: a known passphrase, the system clock, no
     /// inherited replica folder.
-    static let baseEnv = ["SHENGUAN_PASSPHRASE": testPassphrase, "SHENGUAN_NOW": "", "SHENGUAN_HOME": ""]
+    static let baseEnv = ["SHENGUAN_PASSPHRASE": testPassphrase, "SHENGUAN_ROOT_PASSPHRASE": rootTestPassphrase,
+                          "SHENGUAN_NOW": "", "SHENGUAN_HOME": "", "SHENGUAN_STAFF": ""]
 
     /// `shenguan ARGS` with no `--home` added.
     static func raw(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult {

@@ -37,7 +37,8 @@ struct Demo: AsyncParsableCommand {
         print("1. 市人民政府办公室 (oversight) opens the network: root key + genesis roster (R21, policy 聊城 000):")
         let ovHome = ReplicaHome(path: "\(dir)/oversight")
         let (ovStore, root, genesis) = try ovHome.createNetwork(name: "聊城审管互动", policy: .liaocheng, departmentID: "oversight",
-                                                               departmentName: "市人民政府办公室", passphrase: passphrase, now: tick())
+                                                               departmentName: "市人民政府办公室", passphrase: passphrase,
+                                                               rootPassphrase: passphrase, now: tick())
         print("   network \(genesis.id.hex.prefix(16))…  root key \(root.publicKey.base64url.prefix(12))…  calendar 2020–2026 (T1)")
         let departments = [("bureau", "市行政审批服务局", "approval"), ("market", "市市场监督管理局", "regulator"), ("ecology", "市生态环境局", "regulator")]
         for (id, cn, role) in departments {

@@ -27,9 +27,14 @@ struct NetworkCommand: ParsableCommand {
         func run() throws {
             let policy = try loadPolicy(profile: profile, file: policyFile)
             let passphrase = try Passphrase.obtain(confirm: true)
+            let rootPassphrase = try Passphrase.obtainRoot(confirm: true)
+            guard rootPassphrase != passphrase else {
+                throw ReplicaError("key.same_passphrase", "The root key needs its own passphrase, not the replica's: set SHENGUAN_ROOT_PASSPHRASE (or type it when asked) to a different one. Nothing was created.",
+                                   zh: "根密钥须使用与副本密钥不同的口令：请另设 SHENGUAN_ROOT_PASSPHRASE（或在提示时输入）。未创建任何内容。")
+            }
             let home = ReplicaHome(path: global.resolvedHome)
             let (_, root, op) = try home.createNetwork(name: name, policy: policy, departmentID: departmentId, departmentName: departmentName,
-                                                      passphrase: passphrase, now: try Clock.nowMillis())
+                                                      passphrase: passphrase, rootPassphrase: rootPassphrase, now: try Clock.nowMillis())
             let file = home.genesisPath
             if global.json {
                 printJSON(["network": .string(op.id.hex), "genesis": .string(file), "root": .string(root.publicKey.base64url)])
@@ -133,7 +138,7 @@ extension NetworkCommand {
 
         func run() throws {
             let home = ReplicaHome(path: global.resolvedHome)
-            let passphrase = try Passphrase.obtain()
+            let passphrase = try Passphrase.obtainRoot()
             let next = SigningKey.generate()
             let op = try rootAppend(global, kind: RosterOps.root, body: ["key": .string(next.publicKey.base64url)])
             // Keep the retired key (it signed history) beside the new one.
@@ -155,7 +160,7 @@ func rootAppend(_ g: GlobalOptions, kind: String, body: JSONValue, network: Dige
     guard FileManager.default.fileExists(atPath: home.rootKeyPath) else {
         throw ReplicaError("roster.no_root_key", "This replica holds no root key: roster changes are made on the oversight office's replica.")
     }
-    let root = try home.loadKey(at: home.rootKeyPath) { try Passphrase.obtain() }
+    let root = try home.loadKey(at: home.rootKeyPath) { try Passphrase.obtainRoot() }
     return try home.append(store: store, key: root, kind: kind, body: body, now: try Clock.nowMillis())
 }
 

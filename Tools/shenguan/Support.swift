@@ -74,6 +74,13 @@ enum Passphrase {
         return first
     }
 
+    /// The passphrase of the network's root key (the oversight office's,
+    /// distinct from the replica's): `SHENGUAN_ROOT_PASSPHRASE`, or typed.
+    static func obtainRoot(confirm: Bool = false) throws -> String {
+        if let p = ProcessInfo.processInfo.environment["SHENGUAN_ROOT_PASSPHRASE"], !p.isEmpty { return p }
+        return try prompt("Passphrase for the network's ROOT key (not the replica's): ", confirm: confirm)
+    }
+
     /// A passphrase typed at a terminal (twice with `confirm`).
     static func prompt(_ text: String, confirm: Bool) throws -> String {
         guard isatty(0) == 1, let first = readSecret(text) else { throw KeyFileError.passphraseRequired }

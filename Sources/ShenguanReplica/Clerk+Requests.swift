@@ -37,10 +37,12 @@ extension Clerk {
     public func decideRevocation(_ request: String, grant: Bool, reason: String, staff: String?) throws(ReplicaError) -> ActResult {
         let r = try resolve(request, kind: WorkflowKinds.revocationRequest, what: "a revocation request", zh: "撤销申请")
         return try run {
-            let now = self.now
+            let (dept, now) = (department, self.now)
             let op = try append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)],
                                 staff: try staffID(staff), check: { wf, _ in
-                if let d = wf.requests[r.id]?.decisions.first {
+                // Only the issuing bureau decides (another department is refused by the rules, workflow.not_addressee).
+                guard let req = wf.requests[r.id], wf.approvals[req.body.approval]?.act.department == dept else { return }
+                if let d = req.decisions.first {
                     throw ReplicaError("workflow.already_decided", "This request was already decided by \(ItemReport.who(wf, d, now: now)); nothing was written.",
                                        zh: "该申请已由 \(ItemReport.who(wf, d, now: now)) 办理，未写入任何内容。")
                 }

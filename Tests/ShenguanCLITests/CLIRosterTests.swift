@@ -137,6 +137,7 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("status revoked"))
         #expect(r.stdout.contains("视为同意 deemed consent") && r.stdout.contains("responsible: 市市场监督管理局 (R12)"))
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))
+        #expect(r.stdout.contains("market decides the revocation request → auth.forbidden_kind"), "only the bureau decides (R10)")
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))
         // Issue #6: every verdict of the demo is exported and verified by both verifiers.
         let bundles = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/evidence")).filter { $0.hasSuffix(".json") }

@@ -38,7 +38,10 @@ public struct Clerk: Sendable {
     /// that unlocks the key once).
     public init(home: ReplicaHome, store: ReplicaStore, key: SigningKey, now: Int64) throws(ReplicaError) {
         let r: RosterState?
-        do { r = try store.roster() } catch { throw ReplicaError.wrap(error) }
+        do {
+            try home.checkOwnKey(key, store: store)
+            r = try store.roster()
+        } catch { throw ReplicaError.wrap(error) }
         guard let r else {
             throw ReplicaError("roster.missing", "This replica holds no roster yet: import the genesis file or sync first.",
                                zh: "本副本尚无名册：请先导入创世文件或同步。")

@@ -39,6 +39,14 @@ public struct ReplicaHome: Sendable {
         return try ReplicaStore(path: databasePath)
     }
 
+    /// Refuses a replica key that is not the one this database was created
+    /// with (a key file copied from another replica or restored wrongly):
+    /// signing with it would write another replica's chain from here.
+    public func checkOwnKey(_ key: SigningKey, store: ReplicaStore) throws {
+        guard let mine = try store.meta("author"), mine != key.publicKey.base64url else { return }
+        throw StoreError(.keyMismatch(key: key.publicKey.base64url, replica: mine))
+    }
+
     /// Loads a signing key (the replica's, or `rootKeyPath`), asking
     /// `passphrase` only if the file is encrypted.
     public func loadKey(at path: String? = nil, passphrase: () throws -> String?) throws -> SigningKey {

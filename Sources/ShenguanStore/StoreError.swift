@@ -19,6 +19,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case readOnly(String)
         case busy
         case damaged(String)
+        case keyMismatch(key: String, replica: String)
     }
     let kind: Kind
     init(_ kind: Kind) { self.kind = kind }
@@ -41,6 +42,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .readOnly: "store.read_only"
         case .busy: "store.busy"
         case .damaged: "store.damaged"
+        case .keyMismatch: "key.mismatch"
         }
     }
 
@@ -63,6 +65,7 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .diskFull: "The disk holding the replica is full: nothing of this write was kept (it was rolled back). Free some space, then try again."
         case .readOnly(let why): "The replica database cannot be written (\(why)): check the disk is mounted read-write and the folder belongs to this account. Nothing was written."
         case .busy: "Another program holds the replica database for too long (another shenguan command or a backup): try again in a moment. Nothing was written."
+        case .keyMismatch(let k, let r): "The key file belongs to another replica (\(k.prefix(12))…) than this database (\(r.prefix(12))…): restore this replica's own key file (never copy keys between replicas). Nothing was signed."
         case .damaged(let why): "The replica database is damaged (\(why)): stop writing, keep the file, and restore it from a backup or sync a fresh replica from the peers."
         }
     }

@@ -214,6 +214,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do { return try await next(request, context) } catch let p as SyncProblem {
             return signer.problem(p, to: request)
         } catch let e as HTTPError where e.status == .notFound {
+            // A known path asked with another method: 405 naming the one it takes.
+            let methods = ["/v1/info": "GET", "/v1/health": "GET", "/v1/sync": "POST", "/v1/ops": "POST"]
+            if let allowed = methods[request.uri.path] {
+                return signer.problem(SyncProblem(405, "sync.method_not_allowed", "\(request.uri.path) takes \(allowed) only."), to: request)
+            }
             return signer.problem(SyncProblem(404, "sync.not_found", "No such endpoint: see Sync/PROTOCOL.md §7."), to: request)
         } catch {
             return signer.problem(SyncProblem(500, "sync.internal", "The replica could not answer; its administrator can see why in its log."), to: request)

@@ -135,4 +135,21 @@ import Glibc
         #expect(text.contains("ciphertext") && !text.contains("\"seed\""))
         expectError(try cli.run(["key", "passphrase"], env: ["SHENGUAN_PASSPHRASE": newPass, "SHENGUAN_NEW_PASSPHRASE": newPass]), "key.same_passphrase")
     }
+
+    /// A key file copied from another replica is refused before anything is
+    /// signed (issue 14): it would write the other replica's chain from here.
+    @Test func anotherReplicasKeyIsRefused() throws {
+        let dir = TempDir("cli-key-mismatch"); defer { dir.remove() }
+        let net = try TestNet(in: dir)
+        try net.addDepartment("market", name: "市市场监督管理局", role: "regulator")
+        let a = try net.join("A", department: "market"), b = try net.join("B", department: "market")
+        try net.distributeRoster(to: [a, b])
+        let before = try a.opCount()
+        try FileManager.default.removeItem(atPath: a.home + "/replica.key")
+        try FileManager.default.copyItem(atPath: b.home + "/replica.key", toPath: a.home + "/replica.key")
+        let r = try a.run(["note", "signed with the wrong key"])
+        expectError(r, "key.mismatch")
+        #expect(r.stderr.contains("belongs to another replica"))
+        #expect(try a.opCount() == before)
+    }
 }

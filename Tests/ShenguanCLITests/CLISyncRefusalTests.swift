@@ -166,6 +166,14 @@ import ShenguanTestSupport
         // of the network, or for none, is refused (a replay from elsewhere).
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, target: bKey.publicKey, dir: dir), 401, "auth.wrong_target")
         expectProblem(try post(server.url, "/v1/sync", body: sync, key: bKey, untargeted: true, dir: dir), 401, "auth.no_target")
+        // A known path with another method: 405, an unknown one 404 (both signed answers).
+        for (method, path, status, code) in [("PUT", "/v1/sync", 405, "sync.method_not_allowed"), ("GET", "/v1/ops", 405, "sync.method_not_allowed"),
+                                             ("GET", "/v1/nothing", 404, "sync.not_found")] {
+            let r = try Subprocess.run("/usr/bin/env", ["curl", "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, "-H", "Shenguan-Version: 1", server.url + path])
+            let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any] ?? [:]
+            expectProblem(Reply(status: Int(lines.last ?? "") ?? 0, json: json), status, code)
+        }
         #expect(try m.opCount() == count)
 
         // A batch with a bad operation applies the good ones and reports the bad one.

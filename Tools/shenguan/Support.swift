@@ -108,5 +108,6 @@ func openForWriting(_ g: GlobalOptions) throws -> (ReplicaHome, ReplicaStore, Si
     let home = ReplicaHome(path: g.resolvedHome)
     let store = try home.open()
     let key = try home.loadKey { try Passphrase.obtain() }
+    try home.checkOwnKey(key, store: store)
     return (home, store, key)
 }

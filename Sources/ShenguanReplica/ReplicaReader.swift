@@ -181,24 +181,20 @@ extension Workflow.WarningEntry {
     }
 }
 
-/// One item addressed to a department, open or done (`inbox --all`).
+/// One item addressed to a department, open or done (`inbox --all`): the
+/// inbox's item with its status now.
 public struct HistoryItem: Sendable {
-    public let id: Digest
-    /// claim, reply or decide.
-    public let action: String
-    public let rule: String
-    public let title: String
-    public let from: String
-    public let since: Int64
+    public let item: Workflow.InboxItem
     /// pending, claimed_on_time, auto_claimed, deemed_consent, decided, …
     public let status: String
-    public let due: WorkingDayCalendar.Due?
     public let provisional: Bool
+    public var id: Digest { item.id }
 
     public var json: JSONValue {
-        var o: [String: JSONValue] = ["id": .string(id.hex), "action": .string(action), "rule": .string(rule), "title": .string(title),
-                                      "from": .string(from), "since": .string(ChinaStandardTime.rfc3339CST(millis: since)), "status": .string(status)]
-        if let due { o["limit"] = .string(due.deadlineRFC3339) }
+        var o: [String: JSONValue] = ["id": .string(item.id.hex), "action": .string(item.action), "rule": .string(item.rule),
+                                      "title": .string(item.title), "from": .string(item.from),
+                                      "since": .string(ChinaStandardTime.rfc3339CST(millis: item.since)), "status": .string(status)]
+        if let due = item.due { o["limit"] = .string(due.deadlineRFC3339) }
         if provisional { o["provisionalCalendar"] = .bool(true) }
         return .object(o)
     }
@@ -219,18 +215,20 @@ extension ReplicaReader {
                 let (wf, ctx) = (v.workflow, v.context)
                 if let p = wf.pushes[id] {
                     let st = try wf.status(of: p, ctx)
-                    return HistoryItem(id: id, action: "claim", rule: st.claim.rule, title: wf.title(ofRecord: p.body.record), from: p.act.department,
-                                       since: p.act.time, status: st.label, due: st.claim.due, provisional: st.claim.provisional)
+                    return HistoryItem(item: .init(id: id, action: "claim", rule: st.claim.rule, title: wf.title(ofRecord: p.body.record),
+                                                   from: p.act.department, since: p.act.time, due: st.claim.due),
+                                       status: st.label, provisional: st.claim.provisional)
                 }
                 if let q = wf.inquiries[id] {
                     let st = try wf.status(of: q, ctx)
-                    return HistoryItem(id: id, action: "reply", rule: "R12", title: q.body.subject, from: q.act.department,
-                                       since: q.act.time, status: st.label, due: st.verdict.due, provisional: st.verdict.provisional)
+                    return HistoryItem(item: .init(id: id, action: "reply", rule: "R12", title: q.body.subject, from: q.act.department,
+                                                   since: q.act.time, due: st.verdict.due),
+                                       status: st.label, provisional: st.verdict.provisional)
                 }
                 if let r = wf.requests[id] {
-                    return HistoryItem(id: id, action: "decide", rule: "R10", title: "\(r.body.action) · \(wf.title(ofRecord: r.body.approval))",
-                                       from: r.act.department, since: r.act.time, status: r.decisions.isEmpty ? "awaiting_decision" : "decided",
-                                       due: nil, provisional: false)
+                    return HistoryItem(item: .init(id: id, action: "decide", rule: "R10", title: "\(r.body.action) · \(wf.title(ofRecord: r.body.approval))",
+                                                   from: r.act.department, since: r.act.time, due: nil),
+                                       status: r.decisions.isEmpty ? "awaiting_decision" : "decided", provisional: false)
                 }
                 return nil
             }

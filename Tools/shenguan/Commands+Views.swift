@@ -34,9 +34,10 @@ extension Inbox {
         let items = try reader.history(department: department, limit: limit)
         if global.json { printJSON(.object(["department": .string(department ?? reader.department ?? ""), "items": .array(items.map(\.json))])); return }
         if items.isEmpty { print("(nothing addressed to this department)"); return }
-        printTable(["id", "action", "rule", "from", "时限 limit", "状态 status", "what"], items.map { i in
-            [String(i.id.hex.prefix(12)), ClerkWords.action(i.action), i.rule, i.from,
-             i.due.map { ClerkTime.limit($0, now: reader.now) + (i.provisional ? " (暂定)" : "") } ?? "—", ClerkWords.status(i.status), i.title]
+        printTable(["id", "action", "rule", "from", "时限 limit", "状态 status", "what"], items.map { h in
+            let i = h.item
+            return [String(i.id.hex.prefix(12)), ClerkWords.action(i.action), i.rule, i.from,
+                    i.due.map { ClerkTime.limit($0, now: reader.now) + (h.provisional ? " (暂定)" : "") } ?? "—", ClerkWords.status(h.status), i.title]
         })
     }
 }

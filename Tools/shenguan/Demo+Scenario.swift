@@ -15,7 +15,6 @@ import ShenguanSync
 struct DemoScenario {
     typealias Replica = Demo.Replica
     let replicas: [Replica]
-    var staff: [String: Digest] = [:]
     var ids: [String: Digest] = [:]
     var digests = Set<String>()
 
@@ -40,9 +39,8 @@ struct DemoScenario {
     mutating func play(dir: String) async throws {
         for (who, name, office) in [("bureau", "李明", "综合窗口"), ("market", "王芳", "食品经营许可科"), ("ecology", "赵强", "环评科")] {
             let no = Self.staffNo[who]!
-            let op = try clerk(who, at: "2026-09-28T09:30:00").registerStaff(StaffRegistration(
+            _ = try clerk(who, at: "2026-09-28T09:30:00").registerStaff(StaffRegistration(
                 staffNo: no, name: name, office: office, validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!))
-            staff[who] = op.id
             print("   \(pad(dept(who).cn, 18)) staff.register \(name) (\(no)) (R3)")
         }
         // R1: two approvals, each pushed with it on 09-30 at 16:00; limits run past the holiday (T2 example).

@@ -129,6 +129,10 @@ extension Workflow {
         public let from: String
         public let since: Int64
         public let due: WorkingDayCalendar.Due?
+
+        public init(id: Digest, action: String, rule: String, title: String, from: String, since: Int64, due: WorkingDayCalendar.Due?) {
+            self.id = id; self.action = action; self.rule = rule; self.title = title; self.from = from; self.since = since; self.due = due
+        }
     }
 
     /// What `department` must act on, oldest limit first, to-dos without a limit last.

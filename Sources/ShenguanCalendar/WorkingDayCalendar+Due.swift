@@ -78,16 +78,23 @@ extension WorkingDayCalendar {
     ///   ``CalendarError/noTableForYear(_:)`` if counting reaches a year with
     ///   no table before the Nth working day.
     public func due(afterEventDay eventDay: CivilDate, workingDays n: Int) throws(CalendarError) -> Due {
+        // Terminates: each step either counts a working day or moves on; a
+        // finite set of years is covered, so the walk either finds n working
+        // days or reaches an uncovered year and throws.
+        try walk(after: eventDay, workingDays: n) { day throws(CalendarError) in try isWorkingDay(day) }
+    }
+
+    /// Counts `n` working days after `eventDay`, as `isWorking` classifies
+    /// them, and ends at 24:00 CST of the last (T2).
+    func walk(after eventDay: CivilDate, workingDays n: Int,
+              _ isWorking: (CivilDate) throws(CalendarError) -> Bool) throws(CalendarError) -> Due {
         guard n >= 1 else { throw .invalidLimit(n) }
         var counted: [CivilDate] = []
         counted.reserveCapacity(min(n, 400))
         var day = eventDay
-        // Terminates: each step either counts a working day or moves on; a
-        // finite set of years is covered, so the walk either finds n working
-        // days or reaches an uncovered year and throws.
         while counted.count < n {
             day = day.adding(days: 1)
-            if try isWorkingDay(day) { counted.append(day) }
+            if try isWorking(day) { counted.append(day) }
         }
         return Due(
             eventDay: eventDay,
@@ -117,18 +124,8 @@ extension WorkingDayCalendar {
     ///
     /// - Throws: ``CalendarError/invalidLimit(_:)`` if `n < 1`, only.
     public func provisionalDue(fromMillis: Int64, workingDays n: Int) throws(CalendarError) -> Due {
-        guard n >= 1 else { throw .invalidLimit(n) }
-        let eventDay = ChinaStandardTime.civilDate(atMillis: fromMillis)
-        var counted: [CivilDate] = []
-        counted.reserveCapacity(min(n, 400))
-        var day = eventDay
         // Terminates: at least five days of every seven count.
-        while counted.count < n {
-            day = day.adding(days: 1)
-            if isWorkingDayOrProvisional(day) { counted.append(day) }
-        }
-        return Due(eventDay: eventDay, workingDays: n, lastDay: day,
-                   deadlineMillis: ChinaStandardTime.startOfDayMillis(day.adding(days: 1)), countedDays: counted)
+        try walk(after: ChinaStandardTime.civilDate(atMillis: fromMillis), workingDays: n) { isWorkingDayOrProvisional($0) }
     }
 
     /// Whether a limit was computed on the provisional rule: a day after its

@@ -38,12 +38,9 @@ class Calendar:
             return False
         return iso in on or d.weekday() < 5
 
-    def due(self, start_ms: int, n: int) -> int:
-        """24:00 CST of the Nth working day after the day of start (T2)."""
-        return self.due_and_provisional(start_ms, n)[0]
-
     def due_and_provisional(self, start_ms: int, n: int):
-        """(limit ms, provisional): provisional when a day after the event
+        """(limit ms, provisional): 24:00 CST of the Nth working day after the
+        day of start (T2), provisional when a day after the event
         day through the last day lies in a year without a table (§4.2)."""
         day = datetime.datetime.fromtimestamp(start_ms / 1000, CST).date()
         last, counted = day, 0
@@ -219,21 +216,27 @@ def evidence_graph(ops, owner, key_dept):
 
 
 def decide(start, n, act, cal, grace, now):
-    """§4.2 table. start/act bounds are (own, lo, hi)."""
+    """§4.2 table. start/act bounds are (own, lo, hi). Returns (outcome,
+    basis, limit, provisional): provisional when the limit reaches a year
+    without a table."""
     own, _, shi = start
-    limit = cal.due(shi if shi != MAX else own, n)
+    limit, provisional = cal.due_and_provisional(shi if shi != MAX else own, n)
+    return (*judge(limit, act, grace, now), limit, provisional)
+
+
+def judge(limit, act, grace, now):
     if act is None:
-        return ("open", "no_act_yet", limit) if now < limit else ("lapsed", "no_act_by_limit", limit)
+        return ("open", "no_act_yet") if now < limit else ("lapsed", "no_act_by_limit")
     a_own, a_lo, a_hi = act
     if a_hi < limit:
-        return "on_time", "proven_on_time", limit
+        return "on_time", "proven_on_time"
     if a_lo >= limit:
-        return "late", "proven_late", limit
+        return "late", "proven_late"
     if a_own < limit and a_hi < limit + grace:
-        return "on_time", "straddle_on_time", limit
+        return "on_time", "straddle_on_time"
     if a_hi == MAX and a_own < limit and now < limit + grace:
-        return "awaiting_witness", "unwitnessed", limit
-    return "late", "straddle_late", limit
+        return "awaiting_witness", "unwitnessed"
+    return "late", "straddle_late"
 
 
 PUSH_LABELS = {"open": "pending", "on_time": "claimed_on_time", "late": "claimed_late", "lapsed": "auto_claimed",
@@ -324,7 +327,7 @@ def verify_bundle(data: bytes) -> dict:
             and owner[i] == addressee]
     act = min(acts, key=lambda i: (bounds(i)[2], i)) if acts else None
     try:
-        outcome, basis, limit_ms = decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now)
+        outcome, basis, limit_ms, provisional = decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now)
     except Rejection as rej:
         failures.append(f"{rej.code}: {rej}")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
@@ -340,8 +343,7 @@ def verify_bundle(data: bytes) -> dict:
     if act is not None and hi.get(act) is None:
         incomplete.append("the act carries no witness by another department in this bundle: a timely act is not proven")
     verdict = {"status": status, "outcome": outcome, "basis": basis, "limit": rfc3339(limit_ms), "rule": rule}
-    own, _, shi = bounds(subject)
-    if cal.due_and_provisional(shi if shi != MAX else own, n)[1]:
+    if provisional:
         verdict["provisionalCalendar"] = True
         incomplete.append("the limit reaches a year without an official calendar in the roster: judged on the provisional rule")
     for k in ("status", "outcome", "basis", "limit", "provisionalCalendar"):

@@ -70,18 +70,19 @@ enum ReadModel {
 
     static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings", "subjects", "addressed"]
 
-    /// The `subjects` keys of an approval or supervision record's body.
+    /// The `subjects` keys of an approval or supervision record's body, read
+    /// off the JSON: the body passed its schema (§2.5 step 11) before it was
+    /// stored, so the ingest does not parse it into a typed body again.
     static func subjectKeys(kind: String, body: JSONValue) -> [String] {
+        let subject: JSONValue?
         switch kind {
-        case WorkflowKinds.approval:
-            guard let b = try? ApprovalBody(json: body) else { return [] }
-            return ["licence:" + b.licenceNo, "code:" + b.creditCode.value, "name:" + b.applicantName]
-        case WorkflowKinds.supervision:
-            guard let b = try? SupervisionBody(json: body) else { return [] }
-            return [b.licenceNo.map { "licence:" + $0 }, b.creditCode.map { "code:" + $0.value },
-                    b.subjectName.flatMap { $0.isEmpty ? nil : "name:" + $0 }].compactMap { $0 }
+        case WorkflowKinds.approval: subject = body["applicant"]
+        case WorkflowKinds.supervision: subject = body["subject"]
         default: return []
         }
+        return [body["licenceNo"]?.stringValue.map { "licence:" + $0 },
+                subject?["creditCode"]?.stringValue.map { "code:" + $0 },
+                subject?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : "name:" + $0 }].compactMap { $0 }
     }
 
     /// Migration v4: the `subjects` of every approval and supervision

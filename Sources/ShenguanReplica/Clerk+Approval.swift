@@ -72,7 +72,7 @@ extension Clerk {
                 throw ReplicaError("workflow.duplicate_department", "A department is named twice in --push-to.", zh: "推送部门重复。")
             }
             for d in r.pushTo { try checkDepartment(d) }
-            if let earlier = try store.items(named: r.licence).first(where: { try store.op($0.hex).header.kind == WorkflowKinds.approval }) {
+            if let earlier = try store.items(licence: r.licence).first(where: { try store.op($0.hex).header.kind == WorkflowKinds.approval }) {
                 throw ReplicaError("workflow.duplicate_licence", "Licence number \(r.licence) was already issued [\(earlier.hex.prefix(12))]; a licence number names one licence. Nothing was written.",
                                    zh: "证照编号 \(r.licence) 已被使用（\(earlier.hex.prefix(12))），一个编号只能对应一个许可。未写入任何内容。")
             }

@@ -24,12 +24,12 @@ extension Clerk {
             let who = try requiredStaff(staff, act: "claim")
             let (dept, now) = (department, self.now)
             // Checked inside the write transaction: two clerks claiming at once cannot both succeed.
-            let op = try append(WorkflowKinds.claim, ["push": .string(p.id.hex)], staff: who, check: { wf, _ in
+            let op = try append(WorkflowKinds.claim, ["push": .string(p.id.hex)], staff: who, checking: (p.id, { wf, _ in
                 if let pushed = wf.pushes[p.id], pushed.body.to == dept, let first = pushed.claims.first {
                     throw ReplicaError("workflow.already_claimed", "This push was already claimed by \(ItemReport.who(wf, first, now: now)); nothing was written.",
                                        zh: "该推送已由 \(ItemReport.who(wf, first, now: now)) 认领，未写入任何内容。")
                 }
-            }, on: p.id)
+            }))
             return try pushResult(op, push: p.id)
         }
     }

@@ -39,14 +39,14 @@ extension Clerk {
         return try run {
             let (dept, now) = (department, self.now)
             let op = try append(WorkflowKinds.revocationDecision, ["request": .string(r.id.hex), "grant": .bool(grant), "reason": .string(reason)],
-                                staff: try staffID(staff), check: { wf, _ in
+                                staff: try staffID(staff), checking: (r.id, { wf, _ in
                 // Only the issuing bureau decides (another department is refused by the rules, workflow.not_addressee).
                 guard let req = wf.requests[r.id], wf.approvals[req.body.approval]?.act.department == dept else { return }
                 if let d = req.decisions.first {
                     throw ReplicaError("workflow.already_decided", "This request was already decided by \(ItemReport.who(wf, d, now: now)); nothing was written.",
                                        zh: "该申请已由 \(ItemReport.who(wf, d, now: now)) 办理，未写入任何内容。")
                 }
-            }, on: r.id)
+            }))
             let (after, _) = try item(r.id)
             let status = after.requests[r.id].map { after.licenceStatus($0.body.approval) } ?? "?"
             return ActResult(op: op, json: .object(["decision": .string(op.id.hex), "licenceStatus": .string(status)]),
@@ -75,7 +75,7 @@ extension Clerk {
         return try run {
             let (dept, now) = (department, self.now)
             let op = try append(WorkflowKinds.reply, ["inquiry": .string(q.id.hex), "consent": .bool(consent), "text": .string(text)],
-                                staff: try staffID(staff), check: { wf, ctx in
+                                staff: try staffID(staff), checking: (q.id, { wf, ctx in
                 guard let open = wf.inquiries[q.id], open.body.to == dept else { return }
                 let st = try wf.status(of: open, ctx)
                 guard st.isClosed else { return }
@@ -85,7 +85,7 @@ extension Clerk {
                 throw ReplicaError("workflow.closed", "This inquiry is closed: \(why). A reply can no longer change it; nothing was written.",
                                    zh: answered ? "该函询已答复，不能再次回复；未写入任何内容。"
                                                 : "该函询已于 \(ClerkTime.limit(st.verdict.due, now: now)) 到期未复，视为同意（R12），不能再回复；未写入任何内容。")
-            }, on: q.id)
+            }))
             let (after, judged) = try item(q.id)
             return (op, try after.status(of: after.inquiries[q.id]!, judged), after)
         }

@@ -121,20 +121,18 @@ public struct Clerk: Sendable {
         try home.appendAll(store: store, key: key, drafts, now: now)
     }
 
-    /// Signs and applies one operation; `check` runs inside the write
-    /// transaction, on the item as it is then (one-shot acts: a claim, a
+    /// Signs and applies one operation; `checking` runs inside the write
+    /// transaction on the item as it is then (one-shot acts: a claim, a
     /// decision, a reply).
     func append(_ kind: String, _ body: [String: JSONValue], staff: Digest?,
-                check: ((Workflow, JudgeContext) throws -> Void)? = nil, on item: Digest? = nil) throws -> VerifiedOp {
+                checking: (item: Digest, check: (Workflow, JudgeContext) throws -> Void)? = nil) throws -> VerifiedOp {
         var b = body
         if let staff { b["staff"] = .string(staff.hex) }
-        let body = JSONValue.object(b)
-        let now = self.now
-        let inTransaction: ((ReplicaStore.WriteCheck) throws -> Void)? = check.map { check in
-            { tx in
-                guard let item else { return }
-                let v = try tx.itemView(item, now: now)
-                try check(v.workflow, v.context)
+        let body = JSONValue.object(b), now = self.now
+        let inTransaction = checking.map { c in
+            { (tx: ReplicaStore.WriteCheck) throws in
+                let v = try tx.itemView(c.item, now: now)
+                try c.check(v.workflow, v.context)
             }
         }
         return try home.appendAll(store: store, key: key, [{ _ in (kind, body) }], now: now, check: inTransaction)[0]

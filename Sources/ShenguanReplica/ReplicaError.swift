@@ -32,8 +32,9 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
         case let e as KeyFileError: return ReplicaError(e.code, "\(e)")
         case let e as CalendarError: return ReplicaError(e.code, "\(e)")
         case let e as Policy.Invalid: return ReplicaError(e.code, "\(e)")
-        case let e where StoreError.classify(e) != nil: return wrap(StoreError.classify(e)!)
-        default: return ReplicaError("error", "\(error)", zh: "内部错误：\(error)")
+        default:
+            if let fault = StoreError.classify(error) { return wrap(fault) }   // disk full, read-only, locked, damaged
+            return ReplicaError("error", "\(error)", zh: "内部错误：\(error)")
         }
     }
 

@@ -60,7 +60,11 @@ public struct ReplicaReader: Sendable {
     /// The push a clerk names: a push id, or a licence / record whose one
     /// push addressed to `department` (unclaimed first) is meant.
     public func resolvePush(_ name: String, addressedTo dept: String?) throws(ReplicaError) -> VerifiedOp {
-        let op = try resolveOp(name)
+        try push(of: try resolveOp(name), named: name, addressedTo: dept)
+    }
+
+    /// `op` if it is a push, else the one push of the licence or record `op`.
+    func push(of op: VerifiedOp, named name: String, addressedTo dept: String?) throws(ReplicaError) -> VerifiedOp {
         if op.header.kind == WorkflowKinds.push { return op }
         guard [WorkflowKinds.approval, WorkflowKinds.supervision].contains(op.header.kind) else {
             throw ReplicaError("workflow.wrong_kind", "\(name) is a \(op.header.kind) operation, not a push.", zh: "\(name) 不是推送。")
@@ -125,11 +129,9 @@ public struct ReplicaReader: Sendable {
     /// inquiry (a licence with one push to or from this department means
     /// that push), or an operation of a forked author.
     public func evidence(_ name: String) throws(ReplicaError) -> EvidenceBundle {
-        var op = try resolveOp(name)
-        if [WorkflowKinds.approval, WorkflowKinds.supervision].contains(op.header.kind) {
-            op = try resolvePush(name, addressedTo: nil)
-        }
-        let target = op
+        let named = try resolveOp(name)
+        let isRecord = [WorkflowKinds.approval, WorkflowKinds.supervision].contains(named.header.kind)
+        let target = isRecord ? try push(of: named, named: name, addressedTo: nil) : named
         return try run {
             guard let bundle = try store.evidenceBundle(for: target.id, now: now) else {
                 throw ReplicaError("evidence.not_an_item", "\(target.id.hex.prefix(12))… is neither a push, an inquiry nor an operation of a forked author.",

@@ -49,11 +49,18 @@ extension ReplicaStore {
     /// Licences and supervision records a clerk names by licence number,
     /// credit code or subject name (exact), oldest first.
     public func items(named name: String) throws -> [Digest] {
+        try items(keys: ["licence:" + name, "code:" + name, "name:" + name])
+    }
+
+    /// The licences and supervision records naming this licence number.
+    public func items(licence: String) throws -> [Digest] { try items(keys: ["licence:" + licence]) }
+
+    private func items(keys: [String]) throws -> [Digest] {
         try pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT DISTINCT o.id FROM subjects s JOIN ops o ON o.rowid = s.op
-                WHERE s.key IN (?, ?, ?) ORDER BY o.time, o.ctr, o.id
-                """, arguments: ["licence:" + name, "code:" + name, "name:" + name]).compactMap { Digest(hex: $0) }
+                WHERE s.key IN (\(keys.map { _ in "?" }.joined(separator: ", "))) ORDER BY o.time, o.ctr, o.id
+                """, arguments: StatementArguments(keys)).compactMap { Digest(hex: $0) }
         }
     }
 

@@ -73,7 +73,7 @@ struct Sync: AsyncParsableCommand {
                 let e = ErrorReport.of(error)
                 failed.append(e)
                 reports.append(.object(["url": .string(url), "error": .object(["code": .string(e.code), "message": .string(e.message)])]))
-                FileHandle.standardError.write(Data("error [\(e.code)]: \(e.message)\n".utf8))
+                ErrorReport.print(e, json: false)   // the JSON of every peer is printed together below
                 continue
             }
             if tty { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -59,9 +59,18 @@ let package = Package(
                                .product(name: "NIOHTTP1", package: "swift-nio"),
                                .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
                 path: "Sync/ShenguanSync", swiftSettings: strict),
+        // 审管工作台 (issue 16): the clerks' web interface, served by the
+        // replica; pages and forms over the application layer.
+        .target(name: "ShenguanWeb",
+                dependencies: ["ShenguanReplica", "ShenguanSync", "ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log"),
+                               .product(name: "HTTPTypes", package: "swift-http-types"),
+                               .product(name: "NIOCore", package: "swift-nio")],
+                path: "Sync/ShenguanWeb", swiftSettings: strict),
         .executableTarget(
             name: "shenguan",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica",
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica", "ShenguanWeb",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tools/shenguan", swiftSettings: strict),
         // The standalone verifier: core and crypto only, no store, no network (issue #6).

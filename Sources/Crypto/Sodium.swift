@@ -116,6 +116,33 @@ enum Sodium {
         return rc == 0 ? key : nil
     }
 
+    /// An Argon2id password hash in libsodium's self-describing string form
+    /// (`$argon2id$v=19$m=…,t=…,p=1$salt$hash`), with a fresh random salt.
+    static func passwordHash(_ password: [UInt8], opsLimit: UInt64, memLimit: Int) -> String? {
+        ensureReady()
+        var out = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
+        let rc: Int32 = password.withUnsafeBufferPointer { p in
+            var zero: CChar = 0
+            let pw = p.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+            return crypto_pwhash_str_alg(&out, pw ?? withUnsafePointer(to: &zero) { $0 }, UInt64(p.count), opsLimit, memLimit, argon2idAlg)
+        }
+        guard rc == 0 else { return nil }
+        return String(decoding: out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether `password` matches a hash made by `passwordHash` (constant time).
+    static func passwordVerify(_ password: [UInt8], hash: String) -> Bool {
+        ensureReady()
+        var h = Array(hash.utf8CString)
+        guard h.count <= Int(crypto_pwhash_STRBYTES) else { return false }
+        h += [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES) - h.count)
+        return password.withUnsafeBufferPointer { p in
+            var zero: CChar = 0
+            let pw = p.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+            return crypto_pwhash_str_verify(h, pw ?? withUnsafePointer(to: &zero) { $0 }, UInt64(p.count)) == 0
+        }
+    }
+
     static func aeadSeal(plaintext: [UInt8], ad: [UInt8], nonce: [UInt8], key: [UInt8]) -> [UInt8] {
         ensureReady()
         var out = [UInt8](repeating: 0, count: plaintext.count + tagBytes)

@@ -39,6 +39,26 @@ public enum ClerkTime {
         return "\(t.workingDays) 工作日 / \(hours) h"
     }
 
+    /// `2026年10月8日 09:30`, the long form of an instant (CST).
+    public static func instantLong(_ ms: Int64) -> String {
+        let d = ChinaStandardTime.civilDate(atMillis: ms)
+        let minutes = Int((ms - ChinaStandardTime.startOfDayMillis(d)) / 60_000)
+        return "\(d.year)年\(d.month)月\(d.day)日 \(two(minutes / 60)):\(two(minutes % 60))"
+    }
+
+    /// What is left before a limit, in Chinese only (the web interface):
+    /// `剩 2 个工作日（38 小时）`, `今日到期 · 剩 3 小时 20 分`, `已逾期`.
+    public static func leftChinese(_ due: WorkingDayCalendar.Due, now: Int64, calendar: WorkingDayCalendar) -> String {
+        let ms = due.deadlineMillis - now
+        guard ms > 0 else { return "已逾期" }
+        let hours = ms / 3_600_000, minutes = (ms % 3_600_000) / 60_000
+        if ChinaStandardTime.civilDate(atMillis: now) == due.lastDay {
+            return "今日到期 · 剩 " + (hours > 0 ? "\(hours) 小时 \(minutes) 分" : "\(max(1, minutes)) 分钟")
+        }
+        let t = Workflow.timeLeft(due, now: now, calendar: calendar)
+        return "剩 \(t.workingDays) 个工作日（\(hours) 小时）"
+    }
+
     static func day(_ d: CivilDate, now: Int64) -> String {
         d.year == ChinaStandardTime.civilDate(atMillis: now).year ? "\(two(d.month))-\(two(d.day))" : d.iso
     }

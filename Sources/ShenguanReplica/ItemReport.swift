@@ -8,8 +8,14 @@ import ShenguanCrypto
 public struct ItemReport: Sendable {
     public private(set) var json: JSONValue = .null
     public private(set) var lines: [String] = []
+    /// The projection and judging context the report was read from (the
+    /// web interface renders its own page from them).
+    public let workflow: Workflow
+    public let context: JudgeContext
+    public let id: Digest
 
     public init(wf: Workflow, ctx: JudgeContext, id: Digest) throws {
+        workflow = wf; context = ctx; self.id = id
         let now = ctx.now
         func who(_ a: Workflow.Act) -> String { ItemReport.who(wf, a, now: now) }
         if let a = wf.approvals[id] {
@@ -106,6 +112,11 @@ public enum ClerkWords {
         "claimed_awaiting_witness": "已认领待见证 claimed, awaiting a witness", "replied_awaiting_witness": "已回复待见证 replied, awaiting a witness",
     ]
     public static func status(_ label: String) -> String { statuses[label] ?? label }
+
+    /// The Chinese words alone (the web interface).
+    public static func statusChinese(_ label: String) -> String {
+        statuses[label].map { String($0.prefix { $0 != " " }) } ?? label
+    }
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
     public static func action(_ a: String) -> String { actions[a] ?? a }

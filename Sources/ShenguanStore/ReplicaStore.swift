@@ -156,6 +156,19 @@ public final class ReplicaStore: Sendable {
             // restarted server still refuses a replay (PROTOCOL.md §7.2).
             try db.execute(sql: "CREATE TABLE sync_nonces(key TEXT PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID")
         }
+        m.registerMigration("v6-web-accounts") { db in
+            // Local accounts of the web interface (issue 16): one per staff
+            // number of this replica's department, an Argon2id hash, the
+            // failure count and lockout; sessions by the SHA-256 of their
+            // token (a copy of the database does not sign anyone in).
+            try db.execute(sql: """
+                CREATE TABLE web_accounts(staff_no TEXT PRIMARY KEY, hash TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+                                          locked_until INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE web_sessions(token TEXT PRIMARY KEY, staff_no TEXT NOT NULL, csrf TEXT NOT NULL,
+                                          expires INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX web_sessions_staff ON web_sessions(staff_no);
+                """)
+        }
         return m
     }
 

@@ -69,7 +69,7 @@ struct PolicyCommand: ParsableCommand {
 /// `shenguan staff`: a department's staff who sign for it (R3 签收人, R21).
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "staff", abstract: "Register and list the staff who act for this department (R3).",
-                                                    subcommands: [Add.self, List.self, Default.self])
+                                                    subcommands: [Add.self, List.self, Default.self, Password.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a staff member of this replica's department (staff.register).", discussion: "Example: shenguan staff add --staff-no 0042 --name 王芳 --office 登记科 --from 2026-01-01 --until 2026-12-31")
@@ -104,6 +104,22 @@ struct StaffCommand: ParsableCommand {
             try openClerk(global).setDefaultStaff(staffNo, user: NSUserName())
             if global.json { printJSON(.object(["user": .string(NSUserName()), "staff": staffNo.map { .string($0) } ?? .null])); return }
             print(staffNo.map { "\(NSUserName()) now acts as staff \($0) by default" } ?? "\(NSUserName()) has no default staff number")
+        }
+    }
+
+    struct Password: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set the web-interface password of a staff member of this department (审管工作台 sign-in); their sessions end.",
+            discussion: "Example: shenguan staff password 0042   (typed twice at the terminal, or from $SHENGUAN_STAFF_PASSWORD)")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A staff number of this department, registered today.") var staffNo: String
+
+        func run() throws {
+            let env = ProcessInfo.processInfo.environment["SHENGUAN_STAFF_PASSWORD"] ?? ""
+            let password = env.isEmpty ? try Passphrase.prompt("Web password for staff \(staffNo): ", confirm: true) : env
+            try openClerk(global).setWebPassword(staffNo: staffNo, password: password)
+            if global.json { printJSON(.object(["staff": .string(staffNo), "password": "set"])); return }
+            print("Staff \(staffNo) can now sign in to the web interface (shenguan serve --ui)")
         }
     }
 

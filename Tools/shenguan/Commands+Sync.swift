@@ -5,6 +5,7 @@ import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 import ShenguanSync
+import ShenguanWeb
 
 /// `shenguan serve`: serve this replica to its peers over HTTP (PROTOCOL.md §7).
 struct Serve: AsyncParsableCommand {
@@ -15,6 +16,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: "Close connections idle (or stuck in their headers) for N seconds.") var idleTimeout: Int64 = 30
     @Option(name: .customLong("request-timeout"), help: "Answer 408 to a request whose body takes longer than N seconds.") var requestTimeout: Int64 = 60
     @Option(name: .customLong("log-format"), help: "Log lines on stderr, stamped in China Standard Time: text or json.") var logFormat: LogFormat = .text
+    @Option(help: "Also serve 审管工作台, the clerks' web interface, on HOST:PORT (e.g. 127.0.0.1:8080; sign-in with `shenguan staff password`).")
+    var ui: String?
     @Flag(help: "Run as the network's neutral notary: only sync and witness (the replica's department must have role notary; syncs every 60 s unless --sync-every).")
     var notary = false
 
@@ -30,22 +33,50 @@ struct Serve: AsyncParsableCommand {
             }
             syncEvery = syncEvery ?? 60
         }
-        let parts = listen.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
-            throw ReplicaError("cli.bad_listen", "--listen takes HOST:PORT, e.g. 127.0.0.1:8741.")
-        }
+        let (syncHost, syncPort) = try hostPort(listen, option: "--listen", example: "127.0.0.1:8741")
         var config = SyncServerConfig()
-        config.host = String(parts[0]); config.port = port
+        config.host = syncHost; config.port = syncPort
         guard idleTimeout > 0, requestTimeout > 0 else {
             throw ReplicaError("cli.bad_timeout", "--idle-timeout and --request-timeout take a number of seconds ≥ 1.")
         }
         config.idleTimeoutSeconds = idleTimeout; config.requestTimeoutSeconds = requestTimeout
-        let host = config.host
-        try await SyncServe.run(home: home, store: store, key: key, config: config, syncEverySeconds: syncEvery,
-                                clock: { (try? Clock.nowMillis()) ?? 0 }, logFormat: logFormat.format) { bound in
-            // The first line on stdout is the address (scripts and tests wait for it).
-            FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+        let host = config.host, syncConfig = config, every = syncEvery
+        let clock: @Sendable () -> Int64 = { (try? Clock.nowMillis()) ?? 0 }
+        let format = logFormat.format
+        var web: WebConfig?
+        if let ui {
+            var w = WebConfig()
+            (w.host, w.port) = try hostPort(ui, option: "--ui", example: "127.0.0.1:8080")
+            web = w
         }
+        let webConfig = web
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await SyncServe.run(home: home, store: store, key: key, config: syncConfig, syncEverySeconds: every,
+                                        clock: clock, logFormat: format) { bound in
+                    // The first line on stdout is the address (scripts and tests wait for it).
+                    FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+                }
+            }
+            if let web = webConfig {
+                group.addTask {
+                    try await WebServe.run(home: home, store: store, key: key, config: web, clock: clock, logFormat: format) { bound in
+                        FileHandle.standardOutput.write(Data("web interface on http://\(web.host):\(bound)/\n".utf8))
+                    }
+                }
+            }
+            // Either server stopping (a signal, or a failure) stops both.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    func hostPort(_ s: String, option: String, example: String) throws -> (String, Int) {
+        let parts = s.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port) else {
+            throw ReplicaError("cli.bad_listen", "\(option) takes HOST:PORT, e.g. \(example).")
+        }
+        return (String(parts[0]), port)
     }
 }
 

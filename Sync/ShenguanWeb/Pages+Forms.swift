@@ -1,0 +1,90 @@
+import ShenguanCore
+import ShenguanReplica
+
+extension Pages {
+    /// Departments to push to, as checkboxes (Chinese collation by pinyin is
+    /// approximated by the roster's order of names; the ids are stable).
+    static func departmentChoices(_ choices: [(id: String, name: String)], checked: Set<String>) -> HTML {
+        HTML(raw: choices.map { c in
+            "<label class=\"check\"><input type=\"checkbox\" name=\"to\" value=\"\(HTML.escape(c.id))\"\(checked.contains(c.id) ? " checked" : "")> \(HTML.escape(c.name))</label>"
+        }.joined())
+    }
+
+    static func field(_ label: String, _ name: String, _ form: Form?, required: Bool = true, placeholder: String = "", type: String = "text") -> HTML {
+        """
+        <label>\(label)\(HTML.when(required, "<span class=\"req\" aria-hidden=\"true\">*</span>")) \
+        <input type="\(type)" name="\(name)" value="\(form?[name] ?? "")" placeholder="\(placeholder)"\(HTML(raw: required ? " required" : ""))></label>
+        """
+    }
+
+    /// 审批信息推送 (R1, R2): the approval and the regulators it goes to.
+    public static func approveForm(_ ctx: PageContext, regulators: [(id: String, name: String)], form: Form? = nil, error: ReplicaError? = nil) -> HTML {
+        layout("审批信息推送", ctx, error: error, """
+            <form method="post" action="/approve" enctype="multipart/form-data" class="card">\(csrf(ctx))
+            <fieldset><legend>审批结果</legend>
+            \(field("事项编码", "itemCode", form, placeholder: "370100-001"))
+            \(field("事项名称", "itemName", form, placeholder: "食品经营许可"))
+            \(field("申请人", "applicant", form))
+            \(field("统一社会信用代码", "creditCode", form, placeholder: "18 位"))
+            \(field("联系方式", "contact", form))
+            \(field("证照编号", "licence", form))
+            \(field("有效期至", "validUntil", form, required: false, type: "date"))
+            <label>附件 <input type="file" name="attachment" multiple></label></fieldset>
+            <fieldset><legend>推送给监管部门（R2）</legend>\(departmentChoices(regulators, checked: Set(form?.all("to") ?? [])))</fieldset>
+            <button type="submit">签发并推送</button></form>
+            """)
+    }
+
+    /// 监管信息推送 (R6, R7, R8): supervision information back to the bureau.
+    public static func superviseForm(_ ctx: PageContext, bureaus: [(id: String, name: String)], form: Form? = nil, error: ReplicaError? = nil) -> HTML {
+        let categories = ["penalty", "suspension", "revocation", "inspection", "training", "regulation"]
+        let selected = form?["category"] ?? "penalty"
+        let options = HTML(raw: categories.map { c in
+            "<option value=\"\(c)\"\(c == selected ? " selected" : "")>\(HTML.escape(SupervisionBody.names[c] ?? c))</option>"
+        }.joined())
+        return layout("监管信息推送", ctx, error: error, """
+            <form method="post" action="/supervise" enctype="multipart/form-data" class="card">\(csrf(ctx))
+            <fieldset><legend>监管信息</legend>
+            <label>类别 <select name="category">\(options)</select></label>
+            \(field("摘要", "summary", form))
+            \(field("所涉许可（证照编号）", "approval", form, required: false))
+            \(field("对象名称", "subject", form, required: false))
+            \(field("统一社会信用代码", "creditCode", form, required: false, placeholder: "18 位"))
+            <label>附件 <input type="file" name="attachment" multiple></label></fieldset>
+            <fieldset><legend>推送给审批部门（R7；填写所涉许可时默认推送给签发部门）</legend>\(departmentChoices(bureaus, checked: Set(form?.all("to") ?? [])))</fieldset>
+            <button type="submit">记录并推送</button></form>
+            """)
+    }
+
+    /// 预警名单 (R9).
+    public static func warnings(_ ctx: PageContext, _ entries: [Workflow.WarningEntry], workflow: Workflow) -> HTML {
+        let rows: [HTML] = entries.map { e in
+            "<tr><td>\(e.name)</td><td>\(e.creditCode.value)</td><td>\(e.level == "strict" ? "严格管理" : "限制")</td><td>\(e.reason)</td><td>\(workflow.name(of: e.department))</td></tr>"
+        }
+        return layout("预警名单", ctx, rows.isEmpty ? "<p class=\"empty\">预警名单为空。</p>" : """
+            <table class="list"><thead><tr><th>名称</th><th>统一社会信用代码</th><th>级别</th><th>原因</th><th>列入部门</th></tr></thead><tbody>\(rows)</tbody></table>
+            """)
+    }
+
+    /// 证据包: the bundle's verdict checked offline, and the download.
+    public static func evidence(_ ctx: PageContext, id: String, verdictText: String, passed: Bool, bytes: Int) -> HTML {
+        layout("证据包", ctx, """
+            <section class="card"><p class="verdict \(passed ? "pass" : "fail")" data-verify="\(passed ? "pass" : "fail")">离线核验：\(passed ? "通过" : "未通过")</p>
+            <pre class="lines">\(verdictText)</pre>
+            <p><a class="button" href="/evidence/\(id)" download>下载证据包（\(bytes / 1024 + 1) KB）</a>
+            <a href="/item/\(id)">返回事项</a></p>
+            <p class="hint">任何一方都可用 <code>shenguan-verify 证据包.json</code> 或 <code>Tools/verify-py</code> 离线复核，无需联网。</p></section>
+            """)
+    }
+
+    /// 同步状态: the peers, when each was last synced, and a button to sync now.
+    public static func sync(_ ctx: PageContext, peers: [(url: String, lastSync: Int64?)], ops: Int, results: [HTML] = [], error: ReplicaError? = nil) -> HTML {
+        let rows: [HTML] = peers.map { p in "<tr><td><code>\(p.url)</code></td><td>\(p.lastSync.map(ClerkTime.instantLong) ?? "从未同步")</td></tr>" }
+        return layout("同步状态", ctx, error: error, """
+            <section class="card"><p>本副本持有 \(ops) 条已签名操作。</p>
+            \(rows.isEmpty ? "<p class=\"empty\">尚未添加同步对象：<code>shenguan peers add URL</code></p>" : "<table class=\"list\"><thead><tr><th>同步对象</th><th>上次同步</th></tr></thead><tbody>\(rows)</tbody></table>")
+            \(HTML.when(!results.isEmpty, "<ul class=\"results\">\(results)</ul>"))
+            <form method="post" action="/sync">\(csrf(ctx))<button type="submit">立即同步</button></form></section>
+            """)
+    }
+}

@@ -1,0 +1,68 @@
+import ShenguanReplica
+
+/// Who is looking at a page: the department, its role, the signed-in staff
+/// member (nil on the sign-in page).
+public struct PageContext: Sendable {
+    public let departmentName: String
+    /// approval, regulator, notary, oversight.
+    public let role: String
+    public let user: SignedIn?
+}
+
+/// The pages of 审管工作台, server-rendered, in Chinese. Pure: views in,
+/// HTML out (tested without a server).
+public enum Pages {
+    /// The frame of every page: title, navigation, the signed-in staff
+    /// member, a notice and an error box.
+    public static func layout(_ title: String, _ ctx: PageContext, notice: String? = nil, error: ReplicaError? = nil, _ body: HTML) -> HTML {
+        var nav: [HTML] = []
+        if let user = ctx.user {
+            var links: [(String, String)] = [("/inbox", "待办"), ("/history", "全部事项")]
+            if ctx.role == "approval" { links.append(("/approve", "审批信息推送")) }
+            if ctx.role == "regulator" { links.append(("/supervise", "监管信息推送")) }
+            links += [("/warnings", "预警名单"), ("/sync", "同步状态")]
+            nav = links.map { "<a href=\"\($0.0)\"\(HTML(raw: $0.1 == title ? " aria-current=\"page\"" : ""))>\($0.1)</a>" }
+            nav.append("""
+                <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="\(user.csrf)">\
+                <span class="who">\(user.name)（工号 \(user.staffNo)）</span><button type="submit" class="link">退出</button></form>
+                """)
+        }
+        return """
+            <!doctype html>
+            <html lang="zh-CN"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · 审管工作台 · \(ctx.departmentName)</title>
+            <link rel="stylesheet" href="/assets/app.css"></head>
+            <body><header><div class="brand">审管工作台 <small>\(ctx.departmentName)</small></div>
+            <nav aria-label="主菜单">\(nav)</nav></header>
+            <main id="main"><h1>\(title)</h1>
+            \(notice.map { HTML("<p class=\"notice\" role=\"status\">\($0)</p>") })
+            \(error.map(errorBox))
+            \(body)</main>
+            <footer>审管互动 · 每项操作均经本部门密钥签名，可离线核验</footer></body></html>
+            """
+    }
+
+    /// A refusal: the clerk's sentence, the stable code in small print.
+    public static func errorBox(_ e: ReplicaError) -> HTML {
+        "<div class=\"error\" role=\"alert\"><p>\(e.chinese)</p><p class=\"code\">错误代码 <code>\(e.code)</code></p></div>"
+    }
+
+    public static func login(_ ctx: PageContext, staffNo: String = "", error: ReplicaError? = nil) -> HTML {
+        layout("登录", ctx, error: error, """
+            <form method="post" action="/login" class="card narrow">
+            <label>工号 <input name="staff" value="\(staffNo)" autocomplete="username" required autofocus></label>
+            <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">登录</button>
+            <p class="hint">账号由本部门管理员设置：<code>shenguan staff password 工号</code></p>
+            </form>
+            """)
+    }
+
+    /// A hidden anti-forgery field for a signed-in form.
+    static func csrf(_ ctx: PageContext) -> HTML {
+        "<input type=\"hidden\" name=\"csrf\" value=\"\(ctx.user?.csrf ?? "")\">"
+    }
+
+    static func short(_ hex: String) -> String { String(hex.prefix(12)) }
+}

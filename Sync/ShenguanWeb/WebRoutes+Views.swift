@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanReplica
+
+extension WebRoutes {
+    /// Words for the `done=` of a redirect after a write (POST → redirect → GET).
+    static let notices = [
+        "claimed": "已认领。同步后，其他部门的见证将确定是否按时认领。",
+        "approved": "已签发并推送。同步后监管部门即可认领。",
+        "supervised": "监管信息已记录并推送。同步后审批部门即可认领。",
+    ]
+
+    func registerViews(on router: Router<BasicRequestContext>) {
+        router.get("/inbox") { request, _ -> Response in
+            try await signedIn(request) { s in
+                let notice = request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] }
+                return .page(Pages.inbox(s.ctx, try s.clerk.reader.inbox(), now: s.clerk.now, notice: notice))
+            }
+        }
+        router.get("/history") { request, _ -> Response in
+            try await signedIn(request) { s in
+                let items = try s.clerk.reader.history(limit: 200)
+                let wf = try s.clerk.reader.inbox().workflow
+                return .page(Pages.history(s.ctx, items, workflow: wf))
+            }
+        }
+        router.get("/item/:id") { request, context -> Response in
+            try await signedIn(request) { s in
+                let name = context.parameters.get("id") ?? ""
+                let report = try s.clerk.reader.report(name)
+                let notice = request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] }
+                return .page(try Pages.item(s.ctx, report, department: s.clerk.department, witnessName: witnessName(s.clerk), notice: notice))
+            }
+        }
+        router.get("/warnings") { request, _ -> Response in
+            try await signedIn(request) { s in
+                let w = try s.clerk.reader.warnings()
+                return .page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow))
+            }
+        }
+        router.get("/evidence/:id") { request, context -> Response in
+            try await signedIn(request) { s in
+                let (id, bytes) = try bundle(s, context.parameters.get("id") ?? "")
+                return .download(name: "evidence-\(id.prefix(12)).json", type: "application/json", bytes: bytes)
+            }
+        }
+        router.get("/evidence/:id/check") { request, context -> Response in
+            try await signedIn(request) { s in
+                let (id, bytes) = try bundle(s, context.parameters.get("id") ?? "")
+                // The very bytes offered for download, checked as an offline verifier would.
+                let parsed = try EvidenceBundle(bytes: bytes)
+                let report = EvidenceVerifier.verify(parsed)
+                let text = report.lines.map { "\($0.ok ? "✓" : "✗") \($0.zh)" }.joined(separator: "\n")
+                return .page(Pages.evidence(s.ctx, id: id, verdictText: text, passed: report.passed, bytes: bytes.count))
+            }
+        }
+        router.get("/sync") { request, _ -> Response in
+            try await signedIn(request) { s in
+                .page(Pages.sync(s.ctx, peers: try replica.store.peers().map { ($0.url, $0.lastSync) }, ops: try replica.store.count()))
+            }
+        }
+    }
+
+    /// The evidence bundle of what `name` names, canonical bytes.
+    func bundle(_ s: Session, _ name: String) throws -> (String, [UInt8]) {
+        let b = try s.clerk.reader.evidence(name)
+        return (b.subject, try CanonicalJSON.encode(b.json))
+    }
+
+    /// The department whose witness an evidence mark is, by the op's author.
+    func witnessName(_ clerk: Clerk) -> (Digest?) -> String? {
+        { id in
+            guard let id, let op = try? replica.store.op(id.hex), let d = clerk.roster.replicas[op.header.author]?.department else { return nil }
+            return clerk.roster.departments[d]?.name ?? d
+        }
+    }
+}

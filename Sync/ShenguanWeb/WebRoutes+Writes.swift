@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanReplica
+import ShenguanSync
+
+extension WebRoutes {
+    /// Departments of `role` other than this one, sorted by their Chinese names.
+    static func departments(_ clerk: Clerk, role: Role) -> [(id: String, name: String)] {
+        clerk.roster.departments.filter { $0.value.role == role && $0.key != clerk.department }
+            .map { (id: $0.key, name: $0.value.name) }
+            .sorted { $0.name.unicodeScalars.lexicographicallyPrecedes($1.name.unicodeScalars) }
+    }
+
+    func registerWrites(on router: Router<BasicRequestContext>) {
+        router.post("/claim") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            let push = f["push"] ?? ""
+            do {
+                // Who claims is the signed-in staff member (R3), never a form field.
+                let r = try s.clerk.claim(push, staff: s.user.staffNo)
+                return Self.render(.redirect("/item/\(r.status.push.act.id.hex)?done=claimed"))
+            } catch {
+                return Self.render(.page(Pages.inbox(s.ctx, try s.clerk.reader.inbox(), now: s.clerk.now, error: ReplicaError.wrap(error)), status: .init(code: 422)))
+            }
+        }
+        router.get("/approve") { request, _ -> Response in
+            try await signedIn(request) { s in .page(Pages.approveForm(s.ctx, regulators: Self.departments(s.clerk, role: .regulator))) }
+        }
+        router.post("/approve") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            let regulators = Self.departments(s.clerk, role: .regulator)
+            do {
+                var r = ApprovalRequest(itemCode: f["itemCode"] ?? "", itemName: f["itemName"] ?? "", applicant: f["applicant"] ?? "",
+                                        creditCode: f["creditCode"] ?? "", contact: f["contact"] ?? "", licence: f["licence"] ?? "",
+                                        pushTo: f.all("to"))
+                if let v = f["validUntil"] {
+                    guard let d = CivilDate(iso: v) else {
+                        throw ReplicaError("web.bad_date", "Valid until: \(v) is not a date.", zh: "有效期至：\(v) 不是有效日期。")
+                    }
+                    r.validUntil = d
+                }
+                r.attachments = f.files["attachment"] ?? []
+                r.staff = s.user.staffNo
+                let result = try s.clerk.approve(r)
+                return Self.render(.redirect("/item/\(result.approval.id.hex)?done=approved"))
+            } catch {
+                return Self.render(.page(Pages.approveForm(s.ctx, regulators: regulators, form: f, error: ReplicaError.wrap(error)), status: .init(code: 422)))
+            }
+        }
+        router.get("/supervise") { request, _ -> Response in
+            try await signedIn(request) { s in .page(Pages.superviseForm(s.ctx, bureaus: Self.departments(s.clerk, role: .approval))) }
+        }
+        router.post("/supervise") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            do {
+                var r = SupervisionRequest(category: f["category"] ?? "penalty", summary: f["summary"] ?? "")
+                r.approval = f["approval"]; r.subject = f["subject"]; r.creditCode = f["creditCode"]
+                r.pushTo = f.all("to"); r.attachments = f.files["attachment"] ?? []
+                r.staff = s.user.staffNo
+                let result = try s.clerk.supervise(r)
+                return Self.render(.redirect("/item/\(result.record.id.hex)?done=supervised"))
+            } catch {
+                return Self.render(.page(Pages.superviseForm(s.ctx, bureaus: Self.departments(s.clerk, role: .approval), form: f, error: ReplicaError.wrap(error)),
+                                         status: .init(code: 422)))
+            }
+        }
+        router.post("/sync") { request, _ -> Response in
+            guard let (s, _) = try await post(request) else { return Self.render(.redirect("/login")) }
+            let client = SyncClient(store: replica.store, home: replica.home, key: replica.key, clock: replica.clock)
+            var lines: [HTML] = []
+            let peers = try replica.store.peers()
+            for peer in peers {
+                do {
+                    let r = try await client.sync(with: peer.url)
+                    lines.append("<li class=\"ok\">与 <code>\(peer.url)</code> 同步完成：收到 \(r.pulled) 条，发出 \(r.pushed) 条\(HTML.when(r.witness != nil, "，已签署见证"))。</li>")
+                } catch {
+                    let e = Self.clerkError(error)
+                    lines.append("<li class=\"fail\">与 <code>\(peer.url)</code> 同步失败：\(e.chinese) <small>\(e.code)</small></li>")
+                }
+            }
+            return Self.render(.page(Pages.sync(s.ctx, peers: try replica.store.peers().map { ($0.url, $0.lastSync) }, ops: try replica.store.count(),
+                                                results: lines)))
+        }
+    }
+
+    /// A sync failure in the clerk's words.
+    static func clerkError(_ error: any Error) -> ReplicaError {
+        if let e = error as? SyncClientError {
+            let zh = e.code == "sync.unreachable" ? "无法连接对方副本（对方服务未运行或地址有误），本副本数据未受影响，稍后可再次同步。" : e.detail
+            return ReplicaError(e.code, e.detail, zh: zh)
+        }
+        return ReplicaError.wrap(error)
+    }
+}

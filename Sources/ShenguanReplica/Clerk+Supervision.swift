@@ -54,8 +54,12 @@ extension Clerk {
             let decided = r.decisionDate ?? ChinaStandardTime.civilDate(atMillis: now)
             var body: [String: JSONValue] = ["category": .string(r.category), "summary": .string(r.summary),
                                              "decisionDate": .string(decided.iso), "publishedDate": .string((r.publishedDate ?? decided).iso)]
-            if r.subject != nil || r.creditCode != nil {
-                body["subject"] = .object(["name": .string(r.subject ?? ""), "creditCode": .string(r.creditCode ?? "")])
+            // The subject of a record about a licence is, unless given, the
+            // licence's applicant (R8: records attach to the subject by credit code).
+            let issued = try approvalOp.flatMap { $0.body }.map { try ApprovalBody(json: $0) }
+            let subject = r.subject ?? issued?.applicantName, code = r.creditCode ?? issued?.creditCode.value
+            if subject != nil || code != nil {
+                body["subject"] = .object(["name": .string(subject ?? ""), "creditCode": .string(code ?? "")])
             }
             if let l = r.licence { body["licenceNo"] = .string(l) }
             if let a = approvalOp { body["approval"] = .string(a.id.hex) }

@@ -22,6 +22,10 @@ public struct ReplicaError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var description: String { message }
 
+    /// The Chinese sentence is the code's general one (the English message
+    /// holds the particulars): a front end shows both.
+    public var chineseIsGeneral: Bool { Self.chineseByCode[code] == chinese }
+
     /// Any error of the store, the key file, the operation rules or the
     /// calendar as a `ReplicaError` with its stable code.
     public static func wrap(_ error: any Error) -> ReplicaError {

@@ -52,7 +52,17 @@ public struct SyncClient: Sendable {
     public func sync(with url: String, progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let r = try await run(url: url, http: http, progress: progress)
+            var r = try await run(url: url, http: http, progress: progress)
+            if r.pushed > 0 {
+                // The peer witnesses work it accepts (PROTOCOL.md §7.3): one
+                // more pull brings that witness back, so that a claim just
+                // pushed is judged on it at once, not at the next sync.
+                let again = try await run(url: url, http: http, progress: progress)
+                r.pulled += again.pulled; r.pushed += again.pushed; r.requests += again.requests
+                r.refusedHere += again.refusedHere; r.refusedByPeer += again.refusedByPeer
+                r.bytesSent += again.bytesSent; r.bytesReceived += again.bytesReceived
+                r.witness = r.witness ?? again.witness
+            }
             try await http.shutdown()
             return r
         } catch {

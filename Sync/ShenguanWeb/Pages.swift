@@ -45,7 +45,7 @@ public enum Pages {
 
     /// A refusal: the clerk's sentence, the stable code in small print.
     public static func errorBox(_ e: ReplicaError) -> HTML {
-        "<div class=\"error\" role=\"alert\"><p>\(e.chinese)</p><p class=\"code\">错误代码 <code>\(e.code)</code></p></div>"
+        "<div class=\"error\" role=\"alert\"><p>\(e.chinese)</p>\(HTML.when(e.chineseIsGeneral, "<p class=\"detail\">\(e.message)</p>"))<p class=\"code\">错误代码 <code>\(e.code)</code></p></div>"
     }
 
     public static func login(_ ctx: PageContext, staffNo: String = "", error: ReplicaError? = nil) -> HTML {

@@ -66,7 +66,7 @@ struct WebGuard<Context: RequestContext>: RouterMiddleware {
         var h = HTTPFields()
         h[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         h[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        h[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        h[HTTPField.Name("Referrer-Policy")!] = "same-origin"   // "no-referrer" makes the browser send Origin: null
         h[HTTPField.Name("X-Frame-Options")!] = "DENY"
         h[.cacheControl] = "no-store"
         return h

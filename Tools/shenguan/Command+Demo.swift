@@ -5,6 +5,8 @@ import ShenguanReplica
 import ShenguanCrypto
 import ShenguanStore
 import ShenguanSync
+import ShenguanWeb
+import ShenguanCalendar
 
 /// `shenguan demo`: the oversight office opens a network; the approval
 /// bureau and two regulators join it; they work offline, then sync over HTTP
@@ -15,6 +17,10 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the 审管互动 scenario on a small network of replicas in DIR, syncing over loopback HTTP.", discussion: "Example: shenguan demo --dir demo-out")
     @Option(help: "Folder for the demo replicas (kept for inspection; an earlier demo there is replaced).") var dir = "demo-out"
+    @Flag(help: "Afterwards, serve 审管工作台 for the bureau and the market regulator on loopback until Ctrl-C, with demo sign-ins.")
+    var ui = false
+    @Option(name: .customLong("ui-port"), help: "First port of the web interfaces with --ui (the bureau's; the market's is the next).")
+    var uiPort = 8801
 
     typealias Replica = (id: String, cn: String, home: ReplicaHome, store: ReplicaStore, key: SigningKey)
 
@@ -87,6 +93,50 @@ struct Demo: AsyncParsableCommand {
         print("   auditor replica: \(try audit.count()) applied of \(report.results.count) in the file; the rest intact")
         print("\nInspect: SHENGUAN_NOW=2026-10-16T09:00:00+08:00 shenguan inbox --home \(dir)/bureau ; shenguan status ID --home \(dir)/market ; shenguan warnings --home \(dir)/bureau ; sqlite3 \(dir)/bureau/replica.sqlite .tables")
         if digests.count != 1 { throw ExitCode(1) }
+        if ui { try await serveWorkbench(replicas.filter { $0.id == "bureau" || $0.id == "market" }) }
+    }
+
+    /// Gives a demo clerk a web password; the scenario's registrations end
+    /// with 2026, so after that a new period from today is registered first.
+    static func setPassword(_ clerk: Clerk, staffNo: String, name: String, password: String) throws {
+        let today = ChinaStandardTime.civilDate(atMillis: clerk.now)
+        let valid = try clerk.reader.staff(department: clerk.department)
+            .contains { $0.member.staffNo == staffNo && $0.member.validFrom <= today && today <= $0.member.validUntil }
+        if !valid {
+            _ = try clerk.registerStaff(StaffRegistration(staffNo: staffNo, name: name, office: "窗口", validFrom: today,
+                                                          validUntil: CivilDate(iso: "\(today.year + 1)-12-31")!))
+        }
+        try clerk.setWebPassword(staffNo: staffNo, password: password)
+    }
+
+    /// Serves the web interface and the sync API of each replica until
+    /// SIGINT/SIGTERM, on today's clock; each department's demo clerk gets a
+    /// password, and each replica knows the other as a peer.
+    func serveWorkbench(_ replicas: [Replica]) async throws {
+        let clock: @Sendable () -> Int64 = { (try? Clock.nowMillis()) ?? 0 }
+        let names = ["bureau": ("0007", "李明"), "market": ("0042", "王芳")]
+        var syncPorts = [String: Int]()
+        for (i, r) in replicas.enumerated() { syncPorts[r.id] = uiPort + 100 + i }
+        print("\n6. 审管工作台 (the clerks' web interface), on today's clock; Ctrl-C stops it:")
+        for (i, r) in replicas.enumerated() {
+            let (no, name) = names[r.id]!
+            let password = "demo-\(r.id)-\(no)"
+            let clerk = try Clerk(home: r.home, store: r.store, key: r.key, now: clock())
+            try Self.setPassword(clerk, staffNo: no, name: name, password: password)
+            for (other, port) in syncPorts where other != r.id { try r.store.addPeer("http://127.0.0.1:\(port)", now: clerk.now) }
+            print("   \(pad(r.cn, 18)) http://127.0.0.1:\(uiPort + i)/   工号 \(no)（\(name)）  密码 \(password)")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (i, r) in replicas.enumerated() {
+                var sync = SyncServerConfig(); sync.port = syncPorts[r.id]!
+                var web = WebConfig(); web.port = uiPort + i
+                let (home, store, key) = (r.home, r.store, r.key)
+                group.addTask { try await SyncServe.run(home: home, store: store, key: key, config: sync, syncEverySeconds: nil, clock: clock) { _ in } }
+                group.addTask { try await WebServe.run(home: home, store: store, key: key, config: web, clock: clock) { _ in } }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }
 

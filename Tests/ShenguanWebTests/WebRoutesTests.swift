@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanCrypto
+import ShenguanReplica
+import ShenguanStore
+import ShenguanTestSupport
+@testable import ShenguanWeb
+import Testing
+
+/// 审管工作台's routes in-process (HummingbirdTesting's router framework)
+/// on real replicas: sessions, the anti-forgery checks, escaping of what a
+/// peer wrote, and the signed-in staff member recorded on a claim.
+@Suite struct WebRoutesTests {
+    typealias R = (home: ReplicaHome, store: ReplicaStore, key: SigningKey)
+    static let now = Fixtures.ms("2026-09-02T09:00:00")
+
+    /// The bureau approves for an applicant whose name is markup and pushes
+    /// it to market; market has staff S01 with a web password.
+    func replicas() throws -> (TempDir, R, R, String) {
+        let dir = TempDir("web")
+        var net = Fixtures.network()
+        func replica(_ name: String, _ dept: String) throws -> R {
+            let home = ReplicaHome(path: dir.file(name))
+            let (store, key) = try home.create(network: net.network, passphrase: nil)
+            _ = net.admit(key.publicKey, to: dept)
+            return (home, store, key)
+        }
+        let bureau = try replica("bureau", "d0"), market = try replica("market", "d1")
+        for s in [bureau.store, market.store] { _ = try s.ingest(net.ops.map(\.envelope), now: net.clock) }
+        for r in [bureau, market] {
+            _ = try Clerk(home: r.home, store: r.store, key: r.key, now: Fixtures.ms("2026-09-01T09:00:00")).registerStaff(StaffRegistration(
+                staffNo: "S01", name: r.home.path.hasSuffix("market") ? "王芳" : "李明", office: "窗口",
+                validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!))
+        }
+        var a = ApprovalRequest(itemCode: "370100-001", itemName: "食品经营许可", applicant: "<script>alert(1)</script>有限公司",
+                                creditCode: Fixtures.codeA, contact: "0635-1234567", licence: "JY13715000001", pushTo: ["d1"])
+        a.staff = "S01"
+        let pushed = try Clerk(home: bureau.home, store: bureau.store, key: bureau.key, now: Fixtures.ms("2026-09-01T10:00:00")).approve(a)
+        var envs = [Envelope]()
+        try bureau.store.forEachEnvelope { e, _ in envs.append(e) }
+        _ = try market.store.ingest(envs, now: Fixtures.ms("2026-09-01T10:05:00"))
+        try Clerk(home: market.home, store: market.store, key: market.key, now: Fixtures.ms("2026-09-01T10:10:00"))
+            .setWebPassword(staffNo: "S01", password: "correct horse")
+        return (dir, bureau, market, pushed.pushes[0].push.act.id.hex)
+    }
+
+    func app(_ r: R) -> some ApplicationProtocol {
+        var logger = Logger(label: "test.ui")
+        logger.logLevel = .critical
+        return buildWebApplication(home: r.home, store: r.store, key: r.key, config: WebConfig(), clock: { Self.now }, logger: logger) { _ in }
+    }
+
+    static func form(_ s: String) -> HTTPFields { [.contentType: "application/x-www-form-urlencoded"] }
+    static func text(_ r: TestResponse) -> String { String(buffer: r.body) }
+
+    @Test func signInClaimAndTheAntiForgeryChecks() async throws {
+        let (dir, _, market, push) = try replicas()
+        _ = dir
+        try await app(market).test(.router) { client in
+            // Without a session: to the sign-in page.
+            try await client.execute(uri: "/inbox", method: .get) { #expect($0.status == .seeOther && $0.headers[.location] == "/login") }
+            // A wrong password: 401 and the Chinese sentence.
+            try await client.execute(uri: "/login", method: .post, headers: Self.form(""), body: ByteBuffer(string: "staff=S01&password=nope")) {
+                #expect($0.status == .unauthorized && Self.text($0).contains("工号或密码不正确"))
+            }
+            let cookie = try await client.execute(uri: "/login", method: .post, headers: Self.form(""),
+                                                  body: ByteBuffer(string: "staff=S01&password=correct+horse")) { r -> String in
+                let set = r.headers[.setCookie] ?? ""
+                #expect(r.status == .seeOther && set.contains("HttpOnly") && set.contains("Secure") && set.contains("SameSite=Strict"))
+                return String(set.prefix { $0 != ";" })
+            }
+            // The inbox: the peer's markup is text, and the form carries the session's token.
+            let page = try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]) { r -> String in
+                #expect(r.status == .ok && r.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                return Self.text(r)
+            }
+            #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;有限公司") && !page.contains("<script>alert"))
+            let csrf = try #require(page.range(of: "name=\"csrf\" value=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) })
+            let before = try market.store.count()
+            // No token, a wrong token, another site's origin: refused, nothing written.
+            for (body, origin, code) in [("push=\(push)", nil, "web.csrf"), ("push=\(push)&csrf=forged", nil, "web.csrf"),
+                                         ("push=\(push)&csrf=\(csrf)", "http://evil.example", "web.cross_site")] as [(String, String?, String)] {
+                var h = Self.form(""); h[.cookie] = cookie
+                if let origin { h[HTTPField.Name("Origin")!] = origin }
+                try await client.execute(uri: "/claim", method: .post, headers: h, body: ByteBuffer(string: body)) {
+                    #expect($0.status == .forbidden && Self.text($0).contains(code), "\(code)")
+                }
+            }
+            #expect(try market.store.count() == before)
+            // With the token: claimed, by the signed-in staff member (R3).
+            var h = Self.form(""); h[.cookie] = cookie
+            try await client.execute(uri: "/claim", method: .post, headers: h, body: ByteBuffer(string: "push=\(push)&csrf=\(csrf)")) {
+                #expect($0.status == .seeOther && $0.headers[.location] == "/item/\(push)?done=claimed")
+            }
+            let wf = try market.store.itemView(Digest(hex: push)!, now: Self.now).workflow
+            #expect(wf.pushes[Digest(hex: push)!]?.claims.first?.staff?.name == "王芳")
+            // Claimed twice: the application layer's refusal, in Chinese, as a page.
+            try await client.execute(uri: "/claim", method: .post, headers: h, body: ByteBuffer(string: "push=\(push)&csrf=\(csrf)")) {
+                #expect($0.status.code == 422 && Self.text($0).contains("错误代码"))
+            }
+            // Signed out: the cookie no longer opens anything.
+            try await client.execute(uri: "/logout", method: .post, headers: h, body: ByteBuffer(string: "csrf=\(csrf)")) { #expect($0.status == .seeOther) }
+            try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]) { #expect($0.headers[.location] == "/login") }
+        }
+    }
+}

@@ -80,7 +80,7 @@ let package = Package(
             path: "Tools/shenguan-verify", swiftSettings: strict),
         .executableTarget(
             name: "shenguan-bench",
-            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica"],
+            dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica", "ShenguanWeb"],
             path: "Tools/bench", swiftSettings: strict),
         .target(name: "ShenguanTestSupport", dependencies: ["ShenguanCore", "ShenguanCrypto", "ShenguanCalendar"],
                 path: "Tests/ShenguanTestSupport", swiftSettings: strict),

@@ -44,10 +44,12 @@ extension Pages {
                 <dt>事项</dt><dd>\(a.body.itemName)（\(a.body.itemCode)，\(a.body.powerType)）</dd>
                 <dt>申请人</dt><dd>\(a.body.applicantName)</dd><dt>统一社会信用代码</dt><dd>\(a.body.creditCode.value)</dd>
                 <dt>证照编号</dt><dd>\(a.body.licenceNo)</dd><dt>决定日期</dt><dd>\(a.body.decisionDate.iso)</dd>
-                <dt>签发</dt><dd>\(who(a.act))</dd><dt>许可状态</dt><dd>\(wf.licenceStatus(r.id) == "valid" ? "有效" : wf.licenceStatus(r.id))</dd>
+                <dt>签发</dt><dd>\(who(a.act))</dd><dt>许可状态</dt><dd>\(licenceStatusWords(wf.licenceStatus(r.id)))</dd>
                 \(HTML.when(!a.body.alerts.isEmpty, "<dt>预警</dt><dd class=\"warn\">申请人在预警名单上（R9）</dd>"))
                 </dl></section>
                 \(pushes.map(pushSection))
+                \(wf.requests.values.filter { $0.body.approval == r.id }.sorted { $0.act.id < $1.act.id }.map { requestSection(ctx, wf, $0, department: department, who: who) })
+                \(HTML.when(ctx.role == "regulator" && wf.licenceStatus(r.id) == "valid", requestForm(ctx, approval: r.id)))
                 """
         } else if let p = wf.pushes[r.id] {
             title = "推送 · \(wf.title(ofRecord: p.body.record))"
@@ -60,6 +62,13 @@ extension Pages {
                 <dt>公示日期</dt><dd>\(s.body.publishedDate.iso)</dd><dt>记录</dt><dd>\(who(s.act))</dd></dl></section>
                 \(try wf.pushStatuses(of: r.id, r.context).map(pushSection))
                 """
+        } else if let q = wf.inquiries[r.id] {
+            title = "函询 · \(q.body.subject)"
+            body = inquirySection(ctx, wf, try wf.status(of: q, r.context), department: department, now: now, calendar: r.context.calendar,
+                                  who: who, witnessName: witnessName)
+        } else if let q = wf.requests[r.id] {
+            title = "\(revocationActions[q.body.action] ?? q.body.action)申请"
+            body = requestSection(ctx, wf, q, department: department, who: who)
         } else {
             title = "事项 \(short(r.id.hex))…"
             body = "<section class=\"card\"><pre class=\"lines\">\(r.lines.joined(separator: "\n"))</pre></section>"

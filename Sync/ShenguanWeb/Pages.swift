@@ -7,6 +7,10 @@ public struct PageContext: Sendable {
     /// approval, regulator, notary, oversight.
     public let role: String
     public let user: SignedIn?
+
+    public init(departmentName: String, role: String, user: SignedIn?) {
+        self.departmentName = departmentName; self.role = role; self.user = user
+    }
 }
 
 /// The pages of 审管工作台, server-rendered, in Chinese. Pure: views in,
@@ -18,7 +22,7 @@ public enum Pages {
         var nav: [HTML] = []
         if let user = ctx.user {
             var links: [(String, String)] = [("/inbox", "待办"), ("/history", "全部事项")]
-            if ctx.role == "approval" { links.append(("/approve", "审批信息推送")) }
+            if ctx.role == "approval" { links += [("/approve", "审批信息推送"), ("/inquire", "函询")] }
             if ctx.role == "regulator" { links.append(("/supervise", "监管信息推送")) }
             links += [("/warnings", "预警名单"), ("/sync", "同步状态")]
             nav = links.map { "<a href=\"\($0.0)\"\(HTML(raw: $0.1 == title ? " aria-current=\"page\"" : ""))>\($0.1)</a>" }

@@ -10,6 +10,10 @@ extension WebRoutes {
         "claimed": "已认领。同步后，其他部门的见证将确定是否按时认领。",
         "approved": "已签发并推送。同步后监管部门即可认领。",
         "supervised": "监管信息已记录并推送。同步后审批部门即可认领。",
+        "replied": "答复已签署。同步后来函部门即可看到。",
+        "decided": "决定已签署。同步后申请部门即可看到。",
+        "requested": "申请已提出。同步后审批部门即可办理。",
+        "inquired": "函询已发出。同步后对方即可答复；逾期未复视为同意（R12）。",
     ]
 
     func registerViews(on router: Router<BasicRequestContext>) {

@@ -66,6 +66,45 @@ extension WebRoutes {
                                          status: .init(code: 422)))
             }
         }
+        // Acts on an item's page: on refusal, the same page with the sentence.
+        func act(_ path: String, item field: String, done: String, _ body: @escaping @Sendable (Session, Form) throws -> String) {
+            router.post(RouterPath(stringLiteral: path)) { request, _ -> Response in
+                guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+                let name = f[field] ?? ""
+                do { return Self.render(.redirect("/item/\(try body(s, f))?done=\(done)")) } catch {
+                    let report = try s.clerk.reader.report(name)
+                    return Self.render(.page(try Pages.item(s.ctx, report, department: s.clerk.department, witnessName: witnessName(s.clerk),
+                                                            error: ReplicaError.wrap(error)), status: .init(code: 422)))
+                }
+            }
+        }
+        act("/reply", item: "inquiry", done: "replied") { s, f in
+            try s.clerk.reply(f["inquiry"] ?? "", consent: f["consent"] == "yes", text: f["text"] ?? "", staff: s.user.staffNo).status.inquiry.act.id.hex
+        }
+        act("/decide", item: "request", done: "decided") { s, f in
+            guard let g = f["grant"] else { throw ReplicaError("web.choose", "Choose grant or decline.", zh: "请选择准予或不予。") }
+            _ = try s.clerk.decideRevocation(f["request"] ?? "", grant: g == "yes", reason: f["reason"] ?? "", staff: s.user.staffNo)
+            return try s.clerk.reader.resolveOp(f["request"] ?? "").id.hex   // back to the request's page
+        }
+        act("/request", item: "approval", done: "requested") { s, f in
+            try s.clerk.requestRevocation(f["approval"] ?? "", action: f["action"] ?? "", basis: f["basis"] ?? "", evidence: [], staff: s.user.staffNo).op.id.hex
+        }
+        router.get("/inquire") { request, _ -> Response in
+            try await signedIn(request) { s in .page(Pages.inquireForm(s.ctx, departments: Self.departments(s.clerk, role: .regulator))) }
+        }
+        router.post("/inquire") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            do {
+                guard let days = Int(f["workingDays"] ?? ""), (1...30).contains(days) else {
+                    throw ReplicaError("web.working_days", "The limit is 1 to 30 working days.", zh: "答复时限为 1 至 30 个工作日。")
+                }
+                let r = try s.clerk.inquire(to: f["to"] ?? "", workingDays: days, subject: f["subject"] ?? "", question: f["question"] ?? "", staff: s.user.staffNo)
+                return Self.render(.redirect("/item/\(r.op.id.hex)?done=inquired"))
+            } catch {
+                return Self.render(.page(Pages.inquireForm(s.ctx, departments: Self.departments(s.clerk, role: .regulator), form: f,
+                                                           error: ReplicaError.wrap(error)), status: .init(code: 422)))
+            }
+        }
         router.post("/sync") { request, _ -> Response in
             guard let (s, _) = try await post(request) else { return Self.render(.redirect("/login")) }
             let client = SyncClient(store: replica.store, home: replica.home, key: replica.key, clock: replica.clock)

@@ -244,6 +244,43 @@ class Workbench(unittest.TestCase):
         self.assertIn("陈静", self.text(md))
         self.shot(md, "15-market-record-claimed")
 
+        # 函询 (R12): the bureau asks, the market answers after a sync, the bureau sees the answer.
+        bd.get(B + "/inquire")
+        bd.find_element(By.NAME, "subject").send_keys("食品经营许可现场核查意见")
+        bd.find_element(By.NAME, "question").send_keys("该店是否具备开业条件？")
+        bd.find_element(By.CSS_SELECTOR, "form[action='/inquire'] button").click()
+        self.assertIn("函询已发出", self.wait(bd, ".notice").text)
+        inquiry_page = bd.current_url
+        self.sync(bd, B, "16-bureau-sync-inquiry")
+        md.get(M + "/inbox")
+        md.find_element(By.PARTIAL_LINK_TEXT, "食品经营许可现场核查意见").click()
+        md.find_element(By.NAME, "text").send_keys("具备条件，同意")
+        self.shot(md, "17-market-reply")
+        md.find_element(By.CSS_SELECTOR, "form[action='/reply'] button").click()
+        self.assertIn("答复已签署", self.wait(md, ".notice").text)
+        self.sync(md, M, "18-market-sync-reply")
+        bd.get(inquiry_page)
+        self.assertEqual(self.wait(bd, "[data-status]").get_attribute("data-status"), "consented")
+        self.assertIn("具备条件，同意", self.text(bd))
+        self.shot(bd, "19-bureau-inquiry-answered")
+
+        # 撤销申请 (R10): the market asks on the licence's page, the bureau decides after a sync.
+        md.get(M + "/history")
+        md.get(md.find_element(By.PARTIAL_LINK_TEXT, self.licence).get_attribute("href"))
+        md.find_element(By.PARTIAL_LINK_TEXT, "查看所推送的许可").click()
+        md.find_element(By.NAME, "basis").send_keys("经查提交虚假材料")
+        md.find_element(By.CSS_SELECTOR, "form[action='/request'] button").click()
+        self.assertIn("申请已提出", self.wait(md, ".notice").text)
+        self.sync(md, M, "20-market-sync-request")
+        bd.get(B + "/inbox")
+        bd.find_element(By.CSS_SELECTOR, "a.button[href^='/item/']").click()   # 办理
+        bd.find_element(By.CSS_SELECTOR, "input[name='grant'][value='yes']").click()
+        bd.find_element(By.NAME, "reason").send_keys("事实清楚，准予撤销")
+        bd.find_element(By.CSS_SELECTOR, "form[action='/decide'] button").click()
+        self.assertIn("决定已签署", self.wait(bd, ".notice").text)
+        self.assertIn("已撤销", self.text(bd))
+        self.shot(bd, "21-bureau-decided")
+
         # A form from another site is refused (cross-site request forgery).
         bd.get(f"data:text/html,<form method=post action='{B}/claim'><input name=push value=x></form>")
         bd.execute_script("document.forms[0].submit()")
@@ -253,7 +290,7 @@ class Workbench(unittest.TestCase):
         bd.set_window_size(390, 844)
         bd.get(B + "/history")
         self.wait(bd, "table.list")
-        self.shot(bd, "16-bureau-history-phone")
+        self.shot(bd, "22-bureau-history-phone")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanReplica
+import ShenguanWeb
 import ShenguanStore
 import ShenguanSync
 #if canImport(Glibc)
@@ -88,6 +89,29 @@ enum CityBench {
         try timed("claim (Clerk.claim)", min(20, max(1, open.count - 2))) {
             _ = try clerk.claim(open.removeLast().hex, staff: "0001")
         }
+
+        // 审管工作台's pages, server time: the read through the application
+        // layer and the HTML rendering (issue 16 target: < 100 ms each).
+        let reader = clerk.reader
+        let ctx = PageContext(departmentName: "监管部门", role: "regulator", user: nil)
+        var bytes = 0
+        try timed("page 待办 (read + render)", 30) { bytes = try Pages.inbox(ctx, try reader.inbox(), now: now).raw.utf8.count }
+        print("      待办 page \(bytes / 1024) KiB")
+        i = 0
+        try timed("page push item", 100) {
+            let r = try reader.report(pushes[i % pushes.count].hex); i += 1
+            bytes = try Pages.item(ctx, r, department: "d1", witnessName: { _ in nil }).raw.utf8.count
+        }
+        i = 0
+        try timed("page licence item", 100) {
+            let r = try reader.report(licences[i % licences.count].hex); i += 1
+            _ = try Pages.item(ctx, r, department: "d1", witnessName: { _ in nil })
+        }
+        try timed("page 全部事项 (200 rows)", 10) {
+            let items = try reader.history(limit: 200)
+            bytes = Pages.history(ctx, items, workflow: try reader.inbox().workflow).raw.utf8.count
+        }
+        print("      全部事项 page \(bytes / 1024) KiB")
 
         // Cold CLI calls: a fresh process each, its own peak RSS.
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shenguan").path

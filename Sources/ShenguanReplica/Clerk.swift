@@ -100,10 +100,16 @@ public struct Clerk: Sendable {
 
     /// A credit code a clerk typed (R8, GB 32100-2015), checked before signing.
     func checkCreditCode(_ s: String, field: String) throws -> CreditCode {
-        if let why = CreditCode.problem(s) {
-            throw ReplicaError("workflow.credit_code", "\(field): \(why).", zh: "\(field)：统一社会信用代码有误（\(why)）。")
-        }
+        if let e = Self.creditCodeProblem(s, field: field) { throw e }
         return CreditCode(s)!
+    }
+
+    /// What is wrong with a credit code a clerk typed (R8, GB 32100-2015),
+    /// nil if nothing: the one check, for the forms' hint as you type too.
+    public static func creditCodeProblem(_ s: String, field: String) -> ReplicaError? {
+        CreditCode.problem(s).map { why in
+            ReplicaError("workflow.credit_code", "\(field): \(why).", zh: "\(field)：统一社会信用代码有误（\(why)）。")
+        }
     }
 
     /// A draft whose body is built from what the same call wrote before it,

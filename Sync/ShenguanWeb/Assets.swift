@@ -1,6 +1,22 @@
 /// The one stylesheet (served by the replica: no CDN, no web fonts; the
 /// machine may be offline). Works at 1366×768 and on a phone's width.
 enum Assets {
+    /// The only script: the credit-code hint as a clerk types (the check
+    /// itself is the server's). Pages work without it.
+    static let js = """
+    document.querySelectorAll("input[name=creditCode]").forEach(function (input) {
+      var hint = document.createElement("span"); hint.className = "hint live"; hint.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", hint);
+      input.addEventListener("input", function () {
+        var v = input.value.trim().toUpperCase();
+        if (v.length < 18) { hint.textContent = v.length ? "还差 " + (18 - v.length) + " 位" : ""; hint.dataset.ok = ""; return; }
+        fetch("/check/credit-code?c=" + encodeURIComponent(v), { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (j) { hint.textContent = j.zh; hint.dataset.ok = j.ok ? "yes" : "no"; });
+      });
+    });
+    """
+
     static let css = """
     :root { --fg:#1d2733; --muted:#5b6776; --line:#d5dbe3; --bg:#f5f7fa; --accent:#0b5cad; --ok:#1f7a3a; --bad:#b3261e; --warn:#9a6200; }
     * { box-sizing: border-box; }
@@ -34,6 +50,7 @@ enum Assets {
     pre.lines { white-space:pre-wrap; background:var(--bg); padding:.6rem; border-radius:4px; }
     .hint, .empty { color:var(--muted); } .warn { color:var(--bad); } .actions { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:center; }
     ul.results li.ok { color:var(--ok); } ul.results li.fail { color:var(--bad); }
+    .live[data-ok=yes] { color:var(--ok); } .live[data-ok=no] { color:var(--bad); }
     footer { text-align:center; color:var(--muted); font-size:.8rem; padding:2rem 1rem; }
     @media (max-width: 40rem) { dl { grid-template-columns:1fr; } table.list thead { display:none; } table.list td { display:block; border:0; padding:.2rem .5rem; } table.list tr { display:block; border-bottom:1px solid var(--line); padding:.4rem 0; } }
     """

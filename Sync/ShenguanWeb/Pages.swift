@@ -43,7 +43,8 @@ public enum Pages {
             \(notice.map { HTML("<p class=\"notice\" role=\"status\">\($0)</p>") })
             \(error.map(errorBox))
             \(body)</main>
-            <footer>审管互动 · 每项操作均经本部门密钥签名，可离线核验</footer></body></html>
+            <footer>审管互动 · 每项操作均经本部门密钥签名，可离线核验</footer>
+            <script src="/assets/app.js" defer></script></body></html>
             """
     }
 

@@ -108,6 +108,18 @@ struct WebRoutes: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                      body: .init(byteBuffer: ByteBuffer(string: Assets.css)))
         }
+        router.get("/assets/app.js") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                     body: .init(byteBuffer: ByteBuffer(string: Assets.js)))
+        }
+        // The credit-code hint as a clerk types (R8): the server's one check, as JSON.
+        router.get("/check/credit-code") { request, _ -> Response in
+            guard try session(request) != nil else { return Response(status: .unauthorized) }
+            let code = request.uri.queryParameters["c"].map(String.init) ?? ""
+            let problem = Clerk.creditCodeProblem(code, field: "统一社会信用代码")
+            let json = try CanonicalJSON.encode(.object(["ok": .bool(problem == nil), "zh": .string(problem?.chinese ?? "校验通过")]))
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        }
         router.get("/") { request, _ -> Response in
             Self.render(.redirect((try session(request)) == nil ? "/login" : "/inbox"))
         }

@@ -150,9 +150,16 @@ class Workbench(unittest.TestCase):
         self.wait(bd, "nav a[href='/approve']")
         self.assertIn("陈静", self.text(bd))
         bd.get(B + "/approve")
+        # The credit-code hint as the clerk types: a wrong check character, then the right code.
+        code = bd.find_element(By.NAME, "creditCode")
+        code.send_keys(self.code[:17] + ("0" if self.code[17] != "0" else "1"))
+        WebDriverWait(bd, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".live").get_attribute("data-ok") == "no")
+        self.assertIn("统一社会信用代码有误", bd.find_element(By.CSS_SELECTOR, ".live").text)
+        code.clear()
         for name, value in [("itemCode", "370100-001"), ("itemName", "食品经营许可"), ("applicant", "聊城市浏览器测试餐饮有限公司"),
                             ("creditCode", self.code), ("contact", "0635-1234567"), ("licence", self.licence)]:
             bd.find_element(By.NAME, name).send_keys(value)
+        WebDriverWait(bd, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".live").get_attribute("data-ok") == "yes")
         bd.find_element(By.CSS_SELECTOR, "input[name='to'][value='market']").click()
         self.shot(bd, "02-approve-form")
         bd.find_element(By.CSS_SELECTOR, "form[action='/approve'] button[type='submit']").click()

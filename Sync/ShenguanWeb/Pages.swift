@@ -53,8 +53,9 @@ public enum Pages {
         "<div class=\"error\" role=\"alert\"><p>\(e.chinese)</p>\(HTML.when(e.chineseIsGeneral, "<p class=\"detail\">\(e.message)</p>"))<p class=\"code\">错误代码 <code>\(e.code)</code></p></div>"
     }
 
-    public static func login(_ ctx: PageContext, staffNo: String = "", error: ReplicaError? = nil) -> HTML {
-        layout("登录", ctx, error: error, """
+    public static func login(_ ctx: PageContext, staffNo: String = "", error: ReplicaError? = nil, plainHTTP: Bool = false) -> HTML {
+        layout("登录", ctx, notice: plainHTTP ? "本页面未经 HTTPS 访问：浏览器不会保存登录状态。请通过本部门的 HTTPS 地址访问，或在本机使用 127.0.0.1。" : nil,
+               error: error, """
             <form method="post" action="/login" class="card narrow">
             <label>工号 <input name="staff" value="\(staffNo)" autocomplete="username" required autofocus></label>
             <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>

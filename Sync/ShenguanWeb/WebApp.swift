@@ -96,8 +96,17 @@ struct WebGuard<Context: RequestContext>: RouterMiddleware {
         }
         for f in Self.headers where response.headers[f.name] == nil { response.headers.append(f) }
         // Method and path only: ids, never names, numbers or form contents.
-        logger.info("ui", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)"])
+        logger.info("ui", metadata: ["method": "\(request.method.rawValue)", "path": "\(Self.route(request.uri.path))", "status": "\(response.status.code)"])
         return response
+    }
+
+    /// The page's route without what follows it (`/item/…`): a clerk may type
+    /// a licence number or an applicant's name into a URL, and the log keeps
+    /// nothing personal.
+    static func route(_ path: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        guard let first = parts.first else { return "/" }
+        return "/" + first + (parts.count > 1 ? "/…" : "")
     }
 
     /// A POST whose Origin (or Sec-Fetch-Site) says it came from another site.

@@ -123,7 +123,9 @@ struct WebRoutes: Sendable {
         router.get("/") { request, _ -> Response in
             Self.render(.redirect((try session(request)) == nil ? "/login" : "/inbox"))
         }
-        router.get("/login") { _, _ -> Response in Self.render(.page(Pages.login(Self.anonymous(replica)))) }
+        router.get("/login") { request, _ -> Response in
+            Self.render(.page(Pages.login(Self.anonymous(replica), plainHTTP: !Self.keepsSecureCookies(request))))
+        }
         router.post("/login") { request, _ -> Response in try await login(request) }
         router.post("/logout") { request, _ -> Response in
             if let (s, _) = try await post(request) {
@@ -133,6 +135,14 @@ struct WebRoutes: Sendable {
         }
         registerViews(on: router)
         registerWrites(on: router)
+    }
+
+    /// Whether the browser will keep the session cookie (marked Secure):
+    /// over HTTPS (a TLS proxy says so), or on this machine's loopback.
+    static func keepsSecureCookies(_ request: Request) -> Bool {
+        if HTTPField.Name("X-Forwarded-Proto").flatMap({ request.headers[$0] }) == "https" { return true }
+        let host = (request.head.authority ?? "").split(separator: ":").first.map(String.init) ?? ""
+        return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host.isEmpty
     }
 
     func login(_ request: Request) async throws -> Response {

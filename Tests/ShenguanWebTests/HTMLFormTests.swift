@@ -1,3 +1,4 @@
+import Hummingbird
 import ShenguanReplica
 @testable import ShenguanWeb
 import Testing
@@ -30,5 +31,11 @@ import Testing
         #expect(files.first?.name == "决定书.pdf" && files.first?.bytes == Array("%PDF-1.7\r\n\r\nbody".utf8))
         #expect(throws: ReplicaError.self) { try Form.multipart(Array(body.utf8.dropLast(10)), boundary: b) }
         #expect(throws: ReplicaError.self) { try Form.multipart(Array(body.utf8), boundary: "") }
+    }
+
+    @Test func theLogKeepsRoutesNotWhatAClerkTypedIntoAURL() {
+        #expect(WebGuard<BasicRequestContext>.route("/item/聊城市鲁西餐饮有限公司") == "/item/…")
+        #expect(WebGuard<BasicRequestContext>.route("/evidence/abc/check") == "/evidence/…")
+        #expect(WebGuard<BasicRequestContext>.route("/inbox") == "/inbox" && WebGuard<BasicRequestContext>.route("/") == "/")
     }
 }

@@ -67,7 +67,11 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log"),
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio")],
-                path: "Sync/ShenguanWeb", swiftSettings: strict),
+                path: "Sync/ShenguanWeb",
+                // Swift 6.3.1's optimizer crashes (signal 11, "while splitting
+                // coroutine" of a route closure) compiling this module in
+                // release; pages need no optimisation, so it is built -Onone.
+                swiftSettings: strict + [.unsafeFlags(["-Onone"], .when(configuration: .release))]),
         .executableTarget(
             name: "shenguan",
             dependencies: ["ShenguanCore", "ShenguanStore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanSync", "ShenguanReplica", "ShenguanWeb",

@@ -38,9 +38,7 @@ public struct Accounts: Sendable {
 
     /// The registration of `staffNo` valid at `now`, if any.
     func member(_ staffNo: String, now: Int64) throws -> StaffMember? {
-        let today = ChinaStandardTime.civilDate(atMillis: now)
-        return try store.staff(department: department).map(\.1)
-            .first { $0.staffNo == staffNo && $0.validFrom <= today && today <= $0.validUntil }
+        try store.staff(department: department).map(\.1).first { $0.staffNo == staffNo && $0.isValid(atMillis: now) }
     }
 
     static let badCredentials = ReplicaError("account.bad_credentials", "Wrong staff number or password.",

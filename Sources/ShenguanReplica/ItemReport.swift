@@ -114,9 +114,10 @@ public enum ClerkWords {
     public static func status(_ label: String) -> String { statuses[label] ?? label }
 
     /// The Chinese words alone (the web interface).
-    public static func statusChinese(_ label: String) -> String {
-        statuses[label].map { String($0.prefix { $0 != " " }) } ?? label
-    }
+    public static func statusChinese(_ label: String) -> String { statuses[label].map(chinese) ?? label }
+
+    /// The Chinese half of these bilingual words ("按时推送 pushed in time" → "按时推送").
+    public static func chinese(_ words: String) -> String { String(words.prefix { $0 != " " }) }
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
     public static func action(_ a: String) -> String { actions[a] ?? a }

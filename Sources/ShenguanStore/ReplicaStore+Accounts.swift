@@ -41,11 +41,6 @@ extension ReplicaStore {
         }
     }
 
-    /// Staff numbers that have an account.
-    public func webAccountStaffNumbers() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT staff_no FROM web_accounts")) }
-    }
-
     /// Records the outcome of a sign-in attempt's count and lockout.
     public func setWebAccountFailures(staffNo: String, failures: Int, lockedUntil: Int64) throws {
         try pool.write { db in

@@ -104,7 +104,7 @@ public struct Form: Sendable {
         for piece in line.split(separator: ";") {
             let p = piece.trimmingWhitespace
             guard p.hasPrefix(key + "=\"") && p.hasSuffix("\"") && p.count >= key.count + 3 else { continue }
-            return String(p.dropFirst(key.count + 2).dropLast()).replacingAll("%22", with: "\"")
+            return String(p.dropFirst(key.count + 2).dropLast()).replacingOccurrences(of: "%22", with: "\"")
         }
         return nil
     }
@@ -126,17 +126,5 @@ public struct Form: Sendable {
 }
 
 extension StringProtocol {
-    var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let a = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let b = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(String.UnicodeScalarView(scalars[a...b]))
-    }
-
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return String(self) }
-        var out = "", rest = Substring(self)
-        while let r = rest.range(of: target) { out += rest[..<r.lowerBound]; out += replacement; rest = rest[r.upperBound...] }
-        return out + rest
-    }
+    var trimmingWhitespace: String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

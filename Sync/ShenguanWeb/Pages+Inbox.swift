@@ -33,10 +33,10 @@ extension Pages {
     }
 
     /// 全部事项: everything addressed to this department, with its status.
-    public static func history(_ ctx: PageContext, _ items: [HistoryItem], workflow: Workflow) -> HTML {
+    public static func history(_ ctx: PageContext, _ items: [HistoryItem], name: (String) -> String) -> HTML {
         let rows: [HTML] = items.map { h in
             """
-            <tr class="status-\(h.status)"><td><a href="/item/\(h.id.hex)">\(h.item.title)</a></td><td>\(workflow.name(of: h.item.from))</td>
+            <tr class="status-\(h.status)"><td><a href="/item/\(h.id.hex)">\(h.item.title)</a></td><td>\(name(h.item.from))</td>
             <td>\(ClerkTime.instantLong(h.item.since))</td><td>\(h.item.due.map { ClerkTime.limitLong($0) } ?? "—")</td>
             <td><span class="badge">\(ClerkWords.statusChinese(h.status))</span>\(HTML.when(h.provisional, " <small>暂定</small>"))</td></tr>
             """

@@ -25,9 +25,8 @@ extension WebRoutes {
         }
         router.get("/history") { request, _ -> Response in
             try await signedIn(request) { s in
-                let items = try s.clerk.reader.history(limit: 200)
-                let wf = try s.clerk.reader.inbox().workflow
-                return .page(Pages.history(s.ctx, items, workflow: wf))
+                let roster = s.clerk.roster
+                return .page(Pages.history(s.ctx, try s.clerk.reader.history(limit: 200)) { roster.departments[$0]?.name ?? $0 })
             }
         }
         router.get("/item/:id") { request, context -> Response in

@@ -22,15 +22,20 @@ struct WebRoutes: Sendable {
     /// A signed-in request: the clerk at this instant, the page context.
     struct Session {
         let clerk: Clerk
-        let ctx: PageContext
         let user: SignedIn
         let token: String
+        var ctx: PageContext { WebRoutes.context(clerk.roster, department: clerk.department, user: user) }
     }
 
     static func anonymous(_ r: WebReplica) -> PageContext {
         let roster = try? r.store.roster()
-        let dept = roster?.activeReplica(r.key.publicKey)?.department ?? ""
-        return PageContext(departmentName: roster?.departments[dept]?.name ?? dept, role: roster?.role(of: r.key.publicKey)?.rawValue ?? "", user: nil)
+        return context(roster, department: roster?.activeReplica(r.key.publicKey)?.department ?? "", user: nil)
+    }
+
+    /// A page's context: the department's name and role in `roster`.
+    static func context(_ roster: RosterState?, department: String, user: SignedIn?) -> PageContext {
+        let d = roster?.departments[department]
+        return PageContext(departmentName: d?.name ?? department, role: d?.role.rawValue ?? "", user: user)
     }
 
     static func token(_ request: Request) -> String? {
@@ -48,9 +53,7 @@ struct WebRoutes: Sendable {
         let clerk = try replica.clerk()
         guard let token = Self.token(request),
               let user = Accounts(store: replica.store, department: clerk.department).session(token: token, now: clerk.now) else { return nil }
-        let ctx = PageContext(departmentName: clerk.roster.departments[clerk.department]?.name ?? clerk.department,
-                              role: clerk.roster.departments[clerk.department]?.role.rawValue ?? "", user: user)
-        return Session(clerk: clerk, ctx: ctx, user: user, token: token)
+        return Session(clerk: clerk, user: user, token: token)
     }
 
     static func render(_ answer: WebAnswer) -> Response {

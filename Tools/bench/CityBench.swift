@@ -109,7 +109,7 @@ enum CityBench {
         }
         try timed("page 全部事项 (200 rows)", 10) {
             let items = try reader.history(limit: 200)
-            bytes = Pages.history(ctx, items, workflow: try reader.inbox().workflow).raw.utf8.count
+            bytes = Pages.history(ctx, items) { clerk.roster.departments[$0]?.name ?? $0 }.raw.utf8.count
         }
         print("      全部事项 page \(bytes / 1024) KiB")
 

@@ -212,9 +212,9 @@ extension ReplicaReader {
                                zh: "本副本的部门未知（尚未被接纳）；请用 --department 指定部门。")
         }
         return try run {
-            try store.addressedItems(department: dept, limit: max(1, min(limit, 1000))).compactMap { id -> HistoryItem? in
-                let v = try store.itemView(id, now: now)
-                let (wf, ctx) = (v.workflow, v.context)
+            let (ids, v) = try store.historyView(department: dept, limit: max(1, min(limit, 1000)), now: now)
+            let (wf, ctx) = (v.workflow, v.context)
+            return try ids.compactMap { id -> HistoryItem? in
                 if let p = wf.pushes[id] {
                     let st = try wf.status(of: p, ctx)
                     return HistoryItem(item: .init(id: id, action: "claim", rule: st.claim.rule, title: wf.title(ofRecord: p.body.record),

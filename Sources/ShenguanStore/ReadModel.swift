@@ -70,6 +70,32 @@ enum ReadModel {
 
     static let tables = ["op_time", "declared", "cited", "refs", "wf_open", "listings", "subjects", "addressed"]
 
+    /// Added in migration v7: verdicts kept for the statistics (issue 16).
+    /// Not a projection but a memo of the pure verdict function: a row holds
+    /// for the instants `[valid_from, valid_until)` (`Verdict.holds`) until an
+    /// operation arrives that changes what it was judged from, and the
+    /// ingest then deletes it (`ReadModelWriter.forget`): a new act naming
+    /// the push, new bounds of the push or of an act on it
+    /// (`verdict_inputs`), a head declaration above an input's seq, a roster
+    /// change. Rebuilt empty; `dump` leaves it out (its rows depend on
+    /// which statistics were asked for, not on the operations alone).
+    static let memoSchema = """
+        CREATE TABLE verdict_memo(
+            push INTEGER PRIMARY KEY,           -- ops.rowid of the push
+            month TEXT NOT NULL,                -- YYYY-MM (CST) of the push's own time
+            to_dept TEXT NOT NULL, from_dept TEXT NOT NULL,
+            claim TEXT NOT NULL,                -- the claim limit's outcome (R2, R7 back)
+            push_limit TEXT,                    -- R7: a supervision record pushed within its limit (NULL: not such a push)
+            valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL);
+        CREATE INDEX verdict_memo_by_month ON verdict_memo(month);
+        CREATE TABLE verdict_inputs(
+            op INTEGER PRIMARY KEY,             -- ops.rowid of the push or an act on it that its verdict read
+            push INTEGER NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL);
+        CREATE INDEX verdict_inputs_by_push ON verdict_inputs(push);
+        CREATE INDEX verdict_inputs_by_author ON verdict_inputs(author, seq);
+        """
+    static let memoTables = ["verdict_memo", "verdict_inputs"]
+
     /// The `subjects` keys of an approval or supervision record's body, read
     /// off the JSON: the body passed its schema (§2.5 step 11) before it was
     /// stored, so the ingest does not parse it into a typed body again.
@@ -110,6 +136,7 @@ enum ReadModel {
 
     static func clear(db: Database) throws {
         for t in tables { try db.execute(sql: "DELETE FROM \(t)") }
+        for t in memoTables where try db.tableExists(t) { try db.execute(sql: "DELETE FROM \(t)") }
     }
 
     /// Rebuilds the read model from `ops` alone, in a causal order.

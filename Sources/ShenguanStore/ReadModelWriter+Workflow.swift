@@ -12,6 +12,7 @@ extension ReadModelWriter {
         let kind = op.header.kind
         for ref in op.refs {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)").execute(arguments: [ref.id.hex, row])
+            if let target = idx.row(of: ref.id) { try forgetVerdict(input: target) }
         }
         for key in ReadModel.subjectKeys(kind: kind, body: body) {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)").execute(arguments: [key, row])
@@ -48,6 +49,7 @@ extension ReadModelWriter {
     func fillBody(_ op: VerifiedOp, row: Int64, rosterSeq: Int64) throws {
         guard let body = op.body else { return }
         let kind = op.header.kind
+        try forgetVerdict(input: row)
         if kind == WitnessOps.kind { try recordDeclarations(of: op, body: body) }
         guard WorkflowKinds.all.contains(kind) else { return }
         if kind == WorkflowKinds.push || kind == WorkflowKinds.inquiry {

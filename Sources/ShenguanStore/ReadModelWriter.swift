@@ -26,6 +26,9 @@ final class ReadModelWriter {
     /// `lo` of the operations this transaction inserted (a `prev` is most often one).
     private var insertedLo: [Int64: StoredMark?] = [:]
 
+    /// Whether the verdict memo exists (not yet while migration v3 rebuilds).
+    private lazy var hasMemo: Bool = (try? db.tableExists("verdict_memo")) ?? false
+
     init(db: Database, idx: SQLiteOpIndex) { self.db = db; self.idx = idx }
 
     /// Projects one accepted operation stored at `row`.
@@ -56,7 +59,35 @@ final class ReadModelWriter {
         for p in parents where p.mark.dept != dept { try cite(p.author, dept: p.mark.dept, by: me) }
         if h.kind == WitnessOps.kind, let body { try recordDeclarations(of: op, body: body) }
         if let body, WorkflowKinds.all.contains(h.kind) { try projectWorkflow(op, body: body, row: row, rosterSeq: rosterSeq) }
-        if h.kind.hasPrefix("roster.") { try recomputeDeadlines() }
+        if h.kind.hasPrefix("roster.") { try recomputeDeadlines(); try forgetAllVerdicts() }
+    }
+
+    /// The kept verdict of the push whose verdict read the operation at
+    /// `row` (the push itself or an act on it): its inputs changed.
+    func forgetVerdict(input row: Int64) throws {
+        guard hasMemo, let push = try Int64.fetchOne(db.cachedStatement(sql: "SELECT push FROM verdict_inputs WHERE op = ?"), arguments: [row])
+        else { return }
+        try forgetVerdict(push: push)
+    }
+
+    /// The kept verdicts that read an act of `author` above `seq` (a new head
+    /// declaration raises their `lo`).
+    func forgetVerdicts(author: String, above seq: Int64) throws {
+        guard hasMemo else { return }
+        for push in try Int64.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT push FROM verdict_inputs WHERE author = ? AND seq > ?"),
+                                       arguments: [author, seq]) {
+            try forgetVerdict(push: push)
+        }
+    }
+
+    private func forgetVerdict(push: Int64) throws {
+        try db.cachedStatement(sql: "DELETE FROM verdict_memo WHERE push = ?").execute(arguments: [push])
+        try db.cachedStatement(sql: "DELETE FROM verdict_inputs WHERE push = ?").execute(arguments: [push])
+    }
+
+    private func forgetAllVerdicts() throws {
+        guard hasMemo else { return }
+        for t in ReadModel.memoTables { try db.execute(sql: "DELETE FROM \(t)") }
     }
 
     /// Writes what was gathered across the transaction (`cited`).
@@ -93,6 +124,7 @@ final class ReadModelWriter {
             guard let (isItem, parents) = visit ?? nil else { continue }
             try RawInsert.run(update, [.int(mark.clock.time), .int(mark.clock.ctr), .blob(mark.id.bytes), .text(mark.dept), .int(x)], db: db)
             if isItem { try updateDeadline(item: x, from: mark.clock.time) }
+            try forgetVerdict(input: x)
             stack.append(contentsOf: parents)
         }
     }
@@ -141,5 +173,6 @@ final class ReadModelWriter {
         }
         try db.cachedStatement(sql: "INSERT INTO declared(author, seq, time, witness) VALUES (?, ?, ?, ?)")
             .execute(arguments: [a, seq, time, Data(witness.bytes)])
+        try forgetVerdicts(author: a, above: seq)
     }
 }

@@ -65,13 +65,20 @@ extension ReplicaStore {
     }
 
     /// Everything addressed to `department` (pushes, inquiries, revocation
-    /// requests), open or done, newest first (`inbox --all`).
-    public func addressedItems(department: String, limit: Int) throws -> [Digest] {
+    /// requests), open or done, newest first (`inbox --all`), with one view
+    /// over all their closures: one read, one roster fold, one pass over the
+    /// stored bounds, whatever the number of rows.
+    public func historyView(department: String, limit: Int, now: Int64) throws -> (ids: [Digest], view: WorkflowView) {
         try pool.read { db in
-            try String.fetchAll(db, sql: """
+            let ids = try String.fetchAll(db, sql: """
                 SELECT o.id FROM addressed a JOIN ops o ON o.rowid = a.op
                 WHERE a.dept = ? ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ?
                 """, arguments: [department, limit]).compactMap { Digest(hex: $0) }
+            var loaded = [Digest: LoadedOp]()
+            for id in ids where loaded[id] == nil {
+                loaded.merge(try Self.closure(db, of: id)) { a, _ in a }
+            }
+            return (ids, try Self.view(db, loaded, now: now))
         }
     }
 

@@ -169,6 +169,10 @@ public final class ReplicaStore: Sendable {
                 CREATE INDEX web_sessions_staff ON web_sessions(staff_no);
                 """)
         }
+        m.registerMigration("v7-verdict-memo") { db in
+            // Verdicts kept for the 统计 page (issue 16); starts empty.
+            try db.execute(sql: ReadModel.memoSchema)
+        }
         return m
     }
 

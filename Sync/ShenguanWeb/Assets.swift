@@ -53,6 +53,11 @@ enum Assets {
         ".hint, .empty { color:var(--muted); } .warn { color:var(--bad); } .actions { display:flex; flex-wrap:wrap; gap:.5rem 1rem; align-items:center; }",
         "ul.results li.ok { color:var(--ok); } ul.results li.fail { color:var(--bad); }",
         ".live[data-ok=yes] { color:var(--ok); } .live[data-ok=no] { color:var(--bad); }",
+        "svg.chart { width:100%; max-width:44rem; height:auto; display:block; margin:.5rem 0; font-size:12px; }",
+        "svg.chart text { fill:var(--fg, #1f2933); } svg.chart .legend { font-size:11px; } svg.chart line.axis { stroke:#9aa5b1; }",
+        ".o-on_time { fill:#2e7d32; } .o-late { fill:#ef6c00; } .o-lapsed { fill:#c62828; } .o-awaiting_witness { fill:#64b5f6; } .o-open { fill:#b0bec5; }",
+        "table.numbers td, table.numbers th { text-align:right; } table.numbers td:first-child, table.numbers th:first-child { text-align:left; }",
+        ".years a, .years strong { margin-right:1rem; } section.stats h2 small { color:var(--muted); font-weight:400; font-size:.8rem; }",
         "footer { text-align:center; color:var(--muted); font-size:.8rem; padding:2rem 1rem; }",
         "@media (max-width: 40rem) { dl { grid-template-columns:1fr; } table.list thead { display:none; } table.list td { display:block; border:0; padding:.2rem .5rem; } table.list tr { display:block; border-bottom:1px solid var(--line); padding:.4rem 0; } }",
     ].joined(separator: "\n")

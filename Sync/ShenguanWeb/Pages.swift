@@ -24,7 +24,7 @@ public enum Pages {
             var links: [(String, String)] = [("/inbox", "待办"), ("/history", "全部事项")]
             if ctx.role == "approval" { links += [("/approve", "审批信息推送"), ("/inquire", "函询")] }
             if ctx.role == "regulator" { links.append(("/supervise", "监管信息推送")) }
-            links += [("/warnings", "预警名单"), ("/sync", "同步状态")]
+            links += [("/warnings", "预警名单"), ("/stats", "统计"), ("/sync", "同步状态")]
             nav = links.map { "<a href=\"\($0.0)\"\(HTML(raw: $0.1 == title ? " aria-current=\"page\"" : ""))>\($0.1)</a>" }
             nav.append("""
                 <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="\(user.csrf)">\

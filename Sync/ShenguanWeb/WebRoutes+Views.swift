@@ -59,6 +59,16 @@ extension WebRoutes {
                 return .page(Pages.evidence(s.ctx, id: id, verdictText: text, passed: report.passed, bytes: bytes.count))
             }
         }
+        router.get("/stats") { request, _ -> Response in
+            try await signedIn(request) { s in
+                let year = request.uri.queryParameters["year"].flatMap { Int(String($0)) }
+                let stats = try s.clerk.reader.statistics(year: year)
+                let named = Set(stats.tallies.flatMap { [$0.to, $0.from] })
+                let roster = s.clerk.roster
+                let departments = Self.chineseOrder(named.map { (id: $0, name: roster.departments[$0]?.name ?? $0) })
+                return .page(Pages.statistics(s.ctx, stats, me: s.clerk.department, departments: departments))
+            }
+        }
         router.get("/sync") { request, _ -> Response in
             try await signedIn(request) { s in
                 .page(Pages.sync(s.ctx, peers: try replica.store.peers().map { ($0.url, $0.lastSync) }, ops: try replica.store.count()))

@@ -63,6 +63,28 @@ import ShenguanTestSupport
                 #expect(json(.array(got)) == json(.array(want)), "inbox of \(d)")
                 compared += want.count
             }
+            // The batched history view: every item addressed to d, newest first, judged as the fold judges it.
+            for d in ["d0", "d1", "d2", "d3"] {
+                let (ids, v) = try s.historyView(department: d, limit: 1_000, now: now)
+                let want = wf.pushes.values.filter { $0.body.to == d }.map(\.act)
+                    + wf.inquiries.values.filter { $0.body.to == d }.map(\.act)
+                #expect(Set(want.map(\.id)).isSubset(of: Set(ids)), "history of \(d) holds its pushes and inquiries")
+                #expect(ids == ids.sorted { a, b in
+                    let x = v.workflow.acts[a]!, y = v.workflow.acts[b]!
+                    return (x.time, x.op.header.clock.ctr, a.hex) > (y.time, y.op.header.clock.ctr, b.hex)
+                })
+                for id in ids {
+                    if let p = wf.pushes[id] {
+                        let mine = try #require(v.workflow.pushes[id])
+                        #expect(json(v.workflow.json(try v.workflow.status(of: mine, v.context))) == json(wf.json(try wf.status(of: p, ctx))))
+                    }
+                    if let q = wf.inquiries[id] {
+                        let mine = try #require(v.workflow.inquiries[id])
+                        #expect(json(v.workflow.json(try v.workflow.status(of: mine, v.context))) == json(wf.json(try wf.status(of: q, ctx))))
+                    }
+                }
+                compared += ids.count
+            }
             for p in wf.pushes.values {
                 let v = try s.itemView(p.act.id, now: now)
                 let mine = try #require(v.workflow.pushes[p.act.id])

@@ -109,4 +109,32 @@ import Testing
             try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]) { #expect($0.headers[.location] == "/login") }
         }
     }
+
+    /// 统计: the push counted 待认领 before its claim and 待见证 after it
+    /// (the claim made its kept verdict stale), drawn as SVG with the same
+    /// number in the table; a year out of range is refused in Chinese.
+    @Test func statisticsFollowTheClaim() async throws {
+        let (dir, _, market, push) = try replicas()
+        _ = dir
+        try await app(market).test(.router) { client in
+            let cookie = try await client.execute(uri: "/login", method: .post, headers: Self.form(""),
+                                                  body: ByteBuffer(string: "staff=S01&password=correct+horse")) { r -> String in
+                String((r.headers[.setCookie] ?? "").prefix { $0 != ";" })
+            }
+            let before = try await client.execute(uri: "/stats", method: .get, headers: [.cookie: cookie]) { r -> String in
+                #expect(r.status == .ok)
+                return Self.text(r)
+            }
+            #expect(before.contains("<svg class=\"chart\"") && before.contains("各部门认领情况"))
+            #expect(before.contains("<title>部门1 待认领 1 项</title>") && !before.contains("待见证 1 项"))
+            #expect(!before.contains("尚在判定"), "the page judged what it shows")
+            _ = try Clerk(home: market.home, store: market.store, key: market.key, now: Self.now).claim(push, staff: "S01")
+            let after = try await client.execute(uri: "/stats", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+            #expect(after.contains("<title>部门1 待见证 1 项</title>") && !after.contains("待认领 1 项"))
+            #expect(after.contains("<title>9月 待见证 1 项</title>"), "this department's monthly chart")
+            try await client.execute(uri: "/stats?year=3000", method: .get, headers: [.cookie: cookie]) {
+                #expect($0.status.code == 422 && Self.text($0).contains("stats.year") && Self.text($0).contains("2000 至 2100"))
+            }
+        }
+    }
 }

@@ -102,6 +102,26 @@ public struct Verdict: Equatable, Sendable {
     /// department has shown it held the trigger yet.
     public var provisionalStart: Bool { !(start?.isWitnessed ?? true) }
 
+    /// The instants `now` may take for this verdict to stay what it is, as
+    /// long as nothing it was judged from changes (no new act, no new bounds,
+    /// no new roster): an open limit lapses at its end, an act awaiting its
+    /// witness turns late at the end of the grace period, and what was
+    /// decided by evidence alone holds at any time. What lets a judged
+    /// verdict be kept and reused (the statistics) without judging it again.
+    public func holds(graceMillis: Int64) -> Range<Int64> {
+        let limit = due.deadlineMillis
+        let (graceEnd, overflow) = limit.addingReportingOverflow(max(0, graceMillis))
+        let end = overflow ? Int64.max : graceEnd
+        switch outcome {
+        case .open: return Int64.min..<limit
+        case .lapsed: return limit..<Int64.max
+        case .awaitingWitness: return Int64.min..<end
+        case .late where basis == .straddleLate && !(actBounds?.isWitnessed ?? true) && (actBounds?.own ?? limit) < limit:
+            return end..<Int64.max   // dated within the limit: late once the grace period has passed unwitnessed
+        case .late, .onTime: return Int64.min..<Int64.max
+        }
+    }
+
     /// Milliseconds left before the limit (negative once passed).
     public func millisLeft(now: Int64) -> Int64 { due.deadlineMillis - now }
 }

@@ -112,6 +112,20 @@ enum CityBench {
             bytes = Pages.history(ctx, items) { clerk.roster.departments[$0]?.name ?? $0 }.raw.utf8.count
         }
         print("      全部事项 page \(bytes / 1024) KiB")
+        // 统计: the first visit judges every push once (serve does it in the
+        // background, 2,000 at a time); later visits read the kept verdicts.
+        let settleStart = DispatchTime.now().uptimeNanoseconds
+        var rounds = 0
+        while try store.settleVerdicts(now: now, limit: 2_000) > 0 { rounds += 1 }
+        let settleSeconds = Double(DispatchTime.now().uptimeNanoseconds - settleStart) / 1e9
+        let judged = try store.pushStatistics(now: now).tallies.reduce(0) { $0 + $1.count }
+        print("    settle verdicts: \(judged) pushes in \(f1(settleSeconds)) s (\(Int(Double(judged) / max(settleSeconds, 1e-9))) pushes/s, \(rounds + 1) rounds)")
+        try timed("page 统计 (kept verdicts)", 30) {
+            let st = try reader.statistics(year: 2026)
+            let names = Set(st.tallies.flatMap { [$0.to, $0.from] }).map { (id: $0, name: clerk.roster.departments[$0]?.name ?? $0) }
+            bytes = Pages.statistics(ctx, st, me: "d1", departments: names).raw.utf8.count
+        }
+        print("      统计 page \(bytes / 1024) KiB")
 
         // Cold CLI calls: a fresh process each, its own peak RSS.
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("shenguan").path

@@ -120,18 +120,53 @@ extension ReplicaStore {
         try pool.write { db in try db.execute(sql: "DELETE FROM peers WHERE url = ?", arguments: [url]); return db.changesCount > 0 }
     }
 
-    public func peers() throws -> [(url: String, lastSync: Int64?, lastVector: String?)] {
+    /// Every known peer and how syncing with it last went.
+    public func peers() throws -> [PeerState] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT url, last_sync, last_vector FROM peers ORDER BY url").map { ($0[0], $0[1], $0[2]) }
+            try Row.fetchAll(db, sql: "SELECT url, last_sync, last_vector, last_attempt, last_error FROM peers ORDER BY url").map { r in
+                let vector = (r[2] as String?).flatMap { try? CanonicalJSON.parse(Array($0.utf8)) }?.objectValue?
+                    .compactMapValues { $0.intValue }
+                return PeerState(url: r[0], lastSync: r[1], lastVector: vector, lastAttempt: r[3], lastError: r[4])
+            }
         }
     }
 
+    /// A sync with `url` completed: the peer's vector as last seen.
     public func notePeerSynced(_ url: String, vector: [String: Int64], now: Int64) throws {
         let v = String(decoding: try CanonicalJSON.encode(.object(vector.mapValues { .int($0) })), as: UTF8.self)
         try pool.write { db in
-            try db.execute(sql: "UPDATE peers SET last_sync = ?, last_vector = ? WHERE url = ?", arguments: [now, v, url])
+            try db.execute(sql: "UPDATE peers SET last_sync = ?, last_vector = ?, last_attempt = ?, last_error = NULL WHERE url = ?",
+                           arguments: [now, v, now, url])
         }
     }
+
+    /// A sync with `url` failed with the stable error `code`.
+    public func notePeerFailed(_ url: String, code: String, now: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE peers SET last_attempt = ?, last_error = ? WHERE url = ?", arguments: [now, code, url])
+        }
+    }
+
+    /// How many operations held here a peer with `vector` lacks (per
+    /// author, the seqs above what it holds).
+    public func lacking(vector: [String: Int64]) throws -> Int {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT author, max_seq FROM authors").reduce(0) { n, r in
+                n + Int(max(0, (r[1] as Int64) - (vector[r[0] as String] ?? 0)))
+            }
+        }
+    }
+}
+
+/// A known peer: when it last synced, what it held then, the last failure.
+public struct PeerState: Sendable {
+    public let url: String
+    public let lastSync: Int64?
+    /// The peer's vector (author → highest seq) at the last completed sync.
+    public let lastVector: [String: Int64]?
+    public let lastAttempt: Int64?
+    /// The stable code of the last attempt's failure (nil: it succeeded).
+    public let lastError: String?
 }
 
 extension ReplicaStore {

@@ -169,9 +169,11 @@ public final class ReplicaStore: Sendable {
                 CREATE INDEX web_sessions_staff ON web_sessions(staff_no);
                 """)
         }
-        m.registerMigration("v7-verdict-memo") { db in
+        m.registerMigration("v7-verdict-memo-peer-state") { db in
             // Verdicts kept for the 统计 page (issue 16); starts empty.
             try db.execute(sql: ReadModel.memoSchema)
+            // 同步状态 (issue 16): when a peer was last tried and how that failed.
+            try db.execute(sql: "ALTER TABLE peers ADD COLUMN last_attempt INTEGER; ALTER TABLE peers ADD COLUMN last_error TEXT")
         }
         return m
     }

@@ -67,7 +67,10 @@ public struct SyncClient: Sendable {
             return r
         } catch {
             try? await http.shutdown()
-            throw Self.clerkError(error, url: url)
+            let e = Self.clerkError(error, url: url)
+            let code = (e as? SyncClientError)?.code ?? (e as? StoreError)?.code ?? "sync.failed"
+            try? store.notePeerFailed(url, code: code, now: clock())
+            throw e
         }
     }
 

@@ -78,11 +78,42 @@ extension Pages {
     }
 
     /// 同步状态: the peers, when each was last synced, and a button to sync now.
-    public static func sync(_ ctx: PageContext, peers: [(url: String, lastSync: Int64?)], ops: Int, results: [HTML] = [], error: ReplicaError? = nil) -> HTML {
-        let rows: [HTML] = peers.map { p in "<tr><td><code>\(p.url)</code></td><td>\(p.lastSync.map(ClerkTime.instantLong) ?? "从未同步")</td></tr>" }
+    /// One peer as 同步状态 shows it.
+    public struct PeerRow: Sendable {
+        public let url: String
+        public let lastSync: Int64?
+        /// Operations held here that the peer lacked at the last completed
+        /// sync, plus those written since (nil: never synced).
+        public let lacking: Int?
+        public let lastAttempt: Int64?
+        public let lastError: String?
+        public init(url: String, lastSync: Int64?, lacking: Int?, lastAttempt: Int64?, lastError: String?) {
+            self.url = url; self.lastSync = lastSync; self.lacking = lacking; self.lastAttempt = lastAttempt; self.lastError = lastError
+        }
+    }
+
+    /// 同步状态: the peers, when each last synced, what it still lacks, the
+    /// last failure; what waits here for operations it builds on.
+    public static func sync(_ ctx: PageContext, peers: [PeerRow], ops: Int, waiting: Int, results: [HTML] = [], error: ReplicaError? = nil) -> HTML {
+        let rows: [HTML] = peers.map { p in
+            let state: HTML
+            if let e = p.lastError, let t = p.lastAttempt {
+                state = "<span class=\"warn\">\(ClerkTime.instantLong(t)) 同步失败</span> <small>错误代码 <code>\(e)</code></small>"
+            } else {
+                state = p.lastSync == nil ? "—" : "正常"
+            }
+            let lacking: HTML = p.lacking.map { $0 == 0 ? "无" : HTML("\($0) 条") } ?? "—"
+            return """
+                <tr><td><code>\(p.url)</code></td><td>\(p.lastSync.map(ClerkTime.instantLong) ?? "从未同步")</td>\
+                <td data-lacking="\(p.lacking ?? -1)">\(lacking)</td><td>\(state)</td></tr>
+                """
+        }
+        let table: HTML = rows.isEmpty ? "<p class=\"empty\">尚未添加同步对象：<code>shenguan peers add URL</code></p>" : """
+            <table class="list"><thead><tr><th>同步对象</th><th>上次同步</th><th>对方尚缺</th><th>状态</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
         return layout("同步状态", ctx, error: error, """
-            <section class="card"><p>本副本持有 \(ops) 条已签名操作。</p>
-            \(rows.isEmpty ? "<p class=\"empty\">尚未添加同步对象：<code>shenguan peers add URL</code></p>" : "<table class=\"list\"><thead><tr><th>同步对象</th><th>上次同步</th></tr></thead><tbody>\(rows)</tbody></table>")
+            <section class="card"><p>本副本持有 \(ops) 条已签名操作\(HTML.when(waiting > 0, "，另有 \(waiting) 条收到的操作在等待其所依赖的操作"))。</p>
+            \(table)
             \(HTML.when(!results.isEmpty, "<ul class=\"results\">\(results)</ul>"))
             <form method="post" action="/sync">\(csrf(ctx))<button type="submit">立即同步</button></form></section>
             """)

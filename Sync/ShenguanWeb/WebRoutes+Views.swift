@@ -71,9 +71,19 @@ extension WebRoutes {
         }
         router.get("/sync") { request, _ -> Response in
             try await signedIn(request) { s in
-                .page(Pages.sync(s.ctx, peers: try replica.store.peers().map { ($0.url, $0.lastSync) }, ops: try replica.store.count()))
+                try syncPage(s.ctx)
             }
         }
+    }
+
+    /// 同步状态 as it stands, with `results` of a sync just run.
+    func syncPage(_ ctx: PageContext, results: [HTML] = []) throws -> WebAnswer {
+        let store = replica.store
+        let peers = try store.peers().map { p in
+            Pages.PeerRow(url: p.url, lastSync: p.lastSync, lacking: try p.lastVector.map { try store.lacking(vector: $0) },
+                          lastAttempt: p.lastAttempt, lastError: p.lastError)
+        }
+        return .page(Pages.sync(ctx, peers: peers, ops: try store.count(), waiting: try store.pendingCount(), results: results))
     }
 
     /// The evidence bundle of what `name` names, canonical bytes.

@@ -134,8 +134,7 @@ extension WebRoutes {
                     lines.append("<li class=\"fail\">与 <code>\(peer.url)</code> 同步失败：\(e.chinese) <small>\(e.code)</small></li>")
                 }
             }
-            return Self.render(.page(Pages.sync(s.ctx, peers: try replica.store.peers().map { ($0.url, $0.lastSync) }, ops: try replica.store.count(),
-                                                results: lines)))
+            return Self.render(try syncPage(s.ctx, results: lines))
         }
     }
 

@@ -137,4 +137,33 @@ import Testing
             }
         }
     }
+
+    /// 同步状态: a peer that cannot be reached shows the failure and its code
+    /// after the sync (also on a later visit); once a sync completes, what
+    /// the peer still lacks is counted from its vector.
+    @Test func syncStatusShowsTheLastFailureAndWhatThePeerLacks() async throws {
+        let (dir, _, market, _) = try replicas()
+        _ = dir
+        let peer = "http://127.0.0.1:9"   // discard port: nothing listens
+        try market.store.addPeer(peer, now: Self.now)
+        try await app(market).test(.router) { client in
+            let cookie = try await client.execute(uri: "/login", method: .post, headers: Self.form(""),
+                                                  body: ByteBuffer(string: "staff=S01&password=correct+horse")) { r -> String in
+                String((r.headers[.setCookie] ?? "").prefix { $0 != ";" })
+            }
+            let page = try await client.execute(uri: "/sync", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+            #expect(page.contains("从未同步") && page.contains("data-lacking=\"-1\""))
+            let csrf = try #require(page.range(of: "name=\"csrf\" value=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) })
+            var h = Self.form(""); h[.cookie] = cookie
+            try await client.execute(uri: "/sync", method: .post, headers: h, body: ByteBuffer(string: "csrf=\(csrf)")) {
+                #expect(Self.text($0).contains("同步失败") && Self.text($0).contains("sync.unreachable"))
+            }
+            let later = try await client.execute(uri: "/sync", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+            #expect(later.contains("<span class=\"warn\">") && later.contains("<code>sync.unreachable</code>"))
+            // A completed sync with a peer that held nothing: it lacks every operation held here.
+            try market.store.notePeerSynced(peer, vector: [:], now: Self.now)
+            let synced = try await client.execute(uri: "/sync", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+            #expect(synced.contains("data-lacking=\"\(try market.store.count())\"") && !synced.contains("sync.unreachable"))
+        }
+    }
 }

@@ -139,11 +139,19 @@ struct Peers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List known peers and when they last synced.", discussion: "Example: shenguan peers list")
         @OptionGroup var global: GlobalOptions
         func run() throws {
-            let peers = try global.openStore().peers()
+            let store = try global.openStore()
+            let peers = try store.peers()
+            let lacking = try peers.map { p in try p.lastVector.map { try store.lacking(vector: $0) } }
             if global.json {
-                printJSON(.array(peers.map { .object(["url": .string($0.url), "lastSync": $0.lastSync.map { .int($0) } ?? .null]) }))
+                printJSON(.array(zip(peers, lacking).map { p, n in
+                    .object(["url": .string(p.url), "lastSync": p.lastSync.map { .int($0) } ?? .null, "lacking": n.map { .int(Int64($0)) } ?? .null,
+                             "lastAttempt": p.lastAttempt.map { .int($0) } ?? .null, "lastError": p.lastError.map { .string($0) } ?? .null])
+                }))
             } else {
-                for p in peers { print("\(p.url)  last sync \(p.lastSync.map { Clock.cst($0) } ?? "never")") }
+                for (p, n) in zip(peers, lacking) {
+                    let failed = p.lastError.map { e in "  last attempt \(p.lastAttempt.map { Clock.cst($0) } ?? "?") failed (\(e))" } ?? ""
+                    print("\(p.url)  last sync \(p.lastSync.map { Clock.cst($0) } ?? "never")\(n.map { "  lacks \($0) ops" } ?? "")\(failed)")
+                }
             }
         }
     }

@@ -57,14 +57,40 @@ extension Pages {
     }
 
     /// 预警名单 (R9).
-    public static func warnings(_ ctx: PageContext, _ entries: [Workflow.WarningEntry], workflow: Workflow) -> HTML {
+    /// 预警名单 (R9): the active listings; the bureau lists a subject by hand
+    /// and ends a listing, each with its reason.
+    public static func warnings(_ ctx: PageContext, _ entries: [Workflow.WarningEntry], workflow: Workflow, form: Form? = nil,
+                                notice: String? = nil, error: ReplicaError? = nil) -> HTML {
+        let bureau = ctx.role == "approval"
         let rows: [HTML] = entries.map { e in
-            "<tr><td>\(e.name)</td><td>\(e.creditCode.value)</td><td>\(e.level == "strict" ? "严格管理" : "限制")</td><td>\(e.reason)</td><td>\(workflow.name(of: e.department))</td></tr>"
+            let delist: HTML = HTML.when(bureau, """
+                <form method="post" action="/warnings/delist" class="inline">\(csrf(ctx))<input type="hidden" name="entry" value="\(e.source.hex)">\
+                <input name="reason" placeholder="移出原因" required aria-label="移出原因"> <button type="submit" class="secondary">移出</button></form>
+                """)
+            return """
+                <tr><td>\(e.name)</td><td>\(e.creditCode.value)</td><td>\(levelChinese(e.level))</td><td>\(e.reason)</td>\
+                <td>\(workflow.name(of: e.department))</td>\(HTML.when(bureau, "<td>\(delist)</td>"))</tr>
+                """
         }
-        return layout("预警名单", ctx, rows.isEmpty ? "<p class=\"empty\">预警名单为空。</p>" : """
-            <table class="list"><thead><tr><th>名称</th><th>统一社会信用代码</th><th>级别</th><th>原因</th><th>列入部门</th></tr></thead><tbody>\(rows)</tbody></table>
+        let list: HTML = rows.isEmpty ? "<p class=\"empty\">预警名单为空。</p>" : """
+            <table class="list"><thead><tr><th>名称</th><th>统一社会信用代码</th><th>级别</th><th>原因</th><th>列入部门</th>\
+            \(HTML.when(bureau, "<th>操作</th>"))</tr></thead><tbody>\(rows)</tbody></table>
+            """
+        let level = form?["level"] ?? "restricted"
+        let add: HTML = HTML.when(bureau, """
+            <form method="post" action="/warnings/list" class="card"><h2>列入预警名单</h2>\(csrf(ctx))
+            \(field("统一社会信用代码", "creditCode", form))
+            \(field("名称", "name", form))
+            <label>级别 <select name="level"><option value="restricted"\(HTML(raw: level == "restricted" ? " selected" : ""))>限制准入</option>\
+            <option value="strict"\(HTML(raw: level == "strict" ? " selected" : ""))>从严审批</option></select></label>
+            \(field("原因", "reason", form))
+            <button type="submit">列入</button></form>
             """)
+        return layout("预警名单", ctx, notice: notice, error: error, list + add)
     }
+
+    /// 限制准入 / 从严审批 (002 第七条(二)1).
+    static func levelChinese(_ level: String) -> String { level == "strict" ? "从严审批" : level == "restricted" ? "限制准入" : level }
 
     /// 证据包: the bundle's verdict checked offline, and the download.
     public static func evidence(_ ctx: PageContext, id: String, verdictText: String, passed: Bool, bytes: Int) -> HTML {
@@ -77,7 +103,6 @@ extension Pages {
             """)
     }
 
-    /// 同步状态: the peers, when each was last synced, and a button to sync now.
     /// One peer as 同步状态 shows it.
     public struct PeerRow: Sendable {
         public let url: String

@@ -14,6 +14,8 @@ extension WebRoutes {
         "decided": "决定已签署。同步后申请部门即可看到。",
         "requested": "申请已提出。同步后审批部门即可办理。",
         "inquired": "函询已发出。同步后对方即可答复；逾期未复视为同意（R12）。",
+        "listed": "已列入预警名单。同步后各部门办理时即可看到。",
+        "delisted": "已移出预警名单。",
     ]
 
     func registerViews(on router: Router<BasicRequestContext>) {
@@ -40,7 +42,8 @@ extension WebRoutes {
         router.get("/warnings") { request, _ -> Response in
             try await signedIn(request) { s in
                 let w = try s.clerk.reader.warnings()
-                return .page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow))
+                let notice = request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] }
+                return .page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow, notice: notice))
             }
         }
         router.get("/evidence/:id") { request, context -> Response in

@@ -120,6 +120,29 @@ extension WebRoutes {
                                                            error: ReplicaError.wrap(error)), status: .init(code: 422)))
             }
         }
+        router.post("/warnings/list") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            do {
+                _ = try s.clerk.listWarning(creditCode: f["creditCode"] ?? "", name: f["name"] ?? "", level: f["level"] ?? "",
+                                            reason: f["reason"] ?? "", staff: s.user.staffNo)
+                return Self.render(.redirect("/warnings?done=listed"))
+            } catch {
+                let w = try s.clerk.reader.warnings()
+                return Self.render(.page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow, form: f, error: ReplicaError.wrap(error)),
+                                         status: .init(code: 422)))
+            }
+        }
+        router.post("/warnings/delist") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            do {
+                _ = try s.clerk.delistWarning(f["entry"] ?? "", reason: f["reason"] ?? "", staff: s.user.staffNo)
+                return Self.render(.redirect("/warnings?done=delisted"))
+            } catch {
+                let w = try s.clerk.reader.warnings()
+                return Self.render(.page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow, error: ReplicaError.wrap(error)),
+                                         status: .init(code: 422)))
+            }
+        }
         router.post("/sync") { request, _ -> Response in
             guard let (s, _) = try await post(request) else { return Self.render(.redirect("/login")) }
             let client = SyncClient(store: replica.store, home: replica.home, key: replica.key, clock: replica.clock)

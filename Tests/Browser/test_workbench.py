@@ -330,6 +330,29 @@ class Workbench(unittest.TestCase):
         self.assertIn("已撤销", self.text(bd))
         self.shot(bd, "21-bureau-decided")
 
+        # 预警名单 (R9): the bureau lists a subject by hand (a wrong credit code first: refused
+        # in Chinese, the form kept), then ends the listing with a reason.
+        bd.find_element(By.LINK_TEXT, "预警名单").click()
+        bd.find_element(By.NAME, "creditCode").send_keys(self.code[:-1] + ("0" if self.code[-1] != "0" else "1"))
+        bd.find_element(By.NAME, "name").send_keys("某某餐饮有限公司")
+        Select(bd.find_element(By.NAME, "level")).select_by_visible_text("从严审批")
+        bd.find_element(By.CSS_SELECTOR, "form[action='/warnings/list'] input[name='reason']").send_keys("多次违法经营")
+        bd.find_element(By.CSS_SELECTOR, "form[action='/warnings/list'] button").click()
+        self.assertIn("错误代码", self.wait(bd, ".error").text)
+        self.assertEqual(bd.find_element(By.NAME, "name").get_attribute("value"), "某某餐饮有限公司")
+        field = bd.find_element(By.NAME, "creditCode")
+        field.clear()
+        field.send_keys(self.code)
+        bd.find_element(By.CSS_SELECTOR, "form[action='/warnings/list'] button").click()
+        self.assertIn("已列入预警名单", self.wait(bd, ".notice").text)
+        row = next(r for r in bd.find_elements(By.CSS_SELECTOR, "table.list tbody tr") if "某某餐饮有限公司" in r.text)
+        self.assertIn("从严审批", row.text)
+        self.shot(bd, "21b-bureau-warning-listed")
+        row.find_element(By.NAME, "reason").send_keys("整改完毕")
+        row.find_element(By.CSS_SELECTOR, "form[action='/warnings/delist'] button").click()
+        self.assertIn("已移出预警名单", self.wait(bd, ".notice").text)
+        self.assertNotIn("某某餐饮有限公司", self.text(bd))
+
         # A form from another site is refused (cross-site request forgery).
         bd.get(f"data:text/html,<form method=post action='{B}/claim'><input name=push value=x></form>")
         bd.execute_script("document.forms[0].submit()")

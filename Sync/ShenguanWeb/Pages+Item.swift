@@ -6,8 +6,10 @@ import ShenguanReplica
 extension Pages {
     /// The page of one item: its facts, every push with its verdict and the
     /// evidence in plain words, and what this department can do next.
+    /// - Parameter relayTargets: the regulators a received push may be
+    ///   forwarded to (R5), in Chinese order.
     public static func item(_ ctx: PageContext, _ r: ItemReport, department: String, witnessName: (Digest?) -> String?,
-                            notice: String? = nil, error: ReplicaError? = nil) throws -> HTML {
+                            relayTargets: [(id: String, name: String)] = [], notice: String? = nil, error: ReplicaError? = nil) throws -> HTML {
         let wf = r.workflow, now = r.context.now
         func who(_ a: Workflow.Act) -> HTML {
             "\(wf.name(of: a.department))\(a.staff.map { "（\($0.name)，工号 \($0.staffNo)）" } ?? "") · \(ClerkTime.instantLong(a.time))"
@@ -31,7 +33,25 @@ extension Pages {
                     <form method="post" action="/claim" class="inline">\(csrf(ctx))<input type="hidden" name="push" value="\(p.act.id.hex)"><button type="submit">认领</button></form>
                     """))
                 <a class="button secondary" href="/evidence/\(p.act.id.hex)/check">证据包与离线核验</a>
-                <a href="/item/\(p.act.id.hex)">推送编号 \(short(p.act.id.hex))…</a></p></section>
+                <a href="/item/\(p.act.id.hex)">推送编号 \(short(p.act.id.hex))…</a></p>
+                \(HTML.when(p.body.to == department, pushActs(p)))</section>
+                """
+        }
+        /// What the addressee may do besides claiming: feedback (R4), forwarding (R5).
+        func pushActs(_ p: Workflow.Push) -> HTML {
+            let options = HTML(raw: relayTargets.filter { $0.id != department && $0.id != p.act.department }
+                .map { "<option value=\"\(HTML.escape($0.id))\">\(HTML.escape($0.name))</option>" }.joined())
+            return """
+                <details class="more"><summary>反馈或转推</summary>
+                <form method="post" action="/feedback" class="card">\(csrf(ctx))<input type="hidden" name="push" value="\(p.act.id.hex)">
+                <label>反馈意见（R4：对推送内容有疑问或异议时） <textarea name="text" required rows="2"></textarea></label>
+                <button type="submit">发送反馈</button></form>
+                \(HTML.when(!options.raw.isEmpty, """
+                    <form method="post" action="/relay" class="card">\(csrf(ctx))<input type="hidden" name="push" value="\(p.act.id.hex)">
+                    <label>转推给（R5：推送给上级或其他监管部门） <select name="to">\(options)</select></label>
+                    <button type="submit">转推</button></form>
+                    """))
+                </details>
                 """
         }
         var body: HTML

@@ -14,6 +14,8 @@ extension WebRoutes {
         "decided": "决定已签署。同步后申请部门即可看到。",
         "requested": "申请已提出。同步后审批部门即可办理。",
         "inquired": "函询已发出。同步后对方即可答复；逾期未复视为同意（R12）。",
+        "feedback": "反馈已签署。同步后推送部门即可看到（R4）。",
+        "relayed": "已转推。同步后对方即可认领（R5）。",
         "listed": "已列入预警名单。同步后各部门办理时即可看到。",
         "delisted": "已移出预警名单。",
     ]
@@ -33,10 +35,8 @@ extension WebRoutes {
         }
         router.get("/item/:id") { request, context -> Response in
             try await signedIn(request) { s in
-                let name = context.parameters.get("id") ?? ""
-                let report = try s.clerk.reader.report(name)
                 let notice = request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] }
-                return .page(try Pages.item(s.ctx, report, department: s.clerk.department, witnessName: witnessName(s.clerk), notice: notice))
+                return try itemPage(s, context.parameters.get("id") ?? "", notice: notice)
             }
         }
         router.get("/warnings") { request, _ -> Response in
@@ -77,6 +77,14 @@ extension WebRoutes {
                 try syncPage(s.ctx)
             }
         }
+    }
+
+    /// The page of the item `name` names, with a notice or a refusal.
+    func itemPage(_ s: Session, _ name: String, notice: String? = nil, error: ReplicaError? = nil) throws -> WebAnswer {
+        let report = try s.clerk.reader.report(name)
+        return .page(try Pages.item(s.ctx, report, department: s.clerk.department, witnessName: witnessName(s.clerk),
+                                    relayTargets: Self.departments(s.clerk, role: .regulator), notice: notice, error: error),
+                     status: error == nil ? .ok : .init(code: 422))
     }
 
     /// 同步状态 as it stands, with `results` of a sync just run.

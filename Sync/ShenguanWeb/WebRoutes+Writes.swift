@@ -40,6 +40,26 @@ extension WebRoutes {
                 return Self.render(.page(Pages.inbox(s.ctx, try s.clerk.reader.inbox(), now: s.clerk.now, error: ReplicaError.wrap(error)), status: .init(code: 422)))
             }
         }
+        router.post("/feedback") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            let push = f["push"] ?? ""
+            do {
+                let r = try s.clerk.feedback(push, text: f["text"] ?? "", staff: s.user.staffNo)
+                return Self.render(.redirect("/item/\(r.status.push.act.id.hex)?done=feedback"))
+            } catch {
+                return Self.render(try itemPage(s, push, error: ReplicaError.wrap(error)))
+            }
+        }
+        router.post("/relay") { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            let push = f["push"] ?? ""
+            do {
+                let r = try s.clerk.relay(push, to: f["to"] ?? "", staff: s.user.staffNo)
+                return Self.render(.redirect("/item/\(r.status.push.act.id.hex)?done=relayed"))
+            } catch {
+                return Self.render(try itemPage(s, push, error: ReplicaError.wrap(error)))
+            }
+        }
         router.get("/approve") { request, _ -> Response in
             try await signedIn(request) { s in .page(Pages.approveForm(s.ctx, regulators: Self.departments(s.clerk, role: .regulator))) }
         }

@@ -247,6 +247,22 @@ class Workbench(unittest.TestCase):
         md.back()
         self.wait(md, ".push [data-status]")
 
+        # 反馈 (R4) and 转推 (R5) from the push's page, signed by the clerk signed in.
+        item_page = md.current_url
+        md.find_element(By.CSS_SELECTOR, "details.more summary").click()
+        md.find_element(By.CSS_SELECTOR, "form[action='/feedback'] textarea").send_keys("请补充现场核查照片")
+        md.find_element(By.CSS_SELECTOR, "form[action='/feedback'] button").click()
+        self.assertIn("反馈已签署", self.wait(md, ".notice").text)
+        self.assertIn("反馈：市市场监督管理局（刘洋", self.text(md))
+        self.assertIn("请补充现场核查照片", self.text(md))
+        md.find_element(By.CSS_SELECTOR, "details.more summary").click()
+        target = Select(md.find_element(By.CSS_SELECTOR, "form[action='/relay'] select")).first_selected_option.text
+        md.find_element(By.CSS_SELECTOR, "form[action='/relay'] button").click()
+        self.assertIn("已转推", self.wait(md, ".notice").text)
+        self.assertIn(f"推送给 {target}（转推，R5）", self.text(md))
+        self.shot(md, "08c-relayed")
+        md.get(item_page)
+
         # The evidence bundle: checked on the page, downloaded, verified offline by both verifiers.
         md.find_element(By.PARTIAL_LINK_TEXT, "证据包").click()
         self.assertEqual(self.wait(md, "[data-verify]").get_attribute("data-verify"), "pass")

@@ -11,14 +11,21 @@ public struct Statistics: Sendable {
     /// Pushes not judged yet (the statistics are being completed).
     public let unjudged: Int
 
-    /// Claim outcomes (raw values) → count, of the tallies `where` selects.
-    public func claims(where keep: (PushTally) -> Bool) -> [String: Int] {
-        tallies.filter(keep).reduce(into: [:]) { $0[$1.claim, default: 0] += $1.count }
+    /// Claim outcomes (raw values) → count, grouped by `group` (nil: left
+    /// out), in one pass over the tallies.
+    public func claims(by group: (PushTally) -> String?) -> [String: [String: Int]] {
+        var out = [String: [String: Int]]()
+        for t in tallies { if let g = group(t) { out[g, default: [:]][t.claim, default: 0] += t.count } }
+        return out
     }
 
-    /// R7 outcomes → count, of the supervision pushes `where` selects.
-    public func pushLimits(where keep: (PushTally) -> Bool) -> [String: Int] {
-        tallies.filter { $0.pushLimit != nil && keep($0) }.reduce(into: [:]) { $0[$1.pushLimit!, default: 0] += $1.count }
+    /// R7 outcomes → count of the supervision pushes, grouped by `group`.
+    public func pushLimits(by group: (PushTally) -> String?) -> [String: [String: Int]] {
+        var out = [String: [String: Int]]()
+        for t in tallies {
+            if let pl = t.pushLimit, let g = group(t) { out[g, default: [:]][pl, default: 0] += t.count }
+        }
+        return out
     }
 
     /// The months of the year, "YYYY-01" … "YYYY-12".

@@ -73,28 +73,54 @@ enum ReadModel {
     /// Added in migration v7: verdicts kept for the statistics (issue 16).
     /// Not a projection but a memo of the pure verdict function: a row holds
     /// for the instants `[valid_from, valid_until)` (`Verdict.holds`) until an
-    /// operation arrives that changes what it was judged from, and the
-    /// ingest then deletes it (`ReadModelWriter.forget`): a new act naming
-    /// the push, new bounds of the push or of an act on it
+    /// operation arrives that changes what it was judged from; the ingest
+    /// then marks it stale (`ReadModelWriter.forgetVerdict`, valid 0..0): a
+    /// new act naming the push, new bounds of the push or of an act on it
     /// (`verdict_inputs`), a head declaration above an input's seq, a roster
-    /// change. Rebuilt empty; `dump` leaves it out (its rows depend on
-    /// which statistics were asked for, not on the operations alone).
+    /// change. Every push up to the `verdict_memo_rowid` watermark has a row
+    /// (stale until judged), so what waits to be judged is an index range.
+    /// `verdict_counts` sums, by triggers, the rows that hold to the end of
+    /// time (the decided ones, and lapsed ones from their limit on), so a
+    /// year's statistics read a few hundred rows whatever the history.
+    /// Rebuilt empty; `dump` leaves it out (its rows depend on which
+    /// statistics were asked for, not on the operations alone).
     static let memoSchema = """
         CREATE TABLE verdict_memo(
             push INTEGER PRIMARY KEY,           -- ops.rowid of the push
-            month TEXT NOT NULL,                -- YYYY-MM (CST) of the push's own time
+            month TEXT NOT NULL,                -- YYYY-MM (CST) of the push's own time ("-": stale or nothing to count)
             to_dept TEXT NOT NULL, from_dept TEXT NOT NULL,
-            claim TEXT NOT NULL,                -- the claim limit's outcome (R2, R7 back)
+            claim TEXT NOT NULL,                -- the claim limit's outcome (R2, R7 back); "none": nothing to count
             push_limit TEXT,                    -- R7: a supervision record pushed within its limit (NULL: not such a push)
             valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL);
-        CREATE INDEX verdict_memo_by_month ON verdict_memo(month);
+        CREATE INDEX verdict_memo_until ON verdict_memo(valid_until);
+        CREATE INDEX verdict_memo_from ON verdict_memo(valid_from);
         CREATE TABLE verdict_inputs(
             op INTEGER PRIMARY KEY,             -- ops.rowid of the push or an act on it that its verdict read
             push INTEGER NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL);
         CREATE INDEX verdict_inputs_by_push ON verdict_inputs(push);
         CREATE INDEX verdict_inputs_by_author ON verdict_inputs(author, seq);
+        CREATE TABLE verdict_counts(
+            month TEXT NOT NULL, to_dept TEXT NOT NULL, from_dept TEXT NOT NULL, claim TEXT NOT NULL,
+            push_limit TEXT NOT NULL,           -- "" for NULL
+            n INTEGER NOT NULL,
+            PRIMARY KEY(month, to_dept, from_dept, claim, push_limit)) WITHOUT ROWID;
+        CREATE TRIGGER verdict_counts_in AFTER INSERT ON verdict_memo WHEN NEW.valid_until = 9223372036854775807 BEGIN
+            INSERT INTO verdict_counts(month, to_dept, from_dept, claim, push_limit, n)
+            VALUES (NEW.month, NEW.to_dept, NEW.from_dept, NEW.claim, coalesce(NEW.push_limit, ''), 1)
+            ON CONFLICT(month, to_dept, from_dept, claim, push_limit) DO UPDATE SET n = n + 1;
+        END;
+        CREATE TRIGGER verdict_counts_out AFTER DELETE ON verdict_memo WHEN OLD.valid_until = 9223372036854775807 BEGIN
+            UPDATE verdict_counts SET n = n - 1 WHERE month = OLD.month AND to_dept = OLD.to_dept AND from_dept = OLD.from_dept
+                AND claim = OLD.claim AND push_limit = coalesce(OLD.push_limit, '');
+        END;
+        CREATE TRIGGER verdict_counts_stale AFTER UPDATE OF valid_until ON verdict_memo
+            WHEN OLD.valid_until = 9223372036854775807 AND NEW.valid_until != 9223372036854775807 BEGIN
+            UPDATE verdict_counts SET n = n - 1 WHERE month = OLD.month AND to_dept = OLD.to_dept AND from_dept = OLD.from_dept
+                AND claim = OLD.claim AND push_limit = coalesce(OLD.push_limit, '');
+        END;
         """
-    static let memoTables = ["verdict_memo", "verdict_inputs"]
+    static let memoTables = ["verdict_memo", "verdict_inputs", "verdict_counts"]
+    static let memoWatermark = "verdict_memo_rowid"
 
     /// The `subjects` keys of an approval or supervision record's body, read
     /// off the JSON: the body passed its schema (§2.5 step 11) before it was
@@ -137,6 +163,7 @@ enum ReadModel {
     static func clear(db: Database) throws {
         for t in tables { try db.execute(sql: "DELETE FROM \(t)") }
         for t in memoTables where try db.tableExists(t) { try db.execute(sql: "DELETE FROM \(t)") }
+        try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [memoWatermark])
     }
 
     /// Rebuilds the read model from `ops` alone, in a causal order.

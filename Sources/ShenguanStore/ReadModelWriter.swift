@@ -80,14 +80,15 @@ final class ReadModelWriter {
         }
     }
 
+    /// Marks the push's kept verdict stale (it waits to be judged again).
     private func forgetVerdict(push: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM verdict_memo WHERE push = ?").execute(arguments: [push])
+        try db.cachedStatement(sql: "UPDATE verdict_memo SET valid_from = 0, valid_until = 0 WHERE push = ?").execute(arguments: [push])
         try db.cachedStatement(sql: "DELETE FROM verdict_inputs WHERE push = ?").execute(arguments: [push])
     }
 
     private func forgetAllVerdicts() throws {
         guard hasMemo else { return }
-        for t in ReadModel.memoTables { try db.execute(sql: "DELETE FROM \(t)") }
+        try db.execute(sql: "UPDATE verdict_memo SET valid_from = 0, valid_until = 0; DELETE FROM verdict_inputs")
     }
 
     /// Writes what was gathered across the transaction (`cited`).

@@ -21,54 +21,90 @@ extension ReplicaStore {
     @discardableResult
     public func settleVerdicts(now: Int64, limit: Int) throws -> Int {
         try pool.write { db in
+            // Pushes that arrived since the last call get a stale row (they wait).
+            let mark = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [ReadModel.memoWatermark]) ?? 0
+            if let top = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM ops"), top > mark {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO verdict_memo(push, month, to_dept, from_dept, claim, push_limit, valid_from, valid_until)
+                    SELECT rowid, '-', '-', '-', 'stale', NULL, 0, 0 FROM ops WHERE rowid > ? AND rowid <= ? AND kind = ?
+                    """, arguments: [mark, top, WorkflowKinds.push])
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                               arguments: [ReadModel.memoWatermark, String(top)])
+            }
             let rows = try Int64.fetchAll(db, sql: """
-                SELECT o.rowid FROM ops o LEFT JOIN verdict_memo m ON m.push = o.rowid
-                WHERE o.kind = ? AND (m.push IS NULL OR m.valid_from > ? OR m.valid_until <= ?)
-                ORDER BY o.rowid LIMIT ?
-                """, arguments: [WorkflowKinds.push, now, now, max(0, limit)])
+                SELECT push FROM (SELECT push FROM verdict_memo WHERE valid_until <= ?1
+                                  UNION SELECT push FROM verdict_memo WHERE valid_from > ?1) ORDER BY push LIMIT ?2
+                """, arguments: [now, max(0, limit)])
             if !rows.isEmpty { try Self.keepVerdicts(db, pushes: rows, now: now) }
             return try Self.unjudged(db, now: now)
         }
     }
 
     /// The tallies of every push whose kept verdict holds at `now`, months
-    /// starting with `monthPrefix` ("2026" or "2026-10"; empty: all).
+    /// starting with `monthPrefix` ("2026" or "2026-10"; empty: all): the
+    /// counts of verdicts that hold to the end of time, less those of them
+    /// that do not hold yet at `now`, plus the verdicts that hold until a
+    /// limit still ahead (open, awaiting a witness).
     public func pushStatistics(monthPrefix: String = "", now: Int64) throws -> PushStatistics {
         try pool.read { db in
-            let tallies = try Row.fetchAll(db, sql: """
-                SELECT month, to_dept, from_dept, claim, push_limit, count(*) FROM verdict_memo
-                WHERE month >= ? AND month < ? AND valid_from <= ? AND ? < valid_until AND claim != 'none'
-                GROUP BY month, to_dept, from_dept, claim, push_limit ORDER BY month, to_dept, from_dept, claim, push_limit
-                """, arguments: [monthPrefix, monthPrefix + "\u{FFFF}", now, now]).map {
-                PushTally(month: $0[0], to: $0[1], from: $0[2], claim: $0[3], pushLimit: $0[4], count: $0[5])
+            let range: [any DatabaseValueConvertible] = [monthPrefix, monthPrefix + "\u{FFFF}"]
+            var counts = [PushTally: Int]()
+            func key(_ r: Row) -> PushTally {
+                let pl: String? = r[4]
+                return PushTally(month: r[0], to: r[1], from: r[2], claim: r[3], pushLimit: pl?.isEmpty == true ? nil : pl, count: 0)
             }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT month, to_dept, from_dept, claim, push_limit, n FROM verdict_counts
+                WHERE month >= ? AND month < ? AND n > 0 AND claim != 'none'
+                """, arguments: StatementArguments(range)) { counts[key(r), default: 0] += r[5] }
+            // The unary `+` keeps SQLite on the narrow index of each query (the
+            // other column's range would cover nearly every row).
+            let forever = Int64.max
+            for r in try Row.fetchAll(db, sql: """
+                SELECT month, to_dept, from_dept, claim, push_limit FROM verdict_memo
+                WHERE valid_from > ? AND +valid_until = ? AND month >= ? AND month < ? AND claim != 'none'
+                """, arguments: StatementArguments([now, forever] + range)) { counts[key(r), default: 0] -= 1 }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT month, to_dept, from_dept, claim, push_limit FROM verdict_memo
+                WHERE valid_until > ? AND valid_until < ? AND +valid_from <= ? AND month >= ? AND month < ? AND claim != 'none'
+                """, arguments: StatementArguments([now, forever, now] + range)) { counts[key(r), default: 0] += 1 }
+            let tallies = counts.filter { $0.value > 0 }
+                .map { t, n in PushTally(month: t.month, to: t.to, from: t.from, claim: t.claim, pushLimit: t.pushLimit, count: n) }
+                .sorted { ($0.month, $0.to, $0.from, $0.claim, $0.pushLimit ?? "") < ($1.month, $1.to, $1.from, $1.claim, $1.pushLimit ?? "") }
             return PushStatistics(tallies: tallies, unjudged: try Self.unjudged(db, now: now))
         }
     }
 
-    /// Pushes held with no kept verdict holding at `now`.
+    /// Pushes held with no kept verdict holding at `now`: stale or expired
+    /// rows, rows that hold only later, and pushes past the watermark.
     static func unjudged(_ db: Database, now: Int64) throws -> Int {
-        let pushes = try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE kind = ?", arguments: [WorkflowKinds.push]) ?? 0
-        let holding = try Int.fetchOne(db, sql: "SELECT count(*) FROM verdict_memo WHERE valid_from <= ? AND ? < valid_until", arguments: [now, now]) ?? 0
-        return max(0, pushes - holding)
+        let waiting = try Int.fetchOne(db, sql: """
+            SELECT (SELECT count(*) FROM verdict_memo WHERE valid_until <= ?1)
+                 + (SELECT count(*) FROM verdict_memo WHERE valid_from > ?1 AND +valid_until > ?1)
+            """, arguments: [now]) ?? 0
+        let mark = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [ReadModel.memoWatermark]) ?? 0
+        let unseen = try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE rowid > ? AND kind = ?", arguments: [mark, WorkflowKinds.push]) ?? 0
+        return waiting + unseen
     }
 
     /// Judges `pushes` in one view (their closures) and keeps each verdict
     /// with the operations it read.
     private static func keepVerdicts(_ db: Database, pushes rows: [Int64], now: Int64) throws {
-        var loaded = [Digest: LoadedOp]()
-        let ids = try loadRows(db, rows: rows).keys
-        for id in ids where loaded[id] == nil { loaded.merge(try closure(db, of: id)) { a, _ in a } }
+        let ids = Array(try loadRows(db, rows: rows).keys)
+        let loaded = try closure(db, of: ids)
         let v = try view(db, loaded, now: now)
         let (wf, ctx) = (v.workflow, v.context)
+        // DELETE then INSERT (not REPLACE, which fires no delete trigger): `verdict_counts` follows.
+        let drop = try db.cachedStatement(sql: "DELETE FROM verdict_memo WHERE push = ?")
         let keep = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO verdict_memo(push, month, to_dept, from_dept, claim, push_limit, valid_from, valid_until)
+            INSERT INTO verdict_memo(push, month, to_dept, from_dept, claim, push_limit, valid_from, valid_until)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let input = try db.cachedStatement(sql: "INSERT OR REPLACE INTO verdict_inputs(op, push, author, seq) VALUES (?, ?, ?, ?)")
         for id in ids {
             guard let l = loaded[id] else { continue }
             let row = l.row
+            try drop.execute(arguments: [row])
             try input.execute(arguments: [row, row, l.op.header.author.base64url, l.op.header.seq])
             // Held but nothing to count until what it was judged from changes: a push without
             // its body, one the workflow's rules refuse, one whose limit cannot be computed.

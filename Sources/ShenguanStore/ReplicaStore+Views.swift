@@ -74,11 +74,7 @@ extension ReplicaStore {
                 SELECT o.id FROM addressed a JOIN ops o ON o.rowid = a.op
                 WHERE a.dept = ? ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ?
                 """, arguments: [department, limit]).compactMap { Digest(hex: $0) }
-            var loaded = [Digest: LoadedOp]()
-            for id in ids where loaded[id] == nil {
-                loaded.merge(try Self.closure(db, of: id)) { a, _ in a }
-            }
-            return (ids, try Self.view(db, loaded, now: now))
+            return (ids, try Self.view(db, try Self.closure(db, of: ids), now: now))
         }
     }
 
@@ -168,17 +164,34 @@ extension ReplicaStore {
     /// The operations a status of `id` reads: up to the item it belongs to
     /// (a claim's push, a push's record, a decision's request, a request's
     /// licence, …), then down every operation acting on it.
-    static func closure(_ db: Database, of id: Digest) throws -> [Digest: LoadedOp] {
-        var loaded = try loadIDs(db, ids: [id])
-        var root = id
-        for _ in 0..<6 {
-            guard let op = loaded[root]?.op, let body = op.body, let up = parent(kind: op.header.kind, body: body) else { break }
-            if loaded[up] == nil { loaded.merge(try loadIDs(db, ids: [up])) { a, _ in a } }
-            guard loaded[up] != nil else { break }
-            root = up
+    static func closure(_ db: Database, of id: Digest) throws -> [Digest: LoadedOp] { try closure(db, of: [id]) }
+
+    /// The union of the closures of `ids`, read level by level for all of
+    /// them at once (a few queries, not a few per item: 全部事项, 统计).
+    static func closure(_ db: Database, of ids: [Digest]) throws -> [Digest: LoadedOp] {
+        var loaded = try loadIDs(db, ids: Set(ids))
+        // Up: each id to the item it belongs to, one level per round for all of them.
+        var climbing = Array(Set(ids))
+        var roots = Set<Digest>()
+        for _ in 0..<6 where !climbing.isEmpty {
+            var next = [(from: Digest, up: Digest)]()
+            for id in climbing {
+                guard let op = loaded[id]?.op, let body = op.body, let up = parent(kind: op.header.kind, body: body) else {
+                    roots.insert(id)
+                    continue
+                }
+                next.append((id, up))
+            }
+            loaded.merge(try loadIDs(db, ids: Set(next.map(\.up)).subtracting(loaded.keys))) { a, _ in a }
+            climbing = []
+            for (from, up) in next {
+                if loaded[up] != nil { climbing.append(up) } else { roots.insert(from) }
+            }
         }
-        var frontier = [root]
-        var seen: Set<Digest> = [root]
+        roots.formUnion(climbing)
+        // Down: every operation acting on what is held, all roots together.
+        var frontier = Array(roots)
+        var seen = roots
         while !frontier.isEmpty {
             let rows = try namingRows(db, frontier)
             let fresh = try loadRows(db, rows: rows).filter { !seen.contains($0.key) }

@@ -24,24 +24,21 @@ extension Pages {
         let pending: HTML = HTML.when(s.unjudged > 0, """
             <p class="notice" role="status">另有 \(s.unjudged) 项推送尚在判定，统计稍后完整，请稍后刷新本页。</p>
             """)
-        let byDept = departments.compactMap { d -> (String, [String: Int])? in
-            let c = s.claims { $0.to == d.id }
-            return c.isEmpty ? nil : (d.name, c)
-        }
+        let received = s.claims { $0.to }
+        let byDept = departments.compactMap { d in received[d.id].map { (d.name, $0) } }
         var sections: [HTML] = []
         sections.append(section("各部门认领情况（收到的推送）", "认领时限 R2；监管信息推回审批部门 R7", byDept, claimOutcomes, rateLabel: "按时认领率"))
         if let me {
-            let mine = s.months.map { m in (m, s.claims { $0.to == me && $0.month == m }) }
+            let toMe = s.claims { $0.to == me ? $0.month : nil }, fromMe = s.claims { $0.from == me ? $0.month : nil }
+            let mine = s.months.map { m in (m, toMe[m] ?? [:]) }
             sections.append(monthly("本部门收到的推送（按月）", mine, claimOutcomes))
-            let sent = s.months.map { m in (m, s.claims { $0.from == me && $0.month == m }) }
+            let sent = s.months.map { m in (m, fromMe[m] ?? [:]) }
             if sent.contains(where: { !$0.1.isEmpty }) {
                 sections.append(monthly("本部门发出的推送被认领情况（按月）", sent, claimOutcomes))
             }
         }
-        let r7 = departments.compactMap { d -> (String, [String: Int])? in
-            let c = s.pushLimits { $0.from == d.id }
-            return c.isEmpty ? nil : (d.name, c)
-        }
+        let pushedBack = s.pushLimits { $0.from }
+        let r7 = departments.compactMap { d in pushedBack[d.id].map { (d.name, $0) } }
         if !r7.isEmpty {
             sections.append(section("监管信息推送及时情况（按推送部门）", "作出监管决定后按时限推送 R7", r7, pushOutcomes, rateLabel: "按时推送率"))
         }

@@ -121,7 +121,7 @@ enum CityBench {
         let judged = try store.pushStatistics(now: now).tallies.reduce(0) { $0 + $1.count }
         print("    settle verdicts: \(judged) pushes in \(f1(settleSeconds)) s (\(Int(Double(judged) / max(settleSeconds, 1e-9))) pushes/s, \(rounds + 1) rounds)")
         try timed("page 统计 (kept verdicts)", 30) {
-            let st = try reader.statistics(year: 2026)
+            let st = try reader.statistics()
             let names = Set(st.tallies.flatMap { [$0.to, $0.from] }).map { (id: $0, name: clerk.roster.departments[$0]?.name ?? $0) }
             bytes = Pages.statistics(ctx, st, me: "d1", departments: names).raw.utf8.count
         }

@@ -26,7 +26,7 @@ extension ReplicaStore {
             if let top = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM ops"), top > mark {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO verdict_memo(push, month, to_dept, from_dept, claim, push_limit, valid_from, valid_until)
-                    SELECT rowid, '-', '-', '-', 'stale', NULL, 0, 0 FROM ops WHERE rowid > ? AND rowid <= ? AND kind = ?
+                    SELECT rowid, '-', '-', '-', 'stale', NULL, 0, 0 FROM ops WHERE rowid > ? AND rowid <= ? AND +kind = ?
                     """, arguments: [mark, top, WorkflowKinds.push])
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                arguments: [ReadModel.memoWatermark, String(top)])
@@ -83,7 +83,8 @@ extension ReplicaStore {
                  + (SELECT count(*) FROM verdict_memo WHERE valid_from > ?1 AND +valid_until > ?1)
             """, arguments: [now]) ?? 0
         let mark = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [ReadModel.memoWatermark]) ?? 0
-        let unseen = try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE rowid > ? AND kind = ?", arguments: [mark, WorkflowKinds.push]) ?? 0
+        // A rowid range (new arrivals), not the kind index (every push ever held).
+        let unseen = try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE rowid > ? AND +kind = ?", arguments: [mark, WorkflowKinds.push]) ?? 0
         return waiting + unseen
     }
 

@@ -58,6 +58,8 @@ enum Assets {
         ".o-on_time { fill:#2e7d32; } .o-late { fill:#ef6c00; } .o-lapsed { fill:#c62828; } .o-awaiting_witness { fill:#64b5f6; } .o-open { fill:#b0bec5; }",
         "table.numbers td, table.numbers th { text-align:right; } table.numbers td:first-child, table.numbers th:first-child { text-align:left; }",
         ".years a, .years strong { margin-right:1rem; } section.stats h2 small { color:var(--muted); font-weight:400; font-size:.8rem; }",
+        ".skip { position:absolute; left:-999px; top:0; background:#fff; padding:.4rem .8rem; z-index:10; } .skip:focus { left:.5rem; }",
+        "a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible { outline:3px solid #f0a202; outline-offset:2px; }",
         "footer { text-align:center; color:var(--muted); font-size:.8rem; padding:2rem 1rem; }",
         "@media (max-width: 40rem) { dl { grid-template-columns:1fr; } table.list thead { display:none; } table.list td { display:block; border:0; padding:.2rem .5rem; } table.list tr { display:block; border-bottom:1px solid var(--line); padding:.4rem 0; } }",
     ].joined(separator: "\n")

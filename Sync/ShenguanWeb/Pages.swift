@@ -37,7 +37,7 @@ public enum Pages {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · 审管工作台 · \(ctx.departmentName)</title>
             <link rel="stylesheet" href="/assets/app.css"></head>
-            <body><header><div class="brand">审管工作台 <small>\(ctx.departmentName)</small></div>
+            <body><a class="skip" href="#main">跳到正文</a><header><div class="brand">审管工作台 <small>\(ctx.departmentName)</small></div>
             <nav aria-label="主菜单">\(nav)</nav></header>
             <main id="main"><h1>\(title)</h1>
             \(notice.map { HTML("<p class=\"notice\" role=\"status\">\($0)</p>") })

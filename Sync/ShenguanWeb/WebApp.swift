@@ -79,9 +79,7 @@ struct WebGuard<Context: RequestContext>: RouterMiddleware {
         } else {
             do { response = try await next(request, context) } catch let e as ReplicaError {
                 // A refusal of the application layer: the clerk's sentence, the page otherwise intact.
-                let status: HTTPResponse.Status = e.code.hasSuffix("not_found") ? .notFound : e.code.hasPrefix("web.csrf") ? .forbidden : .init(code: 422)
-                response = WebRoutes.render(.page(Pages.layout("未能完成", WebRoutes.anonymous(replica), error: e,
-                                                               "<p><a href=\"/inbox\">返回待办</a></p>"), status: status))
+                response = WebRoutes.render(WebRoutes.refusal(e, WebRoutes.anonymous(replica)))
             } catch let e as HTTPError where e.status == .notFound {
                 response = WebRoutes.render(.page(Pages.layout("页面不存在", WebRoutes.anonymous(replica),
                                                                error: ReplicaError("web.not_found", "No such page.", zh: "没有这个页面。"),

@@ -101,9 +101,17 @@ struct WebRoutes: Sendable {
     }
 
     /// Runs a handler that needs a session; without one, to the sign-in page.
+    /// A refusal keeps the signed-in frame (navigation, the staff member).
     func signedIn(_ request: Request, _ body: (Session) async throws -> WebAnswer) async throws -> Response {
         guard let s = try session(request) else { return Self.render(.redirect("/login")) }
-        return Self.render(try await body(s))
+        do { return Self.render(try await body(s)) } catch let e as ReplicaError { return Self.render(Self.refusal(e, s.ctx)) }
+    }
+
+    /// The page of a refusal: the clerk's sentence and code, a way back;
+    /// 404 for what is not held, 403 for a stale form, else 422.
+    static func refusal(_ e: ReplicaError, _ ctx: PageContext) -> WebAnswer {
+        let status: HTTPResponse.Status = e.code.hasSuffix("not_found") ? .notFound : e.code.hasPrefix("web.csrf") ? .forbidden : .init(code: 422)
+        return .page(Pages.layout("未能完成", ctx, error: e, "<p><a href=\"/inbox\">返回待办</a></p>"), status: status)
     }
 
     func register(on router: Router<BasicRequestContext>) {

@@ -23,8 +23,10 @@ import unittest
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -131,6 +133,18 @@ class Workbench(unittest.TestCase):
         except Exception:
             raise AssertionError(f"{css} never appeared on {d.current_url}: {self.text(d)[:600]}") from None
 
+    def wait_notice(self, d, text):
+        """Until the page (the new one, not the one the click left) shows a notice with `text`."""
+        def shown(drv):
+            try:
+                return any(text in e.text for e in drv.find_elements(By.CSS_SELECTOR, ".notice"))
+            except WebDriverException:   # stale: the page is being replaced
+                return False
+        try:
+            WebDriverWait(d, 30).until(shown)
+        except TimeoutException:
+            raise AssertionError(f"notice {text} never appeared on {d.current_url}: {self.text(d)[:600]}") from None
+
     def sign_in(self, d, base, staff, password):
         d.get(base + "/login")
         d.find_element(By.NAME, "staff").send_keys(staff)
@@ -190,7 +204,7 @@ class Workbench(unittest.TestCase):
         bd.find_element(By.CSS_SELECTOR, "input[name='to'][value='market']").click()
         self.shot(bd, "02-approve-form")
         bd.find_element(By.CSS_SELECTOR, "form[action='/approve'] button[type='submit']").click()
-        self.assertIn("已签发并推送", self.wait(bd, ".notice").text)
+        self.wait_notice(bd, "已签发并推送")
         badge = bd.find_element(By.CSS_SELECTOR, ".push [data-status]")
         self.assertEqual(badge.get_attribute("data-status"), "pending")
         self.shot(bd, "03-approval-pushed")
@@ -222,9 +236,19 @@ class Workbench(unittest.TestCase):
         md.get(M + "/stats")
         on_time_before = self.on_time_this_month(md)
         md.get(M + "/inbox")
+        # By keyboard alone: Tab from the top of the page (first stop: the skip link) to 认领, then Enter.
+        body = md.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.TAB)
+        self.assertEqual(md.switch_to.active_element.text, "跳到正文")
+        button = md.find_element(By.CSS_SELECTOR, "form[action='/claim'] button")
+        for _ in range(40):
+            if md.switch_to.active_element == button:
+                break
+            md.switch_to.active_element.send_keys(Keys.TAB)
+        self.assertEqual(md.switch_to.active_element, button, "认领 is reachable with Tab")
         started = time.monotonic()
-        md.find_element(By.CSS_SELECTOR, "form[action='/claim'] button").click()
-        self.assertIn("已认领", self.wait(md, ".notice").text)
+        button.send_keys(Keys.ENTER)
+        self.wait_notice(md, "已认领")
         self.timings["claim click to confirmed page (s)"] = round(time.monotonic() - started, 3)
         self.assertIn("刘洋", self.text(md))
         self.assertIn(md.find_element(By.CSS_SELECTOR, ".push [data-status]").get_attribute("data-status"),
@@ -252,13 +276,13 @@ class Workbench(unittest.TestCase):
         md.find_element(By.CSS_SELECTOR, "details.more summary").click()
         md.find_element(By.CSS_SELECTOR, "form[action='/feedback'] textarea").send_keys("请补充现场核查照片")
         md.find_element(By.CSS_SELECTOR, "form[action='/feedback'] button").click()
-        self.assertIn("反馈已签署", self.wait(md, ".notice").text)
+        self.wait_notice(md, "反馈已签署")
         self.assertIn("反馈：市市场监督管理局（刘洋", self.text(md))
         self.assertIn("请补充现场核查照片", self.text(md))
         md.find_element(By.CSS_SELECTOR, "details.more summary").click()
         target = Select(md.find_element(By.CSS_SELECTOR, "form[action='/relay'] select")).first_selected_option.text
         md.find_element(By.CSS_SELECTOR, "form[action='/relay'] button").click()
-        self.assertIn("已转推", self.wait(md, ".notice").text)
+        self.wait_notice(md, "已转推")
         self.assertIn(f"推送给 {target}（转推，R5）", self.text(md))
         self.shot(md, "08c-relayed")
         md.get(item_page)
@@ -290,7 +314,7 @@ class Workbench(unittest.TestCase):
         md.find_element(By.NAME, "approval").send_keys(self.licence)
         self.shot(md, "10-supervise-form")
         md.find_element(By.CSS_SELECTOR, "form[action='/supervise'] button[type='submit']").click()
-        self.assertIn("监管信息已记录并推送", self.wait(md, ".notice").text)
+        self.wait_notice(md, "监管信息已记录并推送")
         self.shot(md, "11-supervision-pushed")
         record_page = md.current_url
         self.sync(md, M, "12-market-sync-penalty")
@@ -300,7 +324,7 @@ class Workbench(unittest.TestCase):
         self.assertIn("行政处罚", self.wait(bd, "table.list").text)
         self.shot(bd, "13-bureau-inbox")
         bd.find_element(By.CSS_SELECTOR, "form[action='/claim'] button").click()
-        self.assertIn("已认领", self.wait(bd, ".notice").text)
+        self.wait_notice(bd, "已认领")
         self.sync(bd, B, "14-bureau-sync")
         # The market sees the bureau's claim on its record, judged on the market's witness.
         md.get(record_page)
@@ -314,7 +338,7 @@ class Workbench(unittest.TestCase):
         bd.find_element(By.NAME, "subject").send_keys("食品经营许可现场核查意见")
         bd.find_element(By.NAME, "question").send_keys("该店是否具备开业条件？")
         bd.find_element(By.CSS_SELECTOR, "form[action='/inquire'] button").click()
-        self.assertIn("函询已发出", self.wait(bd, ".notice").text)
+        self.wait_notice(bd, "函询已发出")
         inquiry_page = bd.current_url
         self.sync(bd, B, "16-bureau-sync-inquiry")
         md.get(M + "/inbox")
@@ -322,7 +346,7 @@ class Workbench(unittest.TestCase):
         md.find_element(By.NAME, "text").send_keys("具备条件，同意")
         self.shot(md, "17-market-reply")
         md.find_element(By.CSS_SELECTOR, "form[action='/reply'] button").click()
-        self.assertIn("答复已签署", self.wait(md, ".notice").text)
+        self.wait_notice(md, "答复已签署")
         self.sync(md, M, "18-market-sync-reply")
         bd.get(inquiry_page)
         self.assertEqual(self.wait(bd, "[data-status]").get_attribute("data-status"), "consented")
@@ -335,14 +359,14 @@ class Workbench(unittest.TestCase):
         md.find_element(By.PARTIAL_LINK_TEXT, "查看所推送的许可").click()
         md.find_element(By.NAME, "basis").send_keys("经查提交虚假材料")
         md.find_element(By.CSS_SELECTOR, "form[action='/request'] button").click()
-        self.assertIn("申请已提出", self.wait(md, ".notice").text)
+        self.wait_notice(md, "申请已提出")
         self.sync(md, M, "20-market-sync-request")
         bd.get(B + "/inbox")
         bd.find_element(By.CSS_SELECTOR, "a.button[href^='/item/']").click()   # 办理
         bd.find_element(By.CSS_SELECTOR, "input[name='grant'][value='yes']").click()
         bd.find_element(By.NAME, "reason").send_keys("事实清楚，准予撤销")
         bd.find_element(By.CSS_SELECTOR, "form[action='/decide'] button").click()
-        self.assertIn("决定已签署", self.wait(bd, ".notice").text)
+        self.wait_notice(bd, "决定已签署")
         self.assertIn("已撤销", self.text(bd))
         self.shot(bd, "21-bureau-decided")
 
@@ -360,13 +384,13 @@ class Workbench(unittest.TestCase):
         field.clear()
         field.send_keys(self.code)
         bd.find_element(By.CSS_SELECTOR, "form[action='/warnings/list'] button").click()
-        self.assertIn("已列入预警名单", self.wait(bd, ".notice").text)
+        self.wait_notice(bd, "已列入预警名单")
         row = next(r for r in bd.find_elements(By.CSS_SELECTOR, "table.list tbody tr") if "某某餐饮有限公司" in r.text)
         self.assertIn("从严审批", row.text)
         self.shot(bd, "21b-bureau-warning-listed")
         row.find_element(By.NAME, "reason").send_keys("整改完毕")
         row.find_element(By.CSS_SELECTOR, "form[action='/warnings/delist'] button").click()
-        self.assertIn("已移出预警名单", self.wait(bd, ".notice").text)
+        self.wait_notice(bd, "已移出预警名单")
         self.assertNotIn("某某餐饮有限公司", self.text(bd))
 
         # A form from another site is refused (cross-site request forgery).

@@ -134,6 +134,7 @@ import Testing
             #expect(after.contains("<title>9月 待见证 1 项</title>"), "this department's monthly chart")
             try await client.execute(uri: "/stats?year=3000", method: .get, headers: [.cookie: cookie]) {
                 #expect($0.status.code == 422 && Self.text($0).contains("stats.year") && Self.text($0).contains("2000 至 2100"))
+                #expect(Self.text($0).contains("王芳（工号 S01）") && Self.text($0).contains("aria-label=\"主菜单\""), "a refusal keeps the signed-in frame")
             }
         }
     }

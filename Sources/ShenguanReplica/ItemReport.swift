@@ -1,3 +1,4 @@
+import Foundation
 import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
@@ -105,6 +106,22 @@ public struct ItemReport: Sendable {
 
 /// Words for statuses and outcomes, in Chinese and English with the rule id.
 public enum ClerkWords {
+    /// Department names as a clerk finds them in a list: by pinyin (the
+    /// zh_CN collation; presentation only, never part of what is signed or
+    /// judged), ties by code points, then by id.
+    public static func chineseOrder(_ list: [(id: String, name: String)]) -> [(id: String, name: String)] {
+        let zh = Locale(identifier: "zh_CN")
+        return list.sorted { a, b in
+            switch a.name.compare(b.name, locale: zh) {
+            case .orderedAscending: return true
+            case .orderedDescending: return false
+            case .orderedSame:
+                if a.name.unicodeScalars.elementsEqual(b.name.unicodeScalars) { return a.id < b.id }
+                return a.name.unicodeScalars.lexicographicallyPrecedes(b.name.unicodeScalars)
+            }
+        }
+    }
+
     static let statuses: [String: String] = [
         "pending": "待认领 pending", "claimed_on_time": "按时认领 claimed on time", "claimed_late": "逾期认领 claimed late",
         "auto_claimed": "超时自动认领 auto-claimed at the limit", "awaiting_reply": "待回复 awaiting reply", "consented": "同意 consented",

@@ -1,3 +1,4 @@
+import Foundation
 import ShenguanCalendar
 import ShenguanCore
 import ShenguanStore
@@ -48,5 +49,80 @@ extension ReplicaReader {
             let s = try store.pushStatistics(monthPrefix: "\(y)-", now: now)
             return Statistics(year: y, tallies: s.tallies, unjudged: s.unjudged)
         }
+    }
+}
+
+/// The period of a timeliness report (R23): a year, a quarter or a month.
+public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
+    public let year: Int
+    /// The months covered, 1…12.
+    public let months: ClosedRange<Int>
+    /// "2026", "2026-Q4" or "2026-10".
+    public let description: String
+
+    /// Reads "2026", "2026-Q4" or "2026-10".
+    public init(_ text: String) throws(ReplicaError) {
+        let refusal = ReplicaError("report.period", "\"\(text)\" is not a period: write a year (2026), a quarter (2026-Q4) or a month (2026-10).",
+                                   zh: "“\(text)”不是统计期间：请写年份（2026）、季度（2026-Q4）或月份（2026-10）。")
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard let y = Int(parts[0]), parts[0].count == 4, (2000...2100).contains(y), parts.count <= 2 else { throw refusal }
+        year = y
+        description = text
+        if parts.count == 1 { months = 1...12; return }
+        let p = parts[1]
+        if p.count == 2, p.first == "Q", let q = Int(p.dropFirst()), (1...4).contains(q) {
+            months = (q * 3 - 2)...(q * 3)
+        } else if p.count == 2, let m = Int(p), (1...12).contains(m) {
+            months = m...m
+        } else {
+            throw refusal
+        }
+    }
+
+    /// The months as stored ("2026-10").
+    public var monthKeys: Set<String> { Set(months.map { "\(year)-\($0 < 10 ? "0" : "")\($0)" }) }
+}
+
+/// One department's line of a timeliness report (R23): the pushes it
+/// received in the period and how they stand, and the supervision records
+/// it pushed back and whether within their limit (R7).
+public struct TimelinessLine: Sendable, Equatable {
+    public let department: String
+    public let name: String
+    /// Claim outcomes of the pushes received (`Verdict.Outcome` raw values → count).
+    public let claims: [String: Int]
+    /// R7 outcomes of the supervision records it pushed.
+    public let pushes: [String: Int]
+
+    public var received: Int { claims.values.reduce(0, +) }
+    /// 按时认领率: on time among those decided (on time, late, auto-claimed); nil when none is decided.
+    public var onTimeRate: Double? {
+        let decided = (claims["on_time"] ?? 0) + (claims["late"] ?? 0) + (claims["lapsed"] ?? 0)
+        return decided == 0 ? nil : Double(claims["on_time"] ?? 0) / Double(decided)
+    }
+
+    public var json: JSONValue {
+        func counts(_ c: [String: Int]) -> JSONValue { .object(c.mapValues { .int(Int64($0)) }) }
+        return .object(["department": .string(department), "name": .string(name), "received": .int(Int64(received)),
+                        "claims": counts(claims), "pushedBack": counts(pushes),
+                        "onTimeRate": onTimeRate.map { .string(String(format: "%.3f", $0)) } ?? .null])
+    }
+}
+
+extension ReplicaReader {
+    /// R23: the timeliness report of `period`, one line per department that
+    /// received or pushed back anything, in Chinese order of names, from the
+    /// same kept verdicts as the 统计 page.
+    public func timeliness(_ period: ReportPeriod) throws(ReplicaError) -> (lines: [TimelinessLine], unjudged: Int) {
+        let s = try statistics(year: period.year)
+        let roster = try run { try store.roster() }
+        func name(_ d: String) -> String { roster?.departments[d]?.name ?? d }
+        let months = period.monthKeys
+        let claims = s.claims { months.contains($0.month) ? $0.to : nil }
+        let pushes = s.pushLimits { months.contains($0.month) ? $0.from : nil }
+        let ids = Set(claims.keys).union(pushes.keys)
+        let order = ClerkWords.chineseOrder(ids.map { (id: $0, name: name($0)) })
+        return (order.map { TimelinessLine(department: $0.id, name: $0.name, claims: claims[$0.id] ?? [:], pushes: pushes[$0.id] ?? [:]) },
+                s.unjudged)
     }
 }

@@ -68,7 +68,7 @@ extension WebRoutes {
                 let stats = try s.clerk.reader.statistics(year: year)
                 let named = Set(stats.tallies.flatMap { [$0.to, $0.from] })
                 let roster = s.clerk.roster
-                let departments = Self.chineseOrder(named.map { (id: $0, name: roster.departments[$0]?.name ?? $0) })
+                let departments = ClerkWords.chineseOrder(named.map { (id: $0, name: roster.departments[$0]?.name ?? $0) })
                 return .page(Pages.statistics(s.ctx, stats, me: s.clerk.department, departments: departments))
             }
         }

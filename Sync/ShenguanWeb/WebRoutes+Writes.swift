@@ -8,24 +8,8 @@ import ShenguanSync
 extension WebRoutes {
     /// Departments of `role` other than this one, in Chinese order.
     static func departments(_ clerk: Clerk, role: Role) -> [(id: String, name: String)] {
-        chineseOrder(clerk.roster.departments.filter { $0.value.role == role && $0.key != clerk.department }
+        ClerkWords.chineseOrder(clerk.roster.departments.filter { $0.value.role == role && $0.key != clerk.department }
             .map { (id: $0.key, name: $0.value.name) })
-    }
-
-    /// Department names as a clerk finds them in a list: by pinyin (the
-    /// zh_CN collation; presentation only, never part of what is signed or
-    /// judged), ties by code points, then by id.
-    static func chineseOrder(_ list: [(id: String, name: String)]) -> [(id: String, name: String)] {
-        let zh = Locale(identifier: "zh_CN")
-        return list.sorted { a, b in
-            switch a.name.compare(b.name, locale: zh) {
-            case .orderedAscending: return true
-            case .orderedDescending: return false
-            case .orderedSame:
-                if a.name.unicodeScalars.elementsEqual(b.name.unicodeScalars) { return a.id < b.id }
-                return a.name.unicodeScalars.lexicographicallyPrecedes(b.name.unicodeScalars)
-            }
-        }
     }
 
     func registerWrites(on router: Router<BasicRequestContext>) {

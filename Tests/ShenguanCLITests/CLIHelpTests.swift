@@ -54,6 +54,8 @@ SUBCOMMANDS:
                           with time left in working days and hours.
   status                  Full history of a licence, push, revocation request
                           or inquiry: who did what and when, with verdicts.
+  report                  Timeliness report (R23): per department, how the
+                          pushes of a period were claimed, and R7 push-backs.
   conflicts               Concurrent edits kept side by side until a later
                           operation resolves them, and equivocating authors.
   evidence                Write the evidence bundle of a push's or inquiry's
@@ -97,7 +99,7 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "correct", "inbox", "status", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "correct", "inbox", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key"]  // no replica options of their own
         for name in names {

@@ -112,6 +112,12 @@ import ShenguanTestSupport
         // The text view says it in Chinese, with the rule.
         let text = try d.bureau.ok(["status", approval], env: at("2026-10-10T02:00:00"))
         #expect(text.contains("超时自动认领") && text.contains("responsible: 市生态环境局 (R2, R24)"))
+        // R23: the month's timeliness report says the same, as CSV for a spreadsheet.
+        let csv = try d.bureau.ok(["report", "2026-09", "--csv"], env: at("2026-10-10T02:00:00"))
+        let rows = csv.split(separator: "\n").map(String.init)
+        #expect(rows.first == "department,name,received,on_time,late,lapsed,awaiting_witness,open,on_time_rate,pushed_back_on_time,pushed_back_late")
+        #expect(rows.contains("ecology,市生态环境局,1,0,0,1,0,0,0.0000,0,0") && rows.contains("market,市市场监督管理局,1,1,0,0,0,0,1.0000,0,0"), "\(rows)")
+        expectError(try d.bureau.run(["report", "2026-13"], env: at("2026-10-10T02:00:00")), "report.period")
     }
 
     @Test func supervisionRevocationWarningsAndInquiries() throws {

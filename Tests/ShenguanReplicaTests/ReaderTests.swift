@@ -76,4 +76,33 @@ import ShenguanTestSupport
         #expect(try after.history(department: "d2").isEmpty)
         #expect(try d.market.store.checkReadModel().isConsistent)
     }
+
+    /// R23: the timeliness report counts a push where its verdict stands at
+    /// the reader's instant: 待认领 before the limit, 超时自动认领 after it, in
+    /// the month it was pushed and nowhere else.
+    @Test func theTimelinessReportFollowsTheVerdicts() throws {
+        let d = try Desk("reader-report"); defer { d.dir.remove() }
+        _ = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval())
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-09-30T17:00:00")
+        let period = try ReportPeriod("2026-09")
+        let before = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-09T09:00:00"), department: "d1").timeliness(period)
+        #expect(before.lines.map(\.department) == ["d1"] && before.lines[0].claims == ["open": 1] && before.lines[0].onTimeRate == nil)
+        #expect(before.unjudged == 0)
+        let after = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T09:00:00"), department: "d1").timeliness(period)
+        #expect(after.lines[0].claims == ["lapsed": 1] && after.lines[0].onTimeRate == 0)
+        #expect(try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T09:00:00"), department: "d1")
+            .timeliness(ReportPeriod("2026-10")).lines.isEmpty)
+        #expect(try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T09:00:00"), department: "d1")
+            .timeliness(ReportPeriod("2026-Q3")).lines == after.lines)
+    }
+
+    @Test func reportPeriodsAreAYearAQuarterOrAMonth() throws {
+        #expect(try ReportPeriod("2026").months == 1...12)
+        #expect(try ReportPeriod("2026-Q4").months == 10...12 && ReportPeriod("2026-Q4").monthKeys == ["2026-10", "2026-11", "2026-12"])
+        #expect(try ReportPeriod("2026-03").monthKeys == ["2026-03"])
+        for bad in ["26", "2026-13", "2026-Q5", "2026-1", "2026-10-01", "", "二〇二六", "2026-Q0", "1999"] {
+            #expect(throws: ReplicaError.self, "\(bad)") { try ReportPeriod(bad) }
+            do { _ = try ReportPeriod(bad) } catch { #expect(error.code == "report.period" && error.chinese.contains("统计期间")) }
+        }
+    }
 }

@@ -74,3 +74,45 @@ struct Conflicts: ParsableCommand {
         for e in view.equivocations { print("equivocation: author \(e.author.prefix(12))… signed \(e.ids.count) different operations at seq \(e.seq): \(e.ids.map { $0.prefix(12) }.joined(separator: ", "))") }
     }
 }
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Timeliness report (R23): per department, how the pushes of a period were claimed, and R7 push-backs.",
+        discussion: "The same verdicts as `status` and the web interface's 统计 page.\nExample: shenguan report 2026-Q4 --csv > 2026-Q4.csv")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A year (2026), a quarter (2026-Q4) or a month (2026-10); default: this month.") var period: String?
+    @Flag(help: "Comma-separated values with a header line (for a spreadsheet).") var csv = false
+
+    func run() throws {
+        let reader = try openReader(global)
+        let today = ChinaStandardTime.civilDate(atMillis: reader.now)
+        let p = try ReportPeriod(period ?? "\(today.year)-\(today.month < 10 ? "0" : "")\(today.month)")
+        let (lines, unjudged) = try reader.timeliness(p)
+        if global.json {
+            printJSON(.object(["period": .string(p.description), "unjudged": .int(Int64(unjudged)), "departments": .array(lines.map(\.json))]))
+            return
+        }
+        let outcomes = ["on_time", "late", "lapsed", "awaiting_witness", "open"]
+        func rate(_ l: TimelinessLine) -> String { l.onTimeRate.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+        if csv {
+            print((["department", "name", "received"] + outcomes + ["on_time_rate", "pushed_back_on_time", "pushed_back_late"]).joined(separator: ","))
+            for l in lines {
+                let cells = [l.department, l.name, String(l.received)] + outcomes.map { String(l.claims[$0] ?? 0) }
+                    + [l.onTimeRate.map { String(format: "%.4f", $0) } ?? "", String(l.pushes["on_time"] ?? 0), String(l.pushes["late"] ?? 0)]
+                print(cells.map(Self.csvField).joined(separator: ","))
+            }
+            return
+        }
+        print("审管互动 timeliness report \(p) · \(lines.count) departments\(unjudged > 0 ? " · \(unjudged) pushes not judged yet (run again shortly)" : "")")
+        printTable(["部门 department", "收到 received", "按时 on time", "逾期 late", "超时自动 auto", "待见证 awaiting", "待认领 open", "按时率 rate", "R7 按时/逾期"],
+                   lines.map { l in
+                       ["\(l.name) (\(l.department))", String(l.received)] + outcomes.map { String(l.claims[$0] ?? 0) }
+                           + [rate(l), "\(l.pushes["on_time"] ?? 0)/\(l.pushes["late"] ?? 0)"]
+                   })
+    }
+
+    /// RFC 4180: quoted when it holds a comma, a quote or a line break.
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

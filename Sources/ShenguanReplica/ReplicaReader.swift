@@ -206,13 +206,13 @@ extension ReplicaReader {
     /// Everything addressed to `department` (default: this replica's), open
     /// or done, newest first, with its status: auto-claimed pushes and
     /// lapsed inquiries stay findable after they leave the inbox.
-    public func history(department: String? = nil, limit: Int = 50) throws(ReplicaError) -> [HistoryItem] {
+    public func history(department: String? = nil, limit: Int = 50, offset: Int = 0) throws(ReplicaError) -> [HistoryItem] {
         guard let dept = department ?? self.department else {
             throw ReplicaError("inbox.department", "This replica's department is unknown (not admitted yet); name one with --department.",
                                zh: "本副本的部门未知（尚未被接纳）；请用 --department 指定部门。")
         }
         return try run {
-            let (ids, v) = try store.historyView(department: dept, limit: max(1, min(limit, 1000)), now: now)
+            let (ids, v) = try store.historyView(department: dept, limit: max(1, min(limit, 1000)), offset: max(0, min(offset, 1_000_000)), now: now)
             let (wf, ctx) = (v.workflow, v.context)
             return try ids.compactMap { id -> HistoryItem? in
                 if let p = wf.pushes[id] {

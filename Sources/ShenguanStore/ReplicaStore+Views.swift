@@ -68,12 +68,12 @@ extension ReplicaStore {
     /// requests), open or done, newest first (`inbox --all`), with one view
     /// over all their closures: one read, one roster fold, one pass over the
     /// stored bounds, whatever the number of rows.
-    public func historyView(department: String, limit: Int, now: Int64) throws -> (ids: [Digest], view: WorkflowView) {
+    public func historyView(department: String, limit: Int, offset: Int = 0, now: Int64) throws -> (ids: [Digest], view: WorkflowView) {
         try pool.read { db in
             let ids = try String.fetchAll(db, sql: """
                 SELECT o.id FROM addressed a JOIN ops o ON o.rowid = a.op
-                WHERE a.dept = ? ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ?
-                """, arguments: [department, limit]).compactMap { Digest(hex: $0) }
+                WHERE a.dept = ? ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ? OFFSET ?
+                """, arguments: [department, limit, max(0, offset)]).compactMap { Digest(hex: $0) }
             return (ids, try Self.view(db, try Self.closure(db, of: ids), now: now))
         }
     }
@@ -83,7 +83,8 @@ extension ReplicaStore {
         try pool.read { db in
             let rows = try Int64.fetchAll(db, sql: "SELECT op FROM listings WHERE ?1 IS NULL OR credit_code = ?1", arguments: [creditCode?.value])
             var loaded = try Self.loadRows(db, rows: rows)
-            loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, Array(loaded.keys)))) { a, _ in a }
+            // Only delistings change a listing (not the pushes and claims of the records that list).
+            loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, Array(loaded.keys), kinds: [WorkflowKinds.warningDelist]))) { a, _ in a }
             return try Self.view(db, loaded, now: now)
         }
     }

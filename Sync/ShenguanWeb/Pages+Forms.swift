@@ -59,9 +59,15 @@ extension Pages {
     /// 预警名单 (R9).
     /// 预警名单 (R9): the active listings; the bureau lists a subject by hand
     /// and ends a listing, each with its reason.
-    public static func warnings(_ ctx: PageContext, _ entries: [Workflow.WarningEntry], workflow: Workflow, form: Form? = nil,
+    public static func warnings(_ ctx: PageContext, _ all: [Workflow.WarningEntry], workflow: Workflow, page: Int = 1, form: Form? = nil,
                                 notice: String? = nil, error: ReplicaError? = nil) -> HTML {
         let bureau = ctx.role == "approval"
+        let size = 100, pages = max(1, (all.count + size - 1) / size), page = min(max(1, page), pages)
+        let entries = all.dropFirst((page - 1) * size).prefix(size)
+        let pager: HTML = HTML.when(pages > 1, """
+            <p class="pager">共 \(all.count) 条 · \(HTML.when(page > 1, "<a href=\"/warnings?page=\(page - 1)\" rel=\"prev\">‹ 上一页</a>")) 第 \(page)/\(pages) 页 \
+            \(HTML.when(page < pages, "<a href=\"/warnings?page=\(page + 1)\" rel=\"next\">下一页 ›</a>"))</p>
+            """)
         let rows: [HTML] = entries.map { e in
             let delist: HTML = HTML.when(bureau, """
                 <form method="post" action="/warnings/delist" class="inline">\(csrf(ctx))<input type="hidden" name="entry" value="\(e.source.hex)">\
@@ -74,7 +80,7 @@ extension Pages {
         }
         let list: HTML = rows.isEmpty ? "<p class=\"empty\">预警名单为空。</p>" : """
             <table class="list"><thead><tr><th>名称</th><th>统一社会信用代码</th><th>级别</th><th>原因</th><th>列入部门</th>\
-            \(HTML.when(bureau, "<th>操作</th>"))</tr></thead><tbody>\(rows)</tbody></table>
+            \(HTML.when(bureau, "<th>操作</th>"))</tr></thead><tbody>\(rows)</tbody></table>\(pager)
             """
         let level = form?["level"] ?? "restricted"
         let add: HTML = HTML.when(bureau, """

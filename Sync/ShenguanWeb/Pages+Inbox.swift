@@ -32,8 +32,12 @@ extension Pages {
         return layout("待办", ctx, notice: notice, error: error, table)
     }
 
-    /// 全部事项: everything addressed to this department, with its status.
-    public static func history(_ ctx: PageContext, _ items: [HistoryItem], name: (String) -> String) -> HTML {
+    /// Rows of one 全部事项 page.
+    public static let historyPageSize = 100
+
+    /// 全部事项: everything addressed to this department, with its status,
+    /// newest first, `historyPageSize` to a page.
+    public static func history(_ ctx: PageContext, _ items: [HistoryItem], page: Int = 1, more: Bool = false, name: (String) -> String) -> HTML {
         let rows: [HTML] = items.map { h in
             """
             <tr class="status-\(h.status)"><td><a href="/item/\(h.id.hex)">\(h.item.title)</a></td><td>\(name(h.item.from))</td>
@@ -41,9 +45,13 @@ extension Pages {
             <td><span class="badge">\(ClerkWords.statusChinese(h.status))</span>\(HTML.when(h.provisional, " <small>暂定</small>"))</td></tr>
             """
         }
+        let pager: HTML = HTML.when(page > 1 || more, """
+            <p class="pager">\(HTML.when(page > 1, "<a href=\"/history?page=\(page - 1)\" rel=\"prev\">‹ 较新</a>")) 第 \(page) 页 \
+            \(HTML.when(more, "<a href=\"/history?page=\(page + 1)\" rel=\"next\">较早 ›</a>"))</p>
+            """)
         return layout("全部事项", ctx, rows.isEmpty ? "<p class=\"empty\">暂无事项。</p>" : """
             <table class="list"><thead><tr><th>事项</th><th>来自</th><th>时间</th><th>时限</th><th>状态</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <tbody>\(rows)</tbody></table>\(pager)
             """)
     }
 }

@@ -30,7 +30,11 @@ extension WebRoutes {
         router.get("/history") { request, _ -> Response in
             try await signedIn(request) { s in
                 let roster = s.clerk.roster
-                return .page(Pages.history(s.ctx, try s.clerk.reader.history(limit: 200)) { roster.departments[$0]?.name ?? $0 })
+                // 100 a page, newest first; one more is read to know whether a next page exists.
+                let page = max(1, min(request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1, 10_000))
+                let items = try s.clerk.reader.history(limit: Pages.historyPageSize + 1, offset: (page - 1) * Pages.historyPageSize)
+                return .page(Pages.history(s.ctx, Array(items.prefix(Pages.historyPageSize)), page: page,
+                                           more: items.count > Pages.historyPageSize) { roster.departments[$0]?.name ?? $0 })
             }
         }
         router.get("/item/:id") { request, context -> Response in
@@ -43,7 +47,8 @@ extension WebRoutes {
             try await signedIn(request) { s in
                 let w = try s.clerk.reader.warnings()
                 let notice = request.uri.queryParameters["done"].flatMap { Self.notices[String($0)] }
-                return .page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow, notice: notice))
+                let page = request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1
+                return .page(Pages.warnings(s.ctx, w.entries, workflow: w.workflow, page: page, notice: notice))
             }
         }
         router.get("/evidence/:id") { request, context -> Response in

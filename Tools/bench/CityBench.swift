@@ -107,11 +107,18 @@ enum CityBench {
             let r = try reader.report(licences[i % licences.count].hex); i += 1
             _ = try Pages.item(ctx, r, department: "d1", witnessName: { _ in nil })
         }
-        try timed("page 全部事项 (200 rows)", 10) {
-            let items = try reader.history(limit: 200)
-            bytes = Pages.history(ctx, items) { clerk.roster.departments[$0]?.name ?? $0 }.raw.utf8.count
+        try timed("page 全部事项 (a page of 100 rows)", 10) {
+            let items = try reader.history(limit: Pages.historyPageSize + 1)
+            bytes = Pages.history(ctx, Array(items.prefix(Pages.historyPageSize)), more: items.count > Pages.historyPageSize) {
+                clerk.roster.departments[$0]?.name ?? $0
+            }.raw.utf8.count
         }
         print("      全部事项 page \(bytes / 1024) KiB")
+        try timed("page 预警名单 (read + render)", 10) {
+            let w = try reader.warnings()
+            bytes = Pages.warnings(ctx, w.entries, workflow: w.workflow).raw.utf8.count
+        }
+        print("      预警名单 page \(bytes / 1024) KiB")
         // 统计: the first visit judges every push once (serve does it in the
         // background, 2,000 at a time); later visits read the kept verdicts.
         let settleStart = DispatchTime.now().uptimeNanoseconds

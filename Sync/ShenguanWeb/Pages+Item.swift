@@ -66,6 +66,7 @@ extension Pages {
                 <dt>证照编号</dt><dd>\(a.body.licenceNo)</dd><dt>决定日期</dt><dd>\(a.body.decisionDate.iso)</dd>
                 <dt>签发</dt><dd>\(who(a.act))</dd><dt>许可状态</dt><dd>\(licenceStatusWords(wf.licenceStatus(r.id)))</dd>
                 \(HTML.when(!a.body.alerts.isEmpty, "<dt>预警</dt><dd class=\"warn\">申请人在预警名单上（R9）</dd>"))
+                \(attachmentList(a.body.attachments))
                 </dl></section>
                 \(pushes.map(pushSection))
                 \(wf.requests.values.filter { $0.body.approval == r.id }.sorted { $0.act.id < $1.act.id }.map { requestSection(ctx, wf, $0, department: department, who: who) })
@@ -79,7 +80,7 @@ extension Pages {
             body = """
                 <section class="card"><dl><dt>类别</dt><dd>\(SupervisionBody.names[s.body.category] ?? s.body.category)</dd>
                 <dt>对象</dt><dd>\(s.body.subjectName ?? "—") \(s.body.creditCode?.value ?? "")</dd><dt>摘要</dt><dd>\(s.body.summary)</dd>
-                <dt>公示日期</dt><dd>\(s.body.publishedDate.iso)</dd><dt>记录</dt><dd>\(who(s.act))</dd></dl></section>
+                <dt>公示日期</dt><dd>\(s.body.publishedDate.iso)</dd><dt>记录</dt><dd>\(who(s.act))</dd>\(attachmentList(s.body.attachments))</dl></section>
                 \(try wf.pushStatuses(of: r.id, r.context).map(pushSection))
                 """
         } else if let q = wf.inquiries[r.id] {
@@ -94,6 +95,15 @@ extension Pages {
             body = "<section class=\"card\"><pre class=\"lines\">\(r.lines.joined(separator: "\n"))</pre></section>"
         }
         return layout(title, ctx, notice: notice, error: error, body)
+    }
+
+    /// 附件: each scanned document by name, downloadable, with its SHA-256.
+    static func attachmentList(_ refs: [AttachmentRef]) -> HTML {
+        HTML.when(!refs.isEmpty, """
+            <dt>附件</dt><dd><ul class="attachments">\(refs.map { r -> HTML in
+                "<li><a href=\"/attachment/\(r.op.hex)\" download>\(r.name)</a> <small>SHA-256 \(short(r.sha256.hex))…</small></li>"
+            })</ul></dd>
+            """)
     }
 
     /// Why a verdict is what it is, in a clerk's words.

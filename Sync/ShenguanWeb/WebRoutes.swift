@@ -66,9 +66,19 @@ struct WebRoutes: Sendable {
             if let cookie { h[.setCookie] = cookie }
             return Response(status: .seeOther, headers: h)
         case .download(let name, let type, let bytes):
-            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
+            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: contentDisposition(name)],
                             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
+    }
+
+    /// `attachment` with the name as RFC 6266 gives it: an ASCII fallback
+    /// (letters, digits, `.`, `-`, `_`) and the UTF-8 name percent-encoded
+    /// (a name a peer chose cannot break out of the header).
+    static func contentDisposition(_ name: String) -> String {
+        let safe = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_".utf8)
+        let ascii = String(decoding: name.utf8.filter { safe.contains($0) }, as: UTF8.self)
+        let encoded = name.utf8.map { safe.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+        return "attachment; filename=\"\(ascii.isEmpty ? "download" : ascii)\"; filename*=UTF-8''\(encoded)"
     }
 
     /// Reads a form (urlencoded or multipart) within the size limit.

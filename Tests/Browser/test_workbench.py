@@ -202,12 +202,26 @@ class Workbench(unittest.TestCase):
             bd.find_element(By.NAME, name).send_keys(value)
         WebDriverWait(bd, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".live").get_attribute("data-ok") == "yes")
         bd.find_element(By.CSS_SELECTOR, "input[name='to'][value='market']").click()
+        # A scanned decision attached (R1): uploaded by the browser, signed as an attachment operation.
+        scan = os.path.join(self.tmp, "许可决定书.pdf")
+        self.scan_bytes = b"%PDF-1.4\n% scanned decision\n" + bytes(range(256)) * 8
+        with open(scan, "wb") as f:
+            f.write(self.scan_bytes)
+        bd.find_element(By.CSS_SELECTOR, "form[action='/approve'] input[type='file']").send_keys(scan)
         self.shot(bd, "02-approve-form")
         bd.find_element(By.CSS_SELECTOR, "form[action='/approve'] button[type='submit']").click()
         self.wait_notice(bd, "已签发并推送")
         badge = bd.find_element(By.CSS_SELECTOR, ".push [data-status]")
         self.assertEqual(badge.get_attribute("data-status"), "pending")
         self.shot(bd, "03-approval-pushed")
+        # The attachment is listed on the licence's page and downloads as the very bytes uploaded.
+        link = self.wait(bd, "ul.attachments a")
+        self.assertEqual(link.text, "许可决定书.pdf")
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in bd.get_cookies())
+        with urllib.request.urlopen(urllib.request.Request(link.get_attribute("href"), headers={"Cookie": cookie})) as r:
+            self.assertEqual(r.read(), self.scan_bytes)
+            self.assertEqual(r.headers["Content-Type"], "application/pdf")
+            self.assertIn("filename*=UTF-8''%E8%AE%B8%E5%8F%AF", r.headers["Content-Disposition"])
 
         # The market's clerk: nothing yet; after a sync, the push is in 待办.
         self.sign_in(md, M, "M201", "pw-M201-2026")

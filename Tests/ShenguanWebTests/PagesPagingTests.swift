@@ -40,3 +40,16 @@ import Testing
         #expect(Pages.warnings(ctx, entries, workflow: wf, page: 99).raw == p3, "a page past the end shows the last")
     }
 }
+
+/// A file name a peer chose goes into a response header: it must not be
+/// able to end the header or add one (RFC 6266 `filename*`).
+@Suite struct DownloadHeaderTests {
+    @Test func aNameCannotBreakOutOfContentDisposition() {
+        let h = WebRoutes.contentDisposition("许可决定书.pdf")
+        #expect(h == "attachment; filename=\".pdf\"; filename*=UTF-8''%E8%AE%B8%E5%8F%AF%E5%86%B3%E5%AE%9A%E4%B9%A6.pdf")
+        let evil = WebRoutes.contentDisposition("a\"; x=1\r\nSet-Cookie: s=1.pdf")
+        #expect(!evil.contains("\r") && !evil.contains("\n") && evil.filter { $0 == "\"" }.count == 2)
+        #expect(evil.hasPrefix("attachment; filename=\"ax1Set-Cookies1.pdf\"; filename*=UTF-8''a%22%3B%20x%3D1%0D%0ASet-Cookie%3A%20s%3D1.pdf"))
+        #expect(WebRoutes.contentDisposition("证据") .hasPrefix("attachment; filename=\"download\""))
+    }
+}

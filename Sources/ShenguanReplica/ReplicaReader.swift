@@ -154,6 +154,12 @@ public struct InboxView: Sendable {
     public let workflow: Workflow
     public let context: JudgeContext
 
+    /// R22 reminders: the items whose limit ends within a working day (the
+    /// last counted working day has come, or none is left before 24:00).
+    public var reminders: [Workflow.InboxItem] {
+        items.filter { i in i.due.map { Workflow.timeLeft($0, now: context.now, calendar: context.calendar).workingDays <= 1 } ?? false }
+    }
+
     public var json: JSONValue {
         .object(["department": .string(department), "items": .array(items.map { workflow.json($0, context) })])
     }

@@ -43,6 +43,7 @@ enum Assets {
         ".notice { background:#e7f4ea; border-left:4px solid var(--ok); padding:.6rem 1rem; }",
         ".error { background:#fdecea; border-left:4px solid var(--bad); padding:.6rem 1rem; margin-bottom:1rem; } .error p { margin:.2rem 0; }",
         ".code { font-size:.8rem; color:var(--muted); }",
+        ".reminder { background:#fff4e0; border-left:4px solid var(--warn); padding:.6rem 1rem; }",
         ".badge { display:inline-block; padding:.05rem .5rem; border-radius:1rem; background:#e8eef5; }",
         ".status-claimed_on_time .badge, .badge.status-claimed_on_time, .badge.status-consented { background:#e7f4ea; color:var(--ok); }",
         ".status-claimed_late .badge, .badge.status-claimed_late, .status-auto_claimed .badge, .badge.status-auto_claimed { background:#fdecea; color:var(--bad); }",

@@ -29,7 +29,9 @@ extension Pages {
             <thead><tr><th>事项</th><th>来自</th><th>推送时间</th><th>时限</th><th>剩余</th><th>操作</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """
-        return layout("待办", ctx, notice: notice, error: error, table)
+        let soon = view.reminders.count
+        let reminder: HTML = HTML.when(soon > 0, "<p class=\"reminder\" role=\"status\">提醒：\(soon) 项将于 1 个工作日内到期（R22），请及时办理。</p>")
+        return layout("待办", ctx, notice: notice, error: error, reminder + table)
     }
 
     /// Rows of one 全部事项 page.

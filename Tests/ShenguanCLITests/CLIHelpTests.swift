@@ -52,6 +52,9 @@ SUBCOMMANDS:
                           validUntil); supersedes the values this replica sees.
   inbox                   What this department must act on, oldest limit first,
                           with time left in working days and hours.
+  reminders               Reminders (R22): what this department must act on
+                          within a working day; prints nothing when there is
+                          none.
   status                  Full history of a licence, push, revocation request
                           or inquiry: who did what and when, with verdicts.
   report                  Timeliness report (R23): per department, how the
@@ -99,7 +102,7 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "correct", "inbox", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key"]  // no replica options of their own
         for name in names {

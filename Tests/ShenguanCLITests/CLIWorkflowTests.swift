@@ -95,6 +95,10 @@ import ShenguanTestSupport
         #expect(noStaff.stderr.contains("签收人"))
         let refusal = try #require(try JSONSerialization.jsonObject(with: Data(noStaff.stdout.utf8)) as? [String: Any])
         #expect((refusal["error"] as? [String: Any])?["code"] as? String == "staff.required")
+        // R22: on its last working day the push is a reminder (a cron job's `shenguan reminders`).
+        #expect(try d.market.ok(["reminders"], env: at("2026-10-08T10:00:00")).isEmpty)
+        let remind = try d.market.ok(["reminders"], env: at("2026-10-09T09:00:00"))
+        #expect(remind.hasPrefix("提醒 reminder") && remind.contains(String(pushID.prefix(12))) && remind.contains("10-09 24:00"), "\(remind)")
         // Named by its licence number: the licence's one push to market.
         let claim = try #require(try d.market.json(["claim", "JY13715000001"], env: at("2026-10-09T23:59:59")) as? [String: Any])
         #expect((claim["push"] as? [String: Any])?["status"] as? String == "claimed_awaiting_witness")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ShenguanCalendar
 import ShenguanCore
+import ShenguanCrypto
 import ShenguanReplica
 import ShenguanStore
 import ShenguanTestSupport
@@ -104,5 +105,20 @@ import ShenguanTestSupport
             #expect(throws: ReplicaError.self, "\(bad)") { try ReportPeriod(bad) }
             do { _ = try ReportPeriod(bad) } catch { #expect(error.code == "report.period" && error.chinese.contains("统计期间")) }
         }
+    }
+
+    /// R22: a push with a 2-working-day limit (10-08, 10-09 after the
+    /// National Day holiday) is a reminder on its last working day, not before.
+    @Test func aPushIsRemindedOnItsLastWorkingDay() throws {
+        let d = try Desk("reader-remind"); defer { d.dir.remove() }
+        let res = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval())
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-09-30T17:00:00")
+        func reminders(_ at: String) throws -> [Digest] {
+            try ReplicaReader(store: d.market.store, now: F.ms(at), department: "d1").inbox().reminders.map(\.id)
+        }
+        #expect(try reminders("2026-10-05T09:00:00").isEmpty)
+        #expect(try reminders("2026-10-08T23:59:59").isEmpty)
+        #expect(try reminders("2026-10-09T00:00:00") == [res.pushes[0].push.act.id])
+        #expect(try reminders("2026-10-10T01:00:00").isEmpty, "past its limit it has left the inbox")
     }
 }

@@ -50,10 +50,10 @@ import Testing
         return (dir, bureau, market, pushed.pushes[0].push.act.id.hex)
     }
 
-    func app(_ r: R) -> some ApplicationProtocol {
+    func app(_ r: R, now: Int64 = Self.now) -> some ApplicationProtocol {
         var logger = Logger(label: "test.ui")
         logger.logLevel = .critical
-        return buildWebApplication(home: r.home, store: r.store, key: r.key, config: WebConfig(), clock: { Self.now }, logger: logger) { _ in }
+        return buildWebApplication(home: r.home, store: r.store, key: r.key, config: WebConfig(), clock: { now }, logger: logger) { _ in }
     }
 
     static func form(_ s: String) -> HTTPFields { [.contentType: "application/x-www-form-urlencoded"] }
@@ -165,6 +165,23 @@ import Testing
             try market.store.notePeerSynced(peer, vector: [:], now: Self.now)
             let synced = try await client.execute(uri: "/sync", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
             #expect(synced.contains("data-lacking=\"\(try market.store.count())\"") && !synced.contains("sync.unreachable"))
+        }
+    }
+
+    /// R22 on 待办: the push limited to 09-03 24:00 is a reminder on 09-03, not on 09-02.
+    @Test func theInboxRemindsOnTheLastWorkingDay() async throws {
+        let (dir, _, market, push) = try replicas()
+        _ = dir
+        for (at, reminded) in [("2026-09-02T09:00:00", false), ("2026-09-03T09:00:00", true)] {
+            try await app(market, now: Fixtures.ms(at)).test(.router) { client in
+                let cookie = try await client.execute(uri: "/login", method: .post, headers: Self.form(""),
+                                                      body: ByteBuffer(string: "staff=S01&password=correct+horse")) { r -> String in
+                    String((r.headers[.setCookie] ?? "").prefix { $0 != ";" })
+                }
+                let page = try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+                #expect(page.contains(push), "the push is in 待办 at \(at)")
+                #expect(page.contains("提醒：1 项将于 1 个工作日内到期") == reminded, "at \(at)")
+            }
         }
     }
 }

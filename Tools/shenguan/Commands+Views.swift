@@ -116,3 +116,25 @@ struct Report: ParsableCommand {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
+
+struct Reminders: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reminders (R22): what this department must act on within a working day; prints nothing when there is none.",
+        discussion: "For a cron job at the start of each working day.\nExample: shenguan reminders --json")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Another department's reminders (default: this replica's).") var department: String?
+
+    func run() throws {
+        let view = try openReader(global).inbox(department: department)
+        let due = view.reminders
+        if global.json {
+            printJSON(.object(["department": .string(view.department), "items": .array(due.map { view.workflow.json($0, view.context) })]))
+            return
+        }
+        let (wf, ctx) = (view.workflow, view.context)
+        for i in due {
+            let limit = i.due.map { ClerkTime.limit($0, now: ctx.now) } ?? ""
+            print("提醒 reminder  \(ClerkWords.action(i.action)) \(i.rule)  \(i.title)  from \(wf.name(of: i.from))  时限 \(limit)  \(String(i.id.hex.prefix(12)))")
+        }
+    }
+}

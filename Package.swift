@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -57,7 +58,8 @@ let package = Package(
                                .product(name: "HTTPTypes", package: "swift-http-types"),
                                .product(name: "NIOCore", package: "swift-nio"),
                                .product(name: "NIOHTTP1", package: "swift-nio"),
-                               .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
+                               .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                               .product(name: "Prometheus", package: "swift-prometheus")],
                 path: "Sync/ShenguanSync", swiftSettings: strict),
         // 审管工作台 (issue 16): the clerks' web interface, served by the
         // replica; pages and forms over the application layer.

@@ -75,6 +75,9 @@ extension ReplicaStore {
         }
     }
 
+    /// How many pushes wait to be judged for the statistics at `now`.
+    public func unjudgedVerdicts(now: Int64) throws -> Int { try pool.read { db in try Self.unjudged(db, now: now) } }
+
     /// Pushes held with no kept verdict holding at `now`: stale or expired
     /// rows, rows that hold only later, and pushes past the watermark.
     static func unjudged(_ db: Database, now: Int64) throws -> Int {

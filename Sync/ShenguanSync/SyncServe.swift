@@ -12,13 +12,21 @@ import ShenguanStore
 public enum SyncServe {
     public static func run(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: SyncServerConfig,
                            syncEverySeconds: Int?, clock: @escaping @Sendable () -> Int64, logFormat: ServeLogHandler.Format = .text,
+                           metricsAddress: (host: String, port: Int)? = nil,
+                           onMetricsListening: @escaping @Sendable (Int) async -> Void = { _ in },
                            onListening: @escaping @Sendable (Int) async -> Void) async throws {
         var configured = Logger(label: "shenguan.serve") { label in ServeLogHandler(label: label, format: logFormat, clock: clock) }
         configured.logLevel = ProcessInfo.processInfo.environment["SHENGUAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let logger = configured
+        let metrics = metricsAddress.map { _ in ServeMetrics(store: store, clock: clock) }
         let app = buildSyncApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger,
-                                       onListening: onListening)
+                                       metrics: metrics, onListening: onListening)
         try await withThrowingTaskGroup(of: Void.self) { group in
+            if let metrics, let address = metricsAddress {
+                let exporter = buildMetricsApplication(metrics: metrics, host: address.host, port: address.port, logger: logger,
+                                                       onListening: onMetricsListening)
+                group.addTask { try await exporter.runService() }
+            }
             if let every = syncEverySeconds, every > 0 {
                 group.addTask {
                     let client = SyncClient(store: store, home: home, key: key, clock: clock)

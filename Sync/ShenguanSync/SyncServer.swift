@@ -97,11 +97,13 @@ struct AnswerSigner: Sendable {
 /// Builds the HTTP application of a serving replica (PROTOCOL.md §7), shared
 /// by `shenguan serve` and the tests. `onListening` receives the bound port.
 public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: SyncServerConfig,
-                                 clock: @escaping @Sendable () -> Int64, logger: Logger,
+                                 clock: @escaping @Sendable () -> Int64, logger: Logger, metrics: ServeMetrics? = nil,
                                  onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
     let state = SyncServerState(store: store, home: home, key: key, clock: clock, logger: logger)
     let signer = AnswerSigner(key: key, clock: clock)
     let router = Router()
+    // Outermost, so that it counts the status a refusal was turned into.
+    if let metrics { router.middlewares.add(MetricsMiddleware(metrics: metrics)) }
     router.middlewares.add(ProblemMiddleware(signer: signer))
 
     /// Reads the body within the limit and authenticates.
@@ -168,6 +170,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         let limit = Int(min(asked, Int64(config.maxOpsPerRequest)))
         let page = try store.opsLacking(vector: vector, after: cursor, limit: limit, maxBytes: config.maxPageBytes)
         logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
+        metrics?.sent(page.envelopes.count)
         let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more, vector: try store.versionVector())
         return signer.response(.ok, contentType: "application/json", bytes, to: request)
     }
@@ -182,6 +185,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
             throw SyncProblem(413, "sync.too_many_ops", "At most \(config.maxOpsPerRequest) operations per request.")
         }
         let report = try store.ingestEnvelopes(envelopes, now: clock())
+        metrics?.received(accepted: report.accepted, refused: report.rejected)
         let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
         logger.info("ops", metadata: ["peer": "\(caller.department)", "received": "\(envelopes.count)", "accepted": "\(report.accepted)"])

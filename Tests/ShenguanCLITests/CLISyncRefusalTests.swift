@@ -80,6 +80,40 @@ import ShenguanTestSupport
         #expect(ok.stdout.contains("\"pushed\":"))
     }
 
+    /// `serve --metrics` (issue 15): its own listener; after a sync and a
+    /// refused request it counts both by route and status, and reads what
+    /// the replica holds and the peers' state when scraped; the sync port
+    /// does not serve it.
+    @Test func metricsCountAnswersAndReadTheReplica() throws {
+        let dir = TempDir("metrics"); defer { dir.remove() }
+        let (_, m, b) = try marketAndBureau(dir)
+        let server = try ServerProcess(arguments: ["--home", m.home, "--listen", "127.0.0.1:0", "--metrics", "127.0.0.1:0"], env: CLI.baseEnv)
+        defer { server.stop() }
+        let line = try #require(try server.stdoutLine(prefix: "metrics on "))
+        let metricsURL = String(line.dropFirst("metrics on ".count))
+        _ = try b.ok(["peers", "add", server.url])
+        _ = try b.ok(["note", "推送前的记录"])
+        _ = try b.ok(["sync"])
+        let unsigned = try RawConnection(url: server.url)
+        unsigned.send("GET /v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(unsigned.readToEnd().hasPrefix("HTTP/1.1 400"))
+        let scrape = try RawConnection(url: metricsURL.replacingOccurrences(of: "/metrics", with: ""))
+        scrape.send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let text = scrape.readToEnd()
+        #expect(text.hasPrefix("HTTP/1.1 200") && text.contains("text/plain; version=0.0.4"))
+        #expect(text.contains("shenguan_sync_requests_total{route=\"/v1/info\",status=\"400\"} 1"), "\(text)")
+        #expect(text.contains("shenguan_sync_requests_total{route=\"/v1/sync\",status=\"200\"}"))
+        #expect(text.contains("shenguan_ops_held \(try m.opCount())"), "the gauge is read when scraped")
+        #expect(text.contains("shenguan_ops_received_total{outcome=\"refused\"} 0"))
+        let accepted = text.split(separator: "\n").first { $0.hasPrefix("shenguan_ops_received_total{outcome=\"accepted\"} ") }
+        #expect(accepted.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "the note pushed: \(text)")
+        #expect(text.contains("shenguan_peer_last_sync_timestamp_seconds") == false, "market knows no peer of its own")
+        // The sync port does not answer /metrics.
+        let wrong = try RawConnection(url: server.url)
+        wrong.send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(wrong.readToEnd().hasPrefix("HTTP/1.1 404"))
+    }
+
     /// Issue 5 §5, slow clients: one that never finishes its headers is cut
     /// by the idle timeout; one that stalls its body gets 408
     /// `sync.request_timeout`; a well-behaved peer is served meanwhile and

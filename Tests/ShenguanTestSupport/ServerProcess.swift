@@ -21,20 +21,32 @@ public final class ServerProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        var buffer = Data()
-        while !buffer.contains(10) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty {   // EOF: the server exited before listening
-                let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                throw NSError(domain: "ServerProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "serve exited: \(e)"])
-            }
-            buffer.append(chunk)
-        }
-        let line = String(decoding: buffer.prefix { $0 != 10 }, as: UTF8.self)
-        guard line.hasPrefix("listening on ") else {
-            throw NSError(domain: "ServerProcess", code: 2, userInfo: [NSLocalizedDescriptionKey: "unexpected first line: \(line)"])
+        // Other listeners of the same process (the metrics, the web
+        // interface) may print their address first: kept for `stdoutLine`.
+        guard let line = try stdoutLine(prefix: "listening on ") else {
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw NSError(domain: "ServerProcess", code: 1, userInfo: [NSLocalizedDescriptionKey: "serve exited: \(e)"])
         }
         url = String(line.dropFirst("listening on ".count))
+    }
+
+    private var stdoutBuffer = Data()
+    private var stdoutLines: [String] = []
+
+    /// The first line on stdout starting with `prefix` (a blocking read; nil
+    /// if the server exits first). Lines read on the way are kept.
+    public func stdoutLine(prefix: String) throws -> String? {
+        while true {
+            if let i = stdoutLines.firstIndex(where: { $0.hasPrefix(prefix) }) { return stdoutLines.remove(at: i) }
+            if let nl = stdoutBuffer.firstIndex(of: 10) {
+                stdoutLines.append(String(decoding: stdoutBuffer[stdoutBuffer.startIndex..<nl], as: UTF8.self))
+                stdoutBuffer = Data(stdoutBuffer[(nl + 1)...])
+                continue
+            }
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }   // EOF: the server exited
+            stdoutBuffer.append(chunk)
+        }
     }
 
     /// Graceful stop (SIGTERM) and wait; returns the exit status.

@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-format"), help: "Log lines on stderr, stamped in China Standard Time: text or json.") var logFormat: LogFormat = .text
     @Option(help: "Also serve 审管工作台, the clerks' web interface, on HOST:PORT (e.g. 127.0.0.1:8080; sign-in with `shenguan staff password`).")
     var ui: String?
+    @Option(help: "Also serve Prometheus metrics (counts only, no data) at http://HOST:PORT/metrics, e.g. 127.0.0.1:9464; keep it on loopback or behind the monitoring network.")
+    var metrics: String?
     @Flag(help: "Run as the network's neutral notary: only sync and witness (the replica's department must have role notary; syncs every 60 s unless --sync-every).")
     var notary = false
 
@@ -50,10 +52,16 @@ struct Serve: AsyncParsableCommand {
             web = w
         }
         let webConfig = web
+        let metricsAddress = try metrics.map { m -> (host: String, port: Int) in
+            let (h, p) = try hostPort(m, option: "--metrics", example: "127.0.0.1:9464")
+            return (h, p)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await SyncServe.run(home: home, store: store, key: key, config: syncConfig, syncEverySeconds: every,
-                                        clock: clock, logFormat: format) { bound in
+                                        clock: clock, logFormat: format, metricsAddress: metricsAddress, onMetricsListening: { bound in
+                    FileHandle.standardOutput.write(Data("metrics on http://\(metricsAddress?.host ?? ""):\(bound)/metrics\n".utf8))
+                }) { bound in
                     // The first line on stdout is the address (scripts and tests wait for it).
                     FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
                 }

@@ -50,7 +50,11 @@ public struct SyncClient: Sendable {
     }
 
     public func sync(with url: String, progress: @Sendable (String) -> Void = { _ in }) async throws -> SyncReport {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // A LAN peer answers a connect within milliseconds: one that is down
+        // costs at most 1.5 s (not the library's 10 s of connect retries).
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(1500), read: .seconds(120))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             var r = try await run(url: url, http: http, progress: progress)
             if r.pushed > 0 {

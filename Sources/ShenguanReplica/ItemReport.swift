@@ -61,7 +61,7 @@ public struct ItemReport: Sendable {
             lines.append("函询 inquiry (R12): \(q.body.subject) → \(wf.name(of: q.body.to))")
             lines.append("  \(who(q.act))  asks: \(q.body.question)")
             for r in q.replies { lines.append("  \(who(r))  replies: \(r.op.body?["text"]?.stringValue ?? "")") }
-            lines.append("  \(ClerkWords.status(st.label)) · limit \(ClerkTime.limit(st.verdict.due, now: now))\(ClerkWords.provisional(st.verdict)) · \(st.verdict.evidence)")
+            lines.append("  \(ClerkWords.status(st.label)) · limit \(ClerkTime.limit(st.verdict.due, now: now))\(ClerkWords.provisional(st.verdict)) · \(ClerkWords.evidence(st.verdict, now: now))")
             if st.verdict.outcome == .lapsed {
                 lines.append(st.isFinal ? "  final: \(wf.name(of: q.body.to))'s chain was seen by another department at \(st.finalBy.map { ClerkTime.instant($0.time, now: now) } ?? "?"), past the limit plus grace, with no reply"
                                         : "  provisional: final once \(wf.name(of: q.body.to))'s chain is witnessed past the limit plus grace with no reply in it")
@@ -98,7 +98,7 @@ public struct ItemReport: Sendable {
         for f in st.push.feedback { out.append("  \(who(wf, f, now: now))  feedback (R4): \(f.op.body?["text"]?.stringValue ?? "")") }
         out.append("    → \(ClerkWords.status(st.label)) · \(st.claim.rule) limit \(ClerkTime.limit(st.claim.due, now: now)) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)\(ClerkWords.provisional(st.claim))")
         out.append("      window from \(st.claim.start.map { $0.isWitnessed ? "\(ClerkTime.instant($0.hi, now: now)) (\($0.hiSource))" : "the bureau's own clock (not yet witnessed)" } ?? "?")")
-        out.append("      evidence: \(st.claim.evidence)")
+        out.append("      evidence: \(ClerkWords.evidence(st.claim, now: now))")
         if let r = st.responsible { out.append("    responsible: \(wf.name(of: r)) (\(st.claim.rule), R24)") }
         return out
     }
@@ -129,6 +129,27 @@ public enum ClerkWords {
         "claimed_awaiting_witness": "已认领待见证 claimed, awaiting a witness", "replied_awaiting_witness": "已回复待见证 replied, awaiting a witness",
     ]
     public static func status(_ label: String) -> String { statuses[label] ?? label }
+
+    /// A verdict's evidence as the clerk's lines print it: instants as
+    /// `10-09 23:10 周五`, limits as `10-09 24:00 周五` (the JSON keeps the
+    /// verdict's own RFC 3339 sentence).
+    public static func evidence(_ v: Verdict, now: Int64) -> String {
+        func at(_ t: Int64) -> String { ClerkTime.instant(t, now: now) }
+        let limit = ClerkTime.limit(v.due, now: now)
+        guard let b = v.actBounds else {
+            return v.outcome == .lapsed ? "no act held by the limit \(limit)" : "no act yet; the limit ends \(limit)"
+        }
+        switch v.basis {
+        case .provenOnTime: return "existed by \(at(b.hi)) (\(b.hiSource)), before the limit \(limit)"
+        case .provenLate: return "created no earlier than \(at(b.lo)) (\(b.loSource)), after the limit \(limit)"
+        case .straddleOnTime: return "dated \(at(b.own)) by its author, witnessed \(at(b.hi)) (\(b.hiSource)): within the grace period after \(limit)"
+        case .unwitnessed: return "dated \(at(b.own)) by its author, before the limit \(limit); awaiting another department's witness"
+        case .straddleLate where b.isWitnessed:
+            return "dated \(at(b.own)) by its author, first witnessed \(at(b.hi)) (\(b.hiSource)): beyond the limit \(limit) and its grace period"
+        case .straddleLate: return "dated \(at(b.own)) by its author, not witnessed by another department within the grace period after \(limit)"
+        case .noActYet, .noActByLimit: return v.evidence
+        }
+    }
 
     /// The Chinese words alone (the web interface).
     public static func statusChinese(_ label: String) -> String { statuses[label].map(chinese) ?? label }

@@ -116,6 +116,8 @@ import ShenguanTestSupport
         // The text view says it in Chinese, with the rule.
         let text = try d.bureau.ok(["status", approval], env: at("2026-10-10T02:00:00"))
         #expect(text.contains("超时自动认领") && text.contains("responsible: 市生态环境局 (R2, R24)"))
+        // Evidence in the clerk's instants and limits; RFC 3339 stays in the JSON (issue 15).
+        #expect(!text.contains("+08:00") && text.contains("within the grace period after 10-09 24:00"), "\(text)")
         // R23: the month's timeliness report says the same, as CSV for a spreadsheet.
         let csv = try d.bureau.ok(["report", "2026-09", "--csv"], env: at("2026-10-10T02:00:00"))
         let rows = csv.split(separator: "\n").map(String.init)

@@ -22,6 +22,7 @@ public enum SyncServe {
         let app = buildSyncApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger,
                                        metrics: metrics, onListening: onListening)
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await settleVerdicts(store: store, clock: clock, logger: logger) }
             if let metrics, let address = metricsAddress {
                 let exporter = buildMetricsApplication(metrics: metrics, host: address.host, port: address.port, logger: logger,
                                                        onListening: onMetricsListening)
@@ -50,6 +51,24 @@ public enum SyncServe {
                                       detail: "Port \(config.port) of \(config.host) is already used by another program (perhaps another `shenguan serve`): choose another --listen port, or stop the other server.")
             }
             group.cancelAll()
+        }
+    }
+}
+
+extension SyncServe {
+    /// Keeps the statistics' verdicts judged (`ReplicaStore.settleVerdicts`:
+    /// 统计, `shenguan report`): 2,000 pushes at a time while some wait (a
+    /// replica that just received a year of history), then a look every
+    /// minute for limits that passed and verdicts that arrivals made stale.
+    /// Each round is one short write transaction, so syncs and clerks'
+    /// writes go between them.
+    static func settleVerdicts(store: ReplicaStore, clock: @Sendable () -> Int64, logger: Logger) async {
+        while !Task.isCancelled {
+            var left = 0
+            do { left = try store.settleVerdicts(now: clock(), limit: 2_000) } catch {
+                logger.warning("statistics: judging verdicts failed", metadata: ["error": "\(type(of: error))"])
+            }
+            if left == 0 { try? await Task.sleep(for: .seconds(60)) } else { await Task.yield() }
         }
     }
 }

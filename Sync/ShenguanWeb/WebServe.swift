@@ -17,26 +17,9 @@ public enum WebServe {
         var logger = Logger(label: "shenguan.ui") { label in ServeLogHandler(label: label, format: logFormat, clock: clock) }
         logger.logLevel = ProcessInfo.processInfo.environment["SHENGUAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = buildWebApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger, onListening: onListening)
-        let settler = Task.detached { [logger] in await settleVerdicts(store: store, clock: clock, logger: logger) }
-        defer { settler.cancel() }
         do { try await app.runService() } catch let e as IOError where e.errnoCode == EADDRINUSE {
             throw ReplicaError("serve.address_in_use", "Port \(config.port) of \(config.host) is already used by another program: choose another --ui port, or stop the other server.",
                                zh: "\(config.host) 的端口 \(config.port) 已被其他程序占用：请换一个 --ui 端口，或先停止另一个服务。")
-        }
-    }
-
-    /// Keeps the 统计 page's verdicts judged (`ReplicaStore.settleVerdicts`):
-    /// 2,000 pushes at a time while some wait (a replica that just received a
-    /// year of history), then a look every minute for limits that passed
-    /// and verdicts that arrivals made stale. Each round is one short write
-    /// transaction, so syncs and clerks' writes go between them.
-    static func settleVerdicts(store: ReplicaStore, clock: @Sendable () -> Int64, logger: Logger) async {
-        while !Task.isCancelled {
-            var left = 0
-            do { left = try store.settleVerdicts(now: clock(), limit: 2_000) } catch {
-                logger.warning("statistics: judging verdicts failed", metadata: ["error": "\(type(of: error))"])
-            }
-            if left == 0 { try? await Task.sleep(for: .seconds(60)) } else { await Task.yield() }
         }
     }
 }

@@ -87,7 +87,7 @@ struct Report: ParsableCommand {
         let reader = try openReader(global)
         let today = ChinaStandardTime.civilDate(atMillis: reader.now)
         let p = try ReportPeriod(period ?? "\(today.year)-\(today.month < 10 ? "0" : "")\(today.month)")
-        let (lines, unjudged) = try reader.timeliness(p)
+        let (lines, unjudged) = try reader.timeliness(p, settle: .max)
         if global.json {
             printJSON(.object(["period": .string(p.description), "unjudged": .int(Int64(unjudged)), "departments": .array(lines.map(\.json))]))
             return

@@ -135,3 +135,29 @@ extension ReplicaReader {
                 s.unjudged)
     }
 }
+
+extension ReplicaReader {
+    /// 统计 → 快速查询: the pushes behind one number (a department's 逾期认领
+    /// of a year, a month's 超时自动认领, …), newest first, each with its
+    /// status now, at most `limit`.
+    /// - Parameters:
+    ///   - period: "2026" or "2026-10".
+    ///   - claim: a `Verdict.Outcome` raw value, or nil for any.
+    public func talliedPushes(period: String, to: String?, from: String?, claim: String?, limit: Int = 100) throws(ReplicaError) -> [HistoryItem] {
+        let months = period.split(separator: "-", omittingEmptySubsequences: false)
+        guard (months.count == 1 || (months.count == 2 && months[1].count == 2 && Int(months[1]).map { (1...12).contains($0) } == true)),
+              months[0].count == 4, Int(months[0]) != nil else {
+            throw ReplicaError("stats.period", "\"\(period)\" is not a year (2026) or a month (2026-10).",
+                               zh: "“\(period)”不是年份（2026）或月份（2026-10）。")
+        }
+        if let claim, Verdict.Outcome(rawValue: claim) == nil {
+            throw ReplicaError("stats.outcome", "\"\(claim)\" is not an outcome: on_time, late, lapsed, awaiting_witness or open.",
+                               zh: "“\(claim)”不是认领结果：应为按时、逾期、超时自动认领、待见证或待认领之一。")
+        }
+        return try run {
+            let (ids, v) = try store.talliedPushes(monthPrefix: months.count == 1 ? "\(period)-" : period, to: to, from: from, claim: claim,
+                                                   now: now, limit: max(1, min(limit, 500)))
+            return try Self.historyItems(ids, v)
+        }
+    }
+}

@@ -219,27 +219,32 @@ extension ReplicaReader {
         }
         return try run {
             let (ids, v) = try store.historyView(department: dept, limit: max(1, min(limit, 1000)), offset: max(0, min(offset, 1_000_000)), now: now)
-            let (wf, ctx) = (v.workflow, v.context)
-            return try ids.compactMap { id -> HistoryItem? in
-                if let p = wf.pushes[id] {
-                    let st = try wf.status(of: p, ctx)
-                    return HistoryItem(item: .init(id: id, action: "claim", rule: st.claim.rule, title: wf.title(ofRecord: p.body.record),
-                                                   from: p.act.department, since: p.act.time, due: st.claim.due),
-                                       status: st.label, provisional: st.claim.provisional)
-                }
-                if let q = wf.inquiries[id] {
-                    let st = try wf.status(of: q, ctx)
-                    return HistoryItem(item: .init(id: id, action: "reply", rule: "R12", title: q.body.subject, from: q.act.department,
-                                                   since: q.act.time, due: st.verdict.due),
-                                       status: st.label, provisional: st.verdict.provisional)
-                }
-                if let r = wf.requests[id] {
-                    return HistoryItem(item: .init(id: id, action: "decide", rule: "R10", title: "\(r.body.action) · \(wf.title(ofRecord: r.body.approval))",
-                                                   from: r.act.department, since: r.act.time, due: nil),
-                                       status: r.decisions.isEmpty ? "awaiting_decision" : "decided", provisional: false)
-                }
-                return nil
+            return try Self.historyItems(ids, v)
+        }
+    }
+
+    /// The rows of `ids` (pushes, inquiries, revocation requests) judged on `v`.
+    static func historyItems(_ ids: [Digest], _ v: WorkflowView) throws -> [HistoryItem] {
+        let (wf, ctx) = (v.workflow, v.context)
+        return try ids.compactMap { id -> HistoryItem? in
+            if let p = wf.pushes[id] {
+                let st = try wf.status(of: p, ctx)
+                return HistoryItem(item: .init(id: id, action: "claim", rule: st.claim.rule, title: wf.title(ofRecord: p.body.record),
+                                               from: p.act.department, since: p.act.time, due: st.claim.due),
+                                   status: st.label, provisional: st.claim.provisional)
             }
+            if let q = wf.inquiries[id] {
+                let st = try wf.status(of: q, ctx)
+                return HistoryItem(item: .init(id: id, action: "reply", rule: "R12", title: q.body.subject, from: q.act.department,
+                                               since: q.act.time, due: st.verdict.due),
+                                   status: st.label, provisional: st.verdict.provisional)
+            }
+            if let r = wf.requests[id] {
+                return HistoryItem(item: .init(id: id, action: "decide", rule: "R10", title: "\(r.body.action) · \(wf.title(ofRecord: r.body.approval))",
+                                               from: r.act.department, since: r.act.time, due: nil),
+                                   status: r.decisions.isEmpty ? "awaiting_decision" : "decided", provisional: false)
+            }
+            return nil
         }
     }
 }

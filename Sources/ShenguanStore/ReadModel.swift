@@ -94,6 +94,7 @@ enum ReadModel {
             valid_from INTEGER NOT NULL, valid_until INTEGER NOT NULL);
         CREATE INDEX verdict_memo_until ON verdict_memo(valid_until);
         CREATE INDEX verdict_memo_from ON verdict_memo(valid_from);
+        CREATE INDEX verdict_memo_month ON verdict_memo(month, to_dept, claim);
         CREATE TABLE verdict_inputs(
             op INTEGER PRIMARY KEY,             -- ops.rowid of the push or an act on it that its verdict read
             push INTEGER NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL);

@@ -39,7 +39,8 @@ extension Pages {
 
     /// 全部事项: everything addressed to this department, with its status,
     /// newest first, `historyPageSize` to a page.
-    public static func history(_ ctx: PageContext, _ items: [HistoryItem], page: Int = 1, more: Bool = false, name: (String) -> String) -> HTML {
+    public static func history(_ ctx: PageContext, _ items: [HistoryItem], title: String = "全部事项", caption: String? = nil,
+                               page: Int = 1, more: Bool = false, name: (String) -> String) -> HTML {
         let rows: [HTML] = items.map { h in
             """
             <tr class="status-\(h.status)"><td><a href="/item/\(h.id.hex)">\(h.item.title)</a></td><td>\(name(h.item.from))</td>
@@ -51,8 +52,8 @@ extension Pages {
             <p class="pager">\(HTML.when(page > 1, "<a href=\"/history?page=\(page - 1)\" rel=\"prev\">‹ 较新</a>")) 第 \(page) 页 \
             \(HTML.when(more, "<a href=\"/history?page=\(page + 1)\" rel=\"next\">较早 ›</a>"))</p>
             """)
-        return layout("全部事项", ctx, rows.isEmpty ? "<p class=\"empty\">暂无事项。</p>" : """
-            <table class="list"><thead><tr><th>事项</th><th>来自</th><th>时间</th><th>时限</th><th>状态</th></tr></thead>
+        return layout(title, ctx, rows.isEmpty ? "<p class=\"empty\">暂无事项。</p>" : """
+            <table class="list">\(caption.map { HTML("<caption>\($0)</caption>") })<thead><tr><th>事项</th><th>来自</th><th>时间</th><th>时限</th><th>状态</th></tr></thead>
             <tbody>\(rows)</tbody></table>\(pager)
             """)
     }

@@ -25,20 +25,20 @@ extension Pages {
             <p class="notice" role="status">另有 \(s.unjudged) 项推送尚在判定，统计稍后完整，请稍后刷新本页。</p>
             """)
         let received = s.claims { $0.to }
-        let byDept = departments.compactMap { d in received[d.id].map { (d.name, $0) } }
+        let byDept = departments.compactMap { d in received[d.id].map { (d.name, $0, Optional("period=\(s.year)&to=\(d.id)")) } }
         var sections: [HTML] = []
         sections.append(section("各部门认领情况（收到的推送）", "认领时限 R2；监管信息推回审批部门 R7", byDept, claimOutcomes, rateLabel: "按时认领率"))
         if let me {
             let toMe = s.claims { $0.to == me ? $0.month : nil }, fromMe = s.claims { $0.from == me ? $0.month : nil }
-            let mine = s.months.map { m in (m, toMe[m] ?? [:]) }
+            let mine = s.months.map { m in (m, toMe[m] ?? [:], Optional("period=\(m)&to=\(me)")) }
             sections.append(monthly("本部门收到的推送（按月）", mine, claimOutcomes))
-            let sent = s.months.map { m in (m, fromMe[m] ?? [:]) }
+            let sent = s.months.map { m in (m, fromMe[m] ?? [:], Optional("period=\(m)&from=\(me)")) }
             if sent.contains(where: { !$0.1.isEmpty }) {
                 sections.append(monthly("本部门发出的推送被认领情况（按月）", sent, claimOutcomes))
             }
         }
         let pushedBack = s.pushLimits { $0.from }
-        let r7 = departments.compactMap { d in pushedBack[d.id].map { (d.name, $0) } }
+        let r7 = departments.compactMap { d in pushedBack[d.id].map { (d.name, $0, String?.none) } }
         if !r7.isEmpty {
             sections.append(section("监管信息推送及时情况（按推送部门）", "作出监管决定后按时限推送 R7", r7, pushOutcomes, rateLabel: "按时推送率"))
         }
@@ -50,11 +50,15 @@ extension Pages {
     }
 
     /// One chart of horizontal stacked bars (a row per department) and its table.
-    static func section(_ title: String, _ rule: String, _ rows: [(String, [String: Int])], _ outcomes: [(key: String, zh: String)], rateLabel: String) -> HTML {
+    /// A row of a chart: its label, its counts by outcome, and the query of
+    /// the pushes behind its numbers (nil: not listed).
+    typealias ChartRow = (String, [String: Int], String?)
+
+    static func section(_ title: String, _ rule: String, _ rows: [ChartRow], _ outcomes: [(key: String, zh: String)], rateLabel: String) -> HTML {
         let labelW = 190, barW = 420, rowH = 26
         let maxTotal = max(1, rows.map { $0.1.values.reduce(0, +) }.max() ?? 1)
         var bars: [HTML] = []
-        for (i, (name, counts)) in rows.enumerated() {
+        for (i, (name, counts, _)) in rows.enumerated() {
             let y = 24 + i * rowH
             var x = labelW
             bars.append("<text x=\"\(labelW - 8)\" y=\(quoted(y + 16)) text-anchor=\"end\">\(name)</text>")
@@ -76,11 +80,11 @@ extension Pages {
     }
 
     /// One chart of vertical stacked bars, a month each, and its table.
-    static func monthly(_ title: String, _ months: [(String, [String: Int])], _ outcomes: [(key: String, zh: String)]) -> HTML {
+    static func monthly(_ title: String, _ months: [ChartRow], _ outcomes: [(key: String, zh: String)]) -> HTML {
         let left = 40, colW = 46, plotH = 180, top = 30
         let maxTotal = max(1, months.map { $0.1.values.reduce(0, +) }.max() ?? 1)
         var bars: [HTML] = []
-        for (i, (month, counts)) in months.enumerated() {
+        for (i, (month, counts, _)) in months.enumerated() {
             let x = left + i * colW
             var y = top + plotH
             for o in outcomes {
@@ -98,7 +102,7 @@ extension Pages {
             <svg class="chart" viewBox="0 0 \(left + 12 * colW + 10) \(top + plotH + 26)" role="img" aria-label="\(title)"><title>\(title)</title>
             \(legend(outcomes, x: left, y: 12))<line class="axis" x1=\(quoted(left)) y1=\(quoted(top + plotH)) x2=\(quoted(left + 12 * colW)) y2=\(quoted(top + plotH))></line>\(bars)</svg>
             """
-        let rows = months.filter { !$0.1.isEmpty }.map { (monthName($0.0), $0.1) }
+        let rows = months.filter { !$0.1.isEmpty }.map { ChartRow(monthName($0.0), $0.1, $0.2) }
         return figure(title, nil, svg, rows.isEmpty ? "<p class=\"empty\">本年暂无。</p>" : table(rows, outcomes, first: "月份", rateLabel: "按时率"))
     }
 
@@ -116,10 +120,14 @@ extension Pages {
     }
 
     /// The numbers of a chart, with the on-time share of what was decided.
-    static func table(_ rows: [(String, [String: Int])], _ outcomes: [(key: String, zh: String)], first: String, rateLabel: String) -> HTML {
+    static func table(_ rows: [ChartRow], _ outcomes: [(key: String, zh: String)], first: String, rateLabel: String) -> HTML {
         let head: [HTML] = outcomes.map { "<th>\($0.zh)</th>" }
-        let body: [HTML] = rows.map { name, c in
-            let cells: [HTML] = outcomes.map { "<td>\(c[$0.key] ?? 0)</td>" }
+        let body: [HTML] = rows.map { name, c, query in
+            let cells: [HTML] = outcomes.map { o in
+                let n = c[o.key] ?? 0
+                guard n > 0, let query else { return "<td>\(n)</td>" }
+                return "<td><a href=\"/stats/items?\(query)&amp;claim=\(o.key)\" title=\"\(name) \(o.zh)\">\(n)</a></td>"
+            }
             let decided = (c["on_time"] ?? 0) + (c["late"] ?? 0) + (c["lapsed"] ?? 0)
             let rate = decided == 0 ? "—" : "\((c["on_time"] ?? 0) * 1000 / decided / 10).\((c["on_time"] ?? 0) * 1000 / decided % 10)%"
             return "<tr><td>\(name)</td><td>\(c.values.reduce(0, +))</td>\(cells)<td>\(rate)</td></tr>"
@@ -129,8 +137,10 @@ extension Pages {
             """
     }
 
-    /// "2026-03" → "3月".
-    static func monthName(_ m: String) -> String { "\(Int(m.suffix(2)) ?? 0)月" }
+    /// "2026-03" → "3月" (with the year: "2026年3月").
+    static func monthName(_ m: String, withYear: Bool = false) -> String {
+        (withYear ? "\(m.prefix(4))年" : "") + "\(Int(m.suffix(2)) ?? 0)月"
+    }
 
     private static func quoted(_ n: Int) -> HTML { HTML(raw: "\"\(n)\"") }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ShenguanCalendar
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanReplica
@@ -87,6 +88,22 @@ extension WebRoutes {
                 let roster = s.clerk.roster
                 let departments = ClerkWords.chineseOrder(named.map { (id: $0, name: roster.departments[$0]?.name ?? $0) })
                 return .page(Pages.statistics(s.ctx, stats, me: s.clerk.department, departments: departments))
+            }
+        }
+        router.get("/stats/items") { request, _ -> Response in
+            try await signedIn(request) { s in
+                let q = request.uri.queryParameters
+                func param(_ k: String) -> String? { q[Substring(k)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+                let period = param("period") ?? String(ChinaStandardTime.civilDate(atMillis: s.clerk.now).year)
+                let (to, from, claim) = (param("to"), param("from"), param("claim"))
+                let items = try s.clerk.reader.talliedPushes(period: period, to: to, from: from, claim: claim, limit: 101)
+                let roster = s.clerk.roster
+                func name(_ d: String) -> String { roster.departments[d]?.name ?? d }
+                let outcome = Pages.claimOutcomes.first { $0.key == claim }?.zh ?? "全部"
+                let who = [to.map { "收到方 \(name($0))" }, from.map { "推送方 \(name($0))" }].compactMap { $0 }.joined(separator: "，")
+                let caption = "\(period.count == 4 ? "\(period)年" : Pages.monthName(period, withYear: true)) · \(who.isEmpty ? "各部门" : who) · \(outcome) · "
+                    + (items.count > 100 ? "最新 100 项" : "共 \(items.count) 项")
+                return .page(Pages.history(s.ctx, Array(items.prefix(100)), title: "统计明细", caption: caption, name: name))
             }
         }
         router.get("/sync") { request, _ -> Response in

@@ -135,15 +135,19 @@ class Workbench(unittest.TestCase):
 
     def wait_notice(self, d, text):
         """Until the page (the new one, not the one the click left) shows a notice with `text`."""
+        self.wait_text(d, ".notice", text)
+
+    def wait_text(self, d, css, text):
+        """Until an element matching `css` shows `text` (on the page a click leads to)."""
         def shown(drv):
             try:
-                return any(text in e.text for e in drv.find_elements(By.CSS_SELECTOR, ".notice"))
+                return any(text in e.text for e in drv.find_elements(By.CSS_SELECTOR, css))
             except WebDriverException:   # stale: the page is being replaced
                 return False
         try:
             WebDriverWait(d, 30).until(shown)
         except TimeoutException:
-            raise AssertionError(f"notice {text} never appeared on {d.current_url}: {self.text(d)[:600]}") from None
+            raise AssertionError(f"{css} {text} never appeared on {d.current_url}: {self.text(d)[:600]}") from None
 
     def sign_in(self, d, base, staff, password):
         d.get(base + "/login")
@@ -282,6 +286,13 @@ class Workbench(unittest.TestCase):
         self.wait(md, "svg.chart rect.o-on_time")
         self.assertEqual(self.on_time_this_month(md), on_time_before + 1)
         self.shot(md, "08b-statistics")
+        # 快速查询: the number is a link to the pushes behind it, this one among them.
+        month = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m")
+        md.find_element(By.CSS_SELECTOR, f"a[href*='period={month}'][href*='claim=on_time']").click()
+        self.wait_text(md, "h1", "统计明细")
+        self.assertIn(self.licence, self.text(md))
+        self.shot(md, "08b2-statistics-items")
+        md.back()
         md.back()
         self.wait(md, ".push [data-status]")
 

@@ -42,6 +42,17 @@ import ShenguanTestSupport
             #expect(got.unjudged == 0)
             #expect(got.tallies == want, "tallies at \(ChinaStandardTime.rfc3339CST(millis: now))")
             compared += want.reduce(0) { $0 + $1.count }
+            // The pushes behind each number (快速查询) are as many as the number, and judged so by the fold.
+            var byKey = [String: Int]()
+            for t in want { byKey["\(t.month) \(t.to) \(t.from) \(t.claim)", default: 0] += t.count }
+            for t in want {
+                let (ids, _) = try s.talliedPushes(monthPrefix: t.month, to: t.to, from: t.from, claim: t.claim, now: now, limit: 10_000)
+                #expect(ids.count == byKey["\(t.month) \(t.to) \(t.from) \(t.claim)"])
+                for id in ids {
+                    let p = try #require(full.workflow.pushes[id])
+                    #expect(try full.workflow.tally(of: p, full.context).tally.claim == t.claim)
+                }
+            }
             // A month's tallies are that month's rows.
             if let m = want.first?.month {
                 #expect(try s.pushStatistics(monthPrefix: m, now: now).tallies == want.filter { $0.month == m })

@@ -132,6 +132,16 @@ import Testing
             let after = try await client.execute(uri: "/stats", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
             #expect(after.contains("<title>部门1 待见证 1 项</title>") && !after.contains("待认领 1 项"))
             #expect(after.contains("<title>9月 待见证 1 项</title>"), "this department's monthly chart")
+            // 快速查询: the number links to the pushes behind it, and only those.
+            let link = "/stats/items?period=2026&amp;to=d1&amp;claim=awaiting_witness"
+            #expect(after.contains("<a href=\"\(link)\""), "the table's number is a link")
+            let list = try await client.execute(uri: link.replacingOccurrences(of: "&amp;", with: "&"), method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+            #expect(list.contains("统计明细") && list.contains("href=\"/item/\(push)\"") && list.contains("共 1 项"), "\(list)")
+            let none = try await client.execute(uri: "/stats/items?period=2026-09&to=d1&claim=late", method: .get, headers: [.cookie: cookie]) { Self.text($0) }
+            #expect(!none.contains("/item/\(push)") && none.contains("暂无事项"))
+            try await client.execute(uri: "/stats/items?period=2026&claim=sideways", method: .get, headers: [.cookie: cookie]) {
+                #expect($0.status.code == 422 && Self.text($0).contains("stats.outcome"))
+            }
             try await client.execute(uri: "/stats?year=3000", method: .get, headers: [.cookie: cookie]) {
                 #expect($0.status.code == 422 && Self.text($0).contains("stats.year") && Self.text($0).contains("2000 至 2100"))
                 #expect(Self.text($0).contains("王芳（工号 S01）") && Self.text($0).contains("aria-label=\"主菜单\""), "a refusal keeps the signed-in frame")

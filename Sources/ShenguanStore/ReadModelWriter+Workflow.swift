@@ -12,7 +12,7 @@ extension ReadModelWriter {
         let kind = op.header.kind
         for ref in op.refs {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)").execute(arguments: [ref.id.hex, row])
-            if let target = idx.row(of: ref.id) { try forgetVerdict(input: target) }
+            if memoInUse, let target = idx.row(of: ref.id) { try forgetVerdict(input: target) }
         }
         for key in ReadModel.subjectKeys(kind: kind, body: body) {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)").execute(arguments: [key, row])

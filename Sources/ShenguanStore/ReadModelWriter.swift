@@ -26,8 +26,15 @@ final class ReadModelWriter {
     /// `lo` of the operations this transaction inserted (a `prev` is most often one).
     private var insertedLo: [Int64: StoredMark?] = [:]
 
-    /// Whether the verdict memo exists (not yet while migration v3 rebuilds).
-    private lazy var hasMemo: Bool = (try? db.tableExists("verdict_memo")) ?? false
+    /// Whether any kept verdict could be made stale by this transaction:
+    /// every kept verdict has its push among `verdict_inputs` and only
+    /// `settleVerdicts` (another transaction) adds inputs, so when there are
+    /// none now (an import into a new replica, migration v3's rebuild before
+    /// the memo exists) the ingest skips every lookup of the memo.
+    lazy var memoInUse: Bool = {
+        guard (try? db.tableExists("verdict_inputs")) == true else { return false }
+        return (try? Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM verdict_inputs)")) == true
+    }()
 
     init(db: Database, idx: SQLiteOpIndex) { self.db = db; self.idx = idx }
 
@@ -65,7 +72,7 @@ final class ReadModelWriter {
     /// The kept verdict of the push whose verdict read the operation at
     /// `row` (the push itself or an act on it): its inputs changed.
     func forgetVerdict(input row: Int64) throws {
-        guard hasMemo, let push = try Int64.fetchOne(db.cachedStatement(sql: "SELECT push FROM verdict_inputs WHERE op = ?"), arguments: [row])
+        guard memoInUse, let push = try Int64.fetchOne(db.cachedStatement(sql: "SELECT push FROM verdict_inputs WHERE op = ?"), arguments: [row])
         else { return }
         try forgetVerdict(push: push)
     }
@@ -73,7 +80,7 @@ final class ReadModelWriter {
     /// The kept verdicts that read an act of `author` above `seq` (a new head
     /// declaration raises their `lo`).
     func forgetVerdicts(author: String, above seq: Int64) throws {
-        guard hasMemo else { return }
+        guard memoInUse else { return }
         for push in try Int64.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT push FROM verdict_inputs WHERE author = ? AND seq > ?"),
                                        arguments: [author, seq]) {
             try forgetVerdict(push: push)
@@ -87,7 +94,7 @@ final class ReadModelWriter {
     }
 
     private func forgetAllVerdicts() throws {
-        guard hasMemo else { return }
+        guard memoInUse else { return }
         try db.execute(sql: "UPDATE verdict_memo SET valid_from = 0, valid_until = 0; DELETE FROM verdict_inputs")
     }
 

@@ -22,7 +22,7 @@ extension ReplicaStore {
     public func settleVerdicts(now: Int64, limit: Int) throws -> Int {
         try pool.write { db in
             // Pushes that arrived since the last call get a stale row (they wait).
-            let mark = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [ReadModel.memoWatermark]) ?? 0
+            let mark = try Self.memoWatermark(db)
             if let top = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM ops"), top > mark {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO verdict_memo(push, month, to_dept, from_dept, claim, push_limit, valid_from, valid_until)
@@ -31,11 +31,12 @@ extension ReplicaStore {
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                                arguments: [ReadModel.memoWatermark, String(top)])
             }
-            let rows = try Int64.fetchAll(db, sql: """
-                SELECT push FROM (SELECT push FROM verdict_memo WHERE valid_until <= ?1
-                                  UNION SELECT push FROM verdict_memo WHERE valid_from > ?1) ORDER BY push LIMIT ?2
-                """, arguments: [now, max(0, limit)])
-            if !rows.isEmpty { try Self.keepVerdicts(db, pushes: rows, now: now) }
+            let ids = try String.fetchAll(db, sql: """
+                SELECT o.id FROM (SELECT push FROM verdict_memo WHERE valid_until <= ?1
+                                  UNION SELECT push FROM verdict_memo WHERE valid_from > ?1) w
+                JOIN ops o ON o.rowid = w.push ORDER BY w.push LIMIT ?2
+                """, arguments: [now, max(0, limit)]).compactMap { Digest(hex: $0) }
+            if !ids.isEmpty { try Self.keepVerdicts(db, pushes: ids, now: now) }
             return try Self.unjudged(db, now: now)
         }
     }
@@ -69,8 +70,7 @@ extension ReplicaStore {
                 WHERE valid_until > ? AND valid_until < ? AND +valid_from <= ? AND month >= ? AND month < ? AND claim != 'none'
                 """, arguments: StatementArguments([now, forever, now] + range)) { counts[key(r), default: 0] += 1 }
             let tallies = counts.filter { $0.value > 0 }
-                .map { t, n in PushTally(month: t.month, to: t.to, from: t.from, claim: t.claim, pushLimit: t.pushLimit, count: n) }
-                .sorted { ($0.month, $0.to, $0.from, $0.claim, $0.pushLimit ?? "") < ($1.month, $1.to, $1.from, $1.claim, $1.pushLimit ?? "") }
+                .map { t, n in PushTally(month: t.month, to: t.to, from: t.from, claim: t.claim, pushLimit: t.pushLimit, count: n) }.sorted()
             return PushStatistics(tallies: tallies, unjudged: try Self.unjudged(db, now: now))
         }
     }
@@ -102,16 +102,20 @@ extension ReplicaStore {
             SELECT (SELECT count(*) FROM verdict_memo WHERE valid_until <= ?1)
                  + (SELECT count(*) FROM verdict_memo WHERE valid_from > ?1 AND +valid_until > ?1)
             """, arguments: [now]) ?? 0
-        let mark = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [ReadModel.memoWatermark]) ?? 0
+        let mark = try memoWatermark(db)
         // A rowid range (new arrivals), not the kind index (every push ever held).
         let unseen = try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE rowid > ? AND +kind = ?", arguments: [mark, WorkflowKinds.push]) ?? 0
         return waiting + unseen
     }
 
+    /// The highest ops rowid whose pushes have a memo row (stale until judged).
+    static func memoWatermark(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", arguments: [ReadModel.memoWatermark]) ?? 0
+    }
+
     /// Judges `pushes` in one view (their closures) and keeps each verdict
     /// with the operations it read.
-    private static func keepVerdicts(_ db: Database, pushes rows: [Int64], now: Int64) throws {
-        let ids = Array(try loadRows(db, rows: rows).keys)
+    private static func keepVerdicts(_ db: Database, pushes ids: [Digest], now: Int64) throws {
         let loaded = try closure(db, of: ids)
         let v = try view(db, loaded, now: now)
         let (wf, ctx) = (v.workflow, v.context)

@@ -5,7 +5,7 @@ import ShenguanCrypto
 /// one outcome (the 统计 page): the claim limit's outcome (R2; R7 for a
 /// supervision record pushed back) and, for a supervision record, whether
 /// it was pushed within its limit of publication (R7).
-public struct PushTally: Sendable, Equatable, Hashable {
+public struct PushTally: Sendable, Hashable, Comparable {
     /// YYYY-MM (CST) of the push's own time.
     public let month: String
     public let to: String
@@ -18,6 +18,11 @@ public struct PushTally: Sendable, Equatable, Hashable {
 
     public init(month: String, to: String, from: String, claim: String, pushLimit: String?, count: Int) {
         self.month = month; self.to = to; self.from = from; self.claim = claim; self.pushLimit = pushLimit; self.count = count
+    }
+
+    /// Month, to, from, claim, push limit: the order tallies are listed in.
+    public static func < (a: PushTally, b: PushTally) -> Bool {
+        (a.month, a.to, a.from, a.claim, a.pushLimit ?? "") < (b.month, b.to, b.from, b.claim, b.pushLimit ?? "")
     }
 }
 
@@ -48,7 +53,6 @@ extension Workflow {
             guard let t = try? tally(of: p, ctx).tally else { continue }
             counts[t, default: 0] += 1
         }
-        return counts.map { t, n in PushTally(month: t.month, to: t.to, from: t.from, claim: t.claim, pushLimit: t.pushLimit, count: n) }
-            .sorted { ($0.month, $0.to, $0.from, $0.claim, $0.pushLimit ?? "") < ($1.month, $1.to, $1.from, $1.claim, $1.pushLimit ?? "") }
+        return counts.map { t, n in PushTally(month: t.month, to: t.to, from: t.from, claim: t.claim, pushLimit: t.pushLimit, count: n) }.sorted()
     }
 }

@@ -30,7 +30,7 @@ public struct Statistics: Sendable {
     }
 
     /// The months of the year, "YYYY-01" … "YYYY-12".
-    public var months: [String] { (1...12).map { "\(year)-\($0 < 10 ? "0" : "")\($0)" } }
+    public var months: [String] { (1...12).map { ReportPeriod.monthKey(year, $0) } }
 }
 
 extension ReplicaReader {
@@ -85,8 +85,17 @@ public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The month of `millis` (CST): the report a clerk means by "this month".
+    public static func month(containing millis: Int64) -> ReportPeriod {
+        let d = ChinaStandardTime.civilDate(atMillis: millis)
+        return try! ReportPeriod(monthKey(d.year, d.month))   // a civil date's year and month always read back
+    }
+
+    /// A month as the statistics store it: "2026-10" (`PushTally.month`).
+    public static func monthKey(_ year: Int, _ month: Int) -> String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+
     /// The months as stored ("2026-10").
-    public var monthKeys: Set<String> { Set(months.map { "\(year)-\($0 < 10 ? "0" : "")\($0)" }) }
+    public var monthKeys: Set<String> { Set(months.map { Self.monthKey(year, $0) }) }
 }
 
 /// One department's line of a timeliness report (R23): the pushes it
@@ -140,23 +149,15 @@ extension ReplicaReader {
     /// 统计 → 快速查询: the pushes behind one number (a department's 逾期认领
     /// of a year, a month's 超时自动认领, …), newest first, each with its
     /// status now, at most `limit`.
-    /// - Parameters:
-    ///   - period: "2026" or "2026-10".
-    ///   - claim: a `Verdict.Outcome` raw value, or nil for any.
-    public func talliedPushes(period: String, to: String?, from: String?, claim: String?, limit: Int = 100) throws(ReplicaError) -> [HistoryItem] {
-        let months = period.split(separator: "-", omittingEmptySubsequences: false)
-        guard (months.count == 1 || (months.count == 2 && months[1].count == 2 && Int(months[1]).map { (1...12).contains($0) } == true)),
-              months[0].count == 4, Int(months[0]) != nil else {
-            throw ReplicaError("stats.period", "\"\(period)\" is not a year (2026) or a month (2026-10).",
-                               zh: "“\(period)”不是年份（2026）或月份（2026-10）。")
-        }
+    /// - Parameter claim: a `Verdict.Outcome` raw value, or nil for any.
+    public func talliedPushes(period: ReportPeriod, to: String?, from: String?, claim: String?, limit: Int = 100) throws(ReplicaError) -> [HistoryItem] {
         if let claim, Verdict.Outcome(rawValue: claim) == nil {
             throw ReplicaError("stats.outcome", "\"\(claim)\" is not an outcome: on_time, late, lapsed, awaiting_witness or open.",
                                zh: "“\(claim)”不是认领结果：应为按时、逾期、超时自动认领、待见证或待认领之一。")
         }
         return try run {
-            let (ids, v) = try store.talliedPushes(monthPrefix: months.count == 1 ? "\(period)-" : period, to: to, from: from, claim: claim,
-                                                   now: now, limit: max(1, min(limit, 500)))
+            let (ids, v) = try store.talliedPushes(months: ReportPeriod.monthKey(period.year, period.months.lowerBound)...ReportPeriod.monthKey(period.year, period.months.upperBound),
+                                                   to: to, from: from, claim: claim, now: now, limit: max(1, min(limit, 500)))
             return try Self.historyItems(ids, v)
         }
     }

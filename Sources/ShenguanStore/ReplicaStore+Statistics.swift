@@ -76,18 +76,18 @@ extension ReplicaStore {
     }
 
     /// The pushes behind one number of the statistics (分类统计 → 快速查询):
-    /// those whose kept verdict holds at `now`, of months starting with
-    /// `monthPrefix`, to and from the departments and at the outcome given
+    /// those whose kept verdict holds at `now`, of the `months` ("2026-10"
+    /// … "2026-12"), to and from the departments and at the outcome given
     /// (nil: any), newest first, with one view over their closures.
-    public func talliedPushes(monthPrefix: String, to: String?, from: String?, claim: String?, now: Int64,
+    public func talliedPushes(months: ClosedRange<String>, to: String?, from: String?, claim: String?, now: Int64,
                               limit: Int) throws -> (ids: [Digest], view: WorkflowView) {
         try pool.read { db in
             let ids = try String.fetchAll(db, sql: """
                 SELECT o.id FROM verdict_memo m JOIN ops o ON o.rowid = m.push
-                WHERE m.month >= ?1 AND m.month < ?2 AND (?3 IS NULL OR m.to_dept = ?3) AND (?4 IS NULL OR m.from_dept = ?4)
+                WHERE m.month >= ?1 AND m.month <= ?2 AND (?3 IS NULL OR m.to_dept = ?3) AND (?4 IS NULL OR m.from_dept = ?4)
                   AND (?5 IS NULL OR m.claim = ?5) AND m.claim NOT IN ('none', 'stale') AND m.valid_from <= ?6 AND ?6 < m.valid_until
                 ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ?7
-                """, arguments: [monthPrefix, monthPrefix + "\u{FFFF}", to, from, claim, now, max(0, limit)]).compactMap { Digest(hex: $0) }
+                """, arguments: [months.lowerBound, months.upperBound, to, from, claim, now, max(0, limit)]).compactMap { Digest(hex: $0) }
             return (ids, try Self.view(db, try Self.closure(db, of: ids), now: now))
         }
     }

@@ -137,9 +137,14 @@ extension Pages {
             """
     }
 
-    /// "2026-03" → "3月" (with the year: "2026年3月").
-    static func monthName(_ m: String, withYear: Bool = false) -> String {
-        (withYear ? "\(m.prefix(4))年" : "") + "\(Int(m.suffix(2)) ?? 0)月"
+    /// "2026-03" → "3月".
+    static func monthName(_ m: String) -> String { "\(Int(m.suffix(2)) ?? 0)月" }
+
+    /// 2026年, 2026年第4季度, 2026年10月.
+    static func periodName(_ p: ReportPeriod) -> String {
+        if p.months == 1...12 { return "\(p.year)年" }
+        if p.months.count == 1 { return "\(p.year)年\(p.months.lowerBound)月" }
+        return "\(p.year)年第\((p.months.lowerBound + 2) / 3)季度"
     }
 
     private static func quoted(_ n: Int) -> HTML { HTML(raw: "\"\(n)\"") }

@@ -94,14 +94,14 @@ extension WebRoutes {
             try await signedIn(request) { s in
                 let q = request.uri.queryParameters
                 func param(_ k: String) -> String? { q[Substring(k)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-                let period = param("period") ?? String(ChinaStandardTime.civilDate(atMillis: s.clerk.now).year)
+                let period = try ReportPeriod(param("period") ?? String(ChinaStandardTime.civilDate(atMillis: s.clerk.now).year))
                 let (to, from, claim) = (param("to"), param("from"), param("claim"))
                 let items = try s.clerk.reader.talliedPushes(period: period, to: to, from: from, claim: claim, limit: 101)
                 let roster = s.clerk.roster
                 func name(_ d: String) -> String { roster.departments[d]?.name ?? d }
                 let outcome = Pages.claimOutcomes.first { $0.key == claim }?.zh ?? "全部"
                 let who = [to.map { "收到方 \(name($0))" }, from.map { "推送方 \(name($0))" }].compactMap { $0 }.joined(separator: "，")
-                let caption = "\(period.count == 4 ? "\(period)年" : Pages.monthName(period, withYear: true)) · \(who.isEmpty ? "各部门" : who) · \(outcome) · "
+                let caption = "\(Pages.periodName(period)) · \(who.isEmpty ? "各部门" : who) · \(outcome) · "
                     + (items.count > 100 ? "最新 100 项" : "共 \(items.count) 项")
                 return .page(Pages.history(s.ctx, Array(items.prefix(100)), title: "统计明细", caption: caption, name: name))
             }

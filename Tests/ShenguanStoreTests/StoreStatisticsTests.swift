@@ -46,7 +46,7 @@ import ShenguanTestSupport
             var byKey = [String: Int]()
             for t in want { byKey["\(t.month) \(t.to) \(t.from) \(t.claim)", default: 0] += t.count }
             for t in want {
-                let (ids, _) = try s.talliedPushes(monthPrefix: t.month, to: t.to, from: t.from, claim: t.claim, now: now, limit: 10_000)
+                let (ids, _) = try s.talliedPushes(months: t.month...t.month, to: t.to, from: t.from, claim: t.claim, now: now, limit: 10_000)
                 #expect(ids.count == byKey["\(t.month) \(t.to) \(t.from) \(t.claim)"])
                 for id in ids {
                     let p = try #require(full.workflow.pushes[id])

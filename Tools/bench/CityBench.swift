@@ -135,7 +135,7 @@ enum CityBench {
         print("      统计 page \(bytes / 1024) KiB")
         let year = String(ChinaStandardTime.civilDate(atMillis: now).year)
         try timed("page 统计明细 (d1's on-time claims of the year)", 10) {
-            let items = try reader.talliedPushes(period: year, to: "d1", from: nil, claim: "on_time", limit: 101)
+            let items = try reader.talliedPushes(period: try ReportPeriod(year), to: "d1", from: nil, claim: "on_time", limit: 101)
             bytes = Pages.history(ctx, Array(items.prefix(100)), title: "统计明细") { clerk.roster.departments[$0]?.name ?? $0 }.raw.utf8.count
         }
         print("      统计明细 page \(bytes / 1024) KiB")

@@ -85,8 +85,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let reader = try openReader(global)
-        let today = ChinaStandardTime.civilDate(atMillis: reader.now)
-        let p = try ReportPeriod(period ?? "\(today.year)-\(today.month < 10 ? "0" : "")\(today.month)")
+        let p = try period.map(ReportPeriod.init) ?? ReportPeriod.month(containing: reader.now)
         let (lines, unjudged) = try reader.timeliness(p, settle: .max)
         if global.json {
             printJSON(.object(["period": .string(p.description), "unjudged": .int(Int64(unjudged)), "departments": .array(lines.map(\.json))]))

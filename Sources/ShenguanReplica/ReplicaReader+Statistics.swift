@@ -109,6 +109,11 @@ public struct TimelinessLine: Sendable, Equatable {
     /// R7 outcomes of the supervision records it pushed.
     public let pushes: [String: Int]
 
+    /// The claim outcomes a report lists, in its column order.
+    public static let outcomes = ["on_time", "late", "lapsed", "awaiting_witness", "open"]
+    /// The counts in `outcomes`' order.
+    public var claimCounts: [Int] { Self.outcomes.map { claims[$0] ?? 0 } }
+
     public var received: Int { claims.values.reduce(0, +) }
     /// 按时认领率: on time among those decided (on time, late, auto-claimed); nil when none is decided.
     public var onTimeRate: Double? {

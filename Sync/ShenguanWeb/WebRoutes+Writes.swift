@@ -12,6 +12,23 @@ extension WebRoutes {
             .map { (id: $0.key, name: $0.value.name) })
     }
 
+    /// A form on a push's page (field `push`) acting through the application
+    /// layer as the signed-in staff member: to the resulting push's page
+    /// with `done`, or back to the item's page with the refusal.
+    func pushAct(_ router: Router<BasicRequestContext>, _ path: RouterPath, done: String,
+                 _ act: @escaping @Sendable (Session, Form, String) throws -> PushActResult) {
+        router.post(path) { request, _ -> Response in
+            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
+            let push = f["push"] ?? ""
+            do {
+                let r = try act(s, f, push)
+                return Self.render(.redirect("/item/\(r.status.push.act.id.hex)?done=\(done)"))
+            } catch {
+                return Self.render(try itemPage(s, push, error: ReplicaError.wrap(error)))
+            }
+        }
+    }
+
     func registerWrites(on router: Router<BasicRequestContext>) {
         router.post("/claim") { request, _ -> Response in
             guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
@@ -24,26 +41,9 @@ extension WebRoutes {
                 return Self.render(.page(Pages.inbox(s.ctx, try s.clerk.reader.inbox(), now: s.clerk.now, error: ReplicaError.wrap(error)), status: .init(code: 422)))
             }
         }
-        router.post("/feedback") { request, _ -> Response in
-            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
-            let push = f["push"] ?? ""
-            do {
-                let r = try s.clerk.feedback(push, text: f["text"] ?? "", staff: s.user.staffNo)
-                return Self.render(.redirect("/item/\(r.status.push.act.id.hex)?done=feedback"))
-            } catch {
-                return Self.render(try itemPage(s, push, error: ReplicaError.wrap(error)))
-            }
-        }
-        router.post("/relay") { request, _ -> Response in
-            guard let (s, f) = try await post(request) else { return Self.render(.redirect("/login")) }
-            let push = f["push"] ?? ""
-            do {
-                let r = try s.clerk.relay(push, to: f["to"] ?? "", staff: s.user.staffNo)
-                return Self.render(.redirect("/item/\(r.status.push.act.id.hex)?done=relayed"))
-            } catch {
-                return Self.render(try itemPage(s, push, error: ReplicaError.wrap(error)))
-            }
-        }
+        // What the addressee does on a push's page besides claiming; a refusal shows on that page.
+        pushAct(router, "/feedback", done: "feedback") { s, f, push in try s.clerk.feedback(push, text: f["text"] ?? "", staff: s.user.staffNo) }
+        pushAct(router, "/relay", done: "relayed") { s, f, push in try s.clerk.relay(push, to: f["to"] ?? "", staff: s.user.staffNo) }
         router.get("/approve") { request, _ -> Response in
             try await signedIn(request) { s in .page(Pages.approveForm(s.ctx, regulators: Self.departments(s.clerk, role: .regulator))) }
         }

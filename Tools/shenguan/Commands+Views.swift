@@ -91,12 +91,11 @@ struct Report: ParsableCommand {
             printJSON(.object(["period": .string(p.description), "unjudged": .int(Int64(unjudged)), "departments": .array(lines.map(\.json))]))
             return
         }
-        let outcomes = ["on_time", "late", "lapsed", "awaiting_witness", "open"]
         func rate(_ l: TimelinessLine) -> String { l.onTimeRate.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         if csv {
-            print((["department", "name", "received"] + outcomes + ["on_time_rate", "pushed_back_on_time", "pushed_back_late"]).joined(separator: ","))
+            print((["department", "name", "received"] + TimelinessLine.outcomes + ["on_time_rate", "pushed_back_on_time", "pushed_back_late"]).joined(separator: ","))
             for l in lines {
-                let cells = [l.department, l.name, String(l.received)] + outcomes.map { String(l.claims[$0] ?? 0) }
+                let cells = [l.department, l.name, String(l.received)] + l.claimCounts.map(String.init)
                     + [l.onTimeRate.map { String(format: "%.4f", $0) } ?? "", String(l.pushes["on_time"] ?? 0), String(l.pushes["late"] ?? 0)]
                 print(cells.map(Self.csvField).joined(separator: ","))
             }
@@ -105,7 +104,7 @@ struct Report: ParsableCommand {
         print("审管互动 timeliness report \(p) · \(lines.count) departments\(unjudged > 0 ? " · \(unjudged) pushes not judged yet (run again shortly)" : "")")
         printTable(["部门 department", "收到 received", "按时 on time", "逾期 late", "超时自动 auto", "待见证 awaiting", "待认领 open", "按时率 rate", "R7 按时/逾期"],
                    lines.map { l in
-                       ["\(l.name) (\(l.department))", String(l.received)] + outcomes.map { String(l.claims[$0] ?? 0) }
+                       ["\(l.name) (\(l.department))", String(l.received)] + l.claimCounts.map(String.init)
                            + [rate(l), "\(l.pushes["on_time"] ?? 0)/\(l.pushes["late"] ?? 0)"]
                    })
     }

@@ -63,6 +63,7 @@ extension ReplicaStore {
                                     arguments: [me])
         let seq: Int64 = (head?["seq"] ?? 0) + 1
         guard seq > signedUpTo else { throw StoreError(.restoredFromBackup(keySeq: signedUpTo, dbSeq: seq - 1)) }
+        try Self.checkOwnChain(db, me: me, held: seq - 1)
         var after = [HLC]()
         if let head { after.append(HLC(time: head["time"], ctr: head["ctr"])) }
         // Heads of other authors this replica has not cited yet.

@@ -87,7 +87,10 @@ extension ReplicaStore {
 
     /// Signs a witness (DESIGN.md "Time evidence"): every author's head held
     /// here and the declarations received since the last witness.
-    public func appendWitness(home: ReplicaHome, key: SigningKey, now: Int64) throws -> VerifiedOp {
+    /// nil when the key must not sign now (``StoreError/isOwnChainGuard``:
+    /// restored and not yet synced, behind its own chain, or forked): the
+    /// sync goes on without a witness, carrying what it has.
+    public func appendWitness(home: ReplicaHome, key: SigningKey, now: Int64) throws -> VerifiedOp? {
         let (heads, decls): ([(author: String, seq: Int64, id: String)], [HeadDeclaration]) = try pool.read { db in
             let h = try Row.fetchAll(db, sql: """
                 SELECT a.author, a.max_seq, min(o.id) FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
@@ -97,7 +100,12 @@ extension ReplicaStore {
                 .compactMap { (try? CanonicalJSON.parse(Array($0.utf8))).flatMap(HeadDeclaration.init(json:)) }
             return (h, d)
         }
-        let op = try home.append(store: self, key: key, kind: WitnessOps.kind, body: WitnessOps.body(heads: heads, declarations: decls), now: now)
+        let op: VerifiedOp
+        do {
+            op = try home.append(store: self, key: key, kind: WitnessOps.kind, body: WitnessOps.body(heads: heads, declarations: decls), now: now)
+        } catch let e as StoreError where e.isOwnChainGuard {
+            return nil
+        }
         // Only the declarations this witness carries are marked: one recorded
         // meanwhile (a sync in between) waits for the next witness instead of
         // being marked without ever being signed (issue 14 item 8).
@@ -117,7 +125,10 @@ extension ReplicaStore {
     }
 
     public func removePeer(_ url: String) throws -> Bool {
-        try pool.write { db in try db.execute(sql: "DELETE FROM peers WHERE url = ?", arguments: [url]); return db.changesCount > 0 }
+        let removed = try pool.write { db in try db.execute(sql: "DELETE FROM peers WHERE url = ?", arguments: [url]); return db.changesCount > 0 }
+        // A restored replica no longer waits for a peer it was told to forget.
+        if removed { try noteSyncedSinceRestore(url) }
+        return removed
     }
 
     /// Every known peer and how syncing with it last went.

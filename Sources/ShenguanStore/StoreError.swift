@@ -20,6 +20,9 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case busy
         case damaged(String)
         case keyMismatch(key: String, replica: String)
+        case behindChain(seen: Int64, held: Int64)
+        case forkedKey(seq: Int64)
+        case restoredUnsynced([String])
     }
     let kind: Kind
     init(_ kind: Kind) { self.kind = kind }
@@ -43,6 +46,9 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .busy: "store.busy"
         case .damaged: "store.damaged"
         case .keyMismatch: "key.mismatch"
+        case .behindChain: "store.behind_chain"
+        case .forkedKey: "store.forked_key"
+        case .restoredUnsynced: "store.restored_unsynced"
         }
     }
 
@@ -66,6 +72,12 @@ public struct StoreError: Error, Equatable, CustomStringConvertible {
         case .readOnly(let why): "The replica database cannot be written (\(why)): check the disk is mounted read-write and the folder belongs to this account. Nothing was written."
         case .busy: "Another program holds the replica database for too long (another shenguan command or a backup): try again in a moment. Nothing was written."
         case .keyMismatch(let k, let r): "The key file belongs to another replica (\(k.prefix(12))…) than this database (\(r.prefix(12))…): restore this replica's own key file (never copy keys between replicas). Nothing was signed."
+        case .behindChain(let seen, let held):
+            "A peer holds operations this replica's key signed up to seq \(seen), but this replica holds its chain only up to seq \(held) (it was restored from a copy, or another copy of it is running): sync again until they arrive before writing; if they cannot be fetched, ask the oversight office to rotate this replica's key. Nothing was signed."
+        case .forkedKey(let seq):
+            "This replica's key has signed two different operations with seq \(seq) (a copy of this replica or of its key was used elsewhere): stop using this key and ask the oversight office to revoke it and admit a new one (the evidence is in `shenguan conflicts`). Nothing was signed."
+        case .restoredUnsynced(let peers):
+            "This replica was restored from a backup and has not yet synced with \(peers.joined(separator: ", ")): run `shenguan sync` first, so that no seq its key already signed is signed again (a fork). Nothing was signed."
         case .damaged(let why): "The replica database is damaged (\(why)): stop writing, keep the file, and restore it from a backup or sync a fresh replica from the peers."
         }
     }

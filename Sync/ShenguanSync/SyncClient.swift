@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
@@ -17,9 +18,15 @@ public struct SyncReport: Sendable {
     public var bytesSent = 0
     public var bytesReceived = 0
     public var witness: Digest?
+    /// Authors whose chains differ from the peer's (a fork on one side or
+    /// both, PROTOCOL.md §7.1 "tips"): their operations were sent in full.
+    public var diverged: Set<String> = []
+    /// Operations received that fork their author's chain (equivocations).
+    public var forksReceived = 0
 
     public var json: JSONValue {
         ["url": .string(url), "requests": .int(Int64(requests)), "pulled": .int(Int64(pulled)), "pushed": .int(Int64(pushed)),
+         "diverged": .array(diverged.sorted().map { .string($0) }), "forksReceived": .int(Int64(forksReceived)),
          "refusedByPeer": .array(refusedByPeer), "refusedHere": .int(Int64(refusedHere)),
          "bytesSent": .int(Int64(bytesSent)), "bytesReceived": .int(Int64(bytesReceived)),
          "witness": witness.map { .string($0.hex) } ?? .null]
@@ -44,6 +51,9 @@ public struct SyncClient: Sendable {
     public var pageLimit = 1000
     /// Pages fetched and verified ahead of the one being written.
     public var pipelineDepth = 3
+    /// For https:// peers: trust only the certificates in this PEM file (a
+    /// network's own authority); nil: the system's trust roots.
+    public var tlsCA: String?
 
     public init(store: ReplicaStore, home: ReplicaHome, key: SigningKey, clock: @escaping @Sendable () -> Int64) {
         self.store = store; self.home = home; self.key = key; self.clock = clock
@@ -54,6 +64,7 @@ public struct SyncClient: Sendable {
         // costs at most 1.5 s (not the library's 10 s of connect retries).
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(1500), read: .seconds(120))
+        configuration.tlsConfiguration = try ServeTLS.client(caFile: tlsCA)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             var r = try await run(url: url, http: http, progress: progress)
@@ -66,6 +77,7 @@ public struct SyncClient: Sendable {
                 r.refusedHere += again.refusedHere; r.refusedByPeer += again.refusedByPeer
                 r.bytesSent += again.bytesSent; r.bytesReceived += again.bytesReceived
                 r.witness = r.witness ?? again.witness
+                r.diverged.formUnion(again.diverged); r.forksReceived += again.forksReceived
             }
             try await http.shutdown()
             return r
@@ -84,6 +96,10 @@ public struct SyncClient: Sendable {
     static func clerkError(_ error: any Error, url: String) -> any Error {
         if error is SyncClientError || error is StoreError || error is OpRejection || error is CancellationError { return error }
         let text = "\(error)"
+        if error is NIOSSLError || error is BoringSSLError || text.contains("handshake") || text.contains("CERTIFICATE_VERIFY") {
+            return SyncClientError(code: "sync.tls",
+                                   detail: "Cannot sync with \(url): its TLS certificate is not trusted here, or does not name that address (give the network's certification authority with --tls-ca or SHENGUAN_TLS_CA, and check the address). Nothing was sent.")
+        }
         let why: String
         if text.contains("Connection refused") || text.contains("connectTimeout") || text.contains("connect timeout") {
             why = "nothing answers there: the peer's `shenguan serve` is not running, or the address is wrong"
@@ -100,6 +116,7 @@ public struct SyncClient: Sendable {
 
     private func run(url base: String, http: HTTPClient, progress: @Sendable (String) -> Void) async throws -> SyncReport {
         var report = SyncReport(url: base)
+        let asGiven = base
         let base = base.hasSuffix("/") ? String(base.dropLast()) : base
         // Pull, page by page, as a three-stage pipeline (the way `importFile`
         // overlaps verification with writes): page k is written (one
@@ -110,12 +127,16 @@ public struct SyncClient: Sendable {
         // once the next stage has it: memory is bounded by the pipeline's
         // depth, not by the history.
         let server = try await serverKey(http, base)
-        let vector = JSONValue.object(try store.versionVector().mapValues { .int($0) })
+        // What is held, per author: the highest seq (the vector) and the
+        // tips, so that a fork on either side is seen (PROTOCOL.md §7.1).
+        let held = try store.chainTips()
+        let vector = JSONValue.object(held.mapValues { .int($0.seq) })
+        let tips = ChainTips.json(held.mapValues(\.tips))
         let head = try store.head(of: key.publicKey)
         let decl = HeadDeclaration.sign(key: key, seq: head.seq, id: head.id, time: clock())
         let store = self.store, limit = Int64(pageLimit)
         @Sendable func fetch(_ cursor: Int64, declare: Bool) async throws -> Fetched {
-            var body: [String: JSONValue] = ["vector": vector, "cursor": .int(cursor), "limit": .int(limit)]
+            var body: [String: JSONValue] = ["vector": vector, "tips": tips, "cursor": .int(cursor), "limit": .int(limit)]
             if declare { body["head"] = decl.json }
             let (raw, sent, received) = try await postRaw(http, base, "/v1/sync", .object(body), to: server)
             // The page is read without a JSON tree (SyncPage.decode).
@@ -139,7 +160,7 @@ public struct SyncClient: Sendable {
                     let more = f.page.more && !f.page.ops.isEmpty
                     cursor = f.page.cursor
                     let verified = await offload { store.verify(f.page.ops) }
-                    pageSink.yield(Pulled(vector: f.page.vector, verified: verified, sent: f.sent, received: f.received))
+                    pageSink.yield(Pulled(vector: f.page.vector, tips: f.page.tips, verified: verified, sent: f.sent, received: f.received))
                     if !more { break }
                 }
                 pageSink.finish()
@@ -148,7 +169,7 @@ public struct SyncClient: Sendable {
             }
         }
         defer { producer.cancel(); credit.finish() }
-        var serverVector = [String: Int64]()
+        var serverVector = [String: Int64](), serverTips: [String: [Digest]]?
         var newWork = false
         // Stage 3: the writer, one page at a time in order.
         for try await page in pages {
@@ -158,15 +179,25 @@ public struct SyncClient: Sendable {
             let r = try await offload { try store.ingestVerified(page.verified, now: now) }
             report.pulled += r.accepted
             report.refusedHere += r.rejected
+            report.forksReceived += r.results.filter(\.equivocation).count
             newWork = newWork || r.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
-            serverVector = page.vector
+            serverVector = page.vector; serverTips = page.tips
             if !page.verified.isEmpty { progress("pulled \(report.pulled) operations from \(base)") }
         }
-        if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock()).id }
-        // Push what the peer lacks, from the vector it just sent.
+        // This replica's own chain: a peer holding more of it than is held
+        // here (restored from a copy) stops signing until it is back; a
+        // completed pull is the sync a restored replica waits for.
+        let me = key.publicKey.base64url
+        if let mine = serverVector[me] { try store.noteOwnChainSeen(mine, author: key.publicKey) }
+        for u in Set([asGiven, base]) { try store.noteSyncedSinceRestore(u) }
+        if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock())?.id }
+        // Push what the peer lacks, from the vector and tips it just sent:
+        // an author whose chain diverges from the peer's goes in full.
+        let pushVector = try store.effectiveVector(serverVector, tips: serverTips)
+        report.diverged = Set(pushVector.filter { $0.value != serverVector[$0.key] ?? 0 }.keys)
         var pushCursor: Int64 = 0
         while true {
-            let page = try store.opsLacking(vector: serverVector, after: pushCursor, limit: pageLimit, maxBytes: 4 << 20)
+            let page = try store.opsLacking(vector: pushVector, after: pushCursor, limit: pageLimit, maxBytes: 4 << 20)
             if page.envelopes.isEmpty { break }
             let (resp, sent, received) = try await post(http, base, "/v1/ops", ["ops": .array(page.envelopes.map(\.json))], to: server)
             report.requests += 1; report.bytesSent += sent; report.bytesReceived += received
@@ -190,6 +221,7 @@ public struct SyncClient: Sendable {
     /// the peer's version vector (the envelopes themselves are not kept).
     private struct Pulled: Sendable {
         let vector: [String: Int64]
+        let tips: [String: [Digest]]?
         let verified: [Result<VerifiedOp, OpRejection>]
         let sent: Int, received: Int
     }

@@ -12,14 +12,14 @@ import ShenguanStore
 public enum SyncServe {
     public static func run(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: SyncServerConfig,
                            syncEverySeconds: Int?, clock: @escaping @Sendable () -> Int64, logFormat: ServeLogHandler.Format = .text,
-                           metricsAddress: (host: String, port: Int)? = nil,
+                           metricsAddress: (host: String, port: Int)? = nil, clientTLSCA: String? = nil,
                            onMetricsListening: @escaping @Sendable (Int) async -> Void = { _ in },
                            onListening: @escaping @Sendable (Int) async -> Void) async throws {
         var configured = Logger(label: "shenguan.serve") { label in ServeLogHandler(label: label, format: logFormat, clock: clock) }
         configured.logLevel = ProcessInfo.processInfo.environment["SHENGUAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let logger = configured
         let metrics = metricsAddress.map { _ in ServeMetrics(store: store, clock: clock) }
-        let app = buildSyncApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger,
+        let app = try buildSyncApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger,
                                        metrics: metrics, onListening: onListening)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await settleVerdicts(store: store, clock: clock, logger: logger) }
@@ -30,7 +30,8 @@ public enum SyncServe {
             }
             if let every = syncEverySeconds, every > 0 {
                 group.addTask {
-                    let client = SyncClient(store: store, home: home, key: key, clock: clock)
+                    var client = SyncClient(store: store, home: home, key: key, clock: clock)
+                    client.tlsCA = clientTLSCA
                     while !Task.isCancelled {
                         try await Task.sleep(for: .seconds(every))
                         for peer in (try? store.peers()) ?? [] {
@@ -89,7 +90,7 @@ public enum LocalServers {
         let (stream, continuation) = AsyncStream<(Int, Int)>.makeStream()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             for (i, r) in replicas.enumerated() {
-                let app = buildSyncApplication(home: r.home, store: r.store, key: r.key, config: SyncServerConfig(), clock: clock,
+                let app = try buildSyncApplication(home: r.home, store: r.store, key: r.key, config: SyncServerConfig(), clock: clock,
                                                logger: quiet) { port in continuation.yield((i, port)) }
                 group.addTask { try await app.run(); return nil }
             }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOSSL
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
@@ -23,6 +24,8 @@ public struct SyncServerConfig: Sendable {
     /// Seconds a client may take from a request's head to its end (clients
     /// that trickle a body get 408 `sync.request_timeout`).
     public var requestTimeoutSeconds: Int64 = 60
+    /// HTTPS with this certificate and key (``ServeTLS/server(certificate:key:)``); nil: plain HTTP.
+    public var tls: TLSConfiguration?
     public init() {}
 }
 
@@ -65,7 +68,11 @@ actor SyncServerState {
 
     /// After operations other than witnesses arrived: sign a witness.
     func witness() {
-        do { _ = try store.appendWitness(home: home, key: key, now: clock()) } catch {
+        do {
+            if try store.appendWitness(home: home, key: key, now: clock()) == nil {
+                logger.warning("no witness signed: this replica's key must not sign now (restored and not yet synced, behind its own chain, or forked); run `shenguan note` to see why")
+            }
+        } catch {
             logger.warning("could not write a witness", metadata: ["error": "\(error)"])
         }
     }
@@ -98,7 +105,7 @@ struct AnswerSigner: Sendable {
 /// by `shenguan serve` and the tests. `onListening` receives the bound port.
 public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: SyncServerConfig,
                                  clock: @escaping @Sendable () -> Int64, logger: Logger, metrics: ServeMetrics? = nil,
-                                 onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+                                 onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
     let state = SyncServerState(store: store, home: home, key: key, clock: clock, logger: logger)
     let signer = AnswerSigner(key: key, clock: clock)
     let router = Router()
@@ -168,10 +175,20 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         let cursor = body["cursor"]?.intValue ?? 0, asked = body["limit"]?.intValue ?? Int64(config.maxOpsPerRequest)
         guard cursor >= 0, asked >= 1 else { throw SyncProblem(400, "sync.malformed", "cursor is a position ≥ 0 and limit a count ≥ 1.") }
         let limit = Int(min(asked, Int64(config.maxOpsPerRequest)))
-        let page = try store.opsLacking(vector: vector, after: cursor, limit: limit, maxBytes: config.maxPageBytes)
+        // Forks (§7.1 "tips"): an author whose chain differs from the
+        // caller's is sent in full, so both branches reach both sides.
+        let tips: [String: [Digest]]?
+        do { tips = try ChainTips.parse(body["tips"]) } catch { throw SyncProblem(400, "sync.malformed", ChainTipsError().detail) }
+        // The caller holds more of this replica's own chain than is held
+        // here (restored from a copy): no signing until it is back.
+        if let mine = vector[key.publicKey.base64url] { try store.noteOwnChainSeen(mine, author: key.publicKey) }
+        let page = try store.opsLacking(vector: try store.effectiveVector(vector, tips: tips), after: cursor, limit: limit,
+                                        maxBytes: config.maxPageBytes)
         logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
         metrics?.sent(page.envelopes.count)
-        let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more, vector: try store.versionVector())
+        let held = try store.chainTips()
+        let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more,
+                                        tips: held.mapValues(\.tips), vector: held.mapValues(\.seq))
         return signer.response(.ok, contentType: "application/json", bytes, to: request)
     }
 
@@ -193,9 +210,9 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
     }
 
     return Application(router: router,
-                       server: .http1(configuration: .init(
+                       server: try ServeTLS.builder(.http1(configuration: .init(
                            additionalChannelHandlers: [RequestDeadlineHandler(limit: .seconds(config.requestTimeoutSeconds))],
-                           idleTimeout: .seconds(config.idleTimeoutSeconds))),
+                           idleTimeout: .seconds(config.idleTimeoutSeconds))), tls: config.tls),
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "shenguan"),
                        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
                        logger: logger)

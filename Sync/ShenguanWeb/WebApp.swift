@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOSSL
 import ShenguanCore
 import ShenguanCrypto
 import ShenguanReplica
@@ -10,12 +11,14 @@ import ShenguanStore
 import ShenguanSync
 
 /// Where the web interface listens (127.0.0.1 by default: a department
-/// exposes it on its LAN on purpose, behind its own TLS proxy).
+/// exposes it on its LAN on purpose, over HTTPS: `serve --tls-cert`).
 public struct WebConfig: Sendable {
     public var host = "127.0.0.1"
     public var port = 0
     /// Largest form accepted (attachments included).
     public var maxBodyBytes = 32 << 20
+    /// HTTPS with this certificate and key (``ServeTLS/server(certificate:key:)``); nil: plain HTTP.
+    public var tls: TLSConfiguration?
     public init() {}
 }
 
@@ -42,13 +45,13 @@ enum WebAnswer {
 /// receives the bound port.
 public func buildWebApplication(home: ReplicaHome, store: ReplicaStore, key: SigningKey, config: WebConfig,
                                 clock: @escaping @Sendable () -> Int64, logger: Logger,
-                                onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+                                onListening: @escaping @Sendable (Int) async -> Void) throws -> some ApplicationProtocol {
     let replica = WebReplica(home: home, store: store, key: key, clock: clock)
     let router = Router()
     router.middlewares.add(WebGuard(replica: replica, logger: logger))
     WebRoutes(replica: replica, config: config, logger: logger).register(on: router)
     return Application(router: router,
-                       server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+                       server: try ServeTLS.builder(.http1(configuration: .init(idleTimeout: .seconds(60))), tls: config.tls),
                        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "shenguan-ui"),
                        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
                        logger: logger)

@@ -16,7 +16,7 @@ public enum WebServe {
                            onListening: @escaping @Sendable (Int) async -> Void) async throws {
         var logger = Logger(label: "shenguan.ui") { label in ServeLogHandler(label: label, format: logFormat, clock: clock) }
         logger.logLevel = ProcessInfo.processInfo.environment["SHENGUAN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = buildWebApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger, onListening: onListening)
+        let app = try buildWebApplication(home: home, store: store, key: key, config: config, clock: clock, logger: logger, onListening: onListening)
         do { try await app.runService() } catch let e as IOError where e.errnoCode == EADDRINUSE {
             throw ReplicaError("serve.address_in_use", "Port \(config.port) of \(config.host) is already used by another program: choose another --ui port, or stop the other server.",
                                zh: "\(config.host) 的端口 \(config.port) 已被其他程序占用：请换一个 --ui 端口，或先停止另一个服务。")

@@ -75,6 +75,12 @@ SUBCOMMANDS:
                           transfer).
   import                  Verify and merge an export file; bad operations are
                           refused, the rest apply.
+  backup                  Write a consistent copy of this replica (database,
+                          encrypted key, signed seq) into a new folder; safe
+                          while it serves.
+  restore                 Restore a backup into --home; no signing until a sync
+                          with every known peer has brought back what the key
+                          signed since.
   serve                   Serve this replica to authenticated peers over HTTP
                           until SIGINT/SIGTERM.
   sync                    Sync with peers (given, or all known peers) until

@@ -105,8 +105,12 @@ import ShenguanTestSupport
         for n in 0..<60 {
             let envs = Array(envelopes.shuffled(using: &rng).prefix(n % 4))
             let vector = Dictionary(uniqueKeysWithValues: (0..<(n % 3)).map { ("a\($0)-_", Int64($0 * 7)) })
-            let canonical = try SyncPage.encode(envelopes: envs, cursor: Int64(n * 1_000), more: n % 2 == 0, vector: vector)
-            let expected = SyncPage.Decoded(cursor: Int64(n * 1_000), more: n % 2 == 0, ops: envs.map { .success($0) }, vector: vector)
+            // Tips: one per author, two for a forked one (every third page).
+            let tips = vector.mapValues { seq in
+                (n % 3 == 0 ? [seq, seq + 1] : [seq]).map { SHA256.hash(Array("tip \($0)".utf8)) }.sorted { $0.hex < $1.hex }
+            }
+            let canonical = try SyncPage.encode(envelopes: envs, cursor: Int64(n * 1_000), more: n % 2 == 0, tips: tips, vector: vector)
+            let expected = SyncPage.Decoded(cursor: Int64(n * 1_000), more: n % 2 == 0, ops: envs.map { .success($0) }, tips: tips, vector: vector)
             #expect(SyncPage.canonicalLayout(canonical) == expected)
             #expect(SyncPage.strict(canonical) == expected)
             for _ in 0..<20 {

@@ -37,8 +37,9 @@ import ShenguanTestSupport
         for env in [op.envelope, erased] { #expect(env.encoded() == (try CanonicalJSON.encode(env.json))) }
         for (cursor, more, vector) in [(Int64(0), false, [String: Int64]()), (12_345, true, ["b": 7, "a": 1, "A-_": 3])] {
             let envs = cursor == 0 ? [] : [op.envelope, erased]
-            #expect(try SyncPage.encode(envelopes: envs, cursor: cursor, more: more, vector: vector)
-                    == CanonicalJSON.encode(SyncPage.json(envelopes: envs, cursor: cursor, more: more, vector: vector)))
+            let tips = vector.mapValues { [SHA256.hash(Array("tip \($0)".utf8))] }
+            #expect(try SyncPage.encode(envelopes: envs, cursor: cursor, more: more, tips: tips, vector: vector)
+                    == CanonicalJSON.encode(SyncPage.json(envelopes: envs, cursor: cursor, more: more, tips: tips, vector: vector)))
         }
         #expect(throws: OpRejection.self) { try Envelope.decode(Array(#"{"author":"x","header":"","sig":""}"#.utf8)) }
         #expect { try Envelope.decode(Array(#"{"author":"","header":"","sig":"","extra":1}"#.utf8)) } throws: {

@@ -109,6 +109,39 @@ func admittedReplica(_ dir: TempDir, _ net: inout TestNetwork) throws -> (home: 
         _ = key
     }
 
+    /// Issue 14 item 6: a peer's vector naming more of the own chain than is
+    /// held stops signing (`store.behind_chain`) until that chain arrives;
+    /// a fork of the own key stops it for good (`store.forked_key`).
+    @Test func theOwnChainGuardsRefuseBeforeSigning() throws {
+        let dir = TempDir("own-chain"); defer { dir.remove() }
+        var net = TestNetwork(authors: 1, seed: 82)
+        let (home, s, key, _) = try admittedReplica(dir, &net)
+        let one = try home.append(store: s, key: key, kind: "note", body: ["text": "1"], now: net.clock)
+        let count = try s.count()
+        try s.noteOwnChainSeen(one.header.seq + 2, author: key.publicKey)
+        #expect { try home.append(store: s, key: key, kind: "note", body: ["text": "fork?"], now: net.clock + 1) } throws: {
+            ($0 as? StoreError)?.code == "store.behind_chain" && "\($0)".contains("up to seq \(one.header.seq + 2)")
+        }
+        #expect(try s.appendWitness(home: home, key: key, now: net.clock + 1) == nil, "no witness either; sync goes on")
+        #expect(try s.count() == count)
+        // The two operations arrive (signed elsewhere with this key, as a copy would).
+        let two = try OpSigner.sign(key: key, network: net.network, seq: one.header.seq + 1, prev: one.id, deps: [],
+                                    clock: HLC(time: net.clock + 2, ctr: 0), kind: "note", body: ["text": "2"])
+        let three = try OpSigner.sign(key: key, network: net.network, seq: one.header.seq + 2, prev: two.id, deps: [],
+                                      clock: HLC(time: net.clock + 3, ctr: 0), kind: "note", body: ["text": "3"])
+        _ = try s.ingest([two.envelope, three.envelope], now: net.clock + 4)
+        let four = try home.append(store: s, key: key, kind: "note", body: ["text": "4"], now: net.clock + 5)
+        #expect(four.header.prev == three.id)
+        // Another operation at seq 4 from elsewhere: the key has forked.
+        let other = try OpSigner.sign(key: key, network: net.network, seq: four.header.seq, prev: three.id, deps: [],
+                                      clock: HLC(time: net.clock + 6, ctr: 0), kind: "note", body: ["text": "4 elsewhere"])
+        #expect(try s.ingest([other.envelope], now: net.clock + 7).results.first?.equivocation == true)
+        #expect { try home.append(store: s, key: key, kind: "note", body: ["text": "5"], now: net.clock + 8) } throws: {
+            ($0 as? StoreError)?.code == "store.forked_key"
+        }
+        #expect(try s.chainTips()[key.publicKey.base64url]?.tips.count == 2)
+    }
+
     @Test func exportImportRoundTripIsIdempotent() throws {
         let dir = TempDir("export"); defer { dir.remove() }
         let net = TestNetwork.random(authors: 3, ops: 40, seed: 91)

@@ -50,10 +50,10 @@ import Testing
         return (dir, bureau, market, pushed.pushes[0].push.act.id.hex)
     }
 
-    func app(_ r: R, now: Int64 = Self.now) -> some ApplicationProtocol {
+    func app(_ r: R, now: Int64 = Self.now) throws -> some ApplicationProtocol {
         var logger = Logger(label: "test.ui")
         logger.logLevel = .critical
-        return buildWebApplication(home: r.home, store: r.store, key: r.key, config: WebConfig(), clock: { now }, logger: logger) { _ in }
+        return try buildWebApplication(home: r.home, store: r.store, key: r.key, config: WebConfig(), clock: { now }, logger: logger) { _ in }
     }
 
     static func form(_ s: String) -> HTTPFields { [.contentType: "application/x-www-form-urlencoded"] }

@@ -162,6 +162,11 @@ struct Import: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         let now = try Clock.nowMillis()
+        // The key is unlocked first: a wrong passphrase refuses the import
+        // before anything of the file is applied (issue 14 item 9).
+        let home = ReplicaHome(path: global.resolvedHome)
+        let key = witness ? try home.loadKey { try Passphrase.obtain() } : nil
+        if let key { try home.checkOwnKey(key, store: store) }
         let report = try store.importFile(file, now: now, batchSize: progress ? 500 : 5000, progress: progress ? { done, total in
             FileHandle.standardError.write(Data("committed \(done) of \(total)\n".utf8))
         } : nil)
@@ -170,10 +175,8 @@ struct Import: ParsableCommand {
         // chain is what makes silence final (R12). A manual import cannot
         // start the witness ping-pong that sync avoids.
         let brought = report.results.contains { $0.outcome == .accepted }
-        if witness && brought {
-            let home = ReplicaHome(path: global.resolvedHome)
-            let key = try home.loadKey { try Passphrase.obtain() }
-            witnessID = .string(try store.appendWitness(home: home, key: key, now: now).id.hex)
+        if let key, brought {
+            witnessID = try store.appendWitness(home: home, key: key, now: now).map { .string($0.id.hex) } ?? .null
         }
         var counts = [String: Int]()
         for r in report.results { counts[r.code, default: 0] += 1 }

@@ -20,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     var ui: String?
     @Option(help: "Also serve Prometheus metrics (counts only, no data) at http://HOST:PORT/metrics, e.g. 127.0.0.1:9464; keep it on loopback or behind the monitoring network.")
     var metrics: String?
+    @Option(name: .customLong("tls-cert"), help: "Serve over HTTPS (sync API and --ui) with this PEM certificate chain; needs --tls-key.") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert (unencrypted, mode 0600).") var tlsKey: String?
+    @Option(name: .customLong("tls-ca"), help: "For --sync-every with https:// peers: trust only this PEM CA file (default: $SHENGUAN_TLS_CA, then the system's roots).") var tlsCA: String?
     @Flag(help: "Run as the network's neutral notary: only sync and witness (the replica's department must have role notary; syncs every 60 s unless --sync-every).")
     var notary = false
 
@@ -42,6 +45,13 @@ struct Serve: AsyncParsableCommand {
             throw ReplicaError("cli.bad_timeout", "--idle-timeout and --request-timeout take a number of seconds ≥ 1.")
         }
         config.idleTimeoutSeconds = idleTimeout; config.requestTimeoutSeconds = requestTimeout
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): break
+        case (let cert?, let key?): config.tls = try ServeTLS.server(certificate: cert, key: key)
+        default: throw ReplicaError("cli.tls_pair", "--tls-cert and --tls-key go together: give both, or neither for plain HTTP on loopback.")
+        }
+        let scheme = config.tls == nil ? "http" : "https"
+        let clientCA = tlsCA ?? ProcessInfo.processInfo.environment["SHENGUAN_TLS_CA"]
         let host = config.host, syncConfig = config, every = syncEvery
         let clock: @Sendable () -> Int64 = { (try? Clock.nowMillis()) ?? 0 }
         let format = logFormat.format
@@ -49,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         if let ui {
             var w = WebConfig()
             (w.host, w.port) = try hostPort(ui, option: "--ui", example: "127.0.0.1:8080")
+            w.tls = config.tls
             web = w
         }
         let webConfig = web
@@ -59,17 +70,17 @@ struct Serve: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await SyncServe.run(home: home, store: store, key: key, config: syncConfig, syncEverySeconds: every,
-                                        clock: clock, logFormat: format, metricsAddress: metricsAddress, onMetricsListening: { bound in
+                                        clock: clock, logFormat: format, metricsAddress: metricsAddress, clientTLSCA: clientCA, onMetricsListening: { bound in
                     FileHandle.standardOutput.write(Data("metrics on http://\(metricsAddress?.host ?? ""):\(bound)/metrics\n".utf8))
                 }) { bound in
                     // The first line on stdout is the address (scripts and tests wait for it).
-                    FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+                    FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(bound)\n".utf8))
                 }
             }
             if let web = webConfig {
                 group.addTask {
                     try await WebServe.run(home: home, store: store, key: key, config: web, clock: clock, logFormat: format) { bound in
-                        FileHandle.standardOutput.write(Data("web interface on http://\(web.host):\(bound)/\n".utf8))
+                        FileHandle.standardOutput.write(Data("web interface on \(scheme)://\(web.host):\(bound)/\n".utf8))
                     }
                 }
             }
@@ -93,12 +104,14 @@ struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Sync with peers (given, or all known peers) until both sides hold the same operations.", discussion: "Example: shenguan sync http://10.0.0.12:8741")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Peer URLs, e.g. http://127.0.0.1:8741; default: every peer in `shenguan peers list`.") var urls: [String] = []
+    @Option(name: .customLong("tls-ca"), help: "For https:// peers: trust only this PEM CA file (default: $SHENGUAN_TLS_CA, then the system's roots).") var tlsCA: String?
 
     func run() async throws {
         let (home, store, key) = try openForWriting(global)
         let targets = urls.isEmpty ? try store.peers().map(\.url) : urls
         guard !targets.isEmpty else { throw ReplicaError("sync.no_peers", "No peer given and none known: pass a URL or run `shenguan peers add URL`.") }
-        let client = SyncClient(store: store, home: home, key: key, clock: { (try? Clock.nowMillis()) ?? 0 })
+        var client = SyncClient(store: store, home: home, key: key, clock: { (try? Clock.nowMillis()) ?? 0 })
+        client.tlsCA = tlsCA ?? ProcessInfo.processInfo.environment["SHENGUAN_TLS_CA"]
         let tty = isatty(1) == 1 && !global.json
         var reports = [JSONValue]()
         var failed = [ReplicaError]()
@@ -121,6 +134,9 @@ struct Sync: AsyncParsableCommand {
                 print("\(url): pulled \(r.pulled), pushed \(r.pushed) in \(r.requests) request\(r.requests == 1 ? "" : "s")"
                       + (r.refusedByPeer.isEmpty ? "" : ", \(r.refusedByPeer.count) refused by the peer")
                       + (r.refusedHere == 0 ? "" : ", \(r.refusedHere) refused here"))
+                if !r.diverged.isEmpty || r.forksReceived > 0 {
+                    print("  fork: an author's chain differs from the peer's (a replica restored from a copy, or one key used twice): both branches were exchanged; see `shenguan conflicts`")
+                }
             }
         }
         if global.json { printJSON(.array(reports)) }

@@ -40,7 +40,7 @@ struct Shenguan: AsyncParsableCommand {
         version: ShenguanVersion.string,
         subcommands: [NetworkCommand.self, Init.self, RosterCommand.self, PolicyCommand.self, StaffCommand.self, Approve.self, Claim.self, Feedback.self, Relay.self, Supervise.self, Warnings.self, Revoke.self,
                       Inquire.self, Reply.self, Correct.self, Inbox.self, Reminders.self, Status.self, Report.self, Conflicts.self, Evidence.self, Verify.self, Note.self, Log.self, Show.self, State.self,
-                      Export.self, Import.self, Serve.self, Sync.self, Peers.self, CalendarCommand.self, KeyCommand.self, Demo.self])
+                      Export.self, Import.self, Backup.self, Restore.self, Serve.self, Sync.self, Peers.self, CalendarCommand.self, KeyCommand.self, Demo.self])
 }
 
 /// Options shared by every command.

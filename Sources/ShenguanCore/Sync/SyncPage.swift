@@ -4,11 +4,11 @@ import ShenguanCrypto
 /// caller lacks, the cursor to continue from, and the server's version vector.
 ///
 /// Written straight into bytes: the members are always cursor < more < ops <
-/// vector and each envelope is already canonical (`Envelope.encode(into:)`),
+/// tips < vector and each envelope is already canonical (`Envelope.encode(into:)`),
 /// so the result equals `CanonicalJSON.encode` of the same tree (tested)
 /// without building one for a page of thousands of operations.
 public enum SyncPage {
-    public static func encode(envelopes: [Envelope], cursor: Int64, more: Bool, vector: [String: Int64]) throws -> [UInt8] {
+    public static func encode(envelopes: [Envelope], cursor: Int64, more: Bool, tips: [String: [Digest]], vector: [String: Int64]) throws -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256 + envelopes.reduce(0) { $0 + ($1.header.count + $1.sig.count + ($1.body?.count ?? 0) + 32) * 4 / 3 + 40 })
         out.append(contentsOf: #"{"cursor":"#.utf8)
@@ -18,15 +18,17 @@ public enum SyncPage {
             if i > 0 { out.append(44) }
             e.encode(into: &out)
         }
-        out.append(contentsOf: #"],"vector":"#.utf8)
+        out.append(contentsOf: #"],"tips":"#.utf8)
+        out.append(contentsOf: try CanonicalJSON.encode(ChainTips.json(tips)))
+        out.append(contentsOf: #","vector":"#.utf8)
         out.append(contentsOf: try CanonicalJSON.encode(.object(vector.mapValues { .int($0) })))
         out.append(125)
         return out
     }
 
     /// The same page as a JSON tree (what `encode` must equal).
-    public static func json(envelopes: [Envelope], cursor: Int64, more: Bool, vector: [String: Int64]) -> JSONValue {
-        ["ops": .array(envelopes.map(\.json)), "cursor": .int(cursor), "more": .bool(more),
+    public static func json(envelopes: [Envelope], cursor: Int64, more: Bool, tips: [String: [Digest]], vector: [String: Int64]) -> JSONValue {
+        ["ops": .array(envelopes.map(\.json)), "cursor": .int(cursor), "more": .bool(more), "tips": ChainTips.json(tips),
          "vector": .object(vector.mapValues { .int($0) })]
     }
 }
@@ -38,6 +40,8 @@ extension SyncPage {
         public var more: Bool
         /// Each envelope, or the refusal of one that could not be read (in place).
         public var ops: [Result<Envelope, OpRejection>]
+        /// The server's tips per author (nil: a server that does not send them).
+        public var tips: [String: [Digest]]? = nil
         public var vector: [String: Int64]
     }
 
@@ -66,9 +70,12 @@ extension SyncPage {
                 } while s.take(byte: 44)
                 guard s.take(byte: 93) else { return nil }
             }
-            guard s.take(#","vector":"#), buf.count > s.i, buf[buf.count - 1] == 125,
-                  let v = try? CanonicalJSON.parse(Array(buf[s.i..<(buf.count - 1)])), let o = v.objectValue else { return nil }
-            return Decoded(cursor: cursor, more: more, ops: ops, vector: o.compactMapValues(\.intValue))
+            // The rest (tips and vector, small) through the strict parser.
+            guard s.take(byte: 44), buf.count > s.i, buf[buf.count - 1] == 125,
+                  let v = try? CanonicalJSON.parse([123] + Array(buf[s.i..<buf.count])), let o = v.objectValue,
+                  Set(o.keys).isSubset(of: ["tips", "vector"]), let vector = o["vector"]?.objectValue else { return nil }
+            let tips = (try? ChainTips.parse(o["tips"])) ?? nil
+            return Decoded(cursor: cursor, more: more, ops: ops, tips: tips, vector: vector.compactMapValues(\.intValue))
         }
     }
 
@@ -77,6 +84,7 @@ extension SyncPage {
         guard let v = try? CanonicalJSON.parse(bytes) else { return nil }
         return Decoded(cursor: v["cursor"]?.intValue ?? 0, more: v["more"]?.boolValue == true,
                        ops: Envelope.decodeAll(v["ops"]?.arrayValue ?? []),
+                       tips: (try? ChainTips.parse(v["tips"])) ?? nil,
                        vector: (v["vector"]?.objectValue ?? [:]).compactMapValues(\.intValue))
     }
 }

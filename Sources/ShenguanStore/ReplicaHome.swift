@@ -35,7 +35,14 @@ public struct ReplicaHome: Sendable {
 
     /// Opens the database of an existing replica.
     public func open() throws -> ReplicaStore {
-        guard exists else { throw StoreError(.notInitialised(path)) }
+        guard exists else {
+            // A folder this account may not enter is not "no replica".
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue, access(path, R_OK | X_OK) != 0 {
+                throw StoreError(.readOnly("this account may not read the folder \(path): run shenguan as the account that owns the replica"))
+            }
+            throw StoreError(.notInitialised(path))
+        }
         return try ReplicaStore(path: databasePath)
     }
 
@@ -100,9 +107,14 @@ public struct ReplicaHome: Sendable {
 
     /// Signs and applies several operations in one transaction (all or none).
     public func appendAll(store: ReplicaStore, key: SigningKey, _ drafts: [ReplicaStore.Draft], now: Int64,
-                          check: ((ReplicaStore.WriteCheck) throws -> Void)? = nil) throws -> [VerifiedOp] {
-        let ops = try store.appendAll(drafts, key: key, now: now, signedUpTo: signedSeq(key.publicKey), check: check)
-        if let last = ops.last { try recordSigned(last.header.seq, key: key.publicKey) }
+                          check: ((ReplicaStore.WriteCheck) throws -> Void)? = nil,
+                          after: ((ReplicaStore.WriteCheck, [VerifiedOp]) throws -> Void)? = nil) throws -> [VerifiedOp] {
+        let ops = try store.appendAll(drafts, key: key, now: now, signedUpTo: signedSeq(key.publicKey), check: check, after: after)
+        // Committed: never report a failure now (a clerk would retry and
+        // write twice). A record that cannot be written (a full disk) stays
+        // lower than the chain, which only weakens the guard until the next
+        // write records the higher seq.
+        if let last = ops.last { try? recordSigned(last.header.seq, key: key.publicKey) }
         return ops
     }
 }

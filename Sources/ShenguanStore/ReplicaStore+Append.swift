@@ -38,8 +38,11 @@ extension ReplicaStore {
     /// are written or none is. Each body's schema is checked before it is
     /// signed, and each operation passes every ingest check before the next
     /// is drafted; any refusal rolls back the whole call.
+    /// `after` runs in the same transaction once every operation is written
+    /// (e.g. a witness marks the declarations it carries).
     public func appendAll(_ drafts: [Draft], key: SigningKey, now: Int64, signedUpTo: Int64 = 0,
-                          check: ((WriteCheck) throws -> Void)? = nil) throws -> [VerifiedOp] {
+                          check: ((WriteCheck) throws -> Void)? = nil,
+                          after: ((WriteCheck, [VerifiedOp]) throws -> Void)? = nil) throws -> [VerifiedOp] {
         try pool.write { db in
             // Inside the (IMMEDIATE) write transaction: no other writer, in
             // this process or another, commits between this check and the write.
@@ -52,6 +55,7 @@ extension ReplicaStore {
                 try OpKinds.validate(kind: kind, body: body)
                 written.append(try appendOne(db, kind: kind, body: body, key: key, now: now, signedUpTo: signedUpTo))
             }
+            try after?(WriteCheck(db: db), written)
             return written
         }
     }

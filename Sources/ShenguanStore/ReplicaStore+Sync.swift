@@ -91,31 +91,35 @@ extension ReplicaStore {
     /// restored and not yet synced, behind its own chain, or forked): the
     /// sync goes on without a witness, carrying what it has.
     public func appendWitness(home: ReplicaHome, key: SigningKey, now: Int64) throws -> VerifiedOp? {
-        let (heads, decls): ([(author: String, seq: Int64, id: String)], [HeadDeclaration]) = try pool.read { db in
-            let h = try Row.fetchAll(db, sql: """
-                SELECT a.author, a.max_seq, min(o.id) FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
-                GROUP BY a.author
-                """).map { (author: $0[0] as String, seq: $0[1] as Int64, id: $0[2] as String) }
-            let d = try String.fetchAll(db, sql: "SELECT json FROM declarations WHERE witnessed = 0 ORDER BY author")
-                .compactMap { (try? CanonicalJSON.parse(Array($0.utf8))).flatMap(HeadDeclaration.init(json:)) }
-            return (h, d)
+        /// What the witness carries, read inside its own write transaction.
+        final class Carried: @unchecked Sendable {
+            var heads: [(author: String, seq: Int64, id: String)] = []
+            var declarations: [HeadDeclaration] = []
         }
-        let op: VerifiedOp
+        let carried = Carried()
+        // One transaction (issue 14 item 8): the heads and declarations are
+        // read, signed and the declarations marked together, so that one
+        // recorded meanwhile (a sync in between) can neither be marked
+        // without being signed nor signed twice.
         do {
-            op = try home.append(store: self, key: key, kind: WitnessOps.kind, body: WitnessOps.body(heads: heads, declarations: decls), now: now)
+            return try home.appendAll(store: self, key: key, [{ _ in
+                (WitnessOps.kind, WitnessOps.body(heads: carried.heads, declarations: carried.declarations))
+            }], now: now, check: { c in
+                carried.heads = try Row.fetchAll(c.db, sql: """
+                    SELECT a.author, a.max_seq, min(o.id) FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
+                    GROUP BY a.author
+                    """).map { (author: $0[0] as String, seq: $0[1] as Int64, id: $0[2] as String) }
+                carried.declarations = try String.fetchAll(c.db, sql: "SELECT json FROM declarations WHERE witnessed = 0 ORDER BY author")
+                    .compactMap { (try? CanonicalJSON.parse(Array($0.utf8))).flatMap(HeadDeclaration.init(json:)) }
+            }, after: { c, _ in
+                for d in carried.declarations {
+                    try c.db.execute(sql: "UPDATE declarations SET witnessed = 1 WHERE author = ? AND seq = ? AND time = ?",
+                                     arguments: [d.author.base64url, d.seq, d.time])
+                }
+            })[0]
         } catch let e as StoreError where e.isOwnChainGuard {
             return nil
         }
-        // Only the declarations this witness carries are marked: one recorded
-        // meanwhile (a sync in between) waits for the next witness instead of
-        // being marked without ever being signed (issue 14 item 8).
-        try pool.write { db in
-            for d in decls {
-                try db.execute(sql: "UPDATE declarations SET witnessed = 1 WHERE author = ? AND seq = ? AND time = ?",
-                               arguments: [d.author.base64url, d.seq, d.time])
-            }
-        }
-        return op
     }
 
     // MARK: Peers

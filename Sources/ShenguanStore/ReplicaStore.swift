@@ -11,7 +11,9 @@ import ShenguanCrypto
 /// they derive from and can be rebuilt from the operations alone
 /// (DESIGN.md "Storage"). Each write is one invariant-keeping transaction.
 public final class ReplicaStore: Sendable {
-    let pool: DatabasePool
+    /// A `DatabasePool` (WAL); a read-only `DatabaseQueue` when the file
+    /// lies on a read-only filesystem (``ReadOnlyDisk``).
+    let pool: any DatabaseWriter
     /// The network this replica belongs to; operations of others are refused.
     public let network: Digest
     /// The maximum clock skew tolerated before an operation waits (policy `maxSkew`).
@@ -48,10 +50,33 @@ public final class ReplicaStore: Sendable {
             }
         }
         config.busyMode = .timeout(10)
-        do { pool = try DatabasePool(path: path, configuration: config) } catch {
-            throw StoreError(.cannotOpen(path, "\(error)"))
+        if ReadOnlyDisk.holds(path) {
+            // Nobody can change a file on a read-only filesystem, so SQLite
+            // may read it as immutable: no -wal or -shm file to create, which
+            // a WAL database otherwise needs even to be read (issue 14 item 5).
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StoreError(.readOnly("the disk is mounted read-only and holds no replica database at \(path)"))
+            }
+            config.readonly = true
+            // Committed writes still in the -wal file (a full disk stopped the
+            // checkpoint) must be read too: then SQLite reads the WAL beside
+            // the existing -shm file; "immutable" would read the main file
+            // only, and show an older replica.
+            let pending = ReadOnlyDisk.walHoldsCommits(path)
+            do { pool = try DatabaseQueue(path: pending ? path : ReadOnlyDisk.immutableURI(path), configuration: config) } catch {
+                throw StoreError(.readOnly(pending
+                    ? "the disk was made read-only before the replica's last writes were folded into its file (\(path)-wal): mount it read-write once, then read-only again"
+                    : "\(error)"))
+            }
+            guard try pool.read({ try Self.migrator.hasCompletedMigrations($0) }) else {
+                throw StoreError(.readOnly("this replica's database needs an upgrade, which a read-only disk cannot take: mount it read-write once"))
+            }
+        } else {
+            do { pool = try DatabasePool(path: path, configuration: config) } catch {
+                throw StoreError.classify(error) ?? StoreError(.cannotOpen(path, "\(error)"))
+            }
+            try Self.migrator.migrate(pool)
         }
-        try Self.migrator.migrate(pool)
         let stored: String? = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'network'") }
         switch (stored.flatMap { Digest(hex: $0) }, network) {
         case (let s?, let n?) where s != n:

@@ -226,16 +226,6 @@ public struct SyncClient: Sendable {
         let sent: Int, received: Int
     }
 
-    /// Runs blocking work (all-core verification, a SQLite transaction) on a
-    /// Dispatch thread, keeping the cooperative pool free for the HTTP side.
-    private func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { c in DispatchQueue.global().async { c.resume(with: Result { try work() }) } }
-    }
-
-    private func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { c in DispatchQueue.global().async { c.resume(returning: work()) } }
-    }
-
     /// One signed POST; returns the JSON answer and the bytes sent and received.
     private func post(_ http: HTTPClient, _ base: String, _ path: String, _ body: JSONValue, to server: PublicKey) async throws -> (JSONValue, Int, Int) {
         let (raw, sent, received) = try await postRaw(http, base, path, body, to: server)

@@ -60,6 +60,7 @@ actor SyncServerState {
         // the same request is still a replay.
         if let (expiry, nonce) = auth.lastAccepted {
             do { try store.recordNonce(nonce, expires: expiry) } catch {
+                if let fault = StoreError.classify(error) { throw SyncProblem(503, fault.code, fault.description) }
                 throw SyncProblem(503, "sync.store", "The replica database could not record the request; try again.")
             }
         }
@@ -111,7 +112,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
     let router = Router()
     // Outermost, so that it counts the status a refusal was turned into.
     if let metrics { router.middlewares.add(MetricsMiddleware(metrics: metrics)) }
-    router.middlewares.add(ProblemMiddleware(signer: signer))
+    router.middlewares.add(ProblemMiddleware(signer: signer, logger: logger))
 
     /// Reads the body within the limit and authenticates.
     @Sendable func authenticated(_ request: Request) async throws -> (RosterState.Replica, [UInt8]) {
@@ -164,7 +165,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
             guard let decl = HeadDeclaration(json: d), decl.author == caller.key else {
                 throw SyncProblem(400, "sync.bad_declaration", "The head declaration is not signed by the calling replica.")
             }
-            try store.record(decl, now: clock())
+            _ = try await offload { try store.record(decl, now: clock()) }
         }
         var vector = [String: Int64]()
         for (a, v) in body["vector"]?.objectValue ?? [:] {
@@ -181,14 +182,17 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         do { tips = try ChainTips.parse(body["tips"]) } catch { throw SyncProblem(400, "sync.malformed", ChainTipsError().detail) }
         // The caller holds more of this replica's own chain than is held
         // here (restored from a copy): no signing until it is back.
-        if let mine = vector[key.publicKey.base64url] { try store.noteOwnChainSeen(mine, author: key.publicKey) }
-        let page = try store.opsLacking(vector: try store.effectiveVector(vector, tips: tips), after: cursor, limit: limit,
-                                        maxBytes: config.maxPageBytes)
-        logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(page.envelopes.count)"])
-        metrics?.sent(page.envelopes.count)
-        let held = try store.chainTips()
-        let bytes = try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more,
-                                        tips: held.mapValues(\.tips), vector: held.mapValues(\.seq))
+        let me = key.publicKey, maxBytes = config.maxPageBytes, given = vector
+        // The store's work off the cooperative pool (issue 14 item 9).
+        let (bytes, sent) = try await offload { () throws -> ([UInt8], Int) in
+            if let mine = given[me.base64url] { try store.noteOwnChainSeen(mine, author: me) }
+            let page = try store.opsLacking(vector: try store.effectiveVector(given, tips: tips), after: cursor, limit: limit, maxBytes: maxBytes)
+            let held = try store.chainTips()
+            return (try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more,
+                                        tips: held.mapValues(\.tips), vector: held.mapValues(\.seq)), page.envelopes.count)
+        }
+        logger.info("sync", metadata: ["peer": "\(caller.department)", "sent": "\(sent)"])
+        metrics?.sent(sent)
         return signer.response(.ok, contentType: "application/json", bytes, to: request)
     }
 
@@ -201,7 +205,7 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         guard envelopes.count <= config.maxOpsPerRequest else {
             throw SyncProblem(413, "sync.too_many_ops", "At most \(config.maxOpsPerRequest) operations per request.")
         }
-        let report = try store.ingestEnvelopes(envelopes, now: clock())
+        let report = try await offload { try store.ingestEnvelopes(envelopes, now: clock()) }
         metrics?.received(accepted: report.accepted, refused: report.rejected)
         let newWork = report.results.contains { $0.outcome == .accepted && $0.kind != WitnessOps.kind }
         if newWork { await state.witness() }
@@ -230,6 +234,7 @@ public func resultJSON(_ r: IngestResult) -> JSONValue {
 /// details (RFC 9457): refusals are answers too, and are authenticated.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let signer: AnswerSigner
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do { return try await next(request, context) } catch let p as SyncProblem {
@@ -242,6 +247,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return signer.problem(SyncProblem(404, "sync.not_found", "No such endpoint: see Sync/PROTOCOL.md §7."), to: request)
         } catch {
+            // A storage fault (disk full, read-only, locked, damaged): its
+            // stable code and sentence, which hold no data, and 503 (the
+            // peer retries later; nothing of the request was kept).
+            if let fault = StoreError.classify(error) ?? (error as? StoreError).flatMap({ ["store.disk_full", "store.read_only", "store.busy", "store.damaged"].contains($0.code) ? $0 : nil }) {
+                logger.error("storage fault", metadata: ["code": "\(fault.code)", "path": "\(request.uri.path)"])
+                return signer.problem(SyncProblem(503, fault.code, fault.description), to: request)
+            }
+            logger.error("internal error", metadata: ["type": "\(type(of: error))", "path": "\(request.uri.path)"])
             return signer.problem(SyncProblem(500, "sync.internal", "The replica could not answer; its administrator can see why in its log."), to: request)
         }
     }

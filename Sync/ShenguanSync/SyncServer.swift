@@ -45,7 +45,10 @@ actor SyncServerState {
                                     remembered: remembered)
     }
 
-    func authenticate(_ request: Request, body: [UInt8]) throws(SyncProblem) -> RosterState.Replica {
+    /// Checks the request's signature and nonce (in memory, inside the
+    /// actor); returns the caller and the nonce the caller of this method
+    /// must persist before serving (off the actor and the cooperative pool).
+    func authenticate(_ request: Request, body: [UInt8]) throws(SyncProblem) -> (RosterState.Replica, (Int64, String)?) {
         let h = request.headers
         func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { h[$0] } }
         let sig = RequestSignature(author: header("Shenguan-Author"), time: header("Shenguan-Time"),
@@ -56,15 +59,7 @@ actor SyncServerState {
         // a client asks first to learn this replica's key.
         let caller = try auth.check(sig, method: request.method.rawValue, path: request.uri.path, body: body, roster: roster, now: clock(),
                                     server: key.publicKey, targetOptional: request.method == .get && request.uri.path == "/v1/info")
-        // Persisted before the request is served: after a crash or restart
-        // the same request is still a replay.
-        if let (expiry, nonce) = auth.lastAccepted {
-            do { try store.recordNonce(nonce, expires: expiry) } catch {
-                if let fault = StoreError.classify(error) { throw SyncProblem(503, fault.code, fault.description) }
-                throw SyncProblem(503, "sync.store", "The replica database could not record the request; try again.")
-            }
-        }
-        return caller
+        return (caller, auth.lastAccepted)
     }
 
     /// After operations other than witnesses arrived: sign a witness.
@@ -131,7 +126,17 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
             throw SyncProblem(413, "sync.too_large", "The request body exceeds \(config.maxBodyBytes) bytes: send fewer operations per request.")
         }
         let body = Array(buffer.readableBytesView)
-        return (try await state.authenticate(request, body: body), body)
+        let (caller, accepted) = try await state.authenticate(request, body: body)
+        // Persisted before the request is served: after a crash or restart
+        // the same request is still a replay. (A replay arriving meanwhile
+        // is already refused from memory.)
+        if let (expiry, nonce) = accepted {
+            do { try await offload { try store.recordNonce(nonce, expires: expiry) } } catch {
+                if let fault = StoreError.classify(error) { throw SyncProblem(503, fault.code, fault.description) }
+                throw SyncProblem(503, "sync.store", "The replica database could not record the request; try again.")
+            }
+        }
+        return (caller, body)
     }
 
     /// Reads the body within the limit, authenticates, parses the JSON.

@@ -86,9 +86,7 @@ extension ReplicaHome {
         var signed = [String: Int64]()
         for home in [self, source] {
             for name in (try? fm.contentsOfDirectory(atPath: home.path)) ?? [] where name.hasPrefix("signed-") && name.hasSuffix(".seq") {
-                let seq = Int64(((try? String(contentsOfFile: home.path + "/" + name, encoding: .utf8)) ?? "")
-                    .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-                signed[name] = max(signed[name] ?? 0, seq)
+                signed[name] = max(signed[name] ?? 0, Self.recordedSeq(at: home.path + "/" + name))
             }
         }
         var keptOld: String?

@@ -70,8 +70,11 @@ public struct ReplicaHome: Sendable {
     }
 
     /// The highest seq `key` has signed from this folder (0 if never).
-    public func signedSeq(_ key: PublicKey) -> Int64 {
-        guard let s = try? String(contentsOfFile: signedSeqPath(key), encoding: .utf8) else { return 0 }
+    public func signedSeq(_ key: PublicKey) -> Int64 { Self.recordedSeq(at: signedSeqPath(key)) }
+
+    /// The seq a signed-seq file records (0 if none or unreadable).
+    static func recordedSeq(at path: String) -> Int64 {
+        guard let s = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
         return Int64(s.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 

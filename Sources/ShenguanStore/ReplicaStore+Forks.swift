@@ -13,14 +13,18 @@ extension ReplicaStore {
         try pool.read { db in try Self.chainTips(db) }
     }
 
-    static func chainTips(_ db: Database) throws -> [String: (seq: Int64, tips: [Digest])] {
-        var out = [String: (seq: Int64, tips: [Digest])]()
-        for r in try Row.fetchAll(db, sql: """
+    /// Every author's head held here: its highest seq and that
+    /// operation's id (the smallest if forked), as witnesses list them.
+    static func heads(_ db: Database) throws -> [(author: String, seq: Int64, id: String)] {
+        try Row.fetchAll(db, sql: """
             SELECT a.author, a.max_seq, min(o.id) FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
             GROUP BY a.author
-            """) {
-            out[r[0]] = (r[1], [Digest(hex: r[2] as String)!])
-        }
+            """).map { (author: $0[0] as String, seq: $0[1] as Int64, id: $0[2] as String) }
+    }
+
+    static func chainTips(_ db: Database) throws -> [String: (seq: Int64, tips: [Digest])] {
+        var out = [String: (seq: Int64, tips: [Digest])]()
+        for h in try heads(db) { out[h.author] = (h.seq, [Digest(hex: h.id)!]) }
         // A forked author: every held operation without a held successor
         // (rare; read from the author's index range).
         for author in try String.fetchAll(db, sql: "SELECT DISTINCT author FROM equivocations") {
@@ -37,12 +41,17 @@ extension ReplicaStore {
     /// A peer's vector adjusted for forks (``ChainTips/effectiveVector``):
     /// the authors whose chains diverge from the peer's, or of which either
     /// side holds a fork, are sent in full.
-    public func effectiveVector(_ vector: [String: Int64], tips: [String: [Digest]]?) throws -> [String: Int64] {
-        guard let tips else { return vector }
-        return try pool.read { db in
-            try ChainTips.effectiveVector(theirs: vector, theirTips: tips, mine: try Self.chainTips(db)) { id in
+    /// Also returns what is held here (``chainTips()``), read once with it:
+    /// a server answers with it.
+    public func effectiveVector(_ vector: [String: Int64], tips: [String: [Digest]]?) throws
+        -> (vector: [String: Int64], held: [String: (seq: Int64, tips: [Digest])]) {
+        try pool.read { db in
+            let held = try Self.chainTips(db)
+            guard let tips else { return (vector, held) }
+            let effective = try ChainTips.effectiveVector(theirs: vector, theirTips: tips, mine: held) { id in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM ops WHERE id = ?)", arguments: [id.hex]) ?? false
             }
+            return (effective, held)
         }
     }
 
@@ -60,10 +69,7 @@ extension ReplicaStore {
     /// Marks the database as restored from a backup: no write until it has
     /// synced with each of `peers` (``noteSyncedSinceRestore(_:)``).
     public func markRestored(peers: [String]) throws {
-        try pool.write { db in
-            if peers.isEmpty { try db.execute(sql: "DELETE FROM meta WHERE key = 'restored_peers'"); return }
-            try Self.setMeta(db, "restored_peers", String(decoding: try CanonicalJSON.encode(.array(peers.sorted().map { .string($0) })), as: UTF8.self))
-        }
+        try pool.write { db in try Self.setRestoredPeers(db, peers.sorted()) }
     }
 
     /// The peers a restored replica must still sync with before it writes.
@@ -74,12 +80,13 @@ extension ReplicaStore {
     /// A pull from `url` completed (or the peer was removed): one peer fewer
     /// to sync with since the restore.
     public func noteSyncedSinceRestore(_ url: String) throws {
-        try pool.write { db in
-            let left = try Self.restoredPeers(db).filter { $0 != url }
-            if left.isEmpty { try db.execute(sql: "DELETE FROM meta WHERE key = 'restored_peers'") } else {
-                try Self.setMeta(db, "restored_peers", String(decoding: try CanonicalJSON.encode(.array(left.map { .string($0) })), as: UTF8.self))
-            }
-        }
+        try pool.write { db in try Self.setRestoredPeers(db, try Self.restoredPeers(db).filter { $0 != url }) }
+    }
+
+    /// Records the peers still to sync with (none: the meta key goes).
+    static func setRestoredPeers(_ db: Database, _ peers: [String]) throws {
+        if peers.isEmpty { try db.execute(sql: "DELETE FROM meta WHERE key = 'restored_peers'"); return }
+        try setMeta(db, "restored_peers", String(decoding: try CanonicalJSON.encode(.array(peers.map { .string($0) })), as: UTF8.self))
     }
 
     static func restoredPeers(_ db: Database) throws -> [String] {
@@ -110,6 +117,12 @@ extension ReplicaStore {
 }
 
 extension StoreError {
+    /// A fault of the storage itself (``classify(_:)``'s codes): the
+    /// replica is as it was, and a peer may retry later.
+    public var isStorageFault: Bool {
+        ["store.disk_full", "store.read_only", "store.busy", "store.damaged"].contains(code)
+    }
+
     /// The refusals of ``ReplicaStore/checkOwnChain``: the key must not sign
     /// now, but syncing (and so carrying the evidence) goes on.
     public var isOwnChainGuard: Bool {

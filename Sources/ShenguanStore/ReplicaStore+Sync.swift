@@ -105,10 +105,7 @@ extension ReplicaStore {
             return try home.appendAll(store: self, key: key, [{ _ in
                 (WitnessOps.kind, WitnessOps.body(heads: carried.heads, declarations: carried.declarations))
             }], now: now, check: { c in
-                carried.heads = try Row.fetchAll(c.db, sql: """
-                    SELECT a.author, a.max_seq, min(o.id) FROM authors a CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
-                    GROUP BY a.author
-                    """).map { (author: $0[0] as String, seq: $0[1] as Int64, id: $0[2] as String) }
+                carried.heads = try Self.heads(c.db)
                 carried.declarations = try String.fetchAll(c.db, sql: "SELECT json FROM declarations WHERE witnessed = 0 ORDER BY author")
                     .compactMap { (try? CanonicalJSON.parse(Array($0.utf8))).flatMap(HeadDeclaration.init(json:)) }
             }, after: { c, _ in

@@ -193,7 +193,7 @@ public struct SyncClient: Sendable {
         if newWork { report.witness = try store.appendWitness(home: home, key: key, now: clock())?.id }
         // Push what the peer lacks, from the vector and tips it just sent:
         // an author whose chain diverges from the peer's goes in full.
-        let pushVector = try store.effectiveVector(serverVector, tips: serverTips)
+        let pushVector = try store.effectiveVector(serverVector, tips: serverTips).vector
         report.diverged = Set(pushVector.filter { $0.value != serverVector[$0.key] ?? 0 }.keys)
         var pushCursor: Int64 = 0
         while true {

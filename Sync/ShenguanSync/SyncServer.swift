@@ -191,8 +191,8 @@ public func buildSyncApplication(home: ReplicaHome, store: ReplicaStore, key: Si
         // The store's work off the cooperative pool (issue 14 item 9).
         let (bytes, sent) = try await offload { () throws -> ([UInt8], Int) in
             if let mine = given[me.base64url] { try store.noteOwnChainSeen(mine, author: me) }
-            let page = try store.opsLacking(vector: try store.effectiveVector(given, tips: tips), after: cursor, limit: limit, maxBytes: maxBytes)
-            let held = try store.chainTips()
+            let (effective, held) = try store.effectiveVector(given, tips: tips)
+            let page = try store.opsLacking(vector: effective, after: cursor, limit: limit, maxBytes: maxBytes)
             return (try SyncPage.encode(envelopes: page.envelopes, cursor: page.cursor, more: page.more,
                                         tips: held.mapValues(\.tips), vector: held.mapValues(\.seq)), page.envelopes.count)
         }
@@ -255,7 +255,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             // A storage fault (disk full, read-only, locked, damaged): its
             // stable code and sentence, which hold no data, and 503 (the
             // peer retries later; nothing of the request was kept).
-            if let fault = StoreError.classify(error) ?? (error as? StoreError).flatMap({ ["store.disk_full", "store.read_only", "store.busy", "store.damaged"].contains($0.code) ? $0 : nil }) {
+            if let fault = StoreError.classify(error) ?? (error as? StoreError).flatMap({ $0.isStorageFault ? $0 : nil }) {
                 logger.error("storage fault", metadata: ["code": "\(fault.code)", "path": "\(request.uri.path)"])
                 return signer.problem(SyncProblem(503, fault.code, fault.description), to: request)
             }

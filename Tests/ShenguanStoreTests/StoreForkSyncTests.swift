@@ -18,7 +18,7 @@ import ShenguanTestSupport
         var pulled = 0, pushed = 0, sent = 0
         func send(from: ReplicaStore, to: ReplicaStore, asking: ReplicaStore) throws -> Int {
             let held = try asking.chainTips()
-            let vector = try from.effectiveVector(held.mapValues(\.seq), tips: tips ? held.mapValues(\.tips) : nil)
+            let vector = try from.effectiveVector(held.mapValues(\.seq), tips: tips ? held.mapValues(\.tips) : nil).vector
             var cursor: Int64 = 0, accepted = 0
             while true {
                 let page = try from.opsLacking(vector: vector, after: cursor, limit: 3, maxBytes: 1 << 20)

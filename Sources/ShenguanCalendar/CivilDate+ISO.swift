@@ -5,14 +5,15 @@
 extension CivilDate: CustomStringConvertible {
     /// Parses an ISO 8601 calendar date in extended form, `YYYY-MM-DD`
     /// (exactly four year digits, two month digits, two day digits), e.g.
-    /// `"2026-10-09"`. Returns `nil` for any other shape and for dates that
-    /// do not exist (`"2026-02-29"`).
+    /// `"2026-10-09"`. Returns `nil` for any other shape, for dates that
+    /// do not exist (`"2026-02-29"`) and for the year 0000 (PROTOCOL.md
+    /// §4.1: years 0001 to 9999, as every verifier's date type reads them).
     public init?(iso: String) {
         let b = Array(iso.utf8)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               let y = ASCIIDigits.value(b, 0, 4),
               let m = ASCIIDigits.value(b, 5, 2),
-              let d = ASCIIDigits.value(b, 8, 2)
+              let d = ASCIIDigits.value(b, 8, 2), y >= 1
         else { return nil }
         self.init(year: y, month: m, day: d)
     }

@@ -20,7 +20,7 @@ extension ReadModelWriter {
         switch kind {
         case WorkflowKinds.push:
             guard let b = try? PushBody(json: body), let recordKind = try kindOf(b.record) else { return }
-            let policy = policy(at: rosterSeq)
+            let policy = policy(atTime: op.header.clock.time)
             let limit = recordKind == WorkflowKinds.approval ? policy.claim : policy.bureauClaim
             try open(item: row, action: "claim", dept: b.to, workingDays: limit.workingDays, from: op.header.clock.time)
         case WorkflowKinds.inquiry:
@@ -69,9 +69,23 @@ extension ReadModelWriter {
         }
     }
 
-    /// After a roster change (a calendar year added or corrected): every open
+    /// After a roster change made at `since` (its operation's `time`): an
+    /// open push written at or after it takes its limit's working days from
+    /// the policy now in force at its time (a change that arrives late still
+    /// reaches the pushes written after it, PROTOCOL.md §4.2); every open
     /// limit is computed again on the latest calendar.
-    func recomputeDeadlines() throws {
+    func recomputeDeadlines(since: Int64) throws {
+        let pushes = try Row.fetchAll(db, sql: """
+            SELECT w.item, o.id, o.time FROM wf_open w JOIN ops o ON o.rowid = w.item
+            WHERE w.action = 'claim' AND o.time >= ?
+            """, arguments: [since])
+        for r in pushes {
+            guard let id = Digest(hex: r[1] as String), let body = idx.operation(id)?.body, let b = try? PushBody(json: body),
+                  let recordKind = try kindOf(b.record) else { continue }
+            let policy = policy(atTime: r[2])
+            let limit = recordKind == WorkflowKinds.approval ? policy.claim : policy.bureauClaim
+            try db.cachedStatement(sql: "UPDATE wf_open SET working_days = ? WHERE item = ?").execute(arguments: [limit.workingDays, r[0] as Int64])
+        }
         let rows = try Row.fetchAll(db, sql: """
             SELECT w.item, w.working_days, t.hi_time, o.time FROM wf_open w
             JOIN op_time t ON t.op = w.item JOIN ops o ON o.rowid = w.item WHERE w.working_days IS NOT NULL
@@ -132,9 +146,8 @@ extension ReadModelWriter {
         return try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM ops WHERE id = ?"), arguments: [id.hex])
     }
 
-    /// The policy of roster version `v`, clamped to the versions held (as `JudgeContext(rosters:)`).
-    private func policy(at v: Int64) -> Policy {
-        let n = Int64(idx.rosterVersions.count)
-        return n == 0 ? .liaocheng : idx.roster(at: max(1, min(v, n)))!.policy
+    /// The policy in force at instant `t` (as `JudgeContext(rosters:)`).
+    private func policy(atTime t: Int64) -> Policy {
+        RosterState.inForce(at: t, in: idx.rosterVersions)?.policy ?? .liaocheng
     }
 }

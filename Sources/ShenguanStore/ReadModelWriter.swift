@@ -66,7 +66,7 @@ final class ReadModelWriter {
         for p in parents where p.mark.dept != dept { try cite(p.author, dept: p.mark.dept, by: me) }
         if h.kind == WitnessOps.kind, let body { try recordDeclarations(of: op, body: body) }
         if let body, WorkflowKinds.all.contains(h.kind) { try projectWorkflow(op, body: body, row: row, rosterSeq: rosterSeq) }
-        if h.kind.hasPrefix("roster.") { try recomputeDeadlines(); try forgetAllVerdicts() }
+        if h.kind.hasPrefix("roster.") { try recomputeDeadlines(since: h.clock.time); try forgetAllVerdicts() }
     }
 
     /// The kept verdict of the push whose verdict read the operation at

@@ -70,29 +70,32 @@ extension ReplicaStore {
         try Self.checkOwnChain(db, me: me, held: seq - 1)
         var after = [HLC]()
         if let head { after.append(HLC(time: head["time"], ctr: head["ctr"])) }
-        // Heads of other authors this replica has not cited yet.
+        // Heads of other authors this replica has not cited yet (PROTOCOL.md
+        // §2.1): every such head, latest time first (then id); at most 64 go
+        // into deps, a roster operation's roster dependency among them.
         let fresh = try Row.fetchAll(db, sql: """
             SELECT a.author, a.max_seq, o.id, o.time, o.ctr FROM authors a
             CROSS JOIN ops o ON o.author = a.author AND o.seq = a.max_seq
             WHERE a.author <> ? AND a.max_seq > a.cited_seq
-            ORDER BY o.time DESC, o.id LIMIT ?
-            """, arguments: [me, OpHeader.maxDeps])
-        var deps = [Digest]()
-        for r in fresh {
-            deps.append(Digest(hex: r["id"] as String)!)
-            after.append(HLC(time: r["time"], ctr: r["ctr"]))
-        }
+            ORDER BY o.time DESC, o.id
+            """, arguments: [me])
         // A roster operation builds on the latest roster version (after a
         // root rotation the new root key's first operation names it).
+        var rosterDep: (id: Digest, clock: HLC)?
         if kind.hasPrefix("roster."), let latest = try Row.fetchOne(db, sql: """
             SELECT id, time, ctr FROM ops WHERE \(Self.rosterKinds) ORDER BY roster_seq DESC LIMIT 1
-            """), let id = Digest(hex: latest["id"] as String), id != head.flatMap({ Digest(hex: $0["id"] as String) }), !deps.contains(id) {
-            deps.append(id)
-            after.append(HLC(time: latest["time"], ctr: latest["ctr"]))
+            """), let id = Digest(hex: latest["id"] as String), id != head.flatMap({ Digest(hex: $0["id"] as String) }) {
+            rosterDep = (id, HLC(time: latest["time"], ctr: latest["ctr"]))
         }
+        let chosen = Self.chooseDeps(fresh: fresh.map { (author: $0["author"] as String, id: Digest(hex: $0["id"] as String)!) },
+                                     required: rosterDep?.id)
+        var deps = chosen.deps
+        for r in fresh where chosen.deps.contains(Digest(hex: r["id"] as String)!) { after.append(HLC(time: r["time"], ctr: r["ctr"])) }
+        if let rosterDep, !fresh.contains(where: { ($0["id"] as String) == rosterDep.id.hex }) { after.append(rosterDep.clock) }
+        deps.sort()
         let op = try OpSigner.sign(key: key, network: network, seq: seq,
                                    prev: head.map { Digest(hex: $0["id"] as String)! },
-                                   deps: Array(Set(deps)), clock: HLC.next(now: now, after: after),
+                                   deps: deps, clock: HLC.next(now: now, after: after),
                                    kind: kind, body: body)
         var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)
         try w.offer(op, index: 0)
@@ -103,9 +106,27 @@ extension ReplicaStore {
         case let other: throw StoreError(.invalid("Could not apply this replica's own operation (\(String(describing: other))); nothing was written."))
         }
         try w.flushAuthors()
-        for r in fresh {
+        for r in fresh where chosen.cited.contains(r["author"] as String) {
             try db.execute(sql: "UPDATE authors SET cited_seq = ? WHERE author = ?", arguments: [r["max_seq"] as Int64, r["author"] as String])
         }
         return op
+    }
+
+    /// PROTOCOL.md §2.1: the deps of a new operation from the other
+    /// authors' uncited heads (`fresh`, latest time first, then id; a forked
+    /// author has several) and an id that must be among them (a roster
+    /// operation's latest roster version). At most 64: `required` first, then
+    /// `fresh` in order. An author counts as cited only when every one of its
+    /// heads went in, so a head the cap leaves out is cited by a later operation.
+    package static func chooseDeps(fresh: [(author: String, id: Digest)], required: Digest?) -> (deps: [Digest], cited: Set<String>) {
+        var deps = [Digest](), taken = Set<Digest>()
+        if let required { deps.append(required); taken.insert(required) }
+        var left = Set<String>()
+        for f in fresh {
+            if taken.contains(f.id) { continue }
+            if deps.count < OpHeader.maxDeps { deps.append(f.id); taken.insert(f.id) } else { left.insert(f.author) }
+        }
+        let cited = Set(fresh.map(\.author)).subtracting(left)
+        return (deps, cited)
     }
 }

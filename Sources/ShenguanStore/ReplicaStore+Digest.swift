@@ -60,6 +60,9 @@ extension ReplicaStore {
                         let named = Set(roots.values.flatMap { $0.op.refs.map(\.id) }).subtracting(loaded.keys)
                         loaded.merge(try Self.loadIDs(db, ids: named)) { a, _ in a }
                     }
+                    // The staff registrations the acts name: an act is one only with its valid registration.
+                    let staff = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) }).subtracting(loaded.keys)
+                    loaded.merge(try Self.loadIDs(db, ids: staff)) { a, _ in a }
                     let wf = Workflow(ops: loaded.values.map(\.op), roster: roster)
                     for e in entries(wf, Set(roots.keys)) { try out.entry(e) }
                 }

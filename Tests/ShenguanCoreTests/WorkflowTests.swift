@@ -168,6 +168,62 @@ import ShenguanTestSupport
         #expect(claim.time == F.ms("2026-10-08T09:30:00"))
     }
 
+    /// A bundle holds whatever its maker put in: a claim naming a staff
+    /// registration that is missing, of another department or expired on
+    /// the claim's date, or an act by a department whose role may not write
+    /// it, is what a replica refuses at ingest (step 14), so the fold does
+    /// not count it (PROTOCOL.md §8 step 4a).
+    @Test func actsAReplicaWouldRefuseDoNotCount() throws {
+        var (net, _, p) = approvedAndPushed()
+        func member(_ dept: String, until: String) -> JSONValue {
+            StaffMember(department: dept, staffNo: "0042", name: "王芳", office: "许可科",
+                        validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: until)!).json
+        }
+        let valid = net.write(1, kind: RosterOps.staff, body: member("d1", until: "2026-12-31"), at: F.ms("2026-10-01T09:00:00"))
+        let expired = net.write(1, kind: RosterOps.staff, body: member("d1", until: "2026-10-07"), at: F.ms("2026-10-01T09:01:00"))
+        let foreign = net.draft(2, kind: RosterOps.staff, body: member("d1", until: "2026-12-31"), at: F.ms("2026-10-01T09:02:00")).0
+        let at = F.ms("2026-10-08T09:30:00")
+        let roster = try RosterState(genesis: net.genesis)
+        func counted(_ extra: [VerifiedOp]) -> [Digest] {
+            Workflow(ops: net.ops + [foreign] + extra, roster: roster).pushes[p.id]?.claims.map(\.id) ?? []
+        }
+        let missing = net.draft(1, kind: WorkflowKinds.claim, body: F.claim(p.id, staff: SHA256.hash([1])), at: at).0
+        let byExpired = net.draft(1, kind: WorkflowKinds.claim, body: F.claim(p.id, staff: expired.id), at: at).0
+        let byForeign = net.draft(1, kind: WorkflowKinds.claim, body: F.claim(p.id, staff: foreign.id), at: at).0
+        let honest = net.draft(1, kind: WorkflowKinds.claim, body: F.claim(p.id, staff: valid.id), at: at).0
+        #expect(counted([missing]).isEmpty && counted([byExpired]).isEmpty && counted([byForeign]).isEmpty)
+        #expect(counted([honest]) == [honest.id])
+        #expect(rejection(decide(net, byExpired)) == .staffInvalid, "the replica refuses what the fold ignores")
+    }
+
+    /// PROTOCOL.md §4.2: a limit is judged with the policy in force at the
+    /// push's own time (the latest roster version signed at or before it),
+    /// whether or not the pusher had received the change; never with a
+    /// later one.
+    @Test func theClaimLimitIsThePolicyInForceAtThePushsTime() throws {
+        var net = F.network()
+        let a = net.write(0, kind: WorkflowKinds.approval, body: F.approval(), at: F.ms("2026-10-09T09:00:00"))
+        // The oversight office switches to 临淄 (claim: 1 working day) at 10:00; the bureau does not know yet.
+        let change = net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: F.ms("2026-10-09T10:00:00"), seenBy: [1, 2, 3])
+        let before = net.write(0, kind: WorkflowKinds.push, body: F.push(a.id, to: "d1"), at: F.ms("2026-10-09T09:59:59"))
+        let after = net.write(0, kind: WorkflowKinds.push, body: F.push(a.id, to: "d2"), at: F.ms("2026-10-09T10:00:00"))
+        #expect(!after.header.deps.contains(change.id), "the pusher had not received the change")
+        let r = everything(net)
+        let c = ctx(r, now: Self.later)
+        let b = try r.workflow.status(of: r.workflow.pushes[before.id]!, c), n = try r.workflow.status(of: r.workflow.pushes[after.id]!, c)
+        // 聊城: 2 working days after Friday 10-09: Saturday 10-10 (an adjusted working day), then Monday 10-12.
+        #expect(b.claim.due.lastDay.iso == "2026-10-12", "written before the change: 2 working days")
+        #expect(n.claim.due.lastDay.iso == "2026-10-10", "written at the change: 1 working day")
+        // A replica that has not received the change judges on what it holds; once it has, as everyone.
+        var bureau = MemoryReplica(network: net.network)
+        bureau.ingest(net.ops.filter { $0.id != change.id }, now: Self.later)
+        let old = try bureau.workflow.status(of: bureau.workflow.pushes[after.id]!, ctx(bureau, now: Self.later))
+        #expect(old.claim.due.lastDay.iso == "2026-10-12")
+        bureau.ingest([change], now: Self.later)
+        let now = try bureau.workflow.status(of: bureau.workflow.pushes[after.id]!, ctx(bureau, now: Self.later))
+        #expect(now.claim.due.lastDay.iso == "2026-10-10")
+    }
+
     // MARK: R4 feedback, R5 relay
 
     @Test func feedbackIsJudgedAgainstItsOneDayLimit() throws {

@@ -37,6 +37,43 @@ func admittedReplica(_ dir: TempDir, _ net: inout TestNetwork) throws -> (home: 
         #expect(home.signedSeq(key.publicKey) == 3)
     }
 
+    /// PROTOCOL.md §2.1: with more than 64 other authors' new heads an
+    /// operation cites the 64 latest, and the next one cites the rest.
+    @Test func moreThan64NewHeadsAreCitedOverTwoOperations() throws {
+        let dir = TempDir("append-cap"); defer { dir.remove() }
+        var net = TestNetwork(authors: 67, seed: 73)
+        let (home, s, key, admit) = try admittedReplica(dir, &net)
+        _ = try home.append(store: s, key: key, kind: "note", body: ["text": "始"], now: net.clock)
+        let others = (1...66).map { net.write($0) }
+        _ = try s.ingest(others.map(\.envelope), now: net.clock)
+        let a = try home.append(store: s, key: key, kind: "note", body: ["text": "一"], now: net.clock)
+        let latest = others.sorted { a, b in  // latest time first, then id
+            a.header.clock.time != b.header.clock.time ? a.header.clock.time > b.header.clock.time : a.id < b.id
+        }
+        #expect(a.header.deps.count == 64 && a.header.deps == a.header.deps.sorted())
+        #expect(Set(a.header.deps) == Set(latest.prefix(64).map(\.id)), "the 64 with the latest time")
+        let b = try home.append(store: s, key: key, kind: "note", body: ["text": "二"], now: net.clock)
+        #expect(Set(b.header.deps) == Set(latest.dropFirst(64).map(\.id)), "the heads left out are cited next")
+        _ = admit
+    }
+
+    /// The choice itself: a required roster dependency counts within the 64,
+    /// and a forked author whose heads the cap splits stays uncited.
+    @Test func depsChoiceKeepsTheCapAndCitesSplitForksLater() {
+        func id(_ i: Int) -> Digest { SHA256.hash(Array("op\(i)".utf8)) }
+        let fresh = (0..<64).map { (author: "a\($0)", id: id($0)) }
+        let withRoster = ReplicaStore.chooseDeps(fresh: fresh, required: id(999))
+        #expect(withRoster.deps.count == 64 && withRoster.deps.first == id(999))
+        #expect(!withRoster.cited.contains("a63") && withRoster.cited.count == 63, "the one left out is cited later")
+        let already = ReplicaStore.chooseDeps(fresh: fresh, required: id(5))
+        #expect(already.deps.count == 64 && already.cited.count == 64, "a required id among the fresh ones counts once")
+        // Author f forked: two heads, the cap falls between them.
+        let forked = (0..<63).map { (author: "a\($0)", id: id($0)) } + [(author: "f", id: id(100)), (author: "f", id: id(101))]
+        let split = ReplicaStore.chooseDeps(fresh: forked, required: nil)
+        #expect(split.deps.count == 64 && split.deps.contains(id(100)) && !split.deps.contains(id(101)))
+        #expect(!split.cited.contains("f"), "a forked author is cited only when all its heads went in")
+    }
+
     /// Several operations in one call (an approval with its pushes): a chain
     /// in order, each built from the ones before; a refusal of any one
     /// leaves nothing written, whatever came before it in the call.

@@ -41,6 +41,16 @@ import ShenguanTestSupport
         #expect(net.ops.contains { $0.header.kind == WitnessOps.kind })
         if changes { #expect(net.ops.contains { $0.header.kind == RosterOps.policy }) }
         let s = try deliver(net.ops, network: net.network, seed: seed, maxBatch: 12, path: dir.file("a.sqlite"))
+        if changes {
+            // Pushes written after the policy change by a bureau that had not received it (§4.2: judged on it all the same).
+            let uncited = try s.pool.read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM ops p, ops r WHERE r.kind = 'roster.policy' AND p.kind = 'push'
+                    AND p.time >= r.time AND p.roster_seq < r.roster_seq
+                    """)!
+            }
+            #expect(uncited > 0, "some push does not have the change in its causal past")
+        }
         #expect(try s.pendingCount() == 0)
         // The streamed digest (chunks of items) equals the full fold's, with chunks cut anywhere.
         let folded = try s.state()
@@ -116,11 +126,41 @@ import ShenguanTestSupport
         let other = try deliver(net.ops, network: net.network, seed: seed &+ 1000, maxBatch: 3, path: dir.file("b.sqlite"))
         let tables = try dump(s)
         #expect(try dump(other) == tables)
+        // In the order written (every roster change before what was written after it): the same tables.
+        let written = try ReplicaStore(path: dir.file("c.sqlite"), network: net.network)
+        _ = try written.ingest(net.ops.map(\.envelope), now: Self.later)
+        #expect(try dump(written) == tables)
         // Rebuilt from the operations alone: the same tables.
         let check = try s.checkReadModel()
         #expect(check.isConsistent && check.rows == tables.count)
         try s.rebuildProjections()
         #expect(try dump(s) == tables)
+    }
+
+    /// PROTOCOL.md §4.2: a policy change that reaches a replica after the
+    /// pushes written after it still sets their limits: the open push's
+    /// working days and deadline become those of a replica that received
+    /// the change first, and its inbox judges it so.
+    @Test func aPolicyChangeArrivingLateReachesThePushesWrittenAfterIt() throws {
+        let dir = TempDir("rm-policy"); defer { dir.remove() }
+        var net = Fixtures.network()
+        let a = net.write(0, kind: WorkflowKinds.approval, body: Fixtures.approval(), at: Fixtures.ms("2026-10-09T09:00:00"))
+        let change = net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: Fixtures.ms("2026-10-09T10:00:00"), seenBy: [1, 2, 3])
+        let push = net.write(0, kind: WorkflowKinds.push, body: Fixtures.push(a.id, to: "d1"), at: Fixtures.ms("2026-10-09T11:00:00"))
+        #expect(!push.header.deps.contains(change.id))
+        let late = try ReplicaStore(path: dir.file("late.sqlite"), network: net.network)
+        _ = try late.ingest(net.ops.filter { $0.id != change.id }.map(\.envelope), now: Self.later)
+        let before = try dump(late).filter { $0.hasPrefix("wf_open") }
+        _ = try late.ingest([change.envelope], now: Self.later)
+        let first = try ReplicaStore(path: dir.file("first.sqlite"), network: net.network)
+        _ = try first.ingest(net.ops.map(\.envelope), now: Self.later)
+        let rows = try dump(first).filter { $0.hasPrefix("wf_open") }
+        #expect(rows.count == 1 && rows[0].contains(" Optional(1) "), "临淄: 1 working day \(rows)")
+        #expect(before != rows, "without the change the push had 聊城's 2 working days")
+        #expect(try dump(late) == dump(first))
+        let now = Fixtures.ms("2026-10-11T09:00:00")   // after 临淄's limit (10-10 24:00), before 聊城's (10-12 24:00)
+        let v = try late.inboxView(department: "d1", now: now)
+        #expect(try v.workflow.inbox(for: "d1", v.context).isEmpty, "the limit has passed: auto-claimed, not in the inbox")
     }
 
     /// The staircase of head declarations keeps exactly the points that bound

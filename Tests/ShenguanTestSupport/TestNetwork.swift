@@ -56,14 +56,15 @@ public struct TestNetwork: Sendable {
         rootOp(RosterOps.admit, ["key": .string(key.base64url), "department": .string(department)])
     }
 
-    /// The root key signs a roster operation, seen at once by every author.
+    /// The root key signs a roster operation, seen at once by every author
+    /// (or only by the authors `seenBy`; the others learn it by `sync`).
     @discardableResult
-    public mutating func rootOp(_ kind: String, _ body: JSONValue, at: Int64? = nil) -> VerifiedOp {
+    public mutating func rootOp(_ kind: String, _ body: JSONValue, at: Int64? = nil, seenBy: [Int]? = nil) -> VerifiedOp {
         clock = max(clock + 1000, at ?? 0)
         let last = ops.filter { $0.header.author == root.publicKey }.max { $0.header.seq < $1.header.seq }!
         let op = try! OpSigner.sign(key: root, network: network, seq: last.header.seq + 1, prev: last.id, deps: [],
                                     clock: HLC.next(now: clock, after: [last.header.clock]), kind: kind, body: body)
-        for i in views.indices { views[i].ingest([op], now: clock) }
+        for i in seenBy ?? Array(views.indices) { views[i].ingest([op], now: clock) }
         ops.append(op)
         return op
     }

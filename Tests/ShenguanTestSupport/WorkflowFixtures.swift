@@ -67,7 +67,11 @@ extension Fixtures {
     /// sender declared (PROTOCOL.md §7.5), as `serve` and `sync` do.
     ///
     /// With `rosterChanges`, the oversight office changes the policy (临淄:
-    /// other limits) half way, and a regulator forks its chain once.
+    /// other limits) half way, and a regulator forks its chain once. The
+    /// change reaches the regulators d2 and d3 at once and the others only
+    /// by sync, so the bureau goes on pushing after it without citing it:
+    /// those pushes are judged on the new policy (in force at their time,
+    /// PROTOCOL.md §4.2), and a replica may receive the change after them.
     public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
         var rng = SeededRNG(seed: seed &* 31 &+ 5)
@@ -75,7 +79,7 @@ extension Fixtures {
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
             if rosterChanges && step == steps / 2 {
-                net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t)
+                net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t, seenBy: [2, 3])
                 t += 1000
             }
             if rosterChanges && step == steps / 3 {

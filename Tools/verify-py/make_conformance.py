@@ -229,6 +229,36 @@ def op_cases():
                          "deps": [], "kind": "note", "net": fx.NETWORK, "prev": None, "seq": 1, "time": 1, "v": 1,
                          "\u00e9": 1})
     add("a header with a non-ASCII member name", fx.sign_header(alice.sk, hdr, fx.note_body("x")).line(), "op.not_canonical")
+    # §4.1 workflow bodies: text lengths in Unicode scalar values (never
+    # grapheme clusters), no control characters, dates that exist (0001-9999).
+    from shenguan_workflow import CREDIT_ALPHABET, CREDIT_WEIGHTS
+    base = "91370100MA3C00000"
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(base, CREDIT_WEIGHTS))
+    credit = base + CREDIT_ALPHABET[(31 - total % 31) % 31]
+    ref = {"name": "现场照片.jpg", "op": "ab" * 32, "sha256": "cd" * 32}
+
+    def approval(t, **changes):
+        b = {"item": {"code": "370100-001", "name": "食品经营许可"}, "powerType": "行政许可",
+             "applicant": {"name": "济南某某餐饮有限公司", "creditCode": credit, "contact": "0531-0000000"},
+             "licenceNo": "JY13701000001", "decisionDate": "2026-10-09", "commitment": False,
+             "riskPoints": ["冷链储存"], "attachments": [ref]}
+        b.update(changes)
+        return bob.next(time=t, kind="approval.issue", body=rfc8785.dumps(b)).line()
+    add("an approval with a risk point and an attachment reference", approval(1_790_000_001_000), "accepted")
+    add("an approval decided on 2026-02-30 (no such day)", approval(1_790_000_001_001, decisionDate="2026-02-30"), "op.invalid_body")
+    add("an approval decided on 0000-01-01 (years are 0001 to 9999)", approval(1_790_000_001_002, decisionDate="0000-01-01"),
+        "op.invalid_body")
+    add("an approval whose risk point holds a control character (U+0007)",
+        approval(1_790_000_001_003, riskPoints=["冷链\u0007储存"]), "op.invalid_body")
+    add("an attachment reference named with 200 scalar values (100 e + U+0301)",
+        approval(1_790_000_001_004, attachments=[dict(ref, name="e\u0301" * 100)]), "accepted")
+    add("an attachment reference named with 300 scalar values (150 graphemes: counted as 300)",
+        approval(1_790_000_001_005, attachments=[dict(ref, name="e\u0301" * 150)]), "op.invalid_body")
+    add("an attachment reference whose name holds a control character (U+001B)",
+        approval(1_790_000_001_006, attachments=[dict(ref, name="照片\u001b.jpg")]), "op.invalid_body")
+    correct = rfc8785.dumps({"approval": "ab" * 32, "field": "validUntil", "value": "2027-02-29"})
+    add("a correction of validUntil to 2027-02-29 (no such day)",
+        bob.next(time=1_790_000_001_007, kind="approval.correct", body=correct).line(), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

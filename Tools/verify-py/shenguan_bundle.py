@@ -9,6 +9,7 @@ import re
 from canonical_json import loads_untrusted
 from ed25519_rules import is_strong_key
 from shenguan_ops import Rejection, b64u_decode, check_op, no_dup_pairs
+from shenguan_workflow import WRITERS
 
 CST = datetime.timezone(datetime.timedelta(hours=8))
 DAY = 86_400_000
@@ -109,6 +110,16 @@ class Roster:
         self.revoked = set()
         self.policy = genesis_body["policy"]
         self.years = {y["year"]: y for y in genesis_body["calendar"]}
+        self.in_force = []  # (time, policy) per roster version, in version order
+
+    def policy_at(self, t):
+        """§4.2: the policy of the latest roster version whose operation's
+        time is at most t (the genesis' when t precedes them all)."""
+        best = self.in_force[0][1]
+        for time, policy in self.in_force:
+            if time <= t:
+                best = policy
+        return best
 
     def apply(self, kind, body):
         """§2.7: one roster change, refused (roster.invalid, roster.weak_key)
@@ -268,15 +279,20 @@ def verify_bundle(data: bytes) -> dict:
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
     try:
         roster = Roster(json.loads(genesis.body), genesis.header["author"])
+        roster.in_force.append((genesis.header["time"], roster.policy))
     except Rejection as rej:
         failures.append(f"roster operation {genesis.id[:12]}: {rej.code}: {rej.reason}")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
     for o in roster_ops:
         if o is not genesis:
+            if o.prev is not None and o.prev not in ops:  # §8: the root chain is carried whole
+                failures.append(f"roster operation {o.id[:12]}: the root chain is incomplete (its previous operation is not in the bundle)")
             if o.header["author"] != roster.root:
                 failures.append(f"roster operation {o.id[:12]} not signed by the root key")
+                continue
             try:
                 roster.apply(o.header["kind"], json.loads(o.body))
+                roster.in_force.append((o.header["time"], roster.policy))
             except Rejection as rej:
                 failures.append(f"roster operation {o.id[:12]}: {rej.code}: {rej.reason}")
     for o in ops.values():
@@ -302,15 +318,44 @@ def verify_bundle(data: bytes) -> dict:
         return ops[oid].header["time"], lo.get(oid, (MIN,))[0], hi.get(oid, (MAX,))[0]
 
     cal = Calendar(roster.years.values())
-    policy, grace = roster.policy, roster.policy["graceMillis"]
     bodies = {i: json.loads(o.body) for i, o in ops.items() if o.body is not None}
     if subject not in ops:
         failures.append("the bundle does not hold its subject")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+
+    def cst_date(ms):
+        try:
+            return (datetime.date(1970, 1, 1) + datetime.timedelta(days=(ms + 8 * 3_600_000) // DAY)).isoformat()
+        except OverflowError:
+            return None
+
+    staff = {i: bodies[i] for i, o in ops.items() if o.header["kind"] == "staff.register" and i in bodies
+             and bodies[i]["department"] == owner[i]}  # a department registers its own staff (§2.7)
+
+    def held_by_a_replica(i):
+        """§2.7 step 14 as a replica applies it: the author's role may write
+        the kind, and a named `staff` is a registration of the author's
+        department valid on the act's China Standard Time date."""
+        o = ops[i]
+        if roster.departments.get(owner[i], {}).get("role") not in WRITERS.get(o.header["kind"], ()):
+            return False
+        s = bodies.get(i, {}).get("staff")
+        if s is not None:
+            m, day = staff.get(s), cst_date(o.header["time"])
+            if m is None or day is None or not m["validFrom"] <= day <= m["validUntil"]:
+                return False
+        return True
+
+    if not held_by_a_replica(subject):
+        failures.append("the subject is not an operation a replica would hold (its author may not write it, or its staff is not valid)")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
     sk = ops[subject].header["kind"]
+    # §4.2: every limit of the item under the policy in force at its subject's time.
+    policy = roster.policy_at(ops[subject].header["time"])
+    grace = policy["graceMillis"]
     if sk == "push":
         record = ops.get(bodies[subject]["record"])
-        if record is None or record.body is None:  # no guessing the limit: the record decides it (R2 or R7)
+        if record is None or record.body is None or not held_by_a_replica(record.id):  # no guessing the limit: the record decides it (R2 or R7)
             failures.append("the bundle does not hold the pushed record")
             return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
         limit = policy["claim"] if record.header["kind"] == "approval.issue" else policy["bureauClaim"]
@@ -324,7 +369,7 @@ def verify_bundle(data: bytes) -> dict:
     # Only the addressee's acts count (§4.4): another department's "claim" is no claim.
     addressee = bodies[subject]["to"]
     acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject
-            and owner[i] == addressee]
+            and owner[i] == addressee and held_by_a_replica(i)]
     act = min(acts, key=lambda i: (bounds(i)[2], i)) if acts else None
     try:
         outcome, basis, limit_ms, provisional = decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now)

@@ -135,10 +135,13 @@ STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validU
 
 
 def civil_date_ok(s) -> bool:
-    """YYYY-MM-DD naming a real day of the proleptic Gregorian calendar."""
+    """YYYY-MM-DD naming a real day of the proleptic Gregorian calendar,
+    years 0001 to 9999 (§4.1)."""
     if not isinstance(s, str) or not _DATE.fullmatch(s):
         return False
     y, m, d = int(s[:4]), int(s[5:7]), int(s[8:])
+    if y < 1:
+        return False
     leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
     days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     return 1 <= m <= 12 and 1 <= d <= days[m - 1]

@@ -5,16 +5,26 @@ import base64
 import hashlib
 import re
 
-from shenguan_ops import Rejection
+from shenguan_ops import Rejection, civil_date_ok
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEPT = re.compile(r"[a-z0-9-]{1,32}")
 
 KINDS = ("attachment", "approval.issue", "approval.correct", "push", "claim", "feedback", "supervision.record",
          "warning.list", "warning.delist", "revocation.request", "revocation.decision", "inquiry", "inquiry.reply")
+
+# §2.7 / §4.1: which department roles may write each workflow kind (a replica
+# refuses any other author with auth.forbidden_kind).
+_ACTORS = ("approval", "regulator", "enforcement", "credit")
+WRITERS = {
+    "attachment": _ACTORS, "approval.issue": ("approval",), "approval.correct": ("approval",),
+    "push": ("approval", "regulator", "enforcement"), "claim": _ACTORS, "feedback": _ACTORS,
+    "supervision.record": ("regulator", "enforcement"), "warning.list": ("approval",), "warning.delist": ("approval",),
+    "revocation.request": ("regulator", "enforcement"), "revocation.decision": ("approval",),
+    "inquiry": ("approval", "regulator", "enforcement"), "inquiry.reply": _ACTORS,
+}
 
 
 def credit_code_problem(code):
@@ -28,6 +38,17 @@ def credit_code_problem(code):
     if code[17] != CREDIT_ALPHABET[check]:
         return f"check character should be {CREDIT_ALPHABET[check]}"
     return None
+
+
+def is_text(v, n):
+    """§4.1 text: 1..n code points (Unicode scalar values, never grapheme
+    clusters), no control character below U+0020 but "\\n"."""
+    return isinstance(v, str) and 1 <= len(v) <= n and not any(ord(c) < 0x20 and c != "\n" for c in v)
+
+
+def is_date(v):
+    """§4.1 date: "YYYY-MM-DD", a day that exists, years 0001 to 9999."""
+    return civil_date_ok(v)
 
 
 class _Body:
@@ -53,7 +74,7 @@ class _Body:
                 return None
             self.fail(f"{k} is required")
         v = b[k]
-        if not isinstance(v, str) or not 1 <= len(v) <= n or any(ord(c) < 0x20 and c != "\n" for c in v):
+        if not is_text(v, n):
             self.fail(f"{k} is not text of 1..{n}")
         return v
 
@@ -83,7 +104,7 @@ class _Body:
                 return None
             self.fail(f"{k} is required")
         v = self.b[k]
-        if not isinstance(v, str) or not _DATE.fullmatch(v):
+        if not is_date(v):
             self.fail(f"{k} is not a date")
         return v
 
@@ -114,7 +135,7 @@ class _Body:
 
     def is_ref(self, r):
         return isinstance(r, dict) and set(r) == {"op", "sha256", "name"} and self.is_id(r["op"]) \
-            and self.is_id(r["sha256"]) and isinstance(r["name"], str) and 1 <= len(r["name"]) <= 200
+            and self.is_id(r["sha256"]) and is_text(r["name"], 200)
 
     def boolean(self, k):
         if type(self.b.get(k)) is not bool:
@@ -149,7 +170,7 @@ def check_workflow(kind, body):
         if not isinstance(body.get("riskPoints", []), list) or len(body.get("riskPoints", [])) > 32:
             r.fail("riskPoints is not a list")
         for p in body.get("riskPoints", []):
-            if not isinstance(p, str) or not 1 <= len(p) <= 500:
+            if not is_text(p, 500):
                 r.fail("riskPoints holds a non-text")
         if r.boolean("commitment") and "commitmentLetter" not in body:
             r.fail("commitmentLetter is required for a commitment item (R1)")
@@ -161,7 +182,7 @@ def check_workflow(kind, body):
         r.ident("approval")
         field = r.one_of("field", ["contact", "validUntil"])
         v = r.text("value", 200)
-        if field == "validUntil" and not _DATE.fullmatch(v):
+        if field == "validUntil" and not is_date(v):
             r.fail("value is not a date")
         r.ids("supersedes")
     elif kind == "push":

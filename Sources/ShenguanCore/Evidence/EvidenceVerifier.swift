@@ -37,9 +37,14 @@ public enum EvidenceVerifier {
             report.check(false, "缺少本网络的创世名册", "the genesis roster of this network is missing")
             return report
         }
-        var rosterOK = true
+        var rosterOK = true, versions = [roster]
+        let held = Set(ops.map(\.id))
         for op in rosterOps where op.id != genesis.id {
-            do { try roster.apply(op) } catch { rosterOK = false; report.check(false, "名册操作无效：\(error.detail)", "roster operation invalid: \(error.detail)") }
+            if let prev = op.header.prev, !held.contains(prev) {
+                rosterOK = false
+                report.check(false, "名册根链不完整：缺少 \(op.id.hex.prefix(12))… 的前一项", "the root chain is incomplete: the operation before \(op.id.hex.prefix(12))… is not in the bundle")
+            }
+            do { try roster.apply(op); versions.append(roster) } catch { rosterOK = false; report.check(false, "名册操作无效：\(error.detail)", "roster operation invalid: \(error.detail)") }
         }
         if rosterOK { report.check(true, "名册：\(rosterOps.count) 项，第 \(roster.version) 版", "roster: \(rosterOps.count) operations, version \(roster.version)") }
         // Keys: every author is the root or an admitted replica.
@@ -69,8 +74,8 @@ public enum EvidenceVerifier {
         // Intervals, limit and verdict, from the bundle alone.
         let graph = EvidenceGraph(ops: ops) { departments[$0] }
         let evidence = ProvenEvidence(graph: graph) { departments[$0] }
-        let policy = roster.policy
-        let ctx = JudgeContext(calendar: roster.calendar, policyAt: { _ in policy }, evidence: evidence, now: bundle.judgedAt)
+        // Each limit under the policy in force at its subject's time (§4.2), the latest calendar.
+        let ctx = JudgeContext(rosters: versions, now: bundle.judgedAt, evidence: evidence)
         let wf = Workflow(ops: ops.filter { Workflow.inputKinds.contains($0.header.kind) }, roster: roster)
         guard let subject = Digest(hex: bundle.subject) else {
             report.check(false, "主题编号无效", "the subject is not an operation id"); return report

@@ -24,6 +24,9 @@ public struct RosterState: Equatable, Sendable {
     public private(set) var root: PublicKey
     /// Roster version this state reflects: 1 for the genesis, +1 per roster operation.
     public private(set) var version: Int64
+    /// The `time` of the roster operation that made this version: from this
+    /// instant on its policy is in force (PROTOCOL.md §4.2).
+    public private(set) var time: Int64
     public private(set) var departments: [String: Department] = [:]
     public private(set) var replicas: [PublicKey: Replica] = [:]
     public private(set) var policy: Policy
@@ -55,6 +58,7 @@ public struct RosterState: Equatable, Sendable {
         network = g.name
         root = g.root
         version = 1
+        time = op.header.clock.time
         policy = g.policy
         for d in g.departments { departments[d.id] = d }
         for (key, dept) in g.replicas {
@@ -113,5 +117,23 @@ public struct RosterState: Equatable, Sendable {
             throw OpRejection(.unknownKind, "root key wrote \(op.header.kind)")
         }
         version = seq
+        time = op.header.clock.time
+    }
+}
+
+extension RosterState {
+    /// The roster version in force at instant `t` (PROTOCOL.md §4.2): the
+    /// latest of `versions` (in version order, which is clock order along
+    /// the root chain) whose operation's `time` ≤ `t`; the first when `t`
+    /// precedes them all.
+    public static func inForce(at t: Int64, in versions: [RosterState]) -> RosterState? {
+        guard var best = versions.first else { return nil }
+        var lo = 0, hi = versions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if versions[mid].time <= t { lo = mid + 1 } else { hi = mid }
+        }
+        if lo > 0 { best = versions[lo - 1] }
+        return best
     }
 }

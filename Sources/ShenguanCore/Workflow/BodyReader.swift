@@ -27,11 +27,17 @@ struct BodyReader {
             if optional { return nil }
             throw bad(f, "is required")
         }
-        guard let s = v.stringValue, (1...max).contains(s.unicodeScalars.count),
-              s.unicodeScalars.allSatisfy({ $0.value >= 0x20 || $0 == "\n" }) else {
+        guard let s = v.stringValue, Self.isText(s, max: max) else {
             throw bad(f, "must be text of 1 to \(max) characters without control characters")
         }
         return s
+    }
+
+    /// PROTOCOL.md §4.1 text: 1 to `max` Unicode scalar values (never
+    /// grapheme clusters, which depend on Unicode tables), no control
+    /// character below U+0020 other than `\n`.
+    static func isText(_ s: String, max: Int) -> Bool {
+        (1...max).contains(s.unicodeScalars.count) && s.unicodeScalars.allSatisfy { $0.value >= 0x20 || $0 == "\n" }
     }
 
     func string(_ f: String, max: Int = 2000) throws(OpRejection) -> String { try text(f, max: max)! }
@@ -99,7 +105,7 @@ struct BodyReader {
         guard let a = v.arrayValue, a.count <= max else { throw bad(f, "must be a list of at most \(max) texts") }
         var out = [String]()
         for e in a {
-            guard let s = e.stringValue, (1...500).contains(s.unicodeScalars.count) else { throw bad(f, "must hold texts of 1 to 500 characters") }
+            guard let s = e.stringValue, Self.isText(s, max: 500) else { throw bad(f, "must hold texts of 1 to 500 characters without control characters") }
             out.append(s)
         }
         return out

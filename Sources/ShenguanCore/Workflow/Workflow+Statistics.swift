@@ -32,7 +32,7 @@ extension Workflow {
     /// from changes (both limits' `Verdict.holds`; it always holds `now`).
     public func tally(of p: Push, _ ctx: JudgeContext) throws(CalendarError) -> (tally: PushTally, holds: Range<Int64>) {
         let st = try status(of: p, ctx)
-        let grace = ctx.policyAt(p.act.rosterSeq).graceMillis
+        let grace = ctx.policyAt(p.act.op.header.clock.time).graceMillis
         var span = st.claim.holds(graceMillis: grace)
         if let other = st.pushLimit?.holds(graceMillis: grace) {
             let lo = max(span.lowerBound, other.lowerBound)

@@ -5,7 +5,9 @@ import ShenguanCrypto
 /// (issue #4 item 7). Swap `evidence` for proven intervals and every view follows.
 public struct JudgeContext: Sendable {
     public let calendar: WorkingDayCalendar
-    /// The policy an operation was written under (its roster version).
+    /// The policy in force at an instant (ms): that of the roster version
+    /// in force then (PROTOCOL.md §4.2). A limit is judged with the policy
+    /// in force at its subject's own `time` (the push, the inquiry).
     public let policyAt: @Sendable (Int64) -> Policy
     public let evidence: any TimeEvidence
     public let now: Int64
@@ -15,13 +17,12 @@ public struct JudgeContext: Sendable {
         self.calendar = calendar; self.policyAt = policyAt; self.evidence = evidence; self.now = now
     }
 
-    /// Judging under a replica's roster versions (index = version − 1): each
-    /// act's policy is its version's, clamped to the versions held; the
+    /// Judging under a replica's roster versions (in version order): each
+    /// limit's policy is the one in force at its subject's time; the
     /// calendar is the latest roster's.
     public init(rosters: [RosterState], now: Int64, evidence: any TimeEvidence = AuthorClockEvidence()) {
-        let policies = rosters.map(\.policy)
         self.init(calendar: rosters.last?.calendar ?? OfficialCalendar.calendar,
-                  policyAt: { v in policies.isEmpty ? .liaocheng : policies[Int(max(1, min(v, Int64(policies.count)))) - 1] },
+                  policyAt: { t in RosterState.inForce(at: t, in: rosters)?.policy ?? .liaocheng },
                   evidence: evidence, now: now)
     }
 }
@@ -50,7 +51,7 @@ extension Workflow {
     }
 
     public func status(of p: Push, _ ctx: JudgeContext) throws(CalendarError) -> PushStatus {
-        let policy = ctx.policyAt(p.act.rosterSeq)
+        let policy = ctx.policyAt(p.act.op.header.clock.time)
         let fromBureau = p.recordKind == WorkflowKinds.approval
         let limit = fromBureau ? policy.claim : policy.bureauClaim
         let start = ctx.evidence.bounds(of: p.act.op)
@@ -102,7 +103,7 @@ extension Workflow {
     }
 
     public func status(of q: Inquiry, _ ctx: JudgeContext) throws(CalendarError) -> InquiryStatus {
-        let policy = ctx.policyAt(q.act.rosterSeq)
+        let policy = ctx.policyAt(q.act.op.header.clock.time)
         let v = try Deadlines.judge(rule: "R12", start: ctx.evidence.bounds(of: q.act.op), workingDays: q.body.workingDays,
                                     act: earliest(q.replies, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         var finalBy: (time: Int64, op: Digest)?

@@ -85,12 +85,26 @@ public struct Workflow: Sendable {
         let all = input.indices.sorted { keys[$0] < keys[$1] }.map { input[$0] }
         var staff = [Digest: StaffMember]()
         for op in all where op.header.kind == RosterOps.staff {
-            if let b = op.body, let m = try? StaffMember(json: b) { staff[op.id] = m }
+            // A department registers its own staff only (§2.7).
+            if let b = op.body, let m = try? StaffMember(json: b),
+               roster == nil || roster?.replicas[op.header.author]?.department == m.department { staff[op.id] = m }
         }
         var ordered = [Act]()
         for op in all where WorkflowKinds.all.contains(op.header.kind) {
             let dept = roster?.replicas[op.header.author]?.department ?? "?"
-            let act = Act(op: op, department: dept, staff: OpKinds.staffRef(op.body).flatMap { staff[$0] }, rosterSeq: rosterSeq(op.id))
+            let member = OpKinds.staffRef(op.body).flatMap { staff[$0] }
+            // What a replica refuses at ingest (step 14) is no act here either,
+            // so a bundle verifier counts exactly what a replica holds: a kind
+            // the author's role may not write, or a `staff` naming no valid
+            // registration of the author's department on the act's date.
+            if let roster {
+                let role = roster.departments[dept]?.role
+                guard role.map({ WorkflowKinds.writers[op.header.kind]?.contains($0) ?? false }) ?? false else { continue }
+                if OpKinds.staffRef(op.body) != nil {
+                    guard let member, member.department == dept, member.isValid(atMillis: op.header.clock.time) else { continue }
+                }
+            }
+            let act = Act(op: op, department: dept, staff: member, rosterSeq: rosterSeq(op.id))
             acts[op.id] = act
             ordered.append(act)
         }

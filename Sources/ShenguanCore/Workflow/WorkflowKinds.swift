@@ -150,7 +150,7 @@ public struct AttachmentRef: Equatable, Sendable {
         guard let o = v.objectValue, Set(o.keys) == ["op", "sha256", "name"],
               let op = o["op"]?.stringValue.flatMap({ Digest(hex: $0) }),
               let sha = o["sha256"]?.stringValue.flatMap({ Digest(hex: $0) }),
-              let name = o["name"]?.stringValue, (1...200).contains(name.count) else {
+              let name = o["name"]?.stringValue, BodyReader.isText(name, max: 200) else {
             throw r.bad(field, "must hold {op, sha256, name} references to attachment operations")
         }
         return AttachmentRef(op: op, sha256: sha, name: name)

@@ -123,6 +123,85 @@ import ShenguanTestSupport
         #expect(nr.swiftVerdict?["status"] == nil && nr.pyVerdict?["status"] == nil)
     }
 
+    /// Issue 13 item 3: `network policy --profile linzi` in the middle of an
+    /// item. Each push is judged under the policy in force at its own time
+    /// (PROTOCOL.md §4.2): the replica, `shenguan-verify` and the Python
+    /// verifier give one verdict for each, whether or not the pusher had
+    /// received the change. Bundles missing what a replica would hold fail
+    /// in both verifiers alike.
+    @Test func aPolicyChangeMidItemGivesOneVerdictEverywhere() throws {
+        let dir = TempDir("evidence-policy"); defer { dir.remove() }
+        let wf = CLIWorkflowTests()
+        let d = try wf.departments(dir)
+        func marketPush(_ out: [String: Any]) throws -> String {
+            let pushes = try #require(out["pushes"] as? [[String: Any]])
+            return try #require(pushes.first { $0["to"] as? String == "market" }?["id"] as? String)
+        }
+        // 聊城 (claim: 2 working days). Friday 10-09 09:00: limit Monday 10-12 24:00 (Saturday 10-10 is worked).
+        let before = try marketPush(try wf.object(try wf.approve(d, env: wf.at("2026-10-09T09:00:00"))))
+        try d.carry(d.bureau, d.market, witnessAt: "2026-10-09T09:30:00")
+        // 10:00 the oversight office switches to 临淄 (1 working day); the market hears of it, the bureau not yet.
+        try d.net.oversight.ok(["network", "policy", "--profile", "linzi"], env: wf.at("2026-10-09T10:00:00"))
+        try d.net.distributeRoster(to: [d.market])
+        let after = try marketPush(try wf.object(try wf.approve(d, licence: "JY13715000002", env: wf.at("2026-10-09T11:00:00"))))
+        try d.carry(d.bureau, d.market, witnessAt: "2026-10-09T11:30:00")
+        // Sunday 10-11 10:00 the market claims both: inside 聊城's limit, past 临淄's (10-10 24:00).
+        try d.market.ok(["claim", before], env: wf.at("2026-10-11T10:00:00"))
+        try d.market.ok(["claim", after], env: wf.at("2026-10-11T10:00:01"))
+        try d.carry(d.market, d.bureau, witnessAt: "2026-10-11T10:30:00")
+        let judged = wf.at("2026-10-12T12:00:00")
+        for (id, want) in [(before, "claimed_on_time"), (after, "claimed_late")] {
+            let st = try #require(try d.bureau.json(["status", id, "--json"], env: judged) as? [String: Any])
+            #expect(String(describing: st).contains(want), "the replica: \(want)")
+            let file = dir.file("\(want).json")
+            try d.bureau.ok(["evidence", id, "--out", file], env: judged)
+            let o = try Self.check(file)
+            #expect(o.swiftPassed && o.pyPassed && o.status == want, "\(want): swift \(o.swiftPassed) python \(o.pyPassed) \(String(describing: o.status))")
+            Self.expectAgreement(o)
+        }
+        let (late, lh) = try Self.ops(dir.file("claimed_late.json"))
+        // The policy change left out of the bundle: judged on 聊城 the claim is on time, not what was exported: both fail.
+        try Self.write(late, keeping: { lh[$0]["kind"] as? String != "roster.policy" }, to: dir.file("nopolicy.json"))
+        let np = try Self.check(dir.file("nopolicy.json"))
+        #expect(!np.swiftPassed && !np.pyPassed && np.status == "claimed_on_time")
+        Self.expectAgreement(np)
+        // A roster operation from the middle of the root chain left out: the chain is incomplete, both fail.
+        let firstDept = try #require(lh.firstIndex { $0["kind"] as? String == "roster.department" })
+        try Self.write(late, keeping: { $0 != firstDept }, to: dir.file("gap.json"))
+        let gap = try Self.check(dir.file("gap.json"))
+        #expect(!gap.swiftPassed && !gap.pyPassed && gap.swiftExit == 1 && gap.pyExit == 1)
+        // The claim's staff registration left out: a replica never holds such a claim, so neither verifier counts it.
+        let claimer = try #require(lh.first { $0["kind"] as? String == "claim" }?["author"] as? String)
+        try Self.write(late, keeping: { !(lh[$0]["kind"] as? String == "staff.register" && lh[$0]["author"] as? String == claimer) },
+                       to: dir.file("nostaff.json"))
+        let ns = try Self.check(dir.file("nostaff.json"))
+        #expect(!ns.swiftPassed && !ns.pyPassed && ns.status == "auto_claimed", "\(String(describing: ns.swiftVerdict)) \(String(describing: ns.pyVerdict))")
+        Self.expectAgreement(ns)
+        // Every staff registration left out: the record and the push name theirs too, so both verifiers fail with no verdict.
+        try Self.write(late, keeping: { lh[$0]["kind"] as? String != "staff.register" }, to: dir.file("nostaffs.json"))
+        let none = try Self.check(dir.file("nostaffs.json"))
+        #expect(!none.swiftPassed && !none.pyPassed && none.swiftVerdict?["status"] == nil && none.pyVerdict?["status"] == nil)
+        // `SHENGUAN_WRITE_BUNDLE_CORPUS=FILE` writes these bundles, with the outcome both verifiers agreed on,
+        // as the conformance corpus `Tests/Conformance/bundles.json` (run once, then commit the file).
+        if let out = ProcessInfo.processInfo.environment["SHENGUAN_WRITE_BUNDLE_CORPUS"] {
+            let named = [("claimed_on_time", "a push written before the policy change, claimed inside 聊城's 2 working days: on time"),
+                         ("claimed_late", "a push written after the change by a bureau that had not received it: 临淄's 1 day, late"),
+                         ("nopolicy", "the late bundle without the roster.policy operation: recomputed on time, differs from the export"),
+                         ("gap", "the late bundle without a roster operation from the middle of the root chain"),
+                         ("nostaff", "the late bundle without the claimer's staff registration: the claim does not count"),
+                         ("nostaffs", "the late bundle without any staff registration: record and push do not count")]
+            var cases = [[String: Any]]()
+            for (name, comment) in named {
+                let o = try Self.check(dir.file("\(name).json"))
+                cases.append(["comment": comment, "hex": try Data(contentsOf: URL(fileURLWithPath: dir.file("\(name).json"))).map { String(format: "%02x", $0) }.joined(),
+                              "passed": o.swiftPassed, "status": o.status ?? NSNull()])
+            }
+            let doc: [String: Any] = ["about": "Written by CLIEvidenceTests.aPolicyChangeMidItemGivesOneVerdictEverywhere (SHENGUAN_WRITE_BUNDLE_CORPUS); PROTOCOL.md §8: each evidence bundle (hex of the file) with whether it passes and the status recomputed from it (null: none), as both verifiers decide.",
+                                      "cases": cases]
+            try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: out))
+        }
+    }
+
     @Test func aForkedAuthorsEvidenceHoldsBothSignedOperations() throws {
         let dir = TempDir("evidence-fork"); defer { dir.remove() }
         let wf = CLIWorkflowTests()

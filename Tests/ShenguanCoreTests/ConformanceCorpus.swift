@@ -127,3 +127,18 @@ enum ConformanceCorpus {
         }
     }
 }
+
+/// PROTOCOL.md §8 on the corpus: evidence bundles (a policy change mid-item,
+/// the policy operation, a root-chain operation or staff registrations left
+/// out) pass or fail, with the same recomputed status, in Swift as in Python.
+@Suite struct BundleConformanceTests {
+    @Test func everyBundleOfTheCorpus() throws {
+        let cases = try ConformanceCorpus.load("bundles.json")["cases"] as! [[String: Any]]
+        #expect(cases.count >= 6)
+        for c in cases {
+            let report = EvidenceVerifier.verify(try EvidenceBundle(bytes: ConformanceCorpus.hex(c["hex"])))
+            #expect(report.passed == (c["passed"] as! Bool), "passed: \(c["comment"]!)")
+            #expect(report.verdict["status"]?.stringValue == c["status"] as? String, "status: \(c["comment"]!)")
+        }
+    }
+}

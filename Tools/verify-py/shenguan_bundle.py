@@ -108,6 +108,7 @@ class Roster:
                 raise Rejection("roster.invalid", f"replica admitted to unknown department {r['department']}")
         self.replicas = {r["key"]: r["department"] for r in genesis_body["replicas"]}
         self.revoked = set()
+        self.revoked_at = {}
         self.policy = genesis_body["policy"]
         self.years = {y["year"]: y for y in genesis_body["calendar"]}
         self.in_force = []  # (time, policy) per roster version, in version order
@@ -141,6 +142,7 @@ class Roster:
             if body["key"] not in self.replicas or body["key"] in self.revoked:
                 bad("roster.revoke names a key that is not active")
             self.revoked.add(body["key"])
+            self.revoked_at[body["key"]] = len(self.in_force) + 1  # the version this operation makes
         elif kind == "roster.policy":
             check_policy(body["policy"])
             self.policy = body["policy"]
@@ -299,6 +301,10 @@ def verify_bundle(data: bytes) -> dict:
         a = o.header["author"]
         if not o.header["kind"].startswith("roster.") and a not in roster.replicas:
             failures.append(f"{o.id[:12]} signed by a key the roster never admitted")
+    for o in ops.values():
+        if o.header["author"] in roster.revoked:  # §2.7: stands only if concurrent with its revocation
+            incomplete.append(f"key of {o.id[:12]}… was revoked at roster version {roster.revoked_at[o.header['author']]}: "
+                              "check the operation precedes it")
     by_seq = {}
     for o in ops.values():
         by_seq.setdefault((o.header["author"], o.seq), set()).add(o.id)

@@ -341,6 +341,15 @@ class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Confo
                 got = rej.code
             self.assertEqual(got, c["code"], c["comment"])
 
+    def test_bundles_corpus(self):  # §8
+        from shenguan_bundle import verify_bundle
+        cases = json.loads((CONFORMANCE / "bundles.json").read_text())["cases"]
+        self.assertGreaterEqual(len(cases), 6)
+        for c in cases:
+            r = verify_bundle(bytes.fromhex(c["hex"]))
+            self.assertEqual(r["passed"], c["passed"], c["comment"])
+            self.assertEqual((r["verdict"] or {}).get("status"), c["status"], c["comment"])
+
     def test_roster_keys(self):
         from ed25519_rules import is_strong_key
         for c in json.loads((CONFORMANCE / "ed25519-generated.json").read_text())["keys"]:

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import ShenguanCore
+import ShenguanCrypto
 import ShenguanTestSupport
 
 /// Issue #6: evidence bundles checked by both verifiers (the standalone
@@ -45,6 +47,49 @@ import ShenguanTestSupport
             headers.append(try #require(try JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any]))
         }
         return (b, headers)
+    }
+
+    /// The bundle plus a claim of `push` signed by `cli`'s key (after its staff
+    /// registration, which is added too), 15 minutes after the push was signed,
+    /// and with `witnessedBy`, a witness of it 5 minutes later by that key,
+    /// after its last operation in the bundle (so with a clock behind its `prev`).
+    static func withForeignClaim(_ bundle: [String: Any], _ headers: [[String: Any]], of push: String, by cli: CLI,
+                                 witnessedBy witness: CLI? = nil, dir: TempDir) throws -> [String: Any] {
+        let key = try KeyFile.load(from: cli.home + "/replica.key", passphrase: testPassphrase)
+        try cli.export(dir.file("foreign-author.jsonl"))
+        var staff: (line: [String: Any], header: [String: Any])?
+        for line in try String(contentsOfFile: dir.file("foreign-author.jsonl"), encoding: .utf8).split(separator: "\n") {
+            guard let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let text = o["header"] as? String, let raw = B64U.decode(text),
+                  let h = try JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
+                  h["kind"] as? String == "staff.register", h["author"] as? String == key.publicKey.base64url else { continue }
+            staff = (o, h)
+        }
+        let reg = try #require(staff)
+        let ops = bundle["ops"] as! [[String: Any]]
+        let at = try #require(ops.indices.first { i in
+            B64U.decode(ops[i]["header"] as? String ?? "").map { SHA256.hash(Envelope.pae($0)).hex } == push })
+        let pushHeader = headers[at]
+        let regBytes = try #require(B64U.decode(reg.line["header"] as! String))
+        let regID = SHA256.hash(Envelope.pae(regBytes))
+        let claim = try OpSigner.sign(key: key, network: try #require(Digest(hex: pushHeader["net"] as! String)),
+                                      seq: (reg.header["seq"] as! NSNumber).int64Value + 1, prev: regID,
+                                      deps: [try #require(Digest(hex: push))],
+                                      clock: HLC(time: (pushHeader["time"] as! NSNumber).int64Value + 900_000, ctr: 0), kind: "claim",
+                                      body: .object(["push": .string(push), "staff": .string(regID.hex)]))
+        let claimLine = try #require(try JSONSerialization.jsonObject(with: Data(CanonicalJSON.encode(claim.envelope.json))) as? [String: Any])
+        var b = bundle
+        b["ops"] = ops + [reg.line, claimLine]
+        guard let witness else { return b }
+        let wKey = try KeyFile.load(from: witness.home + "/replica.key", passphrase: testPassphrase)
+        let last = try #require(headers.indices.filter { headers[$0]["author"] as? String == wKey.publicKey.base64url }
+            .max { (headers[$0]["seq"] as! NSNumber).int64Value < (headers[$1]["seq"] as! NSNumber).int64Value })
+        let seen = try OpSigner.sign(key: wKey, network: claim.header.net, seq: (headers[last]["seq"] as! NSNumber).int64Value + 1,
+                                     prev: SHA256.hash(Envelope.pae(try #require(B64U.decode(ops[last]["header"] as! String)))),
+                                     deps: [claim.id], clock: HLC(time: claim.header.clock.time + 300_000, ctr: 0), kind: "witness",
+                                     body: WitnessOps.body(heads: [], declarations: []))
+        b["ops"] = (b["ops"] as! [[String: Any]]) + [try #require(try JSONSerialization.jsonObject(with: Data(CanonicalJSON.encode(seen.envelope.json))) as? [String: Any])]
+        return b
     }
 
     static func write(_ bundle: [String: Any], keeping keep: (Int) -> Bool, to path: String) throws {
@@ -181,6 +226,25 @@ import ShenguanTestSupport
         try Self.write(late, keeping: { lh[$0]["kind"] as? String != "staff.register" }, to: dir.file("nostaffs.json"))
         let none = try Self.check(dir.file("nostaffs.json"))
         #expect(!none.swiftPassed && !none.pyPassed && none.swiftVerdict?["status"] == nil && none.pyVerdict?["status"] == nil)
+        // A claim of the market's push by the ecology bureau, 15 minutes after the push, signed with ecology's
+        // key outside any replica (every replica refuses it: not the addressee, §4.4), added with the staff
+        // registration it names to the bundle whose market claim does not count: were it counted, the push
+        // would be claimed; neither verifier counts it, so it stays auto-claimed.
+        let (nsb, nsh) = try Self.ops(dir.file("nostaff.json"))
+        try Self.write(try Self.withForeignClaim(nsb, nsh, of: after, by: d.ecology, dir: dir), keeping: { _ in true }, to: dir.file("foreign.json"))
+        let foreign = try Self.check(dir.file("foreign.json"))
+        #expect(!foreign.swiftPassed && !foreign.pyPassed && foreign.status == "auto_claimed",
+                "\(String(describing: foreign.swiftVerdict)) \(String(describing: foreign.pyVerdict))")
+        Self.expectAgreement(foreign)
+        // The same claim witnessed by the bureau 5 minutes later, with its witness signed after the bureau's last
+        // operation in the bundle (two days later): a clock running behind its `prev` (§2.5 step 13) fails the
+        // bundle in both verifiers, with no verdict.
+        try Self.write(try Self.withForeignClaim(late, lh, of: after, by: d.ecology, witnessedBy: d.bureau, dir: dir), keeping: { _ in true },
+                       to: dir.file("regression.json"))
+        let regression = try Self.check(dir.file("regression.json"))
+        #expect(!regression.swiftPassed && !regression.pyPassed && regression.swiftExit == 1 && regression.pyExit == 1
+                && regression.swiftVerdict?["status"] == nil && regression.pyVerdict?["status"] == nil,
+                "\(String(describing: regression.swiftVerdict)) \(String(describing: regression.pyVerdict)) \(regression.swiftExit) \(regression.pyExit)")
         // `SHENGUAN_WRITE_BUNDLE_CORPUS=FILE` writes these bundles, with the outcome both verifiers agreed on,
         // as the conformance corpus `Tests/Conformance/bundles.json` (run once, then commit the file).
         if let out = ProcessInfo.processInfo.environment["SHENGUAN_WRITE_BUNDLE_CORPUS"] {
@@ -189,7 +253,9 @@ import ShenguanTestSupport
                          ("nopolicy", "the late bundle without the roster.policy operation: recomputed on time, differs from the export"),
                          ("gap", "the late bundle without a roster operation from the middle of the root chain"),
                          ("nostaff", "the late bundle without the claimer's staff registration: the claim does not count"),
-                         ("nostaffs", "the late bundle without any staff registration: record and push do not count")]
+                         ("nostaffs", "the late bundle without any staff registration: record and push do not count"),
+                         ("foreign", "the bundle without the market claim's staff, plus a claim by a department the push was not addressed to: not counted, auto-claimed"),
+                         ("regression", "the late bundle plus a witness whose clock is behind its prev's (§2.5 step 13): fails, no verdict")]
             var cases = [[String: Any]]()
             for (name, comment) in named {
                 let o = try Self.check(dir.file("\(name).json"))

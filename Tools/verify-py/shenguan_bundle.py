@@ -312,6 +312,23 @@ def verify_bundle(data: bytes) -> dict:
         before = by_seq.get((o.header["author"], o.seq - 1))
         if o.prev and before and o.prev not in before:
             failures.append(f"{o.id[:12]} does not link to the previous operation held")
+    # §2.5 steps 12-13 between the operations held: out of causal order, no verdict.
+    disordered = False
+    for o in ops.values():
+        h = o.header
+        p = ops.get(o.prev) if o.prev else None
+        refs = [r for r in ([o.prev] if o.prev else []) + list(h["deps"]) if r in ops]
+        if p is not None and (p.header["author"] != h["author"] or p.seq != o.seq - 1):
+            failures.append(f"op.chain_broken: {o.id[:12]}: prev is not its author's operation at seq {o.seq - 1}")
+        elif any(ops[d].header["author"] == h["author"] for d in h["deps"] if d in ops):
+            failures.append(f"op.chain_broken: {o.id[:12]}: deps names an operation of its own author")
+        elif any(not (h["time"], h["ctr"]) > (ops[r].header["time"], ops[r].header["ctr"]) for r in refs):
+            failures.append(f"op.clock_regression: {o.id[:12]}: its clock is not after what it builds on")
+        else:
+            continue
+        disordered = True
+    if disordered:
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
     if kind == "equivocation":
         fork = [s for (a, s), ids in by_seq.items() if a == subject and len(ids) > 1]
         if not fork:

@@ -63,6 +63,19 @@ public enum EvidenceVerifier {
         }
         for (a, seqs) in bySeq { for (s, ids) in seqs where Set(ids).count > 1 { forks.append((a, s)) } }
         report.check(broken == 0, "哈希链连续", broken == 0 ? "chain links hold" : "\(broken) operations do not link to the previous one held")
+        // §2.5 steps 12–13 between the operations held: `prev` is the author's
+        // operation at seq − 1, `deps` name other authors, and every clock is
+        // after the clocks it builds on. Out of causal order, no verdict.
+        let byID = Dictionary(ops.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let disordered = ops.filter { op in
+            let h = op.header
+            if let p = h.prev, let q = byID[p], q.header.author != h.author || q.header.seq != h.seq - 1 { return true }
+            if h.deps.contains(where: { byID[$0]?.header.author == h.author }) { return true }
+            return ([h.prev].compactMap { $0 } + h.deps).contains { byID[$0].map { !($0.header.clock < h.clock) } ?? false }
+        }
+        report.check(disordered.isEmpty, "因果顺序成立", disordered.isEmpty ? "every clock is after what it builds on"
+                     : "\(disordered.count) operations break their chain or have a clock not after what they build on (op.chain_broken, op.clock_regression)")
+        guard disordered.isEmpty else { return report }
         let departments = roster.replicas.mapValues(\.department)
         if bundle.kind == "equivocation" {
             let fork = forks.first { $0.0.base64url == bundle.subject }

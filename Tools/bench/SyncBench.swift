@@ -14,6 +14,8 @@ enum SyncBench {
         try FileManager.default.createDirectory(atPath: serverHome.path, withIntermediateDirectories: true)
         let clientHome = ReplicaHome(path: dir + "/client-home")
         let (client, _) = try clientHome.create(network: net.network, passphrase: nil, key: net.keys[1])
+        // A replica joins holding the roster (it authenticates every answer by it, PROTOCOL.md §7.2).
+        _ = try client.ingestVerified(net.ops.filter { $0.header.kind.hasPrefix("roster.") }.map { .success($0) }, now: net.now)
         let clock: @Sendable () -> Int64 = { [now = net.now] in now }
         return try await LocalServers.with([(serverHome, source, net.keys[0])], clock: clock) { urls in
             let c = SyncClient(store: client, home: clientHome, key: net.keys[1], clock: clock)

@@ -41,28 +41,35 @@ extension ReplicaStore {
             } else {
                 return nil
             }
+            // The items, what they name (the pushed record, the push an act is on) and the staff
+            // registrations all of these name: without them an item does not count (§8 step 4a).
             var keep = Set(items)
             var loaded = try Self.loadIDs(db, ids: Set(items))
-            for l in loaded.values {
-                for r in l.op.refs { keep.insert(r.id) }
-                if let s = OpKinds.staffRef(l.op.body) { keep.insert(s) }
-            }
+            for l in loaded.values { for r in l.op.refs { keep.insert(r.id) } }
+            loaded.merge(try Self.loadIDs(db, ids: keep.subtracting(loaded.keys))) { a, _ in a }
+            for l in loaded.values { if let s = OpKinds.staffRef(l.op.body) { keep.insert(s) } }
+            // What the bounds are read from: the operations that set them, with their bodies
+            // (a declaration lives in its witness's body); the paths to them need headers only.
+            var path = Set<Digest>()
             for id in judged {
                 guard let op = loaded[id]?.op else { continue }
                 let b = ctx.evidence.bounds(of: op)
-                if let hi = b.hiOp { keep.formUnion(try Self.path(db, from: hi, to: op.id, notBefore: op.header.clock)) }
+                if let hi = b.hiOp { keep.insert(hi); path.formUnion(try Self.path(db, from: hi, to: op.id, notBefore: op.header.clock)) }
                 if let lo = b.loOp {
                     keep.insert(lo)
                     // A bound from the causal past needs its path; one from a declaration only the witness.
                     if lo == loaded[id]?.lo?.id, let loClock = loaded[id]?.lo?.clock {
-                        keep.formUnion(try Self.path(db, from: op.id, to: lo, notBefore: loClock))
+                        path.formUnion(try Self.path(db, from: op.id, to: lo, notBefore: loClock))
                     }
                 }
             }
-            loaded.merge(try Self.loadIDs(db, ids: keep.subtracting(loaded.keys))) { a, _ in a }
+            loaded.merge(try Self.loadIDs(db, ids: keep.union(path).subtracting(loaded.keys))) { a, _ in a }
             let ops = roster + loaded.values.map(\.op).filter { !$0.header.kind.hasPrefix("roster.") }
+            let envelopes = Self.causalOrder(ops).map { op in
+                keep.contains(op.id) || op.header.kind.hasPrefix("roster.") ? op.envelope : op.envelope.withoutBody
+            }
             return EvidenceBundle(network: network, subject: target.hex, kind: kind, judgedAt: now,
-                                  envelopes: Self.causalOrder(ops).map(\.envelope), verdict: verdict)
+                                  envelopes: envelopes, verdict: verdict)
         }
     }
 

@@ -55,4 +55,24 @@ import ShenguanTestSupport
         let again = try late.ingest([net.ops.first { strip.contains($0.id) }!.envelope], now: Self.later)
         #expect(again.results.first?.outcome == .duplicate)
     }
+
+    /// A staff registration carried without its body is held (its department
+    /// is in the body); the body, when it comes, is checked as if on time: a
+    /// registration for another department is refused then and stays bodiless.
+    @Test func aStaffRegistrationsDepartmentIsCheckedWhenItsBodyArrives() throws {
+        let dir = TempDir("fill-staff"); defer { dir.remove() }
+        var net = Fixtures.network()
+        let foreign = net.write(1, kind: RosterOps.staff, body: ["department": "d0", "name": "王芳", "office": "窗口", "staffNo": "S09",
+                                                               "validFrom": "2026-01-01", "validUntil": "2026-12-31"])
+        let store = try ReplicaStore(path: dir.file("r.sqlite"), network: net.network)
+        let first = try store.ingest(net.ops.map { $0.id == foreign.id ? Self.stripped($0.envelope) : $0.envelope }, now: Self.later)
+        #expect(first.results.allSatisfy { $0.outcome == .accepted })
+        let fill = try store.ingest([foreign.envelope], now: Self.later)
+        guard case .rejected(let why) = fill.results.first?.outcome else {
+            Issue.record("the foreign department's body was not refused: \(String(describing: fill.results.first?.outcome))"); return
+        }
+        #expect(why.code == .forbiddenKind)
+        let body = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ops WHERE kind = 'staff.register' AND body IS NOT NULL") }
+        #expect(body == 0)
+    }
 }

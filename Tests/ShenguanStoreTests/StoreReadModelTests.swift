@@ -56,7 +56,7 @@ import ShenguanTestSupport
         let folded = try s.state()
         for chunk in [1, 3, 2_000] { #expect(try s.stateDigest(chunk: chunk) == folded.digest, "chunk \(chunk)") }
         let all = net.ops.map(\.id)
-        var compared = 0
+        var compared = 0, expected = [String: String]()
         for now in Self.nows {
             let full = try s.judging(now: now)
             let (wf, ctx) = (full.workflow, full.context)
@@ -99,6 +99,15 @@ import ShenguanTestSupport
                 let v = try s.itemView(p.act.id, now: now)
                 let mine = try #require(v.workflow.pushes[p.act.id])
                 #expect(json(v.workflow.json(try v.workflow.status(of: mine, v.context))) == json(wf.json(try wf.status(of: p, ctx))))
+                // Its evidence bundle, as bytes, passes the verifier with the fold's status (§8).
+                if now == Self.nows.last, p.act.id.hex.hasSuffix("0") || p.act.id.hex.hasSuffix("8") || seed == 1 {
+                    let bytes = try CanonicalJSON.encode(try #require(try s.evidenceBundle(for: p.act.id, now: now)).json)
+                    let report = EvidenceVerifier.verify(try EvidenceBundle(bytes: bytes)), label = try wf.status(of: p, ctx).label
+                    #expect(report.passed && report.verdict["status"] == .string(label),
+                            "bundle of push \(p.act.id.hex.prefix(8)): \(report.lines.filter { !$0.ok }.map(\.en))")
+                    try Data(bytes).write(to: URL(fileURLWithPath: dir.file("\(p.act.id.hex).bundle")))
+                    expected[p.act.id.hex] = label
+                }
             }
             for q in wf.inquiries.values {
                 let v = try s.itemView(q.act.id, now: now)
@@ -121,6 +130,20 @@ import ShenguanTestSupport
             #expect(w.activeWarnings(for: CreditCode(Fixtures.codeA)!) == wf.activeWarnings(for: CreditCode(Fixtures.codeA)!))
         }
         #expect(compared > 0, "some inbox had items to compare")
+        // The Python verifier on the same bundles: passed, with the same status.
+        #expect(!expected.isEmpty, "some bundle was checked")
+        let py = try Subprocess.run("/usr/bin/env", ["python3", "-c", """
+            import glob, json, os, sys
+            sys.path.insert(0, sys.argv[1])
+            from shenguan_bundle import verify_bundle
+            out = {}
+            for f in glob.glob(os.path.join(sys.argv[2], "*.bundle")):
+                r = verify_bundle(open(f, "rb").read())
+                out[os.path.basename(f)[:-7]] = (r["verdict"] or {}).get("status") if r["passed"] else "FAILED " + "; ".join(r["failures"])
+            print(json.dumps(out))
+            """, Subprocess.repoRoot.appendingPathComponent("Tools/verify-py").path, dir.path])
+        let got = try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: String]
+        #expect(got == expected, "Python: \(py.stderr.suffix(500))")
         if changes { #expect(try !s.equivocations().isEmpty, "the fork is held") }
         // Another delivery order and batching: the same tables, row for row.
         let other = try deliver(net.ops, network: net.network, seed: seed &+ 1000, maxBatch: 3, path: dir.file("b.sqlite"))

@@ -76,6 +76,13 @@ extension Fixtures {
         var net = network(seed: seed)
         var rng = SeededRNG(seed: seed &* 31 &+ 5)
         var t = ms("2026-09-28T09:00:00")
+        // R3: each department registers its clerk; approvals name the bureau's, every other claim its clerk.
+        var staff = [Digest]()
+        for d in 0..<4 {
+            staff.append(net.write(d, kind: RosterOps.staff, body: ["department": .string("d\(d)"), "name": "李明", "office": "窗口",
+                                                                     "staffNo": "S01", "validFrom": "2026-01-01", "validUntil": "2026-12-31"], at: t).id)
+            t += 1000
+        }
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
             if rosterChanges && step == steps / 2 {
@@ -97,7 +104,7 @@ extension Fixtures {
             let wf0 = net.replica(0).workflow
             let choice = Int.random(in: 0..<10, using: &rng)
             if choice < 2 || wf0.approvals.isEmpty {
-                let a = net.write(0, kind: WorkflowKinds.approval, body: approval(extra: ["licenceNo": .string("JY\(step)")]), at: t)
+                let a = net.write(0, kind: WorkflowKinds.approval, body: approval(extra: ["licenceNo": .string("JY\(step)"), "staff": .string(staff[0].hex)]), at: t)
                 for d in ["d1", "d2"] where Bool.random(using: &rng) || d == "d1" {
                     t += 1000
                     net.write(0, kind: WorkflowKinds.push, body: push(a.id, to: d), at: t)
@@ -111,7 +118,7 @@ extension Fixtures {
             switch choice {
             case 2, 3:
                 if let p = inbound.randomElement(using: &rng), p.claims.isEmpty {
-                    net.write(r, kind: WorkflowKinds.claim, body: claim(p.act.id), at: t)
+                    net.write(r, kind: WorkflowKinds.claim, body: claim(p.act.id, staff: step % 2 == 0 ? staff[r] : nil), at: t)
                 }
             case 4:
                 if let p = inbound.randomElement(using: &rng) {

@@ -28,6 +28,10 @@ public struct Envelope: Equatable, Sendable {
         return out
     }
 
+    /// The same envelope without its body (PROTOCOL.md §2.4: the header, which
+    /// the signature covers, names the body by hash; §8 carries causal paths so).
+    public var withoutBody: Envelope { Envelope(author: author, header: header, sig: sig, body: nil) }
+
     /// The operation id: SHA-256 of the signed bytes (PROTOCOL.md §2.3).
     public var id: Digest { SHA256.hash(Self.pae(header)) }
 

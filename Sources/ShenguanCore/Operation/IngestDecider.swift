@@ -140,7 +140,8 @@ public enum IngestDecider {
         if let why = Permissions.refusal(kind: h.kind, role: roster.role(of: h.author), isRoot: false) {
             return OpRejection(.forbiddenKind, why)
         }
-        if h.kind == RosterOps.staff, op.body?["department"]?.stringValue != replica.department {
+        // Without its body (not carried, §2.6) the department is checked when the body fills in.
+        if h.kind == RosterOps.staff, let body = op.body, body["department"]?.stringValue != replica.department {
             return OpRejection(.forbiddenKind, "a replica registers staff of its own department (\(replica.department)) only")
         }
         if let ref = staffRef {

@@ -153,7 +153,11 @@ enum CityBench {
                 let r = try spawn(cli, args + ["--home", home.path], env: env)
                 print("    \(label.padding(toLength: 16, withPad: " ", startingAt: 0)) \(f1(r.seconds * 1000)) ms, \(r.maxRSSKiB / 1024) MiB\(r.status == 0 ? "" : "  (exit \(r.status))")")
             }
-            print("    bundle \(fileSize(dir + "/bundle.json") / 1024) KiB")
+            // The bundle must also pass the offline verifier (a size of a failing bundle means nothing).
+            let verifier = URL(fileURLWithPath: cli).deletingLastPathComponent().appendingPathComponent("shenguan-verify").path
+            let verified = FileManager.default.isExecutableFile(atPath: verifier)
+                ? (try spawn(verifier, [dir + "/bundle.json"], env: env).status == 0 ? "passes shenguan-verify" : "FAILS shenguan-verify") : "not verified"
+            print("    bundle \(fileSize(dir + "/bundle.json") / 1024) KiB, \(verified)")
         } else {
             print("  (no \(cli): build the shenguan product for the cold CLI figures)")
         }

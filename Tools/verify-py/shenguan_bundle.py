@@ -256,6 +256,27 @@ PUSH_LABELS = {"open": "pending", "on_time": "claimed_on_time", "late": "claimed
                "awaiting_witness": "claimed_awaiting_witness"}
 
 
+MISSING = object()
+
+
+def envelope_shaped(env) -> bool:
+    """§2.4 step 1: an object of author (32 bytes), header, sig (64 bytes)
+    and an optional body, each a base64url string."""
+    if not isinstance(env, dict) or set(env) - {"author", "header", "sig", "body"}:
+        return False
+    try:
+        sizes = {"author": 32, "sig": 64}
+        for name in ("author", "header", "sig") + (("body",) if "body" in env else ()):
+            if not isinstance(env.get(name), str):
+                return False
+            raw = b64u_decode(env[name])
+            if name in sizes and len(raw) != sizes[name]:
+                return False
+    except ValueError:
+        return False
+    return True
+
+
 def verify_bundle(data: bytes) -> dict:
     """Returns {"passed", "verdict", "failures", "incomplete"}."""
     failures, incomplete = [], []
@@ -264,8 +285,16 @@ def verify_bundle(data: bytes) -> dict:
         assert isinstance(b, dict) and b.get("format") == "shenguan-evidence/1"
         network, subject, kind, now = b["network"], b["subject"], b["kind"], b["judgedAt"]
         envs, claimed = b["ops"], b["verdict"]
+        # §8: the members' types, as the Swift reader requires them.
+        assert isinstance(network, str) and isinstance(subject, str) and isinstance(kind, str), "network, subject, kind"
+        assert type(now) is int and abs(now) <= 2**53 - 1, "judgedAt is an integer of milliseconds"
+        assert isinstance(envs, list) and isinstance(claimed, dict), "ops is a list, verdict an object"
     except Exception as exc:  # truncated, damaged, not a bundle
         return {"passed": False, "verdict": None, "failures": [f"evidence.malformed: {exc}"], "incomplete": []}
+    for i, env in enumerate(envs):  # §8: a list of envelopes (§2.4), or no bundle at all, as the Swift reader decides
+        if not envelope_shaped(env):
+            return {"passed": False, "verdict": None, "incomplete": [],
+                    "failures": [f"evidence.malformed: operation {i + 1} of the bundle is not an envelope"]}
     ops = {}
     for i, env in enumerate(envs):
         try:
@@ -344,8 +373,8 @@ def verify_bundle(data: bytes) -> dict:
 
     cal = Calendar(roster.years.values())
     bodies = {i: json.loads(o.body) for i, o in ops.items() if o.body is not None}
-    if subject not in ops:
-        failures.append("the bundle does not hold its subject")
+    if subject not in ops or subject not in bodies:
+        failures.append("the bundle does not hold its subject (with its body)")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
 
     def cst_date(ms):
@@ -391,6 +420,9 @@ def verify_bundle(data: bytes) -> dict:
     else:
         failures.append("the subject is neither a push nor an inquiry")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    if kind != sk:
+        failures.append(f"the bundle's kind {kind} is not its subject's ({sk})")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
     # Only the addressee's acts count (§4.4): another department's "claim" is no claim.
     addressee = bodies[subject]["to"]
     acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject
@@ -417,6 +449,6 @@ def verify_bundle(data: bytes) -> dict:
         verdict["provisionalCalendar"] = True
         incomplete.append("the limit reaches a year without an official calendar in the roster: judged on the provisional rule")
     for k in ("status", "outcome", "basis", "limit", "provisionalCalendar"):
-        if claimed.get(k) != verdict.get(k):
+        if claimed.get(k, MISSING) != verdict.get(k, MISSING):  # absent and null differ (§8 (6))
             failures.append(f"recomputed {k} {verdict.get(k)} differs from the exported {claimed.get(k)}")
     return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}

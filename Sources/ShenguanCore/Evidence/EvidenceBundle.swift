@@ -37,7 +37,7 @@ public struct EvidenceBundle: Sendable {
         guard v["format"]?.stringValue == Self.format else { throw Invalid(description: "Not a \(Self.format) bundle.") }
         guard let net = v["network"]?.stringValue.flatMap({ Digest(hex: $0) }), let subject = v["subject"]?.stringValue,
               let kind = v["kind"]?.stringValue, let at = v["judgedAt"]?.intValue, let ops = v["ops"]?.arrayValue,
-              let verdict = v["verdict"] else { throw Invalid(description: "The bundle lacks network, subject, kind, judgedAt, ops or verdict.") }
+              let verdict = v["verdict"], verdict.objectValue != nil else { throw Invalid(description: "The bundle lacks network, subject, kind, judgedAt, ops or verdict.") }
         var envs = [Envelope]()
         for (i, o) in ops.enumerated() {
             do { envs.append(try Envelope(json: o)) } catch { throw Invalid(description: "Operation \(i + 1) of the bundle is not an envelope: \(error)") }

@@ -44,7 +44,7 @@ extension ReplicaStore {
             // The items, what they name (the pushed record, the push an act is on) and the staff
             // registrations all of these name: without them an item does not count (§8 step 4a).
             var keep = Set(items)
-            var loaded = try Self.loadIDs(db, ids: Set(items))
+            var loaded = try Self.loadIDs(db, ids: keep)
             for l in loaded.values { for r in l.op.refs { keep.insert(r.id) } }
             loaded.merge(try Self.loadIDs(db, ids: keep.subtracting(loaded.keys))) { a, _ in a }
             for l in loaded.values { if let s = OpKinds.staffRef(l.op.body) { keep.insert(s) } }
@@ -65,9 +65,8 @@ extension ReplicaStore {
             }
             loaded.merge(try Self.loadIDs(db, ids: keep.union(path).subtracting(loaded.keys))) { a, _ in a }
             let ops = roster + loaded.values.map(\.op).filter { !$0.header.kind.hasPrefix("roster.") }
-            let envelopes = Self.causalOrder(ops).map { op in
-                keep.contains(op.id) || op.header.kind.hasPrefix("roster.") ? op.envelope : op.envelope.withoutBody
-            }
+            let whole = keep.union(roster.map(\.id))
+            let envelopes = Self.causalOrder(ops).map { whole.contains($0.id) ? $0.envelope : $0.envelope.withoutBody }
             return EvidenceBundle(network: network, subject: target.hex, kind: kind, judgedAt: now,
                                   envelopes: envelopes, verdict: verdict)
         }

@@ -12,8 +12,6 @@ import ShenguanTestSupport
 @Suite struct StoreBodyFillTests {
     static let later = Fixtures.ms("2027-01-01T00:00:00")
 
-    static func stripped(_ e: Envelope) -> Envelope { Envelope(author: e.author, header: e.header, sig: e.sig, body: nil) }
-
     @Test(arguments: [UInt64(11), 12, 13, 14, 15, 16])
     func bodiesDeliveredLateAreKeptAndProjectedAsIfOnTime(seed: UInt64) throws {
         let dir = TempDir("fill"); defer { dir.remove() }
@@ -26,7 +24,7 @@ import ShenguanTestSupport
         _ = try full.ingest(net.ops.map(\.envelope), now: Self.later)
         let late = try ReplicaStore(path: dir.file("late.sqlite"), network: net.network)
         // First everything, some without their bodies, in a random order; then the full copies of those, shuffled.
-        let first = net.ops.map { strip.contains($0.id) ? Self.stripped($0.envelope) : $0.envelope }.shuffled(using: &rng)
+        let first = net.ops.map { strip.contains($0.id) ? $0.envelope.withoutBody : $0.envelope }.shuffled(using: &rng)
         var refused = [String]()
         for chunk in stride(from: 0, to: first.count, by: 9) {
             let r = try late.ingest(Array(first[chunk..<min(chunk + 9, first.count)]), now: Self.later)
@@ -65,7 +63,7 @@ import ShenguanTestSupport
         let foreign = net.write(1, kind: RosterOps.staff, body: ["department": "d0", "name": "王芳", "office": "窗口", "staffNo": "S09",
                                                                "validFrom": "2026-01-01", "validUntil": "2026-12-31"])
         let store = try ReplicaStore(path: dir.file("r.sqlite"), network: net.network)
-        let first = try store.ingest(net.ops.map { $0.id == foreign.id ? Self.stripped($0.envelope) : $0.envelope }, now: Self.later)
+        let first = try store.ingest(net.ops.map { $0.id == foreign.id ? $0.envelope.withoutBody : $0.envelope }, now: Self.later)
         #expect(first.results.allSatisfy { $0.outcome == .accepted })
         let fill = try store.ingest([foreign.envelope], now: Self.later)
         guard case .rejected(let why) = fill.results.first?.outcome else {

@@ -8,7 +8,7 @@ import re
 
 from canonical_json import loads_untrusted
 from ed25519_rules import is_strong_key
-from shenguan_ops import Rejection, b64u_decode, check_op, no_dup_pairs
+from shenguan_ops import Rejection, b64u_decode, check_op, decode_envelope, no_dup_pairs
 from shenguan_workflow import WRITERS
 
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -259,24 +259,6 @@ PUSH_LABELS = {"open": "pending", "on_time": "claimed_on_time", "late": "claimed
 MISSING = object()
 
 
-def envelope_shaped(env) -> bool:
-    """§2.4 step 1: an object of author (32 bytes), header, sig (64 bytes)
-    and an optional body, each a base64url string."""
-    if not isinstance(env, dict) or set(env) - {"author", "header", "sig", "body"}:
-        return False
-    try:
-        sizes = {"author": 32, "sig": 64}
-        for name in ("author", "header", "sig") + (("body",) if "body" in env else ()):
-            if not isinstance(env.get(name), str):
-                return False
-            raw = b64u_decode(env[name])
-            if name in sizes and len(raw) != sizes[name]:
-                return False
-    except ValueError:
-        return False
-    return True
-
-
 def verify_bundle(data: bytes) -> dict:
     """Returns {"passed", "verdict", "failures", "incomplete"}."""
     failures, incomplete = [], []
@@ -292,9 +274,11 @@ def verify_bundle(data: bytes) -> dict:
     except Exception as exc:  # truncated, damaged, not a bundle
         return {"passed": False, "verdict": None, "failures": [f"evidence.malformed: {exc}"], "incomplete": []}
     for i, env in enumerate(envs):  # §8: a list of envelopes (§2.4), or no bundle at all, as the Swift reader decides
-        if not envelope_shaped(env):
+        try:
+            decode_envelope(env)
+        except Rejection as rej:
             return {"passed": False, "verdict": None, "incomplete": [],
-                    "failures": [f"evidence.malformed: operation {i + 1} of the bundle is not an envelope"]}
+                    "failures": [f"evidence.malformed: operation {i + 1} of the bundle is not an envelope: {rej.reason}"]}
     ops = {}
     for i, env in enumerate(envs):
         try:

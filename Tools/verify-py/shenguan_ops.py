@@ -210,6 +210,30 @@ def check_kind(kind: str, body_value, has_body: bool) -> None:
                 raise Rejection("op.invalid_body", "witness declaration does not verify")
 
 
+def decode_envelope(env) -> tuple:
+    """§2.4 / §2.5 step 1 on a parsed envelope: an object of base64url author
+    (32 bytes), header, sig (64 bytes) and an optional body, nothing else.
+    Returns (author, header, sig, body or None); raises op.malformed."""
+    if not isinstance(env, dict):
+        raise Rejection("op.malformed", "envelope is not a JSON object")
+    extra = set(env) - {"author", "header", "sig", "body"}
+    if extra:
+        raise Rejection("op.malformed", f"unexpected envelope members {sorted(extra)}")
+    raw = {}
+    for name in ("author", "header", "sig", "body"):
+        if name not in env:
+            if name != "body":
+                raise Rejection("op.malformed", f"envelope lacks {name!r}")
+            continue
+        try:
+            raw[name] = b64u_decode(env[name])
+        except ValueError as exc:
+            raise Rejection("op.malformed", f"envelope {name!r}: {exc}") from None
+    if len(raw["author"]) != 32 or len(raw["sig"]) != 64:
+        raise Rejection("op.malformed", "envelope author is not 32 bytes or sig not 64 bytes")
+    return raw["author"], raw["header"], raw["sig"], raw.get("body")
+
+
 def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
     """§2.5 steps 1-11 for one envelope line. Raises Rejection (with .op_id set when known)."""
     oid = None
@@ -218,24 +242,7 @@ def check_op(line: bytes, network: str, line_no: int = 0) -> Op:
             env = loads_untrusted(line)
         except (UnicodeDecodeError, ValueError) as exc:
             raise Rejection("op.malformed", f"envelope is not a JSON object: {exc}") from None
-        if not isinstance(env, dict):
-            raise Rejection("op.malformed", "envelope is not a JSON object")
-        extra = set(env) - {"author", "header", "sig", "body"}
-        if extra:
-            raise Rejection("op.malformed", f"unexpected envelope members {sorted(extra)}")
-        raw = {}
-        for name in ("author", "header", "sig", "body"):
-            if name not in env:
-                if name != "body":
-                    raise Rejection("op.malformed", f"envelope lacks {name!r}")
-                continue
-            try:
-                raw[name] = b64u_decode(env[name])
-            except ValueError as exc:
-                raise Rejection("op.malformed", f"envelope {name!r}: {exc}") from None
-        author, header, sig, body = raw["author"], raw["header"], raw["sig"], raw.get("body")
-        if len(author) != 32 or len(sig) != 64:
-            raise Rejection("op.malformed", "envelope author is not 32 bytes or sig not 64 bytes")
+        author, header, sig, body = decode_envelope(env)
         oid = op_id(header)
         if len(header) > HEADER_MAX or (body is not None and len(body) > BODY_MAX):  # step 2
             raise Rejection("op.too_large", "header over 8192 bytes or body over 262144 bytes")

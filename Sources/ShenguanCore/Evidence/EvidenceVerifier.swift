@@ -94,22 +94,19 @@ public enum EvidenceVerifier {
         guard let subject = Digest(hex: bundle.subject) else {
             report.check(false, "主题编号无效", "the subject is not an operation id"); return report
         }
+        // No guessing the limit: the pushed record decides it (R2 or R7), with its body (its staff, §8 4a).
+        if let p = wf.pushes[subject], byID[p.body.record]?.body == nil {
+            report.check(false, "包中没有被推送的记录", "the bundle does not hold the pushed record"); return report
+        }
+        if let held = wf.pushes[subject] != nil ? "push" : wf.inquiries[subject] != nil ? "inquiry" : nil, bundle.kind != held {
+            report.check(false, "证据包类型与主题不符", "the bundle's kind \(bundle.kind) is not its subject's (\(held))"); return report
+        }
         do {
             if let p = wf.pushes[subject] {
-                // No guessing the limit: the pushed record decides it (R2 or R7), with its body (its staff, §8 4a).
-                guard ops.contains(where: { $0.id == p.body.record && $0.body != nil }) else {
-                    report.check(false, "包中没有被推送的记录", "the bundle does not hold the pushed record"); return report
-                }
-                guard bundle.kind == "push" else {
-                    report.check(false, "证据包类型与主题不符", "the bundle's kind \(bundle.kind) is not its subject's (push)"); return report
-                }
                 let st = try wf.status(of: p, ctx)
                 report.verdict = verdictJSON(label: st.label, st.claim, responsible: st.responsible)
                 note(st.claim, &report)
             } else if let q = wf.inquiries[subject] {
-                guard bundle.kind == "inquiry" else {
-                    report.check(false, "证据包类型与主题不符", "the bundle's kind \(bundle.kind) is not its subject's (inquiry)"); return report
-                }
                 let st = try wf.status(of: q, ctx)
                 report.verdict = verdictJSON(label: st.label, st.verdict, responsible: st.responsible)
                 note(st.verdict, &report)

@@ -44,7 +44,7 @@ final class ReadModelWriter {
         let dept = idx.department(of: h.author)
         let me = StoredMark(clock: h.clock, id: op.id, dept: dept)
         var parents = [(row: Int64, mark: StoredMark, author: PublicKey)]()
-        for id in [h.prev].compactMap({ $0 }) + h.deps {
+        for id in h.parents {
             guard let m = idx.meta(of: id), let r = idx.row(of: id) else { continue }
             parents.append((r, StoredMark(clock: m.clock, id: id, dept: idx.department(of: m.author)), m.author))
         }

@@ -93,8 +93,12 @@ extension ReplicaStore {
         for r in fresh where chosen.deps.contains(Digest(hex: r["id"] as String)!) { after.append(HLC(time: r["time"], ctr: r["ctr"])) }
         if let rosterDep, !fresh.contains(where: { ($0["id"] as String) == rosterDep.id.hex }) { after.append(rosterDep.clock) }
         deps.sort()
+        // The skip link (§2.1): this replica's own chain has one operation per seq.
+        let skip = try OpHeader.skipSeq(seq).flatMap { t in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM ops WHERE author = ? AND seq = ?"), arguments: [me, t])
+        }.flatMap { Digest(hex: $0) }
         let op = try OpSigner.sign(key: key, network: network, seq: seq,
-                                   prev: head.map { Digest(hex: $0["id"] as String)! },
+                                   prev: head.map { Digest(hex: $0["id"] as String)! }, skip: skip,
                                    deps: deps, clock: HLC.next(now: now, after: after),
                                    kind: kind, body: body)
         var w = IngestWriter(db: db, now: now, maxSkew: maxSkewMillis, cache: metaCache)

@@ -176,7 +176,7 @@ struct IngestWriter {
     mutating func apply(_ op: VerifiedOp, equivocatesWith others: [Digest]) throws {
         let h = op.header
         let author = h.author.base64url
-        let parents = ([h.prev].compactMap { $0 } + h.deps).compactMap { idx.meta(of: $0) }
+        let parents = h.parents.compactMap { idx.meta(of: $0) }
         let rosterSeq = IngestDecider.rosterSeq(of: op, parents: parents, rosterAt: idx.roster(at:))
         try RawInsert.run(db.cachedStatement(sql: """
             INSERT INTO ops(id, author, seq, prev, kind, time, ctr, subject, roster_seq, header, sig, body, received_at)

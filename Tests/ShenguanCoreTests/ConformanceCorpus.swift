@@ -64,6 +64,41 @@ enum ConformanceCorpus {
     }
 }
 
+/// PROTOCOL.md §2.5 steps 12–13 with skip links (§2.1) on the corpus: after
+/// the genesis, each case's lines are offered in order to a replica; every
+/// one but the last is accepted, the last gets the code Python gives.
+@Suite struct ChainConformanceTests {
+    @Test func everyChainOfTheCorpus() throws {
+        let doc = try ConformanceCorpus.load("chains.json")
+        let network = try #require(Digest(hex: doc["network"] as! String))
+        let cases = doc["cases"] as! [[String: Any]]
+        #expect(cases.count >= 7)
+        func op(_ hex: Any?) throws -> VerifiedOp { try VerifiedOp.verify(try Envelope.decode(ConformanceCorpus.hex(hex)), network: network) }
+        let genesis = try op(doc["genesis"])
+        for c in cases {
+            var replica = MemoryReplica(network: network)
+            let ops = try [genesis] + (c["lines"] as! [Any]).map(op)
+            let decisions = replica.ingest(ops, now: 1_790_001_000_000)
+            for d in decisions.dropLast() {
+                guard case .accept = d else { Issue.record("\(c["comment"]!): an earlier line gave \(d)"); continue }
+            }
+            let got: String
+            switch decisions.last! {
+            case .accept: got = "accepted"
+            case .reject(let r): got = r.code.rawValue
+            case let other: got = "\(other)"
+            }
+            #expect(got == c["code"] as! String, "\(c["comment"]!)")
+        }
+    }
+
+    /// The examples of §2.1 and the range 1 ≤ skipSeq(s) ≤ s − 2.
+    @Test func skipSeqs() {
+        #expect([1, 2, 3, 4, 7, 9, 12, 1000, 1001, 1025].map { OpHeader.skipSeq($0) } == [nil, nil, 1, 2, 5, 1, 2, 994, 993, 1])
+        #expect((3..<20_000).allSatisfy { s in OpHeader.skipSeq(Int64(s)).map { 1 <= $0 && $0 <= Int64(s) - 2 } ?? false })
+    }
+}
+
 /// §4.2 limits and the provisional rule for a year without a table, the
 /// same cases the Python verifier checks (`limits.json`).
 @Suite struct LimitConformanceTests {

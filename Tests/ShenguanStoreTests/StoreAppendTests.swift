@@ -37,6 +37,32 @@ func admittedReplica(_ dir: TempDir, _ net: inout TestNetwork) throws -> (home: 
         #expect(home.signedSeq(key.publicKey) == 3)
     }
 
+    /// PROTOCOL.md §2.1 skip links: every operation from seq 3 on names its
+    /// own operation at skipSeq(seq), so the causal path an evidence bundle
+    /// carries from the head of a 600-operation chain down to any earlier
+    /// operation takes at most 35 hops (§8), not up to 599.
+    @Test func ownOperationsCarrySkipLinksAndPathsStayShort() throws {
+        let dir = TempDir("append-skip"); defer { dir.remove() }
+        var net = TestNetwork(authors: 1, seed: 79)
+        let (home, s, key, _) = try admittedReplica(dir, &net)
+        var chain = [VerifiedOp]()
+        for i in 0..<600 {
+            chain.append(try home.append(store: s, key: key, kind: "note", body: ["text": .string("第\(i)条")], now: net.clock + Int64(i)))
+        }
+        for op in chain {
+            let want = OpHeader.skipSeq(op.header.seq).map { chain[Int($0) - 1].id }
+            #expect(op.header.skip == want, "seq \(op.header.seq)")
+        }
+        for target in [0, 1, 17, 300, 598] {
+            let path = try s.pool.read { db in
+                try ReplicaStore.path(db, from: chain[599].id, to: chain[target].id, notBefore: chain[target].header.clock)
+            }
+            #expect(path.first == chain[target].id && path.last == chain[599].id)
+            // At most 35 hops from seq 600 to any lower seq over prev and skip (against 599 over prev alone).
+            #expect(path.count <= 36, "seq \(target + 1): \(path.count) operations on the path")
+        }
+    }
+
     /// PROTOCOL.md §2.1: with more than 64 other authors' new heads an
     /// operation cites the 64 latest, and the next one cites the rest.
     @Test func moreThan64NewHeadsAreCitedOverTwoOperations() throws {

@@ -18,6 +18,9 @@ public struct TestNetwork: Sendable {
     private var views: [MemoryReplica]
     private var cited: [[PublicKey: Int64]]
     public private(set) var clock: Int64
+    /// Authors that write headers without skip links (PROTOCOL.md §2.1), as
+    /// replicas did before them: both forms must give the same state.
+    public var legacyAuthors: Set<Int> = []
 
     /// Keys derive from `seed`, so the same seed gives the same ids.
     public init(authors: Int, seed: UInt64 = 1, startMillis: Int64 = 1_790_000_000_000, roles: [Role]? = nil,
@@ -62,7 +65,8 @@ public struct TestNetwork: Sendable {
     public mutating func rootOp(_ kind: String, _ body: JSONValue, at: Int64? = nil, seenBy: [Int]? = nil) -> VerifiedOp {
         clock = max(clock + 1000, at ?? 0)
         let last = ops.filter { $0.header.author == root.publicKey }.max { $0.header.seq < $1.header.seq }!
-        let op = try! OpSigner.sign(key: root, network: network, seq: last.header.seq + 1, prev: last.id, deps: [],
+        let skip = OpHeader.skipSeq(last.header.seq + 1).flatMap { t in ops.first { $0.header.author == root.publicKey && $0.header.seq == t }?.id }
+        let op = try! OpSigner.sign(key: root, network: network, seq: last.header.seq + 1, prev: last.id, skip: skip, deps: [],
                                     clock: HLC.next(now: clock, after: [last.header.clock]), kind: kind, body: body)
         for i in seenBy ?? Array(views.indices) { views[i].ingest([op], now: clock) }
         ops.append(op)
@@ -77,7 +81,8 @@ public struct TestNetwork: Sendable {
         guard let head = views[a].held.values.filter({ $0.header.author == me }).max(by: { $0.header.seq < $1.header.seq }),
               head.header.seq > 1 else { return nil }
         let prevClock = head.header.prev.flatMap { views[a].held[$0]?.header.clock }
-        let op = try! OpSigner.sign(key: keys[a], network: network, seq: head.header.seq, prev: head.header.prev, deps: head.header.deps,
+        let op = try! OpSigner.sign(key: keys[a], network: network, seq: head.header.seq, prev: head.header.prev, skip: head.header.skip,
+                                    deps: head.header.deps,
                                     clock: HLC.next(now: at, after: [prevClock, head.header.clock].compactMap { $0 }), kind: OpKinds.note,
                                     body: ["text": "a second operation at the same seq"])
         views[a].ingest([op], now: at)
@@ -118,7 +123,11 @@ public struct TestNetwork: Sendable {
             deps.append(head.id); after.append(head.header.clock)
             citing[k] = head.header.seq
         }
-        let op = try! OpSigner.sign(key: keys[a], network: network, seq: (mine?.header.seq ?? 0) + 1, prev: mine?.id,
+        let seq = (mine?.header.seq ?? 0) + 1
+        let skip = legacyAuthors.contains(a) ? nil : OpHeader.skipSeq(seq).flatMap { t in
+            view.held.values.filter { $0.header.author == me && $0.header.seq == t }.min { $0.id < $1.id }?.id
+        }
+        let op = try! OpSigner.sign(key: keys[a], network: network, seq: seq, prev: mine?.id, skip: skip,
                                     deps: deps, clock: HLC.next(now: now, after: after), kind: kind,
                                     body: body ?? ["text": .string(text ?? "note \(ops.count) by \(a)")])
         return (op, citing)

@@ -75,6 +75,8 @@ extension Fixtures {
     public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
         var rng = SeededRNG(seed: seed &* 31 &+ 5)
+        // One department (by seed) writes headers without skip links, as before them (PROTOCOL.md §2.1).
+        net.legacyAuthors = [Int(seed % 5)]
         var t = ms("2026-09-28T09:00:00")
         // R3: each department registers its clerk; approvals name the bureau's, every other claim its clerk.
         var staff = [Digest]()

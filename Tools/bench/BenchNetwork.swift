@@ -27,6 +27,7 @@ struct BenchNetwork {
         net.ops.reserveCapacity(n)
         net.ops.append(genesis)
         var heads = [VerifiedOp?](repeating: nil, count: k)
+        var chains = [[Digest]](repeating: [], count: k)   // ids by seq − 1, for the skip links
         var cited = [[Int64]](repeating: [Int64](repeating: 0, count: k), count: k)
         for i in 0..<(n - 1) {
             let a = i < k ? i : Int.random(in: 0..<k, using: &rng)
@@ -38,10 +39,12 @@ struct BenchNetwork {
                 deps.append(hb.id); after.append(hb.header.clock); cited[a][b] = hb.header.seq
             }
             net.now += 7
-            let op = try! OpSigner.sign(key: keys[a], network: net.network, seq: (heads[a]?.header.seq ?? 0) + 1,
-                                        prev: heads[a]?.id, deps: deps, clock: HLC.next(now: net.now, after: after),
+            let seq = (heads[a]?.header.seq ?? 0) + 1
+            let op = try! OpSigner.sign(key: keys[a], network: net.network, seq: seq,
+                                        prev: heads[a]?.id, skip: OpHeader.skipSeq(seq).map { chains[a][Int($0) - 1] }, deps: deps, clock: HLC.next(now: net.now, after: after),
                                         kind: OpKinds.note, body: ["text": .string("监管信息 #\(i): 现场检查记录，企业整改已完成。")])
             heads[a] = op
+            chains[a].append(op.id)
             net.ops.append(op)
         }
         net.now += 1000

@@ -30,6 +30,8 @@ struct CityWorkload {
     var inquiries: [Digest] = []
 
     var heads: [(seq: Int64, id: Digest, clock: HLC)?]
+    /// Each department's chain, ids by seq − 1: the skip links (PROTOCOL.md §2.1) name old ones.
+    var chains: [[Digest]] = []
     /// seen[a][b]: b's head as a last synced it (what a holds of b).
     var seen: [[(seq: Int64, id: Digest, clock: HLC)?]]
     private var cited: [[Int64]]          // cited[a][b]: seq of b that a's ops already cite
@@ -103,9 +105,13 @@ struct CityWorkload {
             guard let hb = seen[a][b], hb.seq > cited[a][b] else { continue }
             deps.append(hb.id); after.append(hb.clock); cited[a][b] = hb.seq
         }
-        let op = try! OpSigner.sign(key: keys[a], network: network, seq: (heads[a]?.seq ?? 0) + 1, prev: heads[a]?.id, deps: deps,
+        if chains.count <= a { chains += Array(repeating: [], count: a + 1 - chains.count) }
+        let seq = (heads[a]?.seq ?? 0) + 1
+        let skip = OpHeader.skipSeq(seq).map { chains[a][Int($0) - 1] }
+        let op = try! OpSigner.sign(key: keys[a], network: network, seq: seq, prev: heads[a]?.id, skip: skip, deps: deps,
                                     clock: HLC.next(now: t, after: after), kind: kind, body: body)
         heads[a] = (op.header.seq, op.id, op.header.clock)
+        chains[a].append(op.id)
         now = max(now, op.header.clock.time + 1)
         emit(op)
         return op

@@ -91,6 +91,7 @@ struct Show: ParsableCommand {
         print("author    \(h.author.base64url)")
         print("seq       \(h.seq)")
         print("prev      \(h.prev?.hex ?? "-")")
+        if let skip = h.skip { print("skip      \(skip.hex) (seq \(OpHeader.skipSeq(h.seq) ?? 0))") }
         print("deps      \(h.deps.isEmpty ? "-" : h.deps.map(\.hex).joined(separator: "\n          "))")
         print("time      \(Clock.cst(h.clock.time)) (ctr \(h.clock.ctr)), the author's own clock")
         print("body      \(op.body.map { String(decoding: try! CanonicalJSON.encode($0), as: UTF8.self) } ?? "(erased)")")

@@ -256,10 +256,85 @@ def op_cases():
         approval(1_790_000_001_005, attachments=[dict(ref, name="e\u0301" * 150)]), "op.invalid_body")
     add("an attachment reference whose name holds a control character (U+001B)",
         approval(1_790_000_001_006, attachments=[dict(ref, name="照片\u001b.jpg")]), "op.invalid_body")
+    # §2.1 skip links: optional, an id, only from seq 3 on (steps 1-11 do not look at what it names).
+    carol = fx.Chain("conformance carol", skips=True)
+    c1, c2 = carol.next(time=1_790_000_002_000, text="one"), carol.next(time=1_790_000_002_001, text="two")
+    add("a header with a skip link (seq 3 names seq 1)", carol.next(time=1_790_000_002_002, text="three").line(), "accepted")
+    add("a header with a skip link at seq 2", carol.fork(2, c1.id, time=1_790_000_002_003, text="x", skip=c1.id).line(),
+        "op.malformed")
+    add("a header whose skip is null", carol.fork(3, c2.id, time=1_790_000_002_004, text="x", skip=None).line(), "op.malformed")
+    add("a header whose skip is upper-case hex", carol.fork(3, c2.id, time=1_790_000_002_005, text="x",
+                                                            skip=c1.id.upper()).line(), "op.malformed")
     correct = rfc8785.dumps({"approval": "ab" * 32, "field": "validUntil", "value": "2027-02-29"})
     add("a correction of validUntil to 2027-02-29 (no such day)",
         bob.next(time=1_790_000_001_007, kind="approval.correct", body=correct).line(), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
+
+
+def chain_cases():
+    """§2.5 steps 12-13 with skip links (§2.1): each case is a list of
+    envelopes offered in order after the network's genesis; all but the
+    last are accepted, the last gives `code`. Outcomes written by hand."""
+    import make_fixtures as fx
+    from shenguan_ops import b64u_encode, op_id
+    root, alice, bob = fx.secret("chains root"), "chains alice", "chains bob"
+    genesis_body = rfc8785.dumps({
+        "name": "skip links", "root": b64u_encode(fx.public(root)), "policy": POLICY_LIAOCHENG, "calendar": [TABLE_2026],
+        "departments": [{"id": "market", "name": "市市场监督管理局", "role": "regulator"},
+                        {"id": "bureau", "name": "市行政审批服务局", "role": "approval"}],
+        "replicas": [{"department": "market", "key": b64u_encode(fx.public(fx.secret(alice)))},
+                     {"department": "bureau", "key": b64u_encode(fx.public(fx.secret(bob)))}]})
+    genesis = fx.make_op(root, seq=1, prev=None, time=1_790_000_000_000, kind="roster.genesis", body=genesis_body,
+                         net="0" * 64)
+    net = genesis.id
+    cases = []
+
+    def chain(label, skips=True):
+        c = fx.Chain(label, skips=skips)
+        first = c.next
+        def nxt(**kw):
+            kw.setdefault("net", net)
+            if c.seq == 0:
+                kw["deps"] = sorted(set(kw.get("deps", [])) | {genesis.id})
+            return first(**kw)
+        c.next = nxt
+        return c
+
+    def add(comment, ops, code):
+        cases.append({"comment": comment, "lines": [o.line().hex() for o in ops], "code": code})
+
+    t = 1_790_000_100_000
+    a = chain(alice)
+    good = [a.next(time=t + i, text=f"note {i + 1}") for i in range(9)]
+    add("nine operations with skip links (seq 9 names seq 1)", good, "accepted")
+    old = chain(alice, skips=False)
+    add("nine operations without skip links (written before them)", [old.next(time=t + i, text=f"note {i + 1}")
+                                                                      for i in range(9)], "accepted")
+    mixed = chain(alice, skips=False)
+    ops = [mixed.next(time=t + i, text=f"note {i + 1}") for i in range(4)]
+    mixed.skips = True
+    ops += [mixed.next(time=t + 10 + i, text=f"later {i}") for i in range(4)]
+    add("a chain that starts without skip links and goes on with them", ops, "accepted")
+    w = chain(alice)
+    ops = [w.next(time=t + i, text=f"note {i + 1}") for i in range(4)]
+    ops.append(w.next(time=t + 10, text="skips to seq 2", skip=ops[1].id))   # skipSeq(5) = 1
+    add("seq 5 whose skip names seq 2 (skipSeq(5) = 1)", ops, "op.chain_broken")
+    b = chain(bob)
+    w = chain(alice)
+    ops = [b.next(time=t, text="bob one")] + [w.next(time=t + 1 + i, text=f"note {i + 1}") for i in range(2)]
+    ops.append(w.next(time=t + 10, text="skips to bob", skip=ops[0].id))
+    add("a skip naming another author's operation at the right seq", ops, "op.chain_broken")
+    w = chain(alice)
+    ops = [w.next(time=t + i, text=f"note {i + 1}") for i in range(2)]
+    branch = w.fork(1, None, time=t + 50, deps=[genesis.id], net=net, text="a second seq 1")
+    ops += [branch, w.next(time=t + 60, text="skips to the other branch", skip=branch.id)]
+    add("a skip naming the other branch of a fork (a hash link: accepted)", ops, "accepted")
+    w = chain(alice)
+    ops = [w.next(time=t + i, text=f"note {i + 1}") for i in range(2)]
+    branch = w.fork(1, None, time=t + 500, deps=[genesis.id], net=net, text="a second seq 1, later")
+    ops += [branch, w.next(time=t + 60, text="not after its skip", skip=branch.id)]
+    add("a clock not after the clock of its skip", ops, "op.clock_regression")
+    return {"network": net, "genesis": genesis.line().hex(), "cases": cases}
 
 
 # The 2026 table as the built-in calendar and the genesis carry it (国办发明电〔2025〕7号).
@@ -388,6 +463,10 @@ def main():
                     "changes to the genesis; all but the last are accepted, the last gives code. Outcomes written by hand.",
            **roster_cases()}
     (OUT / "roster.json").write_text(json.dumps(ros, indent=1, ensure_ascii=False) + "\n")
+    chains = {"about": "Generated by Tools/verify-py/make_conformance.py; PROTOCOL.md §2.5 steps 12-13 with skip links "
+                       "(§2.1): after the genesis, every line but the last of a case is accepted, the last gives code.",
+              **chain_cases()}
+    (OUT / "chains.json").write_text(json.dumps(chains, indent=1, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

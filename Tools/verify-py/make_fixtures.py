@@ -78,14 +78,20 @@ def make_op(sk, *, seq, prev, time, ctr=0, deps=(), body=None, text=None, kind="
 
 
 class Chain:
-    """One author's chain: seq and prev are filled in (§2.1)."""
+    """One author's chain: seq and prev are filled in (§2.1), and with
+    `skips` the skip link a writer adds from seq 3 on."""
 
-    def __init__(self, label: str):
-        self.sk, self.seq, self.last = secret(label), 0, None
+    def __init__(self, label: str, skips: bool = False):
+        self.sk, self.seq, self.last, self.skips, self.ids = secret(label), 0, None, skips, []
 
     def next(self, **kw) -> Built:
+        from shenguan_ops import skip_seq
+        t = skip_seq(self.seq + 1)
+        if self.skips and t is not None and "skip" not in kw:
+            kw["skip"] = self.ids[t - 1]
         op = make_op(self.sk, seq=self.seq + 1, prev=self.last, **kw)
         self.seq, self.last = self.seq + 1, op.id
+        self.ids.append(op.id)
         return op
 
     def fork(self, seq: int, prev: str | None, **kw) -> Built:

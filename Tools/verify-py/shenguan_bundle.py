@@ -8,7 +8,7 @@ import re
 
 from canonical_json import loads_untrusted
 from ed25519_rules import is_strong_key
-from shenguan_ops import Rejection, b64u_decode, check_op, decode_envelope, no_dup_pairs
+from shenguan_ops import Rejection, b64u_decode, check_op, decode_envelope, no_dup_pairs, skip_seq
 from shenguan_workflow import WRITERS
 
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -189,7 +189,7 @@ def evidence_graph(ops, owner, key_dept):
     order is named. `owner` maps op ids to departments, `key_dept` replica
     keys to departments."""
     order = sorted(ops.values(), key=lambda o: (o.header["time"], o.header["ctr"], o.id))
-    parents = {o.id: [p for p in ([o.header["prev"]] if o.header["prev"] else []) + o.header["deps"] if p in ops] for o in order}
+    parents = {o.id: [p for p in o.parents if p in ops] for o in order}
     lo, hi, latest = {}, {}, {}
     for o in order:
         m = {}
@@ -332,9 +332,12 @@ def verify_bundle(data: bytes) -> dict:
     for o in ops.values():
         h = o.header
         p = ops.get(o.prev) if o.prev else None
-        refs = [r for r in ([o.prev] if o.prev else []) + list(h["deps"]) if r in ops]
+        s = ops.get(o.skip) if o.skip else None
+        refs = [r for r in o.parents if r in ops]
         if p is not None and (p.header["author"] != h["author"] or p.seq != o.seq - 1):
             failures.append(f"op.chain_broken: {o.id[:12]}: prev is not its author's operation at seq {o.seq - 1}")
+        elif s is not None and (s.header["author"] != h["author"] or s.seq != skip_seq(o.seq)):
+            failures.append(f"op.chain_broken: {o.id[:12]}: skip is not its author's operation at seq {skip_seq(o.seq)}")
         elif any(ops[d].header["author"] == h["author"] for d in h["deps"] if d in ops):
             failures.append(f"op.chain_broken: {o.id[:12]}: deps names an operation of its own author")
         elif any(not (h["time"], h["ctr"]) > (ops[r].header["time"], ops[r].header["ctr"]) for r in refs):

@@ -27,6 +27,7 @@ from canonical_json import MAX_SAFE_INT, CanonicalError, loads_untrusted, read_c
 HEADER_MAX, BODY_MAX = 8192, 262144                       # §2 table, §2.5 step 2
 PAE_TYPE = b"application/vnd.shenguan.op+json"            # §2.2
 HEADER_MEMBERS = ("author", "bodyHash", "ctr", "deps", "kind", "net", "prev", "seq", "time", "v")
+OPTIONAL_HEADER_MEMBERS = ("skip",)                       # §2.1: skip links
 EXPORT_FORMAT = "shenguan-export/1"                       # §3
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _B64U = re.compile(r"[A-Za-z0-9_-]*")
@@ -74,8 +75,21 @@ class Op:
 
     seq = property(lambda self: self.header["seq"])
     prev = property(lambda self: self.header["prev"])
+    skip = property(lambda self: self.header.get("skip"))
+    # prev, skip and deps: the operations this one names by hash (§4.3 edges)
+    parents = property(lambda self: ([self.prev] if self.prev else []) + ([self.skip] if self.skip else [])
+                       + list(self.deps))
     deps = property(lambda self: self.header["deps"])
     clock = property(lambda self: (self.header["time"], self.header["ctr"]))
+
+
+def skip_seq(seq: int) -> int | None:
+    """§2.1 skip links: the seq a header at `seq` names in `skip` (None below 3)."""
+    if seq < 3:
+        return None
+    clear = lambda x: x & (x - 1)  # noqa: E731 (x with its lowest set bit cleared; 0 stays 0)
+    h = seq - 1
+    return clear(clear(h - 1)) + 2 if h & 1 else clear(h) + 1
 
 
 def _int(v, lo: int, hi: int) -> bool:
@@ -87,8 +101,8 @@ def check_header_shape(h) -> None:
     bad = lambda why: Rejection("op.malformed", why)  # noqa: E731
     if not isinstance(h, dict):
         raise bad("header is not a JSON object")
-    if set(h) != set(HEADER_MEMBERS):
-        missing, extra = set(HEADER_MEMBERS) - set(h), set(h) - set(HEADER_MEMBERS)
+    if set(h) - set(OPTIONAL_HEADER_MEMBERS) != set(HEADER_MEMBERS):
+        missing, extra = set(HEADER_MEMBERS) - set(h), set(h) - set(HEADER_MEMBERS) - set(OPTIONAL_HEADER_MEMBERS)
         raise bad(f"header members wrong (missing {sorted(missing)}, extra {sorted(extra)})")
     a = h["author"]
     if not isinstance(a, str) or len(a) != 43:
@@ -123,6 +137,11 @@ def check_header_shape(h) -> None:
         raise bad("header v is not an integer")
     if (h["seq"] == 1) != (prev is None):
         raise bad("prev must be null if and only if seq = 1")
+    if "skip" in h:
+        if not (isinstance(h["skip"], str) and _HEX64.fullmatch(h["skip"])):
+            raise bad("header skip is not an id")
+        if h["seq"] < 3:
+            raise bad("skip is allowed only when seq is 3 or more")
 
 
 KINDS = ("note", "staff.register", "roster.genesis", "roster.department", "roster.admit",

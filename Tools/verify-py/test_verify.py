@@ -341,6 +341,23 @@ class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Confo
                 got = rej.code
             self.assertEqual(got, c["code"], c["comment"])
 
+    def test_chains_corpus(self):  # §2.5 steps 12-13 with skip links (§2.1)
+        doc = json.loads((CONFORMANCE / "chains.json").read_text())
+        self.assertGreaterEqual(len(doc["cases"]), 7)
+        for c in doc["cases"]:
+            lines = [bytes.fromhex(doc["genesis"])] + [bytes.fromhex(x) for x in c["lines"]]
+            rep = verify_export(fx.export(lines, network=doc["network"]), doc["network"])
+            got = [(r["line"], r["code"]) for r in rep.rejected]
+            want = [] if c["code"] == "accepted" else [(len(lines) + 1, c["code"])]
+            self.assertEqual(got, want, c["comment"])
+            self.assertEqual(rep.external, [], c["comment"])
+
+    def test_skip_seq(self):  # §2.1 examples, and 1 <= skipSeq(s) <= s - 2
+        from shenguan_ops import skip_seq
+        self.assertEqual([skip_seq(s) for s in (1, 2, 3, 4, 7, 9, 12, 1000, 1001, 1025)],
+                         [None, None, 1, 2, 5, 1, 2, 994, 993, 1])
+        self.assertTrue(all(1 <= skip_seq(s) <= s - 2 for s in range(3, 20000)))
+
     def test_bundles_corpus(self):  # §8
         from shenguan_bundle import verify_bundle
         cases = [c for f in ("bundles.json", "bundles-mutated.json")

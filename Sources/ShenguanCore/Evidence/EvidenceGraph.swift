@@ -12,7 +12,7 @@ import ShenguanCrypto
 ///   declaration of X's author with a lower seq recorded in a witness
 ///   (the author said "my chain ends at k at t", so op k+1 is after t).
 ///
-/// Both are computed over the causal DAG (`prev` and `deps`) in one pass
+/// Both are computed over the causal DAG (`prev`, `skip`, `deps`) in one pass
 /// each way; operations are taken in clock order, which is causal.
 public struct EvidenceGraph: Sendable {
     public typealias Mark = EvidenceMark
@@ -33,7 +33,7 @@ public struct EvidenceGraph: Sendable {
             ops[op.id] = op
             owner[op.id] = Self.owner(op.header.author, department)
         }
-        func parents(_ op: VerifiedOp) -> [Digest] { ([op.header.prev].compactMap { $0 } + op.header.deps).filter { ops[$0] != nil } }
+        func parents(_ op: VerifiedOp) -> [Digest] { op.header.parents.filter { ops[$0] != nil } }
         func me(_ op: VerifiedOp) -> Mark { Mark(clock: op.header.clock, op: op.id, note: "") }
 
         // lo: latest foreign operation in the causal past, per department, forwards.

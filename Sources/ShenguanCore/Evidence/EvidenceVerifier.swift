@@ -65,14 +65,15 @@ public enum EvidenceVerifier {
         var forks = [(PublicKey, Int64)]()
         for (a, seqs) in bySeq { for (s, ids) in seqs where Set(ids).count > 1 { forks.append((a, s)) } }
         // §2.5 steps 12–13 between the operations held: `prev` is the author's
-        // operation at seq − 1, `deps` name other authors, and every clock is
+        // operation at seq − 1, `skip` at skipSeq(seq), `deps` name other authors, and every clock is
         // after the clocks it builds on. Out of causal order, no verdict.
         let byID = Dictionary(ops.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let disordered = ops.filter { op in
             let h = op.header
             if let p = h.prev, let q = byID[p], q.header.author != h.author || q.header.seq != h.seq - 1 { return true }
+            if let s = h.skip, let q = byID[s], q.header.author != h.author || q.header.seq != OpHeader.skipSeq(h.seq) { return true }
             if h.deps.contains(where: { byID[$0]?.header.author == h.author }) { return true }
-            return ([h.prev].compactMap { $0 } + h.deps).contains { byID[$0].map { !($0.header.clock < h.clock) } ?? false }
+            return h.parents.contains { byID[$0].map { !($0.header.clock < h.clock) } ?? false }
         }
         report.check(disordered.isEmpty, "哈希链连续、因果顺序成立", disordered.isEmpty ? "chain links hold and every clock is after what it builds on"
                      : "\(disordered.count) operations break their chain or have a clock not after what they build on (op.chain_broken, op.clock_regression)")

@@ -68,6 +68,17 @@ public enum IngestDecider {
                 missing.append(prev)
             }
         }
+        if let skip = h.skip {
+            if let m = index.meta(of: skip) {
+                let want = OpHeader.skipSeq(h.seq) ?? 0
+                guard m.author == h.author, m.seq == want else {
+                    return .reject(OpRejection(.chainBroken, "skip is seq \(m.seq) of another chain or position, expected seq \(want) of the same author"))
+                }
+                before.append(m.clock)
+            } else {
+                missing.append(skip)
+            }
+        }
         for d in h.deps {
             if let m = index.meta(of: d) {
                 guard m.author != h.author else {

@@ -5,7 +5,7 @@ extension OpHeader {
     /// its one canonical layout straight from the bytes, without a JSON tree:
     ///
     ///     {"author":"…","bodyHash":"…","ctr":N,"deps":["…",…],"kind":"…",
-    ///      "net":"…","prev":null|"…","seq":N,"time":N,"v":1}
+    ///      "net":"…","prev":null|"…","seq":N[,"skip":"…"],"time":N,"v":1}
     ///
     /// nil for anything else, including every header the strict path would
     /// refuse; the caller then runs `CanonicalJSON.parseCanonical` and
@@ -44,12 +44,17 @@ extension ByteScanner {
             guard let p = digest() else { return nil }
             prev = p
         }
-        guard take(#","seq":"#), let seq = natural(), seq >= 1, (seq == 1) == (prev == nil),
-              take(#","time":"#), let time = natural(),
+        guard take(#","seq":"#), let seq = natural(), seq >= 1, (seq == 1) == (prev == nil) else { return nil }
+        var skip: Digest?
+        if take(#","skip":"#) {
+            guard seq >= 3, let d = digest() else { return nil }
+            skip = d
+        }
+        guard take(#","time":"#), let time = natural(),
               take(#","v":1}"#), atEnd else { return nil }
         let kind = String(decoding: k, as: UTF8.self)
         guard OpHeader.isValidKind(kind) else { return nil }
-        return OpHeader(net: net, author: author, seq: seq, prev: prev, deps: deps,
+        return OpHeader(net: net, author: author, seq: seq, prev: prev, skip: skip, deps: deps,
                         clock: HLC(time: time, ctr: ctr), kind: kind, bodyHash: bodyHash)
     }
 }

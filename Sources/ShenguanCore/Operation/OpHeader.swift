@@ -13,15 +13,37 @@ public struct OpHeader: Equatable, Sendable {
     public var author: PublicKey
     public var seq: Int64
     public var prev: Digest?
+    /// The author's operation at `skipSeq(seq)` (§2.1 "Skip links"); nil in
+    /// headers written before skip links, and for `seq` < 3.
+    public var skip: Digest?
     public var deps: [Digest]
     public var clock: HLC
     public var kind: String
     public var bodyHash: Digest
 
-    public init(net: Digest, author: PublicKey, seq: Int64, prev: Digest?, deps: [Digest],
+    public init(net: Digest, author: PublicKey, seq: Int64, prev: Digest?, skip: Digest? = nil, deps: [Digest],
                 clock: HLC, kind: String, bodyHash: Digest) {
-        self.net = net; self.author = author; self.seq = seq; self.prev = prev
+        self.net = net; self.author = author; self.seq = seq; self.prev = prev; self.skip = skip
         self.deps = deps; self.clock = clock; self.kind = kind; self.bodyHash = bodyHash
+    }
+
+    /// The seq a header at `seq` links to with `skip` (PROTOCOL.md §2.1):
+    /// Bitcoin's skip heights on 0-based positions, 1 ≤ result ≤ seq − 2;
+    /// nil for `seq` < 3, where there is nothing beyond `prev` to skip to.
+    public static func skipSeq(_ seq: Int64) -> Int64? {
+        guard seq >= 3 else { return nil }
+        func clear(_ x: Int64) -> Int64 { x & (x &- 1) }
+        let h = seq - 1
+        return h & 1 == 1 ? clear(clear(h - 1)) + 2 : clear(h) + 1
+    }
+
+    /// `prev`, `skip` and `deps`: the operations this one names by hash, its
+    /// parents in the causal DAG (§4.3).
+    public var parents: [Digest] {
+        var p = deps
+        if let skip { p.insert(skip, at: 0) }
+        if let prev { p.insert(prev, at: 0) }
+        return p
     }
 
     /// The header as a JSON value (encode with `CanonicalJSON.encode`).
@@ -37,10 +59,10 @@ public struct OpHeader: Equatable, Sendable {
             "seq": .int(seq),
             "time": .int(clock.time),
             "v": .int(v),
-        ])
+        ].merging(skip.map { ["skip": .string($0.hex)] } ?? [:]) { a, _ in a })
     }
 
-    static let members: Set<String> = ["author", "bodyHash", "ctr", "deps", "kind", "net", "prev", "seq", "time", "v"]
+    static let members: Set<String> = ["author", "bodyHash", "ctr", "deps", "kind", "net", "prev", "seq", "skip", "time", "v"]
 
     /// Reads a parsed header, checking PROTOCOL.md §2.1 (step 5).
     public init(json: JSONValue) throws(OpRejection) {
@@ -60,6 +82,12 @@ public struct OpHeader: Equatable, Sendable {
         default: throw bad("header prev missing")
         }
         guard (seq == 1) == (prev == nil) else { throw bad("prev must be null exactly when seq is 1") }
+        var skip: Digest?
+        if let s = o["skip"] {
+            guard let str = s.stringValue, let d = Digest(hex: str) else { throw bad("header skip is not an id") }
+            guard seq >= 3 else { throw bad("skip is allowed only when seq is 3 or more") }
+            skip = d
+        }
         guard let depsJSON = o["deps"]?.arrayValue else { throw bad("header deps missing") }
         guard depsJSON.count <= Self.maxDeps else { throw bad("more than \(Self.maxDeps) deps") }
         var deps = [Digest]()
@@ -72,7 +100,7 @@ public struct OpHeader: Equatable, Sendable {
         guard let ctr = o["ctr"]?.intValue, ctr >= 0, ctr <= HLC.maxCounter else { throw bad("header ctr invalid") }
         guard let kind = o["kind"]?.stringValue, Self.isValidKind(kind) else { throw bad("header kind invalid") }
         guard let bh = o["bodyHash"]?.stringValue, let bodyHash = Digest(hex: bh) else { throw bad("header bodyHash invalid") }
-        self.init(net: net, author: author, seq: seq, prev: prev, deps: deps,
+        self.init(net: net, author: author, seq: seq, prev: prev, skip: skip, deps: deps,
                   clock: HLC(time: time, ctr: ctr), kind: kind, bodyHash: bodyHash)
         self.v = v
     }

@@ -107,12 +107,14 @@ public enum OpKinds {
 
 /// Builds and signs new operations for one author.
 public enum OpSigner {
-    /// Signs a new operation. The caller supplies the chain position and the
-    /// clock (`HLC.next`); the body is canonicalised here.
-    public static func sign(key: SigningKey, network: Digest, seq: Int64, prev: Digest?, deps: [Digest],
+    /// Signs a new operation. The caller supplies the chain position (with
+    /// `skip`, the author's operation at `OpHeader.skipSeq(seq)`, which
+    /// every writer gives from seq 3 on) and the clock (`HLC.next`); the
+    /// body is canonicalised here.
+    public static func sign(key: SigningKey, network: Digest, seq: Int64, prev: Digest?, skip: Digest? = nil, deps: [Digest],
                             clock: HLC, kind: String, body: JSONValue) throws -> VerifiedOp {
         let bodyBytes = try CanonicalJSON.encode(body)
-        let header = OpHeader(net: network, author: key.publicKey, seq: seq, prev: prev,
+        let header = OpHeader(net: network, author: key.publicKey, seq: seq, prev: prev, skip: skip,
                               deps: deps.sorted(), clock: clock, kind: kind, bodyHash: SHA256.hash(bodyBytes))
         let headerBytes = try CanonicalJSON.encode(header.json)
         let signed = Envelope.pae(headerBytes)

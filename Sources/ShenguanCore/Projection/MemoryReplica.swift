@@ -60,7 +60,7 @@ public struct MemoryReplica: OpIndex, Sendable {
     }
 
     private mutating func apply(_ op: VerifiedOp) {
-        let parents = ([op.header.prev].compactMap { $0 } + op.header.deps).compactMap { meta(of: $0) }
+        let parents = op.header.parents.compactMap { meta(of: $0) }
         let version = IngestDecider.rosterSeq(of: op, parents: parents, rosterAt: roster(at:))
         rosterSeqs[op.id] = version
         if op.header.kind == RosterOps.genesis, let g = try? RosterState(genesis: op) {

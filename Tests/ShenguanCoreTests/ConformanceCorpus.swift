@@ -16,6 +16,17 @@ enum ConformanceCorpus {
         try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent(name))) as! [String: Any]
     }
 
+    /// A corpus of operations: its file, its network id and its cases.
+    static func operations(_ name: String) throws -> (doc: [String: Any], network: Digest, cases: [[String: Any]]) {
+        let doc = try load(name)
+        return (doc, Digest(hex: doc["network"] as! String)!, doc["cases"] as! [[String: Any]])
+    }
+
+    /// An envelope of the corpus (hex of its bytes), §2.5 steps 1–11 checked.
+    static func op(_ hexLine: Any?, network: Digest) throws(OpRejection) -> VerifiedOp {
+        try VerifiedOp.verify(try Envelope.decode(hex(hexLine)), network: network)
+    }
+
     static func hex(_ s: Any?) -> [UInt8] {
         let u = Array((s as! String).utf8)
         func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
@@ -49,14 +60,12 @@ enum ConformanceCorpus {
 /// staff dates, R = identity, deep nesting, huge integers, non-ASCII names).
 @Suite struct OperationConformanceTests {
     @Test func everyEnvelopeOfTheCorpus() throws {
-        let doc = try ConformanceCorpus.load("operations.json")
-        let network = try #require(Digest(hex: doc["network"] as! String))
-        let cases = doc["cases"] as! [[String: Any]]
+        let (_, network, cases) = try ConformanceCorpus.operations("operations.json")
         #expect(cases.count >= 12)
         for c in cases {
             let got: String
             do throws(OpRejection) {
-                _ = try VerifiedOp.verify(try Envelope.decode(ConformanceCorpus.hex(c["line"])), network: network)
+                _ = try ConformanceCorpus.op(c["line"], network: network)
                 got = "accepted"
             } catch { got = error.code.rawValue }
             #expect(got == c["code"] as! String, "\(c["comment"]!)")
@@ -69,15 +78,12 @@ enum ConformanceCorpus {
 /// one but the last is accepted, the last gets the code Python gives.
 @Suite struct ChainConformanceTests {
     @Test func everyChainOfTheCorpus() throws {
-        let doc = try ConformanceCorpus.load("chains.json")
-        let network = try #require(Digest(hex: doc["network"] as! String))
-        let cases = doc["cases"] as! [[String: Any]]
+        let (doc, network, cases) = try ConformanceCorpus.operations("chains.json")
         #expect(cases.count >= 7)
-        func op(_ hex: Any?) throws -> VerifiedOp { try VerifiedOp.verify(try Envelope.decode(ConformanceCorpus.hex(hex)), network: network) }
-        let genesis = try op(doc["genesis"])
+        let genesis = try ConformanceCorpus.op(doc["genesis"], network: network)
         for c in cases {
             var replica = MemoryReplica(network: network)
-            let ops = try [genesis] + (c["lines"] as! [Any]).map(op)
+            let ops = try [genesis] + (c["lines"] as! [Any]).map { try ConformanceCorpus.op($0, network: network) }
             let decisions = replica.ingest(ops, now: 1_790_001_000_000)
             for d in decisions.dropLast() {
                 guard case .accept = d else { Issue.record("\(c["comment"]!): an earlier line gave \(d)"); continue }

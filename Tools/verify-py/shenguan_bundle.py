@@ -8,7 +8,7 @@ import re
 
 from canonical_json import loads_untrusted
 from ed25519_rules import is_strong_key
-from shenguan_ops import Rejection, b64u_decode, check_op, decode_envelope, no_dup_pairs, skip_seq
+from shenguan_ops import Rejection, b64u_decode, check_op, decode_envelope, no_dup_pairs
 from shenguan_workflow import WRITERS
 
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -331,13 +331,11 @@ def verify_bundle(data: bytes) -> dict:
     disordered = False
     for o in ops.values():
         h = o.header
-        p = ops.get(o.prev) if o.prev else None
-        s = ops.get(o.skip) if o.skip else None
         refs = [r for r in o.parents if r in ops]
-        if p is not None and (p.header["author"] != h["author"] or p.seq != o.seq - 1):
-            failures.append(f"op.chain_broken: {o.id[:12]}: prev is not its author's operation at seq {o.seq - 1}")
-        elif s is not None and (s.header["author"] != h["author"] or s.seq != skip_seq(o.seq)):
-            failures.append(f"op.chain_broken: {o.id[:12]}: skip is not its author's operation at seq {skip_seq(o.seq)}")
+        broken = [(name, seq) for name, ref, seq in o.chain_links
+                  if ref in ops and (ops[ref].header["author"] != h["author"] or ops[ref].seq != seq)]
+        if broken:
+            failures.append(f"op.chain_broken: {o.id[:12]}: {broken[0][0]} is not its author's operation at seq {broken[0][1]}")
         elif any(ops[d].header["author"] == h["author"] for d in h["deps"] if d in ops):
             failures.append(f"op.chain_broken: {o.id[:12]}: deps names an operation of its own author")
         elif any(not (h["time"], h["ctr"]) > (ops[r].header["time"], ops[r].header["ctr"]) for r in refs):

@@ -79,6 +79,9 @@ class Op:
     # prev, skip and deps: the operations this one names by hash (§4.3 edges)
     parents = property(lambda self: ([self.prev] if self.prev else []) + ([self.skip] if self.skip else [])
                        + list(self.deps))
+    # the links within the author's chain and the seq each must name (§2.5 step 12)
+    chain_links = property(lambda self: ([("prev", self.prev, self.seq - 1)] if self.prev else [])
+                           + ([("skip", self.skip, skip_seq(self.seq))] if self.skip else []))
     deps = property(lambda self: self.header["deps"])
     clock = property(lambda self: (self.header["time"], self.header["ctr"]))
 

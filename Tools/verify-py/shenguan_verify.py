@@ -35,7 +35,7 @@ import rfc8785
 
 from canonical_json import CanonicalError, loads_untrusted, read_canonical, read_strict
 from shenguan_ops import (EXPORT_FORMAT, Op, Rejection, no_dup_pairs, b64u_decode,
-                          b64u_encode, check_op, op_id, pae, skip_seq)
+                          b64u_encode, check_op, op_id, pae)
 
 __all__ = ["verify_export", "Report", "check_op", "pae", "op_id", "read_canonical", "main"]
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -95,14 +95,11 @@ def _read_file_header(line: bytes, rep: Report):
 def check_against_held(op: Op, held: dict) -> list:
     """§2.5 steps 12-13 against the held operations; returns the refs not held."""
     refs = op.parents
-    p = held.get(op.prev) if op.prev is not None else None
-    if p is not None and (p.author != op.author or p.seq != op.seq - 1):      # step 12
-        raise Rejection("op.chain_broken", f"prev {p.id} (line {p.line}) is not this author's "
-                        f"operation with seq {op.seq - 1}")
-    s = held.get(op.skip) if op.skip is not None else None
-    if s is not None and (s.author != op.author or s.seq != skip_seq(op.seq)):
-        raise Rejection("op.chain_broken", f"skip {s.id} (line {s.line}) is not this author's "
-                        f"operation with seq {skip_seq(op.seq)}")
+    for name, ref, seq in op.chain_links:                                     # step 12
+        p = held.get(ref)
+        if p is not None and (p.author != op.author or p.seq != seq):
+            raise Rejection("op.chain_broken", f"{name} {p.id} (line {p.line}) is not this author's "
+                            f"operation with seq {seq}")
     for d in op.deps:  # §2.1: deps are operations of *other* authors
         if d in held and held[d].author == op.author:
             raise Rejection("op.chain_broken", f"deps names {d} (line {held[d].line}), "

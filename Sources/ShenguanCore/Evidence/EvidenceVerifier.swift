@@ -70,8 +70,7 @@ public enum EvidenceVerifier {
         let byID = Dictionary(ops.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let disordered = ops.filter { op in
             let h = op.header
-            if let p = h.prev, let q = byID[p], q.header.author != h.author || q.header.seq != h.seq - 1 { return true }
-            if let s = h.skip, let q = byID[s], q.header.author != h.author || q.header.seq != OpHeader.skipSeq(h.seq) { return true }
+            if h.chainLinks.contains(where: { l in byID[l.id].map { $0.header.author != h.author || $0.header.seq != l.seq } ?? false }) { return true }
             if h.deps.contains(where: { byID[$0]?.header.author == h.author }) { return true }
             return h.parents.contains { byID[$0].map { !($0.header.clock < h.clock) } ?? false }
         }

@@ -58,26 +58,13 @@ public enum IngestDecider {
         var missing = [Digest]()
         var before = [HLC]()
         var parents = [OpMeta]()
-        if let prev = h.prev {
-            if let m = index.meta(of: prev) {
-                guard m.author == h.author, m.seq == h.seq - 1 else {
-                    return .reject(OpRejection(.chainBroken, "prev is seq \(m.seq) of another chain or position, expected seq \(h.seq - 1) of the same author"))
-                }
-                before.append(m.clock); parents.append(m)
-            } else {
-                missing.append(prev)
+        // Links within the author's chain (`prev`, `skip`): each names the author's operation at its seq.
+        for (id, seq, name) in h.chainLinks {
+            guard let m = index.meta(of: id) else { missing.append(id); continue }
+            guard m.author == h.author, m.seq == seq else {
+                return .reject(OpRejection(.chainBroken, "\(name) is seq \(m.seq) of another chain or position, expected seq \(seq) of the same author"))
             }
-        }
-        if let skip = h.skip {
-            if let m = index.meta(of: skip) {
-                let want = OpHeader.skipSeq(h.seq) ?? 0
-                guard m.author == h.author, m.seq == want else {
-                    return .reject(OpRejection(.chainBroken, "skip is seq \(m.seq) of another chain or position, expected seq \(want) of the same author"))
-                }
-                before.append(m.clock)
-            } else {
-                missing.append(skip)
-            }
+            before.append(m.clock); parents.append(m)
         }
         for d in h.deps {
             if let m = index.meta(of: d) {

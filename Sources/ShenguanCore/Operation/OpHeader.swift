@@ -39,16 +39,20 @@ public struct OpHeader: Equatable, Sendable {
 
     /// `prev`, `skip` and `deps`: the operations this one names by hash, its
     /// parents in the causal DAG (§4.3).
-    public var parents: [Digest] {
-        var p = deps
-        if let skip { p.insert(skip, at: 0) }
-        if let prev { p.insert(prev, at: 0) }
-        return p
+    public var parents: [Digest] { [prev, skip].compactMap { $0 } + deps }
+
+    /// The links within the author's chain and the seq each must name
+    /// (§2.5 step 12): `prev` at seq − 1, `skip` at `skipSeq(seq)`.
+    public var chainLinks: [(id: Digest, seq: Int64, name: String)] {
+        var links = [(id: Digest, seq: Int64, name: String)]()
+        if let prev { links.append((prev, seq - 1, "prev")) }
+        if let skip, let t = Self.skipSeq(seq) { links.append((skip, t, "skip")) }
+        return links
     }
 
     /// The header as a JSON value (encode with `CanonicalJSON.encode`).
     public var json: JSONValue {
-        .object([
+        var o: [String: JSONValue] = [
             "author": .string(author.base64url),
             "bodyHash": .string(bodyHash.hex),
             "ctr": .int(clock.ctr),
@@ -59,7 +63,9 @@ public struct OpHeader: Equatable, Sendable {
             "seq": .int(seq),
             "time": .int(clock.time),
             "v": .int(v),
-        ].merging(skip.map { ["skip": .string($0.hex)] } ?? [:]) { a, _ in a })
+        ]
+        if let skip { o["skip"] = .string(skip.hex) }
+        return .object(o)
     }
 
     static let members: Set<String> = ["author", "bodyHash", "ctr", "deps", "kind", "net", "prev", "seq", "skip", "time", "v"]

@@ -246,19 +246,45 @@ public enum Base64URL {
     }
 
     /// Decodes base64url text given as UTF-8 bytes; nil unless canonical.
+    /// Four characters at a time into a buffer of the exact size, with the
+    /// table held once per call (a global's lazy check per character and a
+    /// growing array cost more than the decoding: profiled on import).
     public static func decode(bytes u: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard u.count % 4 != 1 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(u.count * 3 / 4)
-        var acc: UInt32 = 0, bits = 0
-        for c in u {
-            let d = table[Int(c)]
-            guard d != 0xFF else { return nil }
-            acc = acc << 6 | UInt32(d); bits += 6
-            if bits >= 8 { bits -= 8; out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits))) }
+        let n = u.count
+        guard n % 4 != 1 else { return nil }
+        let full = n / 4, rest = n % 4
+        let size = full * 3 + (rest == 0 ? 0 : rest - 1)
+        return table.withUnsafeBufferPointer { t -> [UInt8]? in
+            var ok = true
+            let out = [UInt8](unsafeUninitializedCapacity: size) { o, count in
+                var bad: UInt32 = 0
+                for g in 0..<full {
+                    let i = g * 4
+                    let a = UInt32(t[Int(u[i])]), b = UInt32(t[Int(u[i + 1])]), c = UInt32(t[Int(u[i + 2])]), d = UInt32(t[Int(u[i + 3])])
+                    bad |= a | b | c | d
+                    let v = a << 18 | b << 12 | c << 6 | d
+                    o[g * 3] = UInt8(truncatingIfNeeded: v >> 16)
+                    o[g * 3 + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                    o[g * 3 + 2] = UInt8(truncatingIfNeeded: v)
+                }
+                // 0xFF marks a character outside the alphabet; valid digits are < 64.
+                if bad & 0xC0 != 0 { ok = false; count = 0; return }
+                if rest > 0 {
+                    var acc: UInt32 = 0
+                    for j in 0..<rest {
+                        let d = t[Int(u[full * 4 + j])]
+                        if d == 0xFF { ok = false; count = 0; return }
+                        acc = acc << 6 | UInt32(d)
+                    }
+                    // Leftover bits must be zero (one spelling per value).
+                    let bits = rest * 6 - (rest - 1) * 8
+                    if acc & ((1 << UInt32(bits)) - 1) != 0 { ok = false; count = 0; return }
+                    acc >>= UInt32(bits)
+                    for j in 0..<(rest - 1) { o[full * 3 + j] = UInt8(truncatingIfNeeded: acc >> UInt32(8 * (rest - 2 - j))) }
+                }
+                count = size
+            }
+            return ok ? out : nil
         }
-        // Leftover bits must be zero (one spelling per value).
-        guard acc & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
-        return out
     }
 }

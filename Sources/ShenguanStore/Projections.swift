@@ -5,17 +5,20 @@ import ShenguanCore
 /// Projection tables: derived from operations in the same transaction that
 /// stores them, and rebuildable from `ops` alone (DESIGN.md "Storage").
 enum Projections {
-    /// What an operation is about, for the `ops.subject` index.
+    /// What an operation is looked up by in the `(kind, subject)` index:
+    /// an attachment by its SHA-256, a field correction by the approval and
+    /// a revocation decision by the request it acts on (concurrent edits,
+    /// `conflictsView`). Every other lookup goes through `refs` and
+    /// `subjects`, so the other kinds store NULL: their index entries then
+    /// append at the end of their kind instead of landing on a random page
+    /// (an import dirtied one more random index page per operation).
+    /// Replicas written before kept a subject for more kinds; nothing reads those.
     static func subject(of op: VerifiedOp) -> String? {
         guard let b = op.body else { return nil }
         switch op.header.kind {
         case WorkflowKinds.attachment: return b["sha256"]?.stringValue
-        case WorkflowKinds.approval: return b["applicant"]?["creditCode"]?.stringValue
-        case WorkflowKinds.supervision: return b["subject"]?["creditCode"]?.stringValue
-        case WorkflowKinds.warningList: return b["creditCode"]?.stringValue
-        default:
-            // Acts on another operation: indexed by the operation they name.
-            return op.refs.first?.id.hex
+        case WorkflowKinds.correction, WorkflowKinds.revocationDecision: return op.refs.first?.id.hex
+        default: return nil
         }
     }
 

@@ -11,11 +11,11 @@ extension ReadModelWriter {
     func projectWorkflow(_ op: VerifiedOp, body: JSONValue, row: Int64, rosterSeq: Int64) throws {
         let kind = op.header.kind
         for ref in op.refs {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)").execute(arguments: [ref.id.hex, row])
+            try RawInsert.run(db.cachedStatement(sql: "INSERT OR IGNORE INTO refs(target, op) VALUES (?, ?)"), [.text(ref.id.hex), .int(row)], db: db)
             if memoInUse, let target = idx.row(of: ref.id) { try forgetVerdict(input: target) }
         }
         for key in ReadModel.subjectKeys(kind: kind, body: body) {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)").execute(arguments: [key, row])
+            try RawInsert.run(db.cachedStatement(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)"), [.text(key), .int(row)], db: db)
         }
         switch kind {
         case WorkflowKinds.push:
@@ -98,12 +98,13 @@ extension ReadModelWriter {
 
     /// The item's window now starts at `from` (its new `hi`).
     func updateDeadline(item: Int64, from: Int64) throws {
-        guard let wd = try Int.fetchOne(db.cachedStatement(sql: "SELECT working_days FROM wf_open WHERE item = ?"), arguments: [item]) else { return }
-        try setDeadline(item: item, deadline: deadline(from: from, workingDays: wd))
+        guard let wd = try RawInsert.one(db.cachedStatement(sql: "SELECT working_days FROM wf_open WHERE item = ?"), [.int(item)], db: db, { $0.int(0) }),
+              let wd else { return }
+        try setDeadline(item: item, deadline: deadline(from: from, workingDays: Int(wd)))
     }
 
     private func setDeadline(item: Int64, deadline: Int64?) throws {
-        try db.cachedStatement(sql: "UPDATE wf_open SET deadline = ? WHERE item = ?").execute(arguments: [deadline, item])
+        try RawInsert.run(db.cachedStatement(sql: "UPDATE wf_open SET deadline = ? WHERE item = ?"), [deadline.map { .int($0) } ?? .null, .int(item)], db: db)
     }
 
     /// The limit's end (PROTOCOL.md §4.2), nil when the calendar lacks a year:
@@ -125,15 +126,15 @@ extension ReadModelWriter {
     }
 
     private func open(item: Int64, action: String, dept: String, workingDays: Int?, from: Int64?) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO addressed(dept, op) VALUES (?, ?)").execute(arguments: [dept, item])
+        try RawInsert.run(db.cachedStatement(sql: "INSERT OR IGNORE INTO addressed(dept, op) VALUES (?, ?)"), [.text(dept), .int(item)], db: db)
         let dl = workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [item, action, dept, workingDays, dl])
+        try RawInsert.run(db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)"),
+                          [.int(item), .text(action), .text(dept), workingDays.map { .int(Int64($0)) } ?? .null, dl.map { .int($0) } ?? .null], db: db)
     }
 
     private func close(_ id: Digest) throws {
         guard let r = idx.row(of: id) else { return }
-        try db.cachedStatement(sql: "DELETE FROM wf_open WHERE item = ?").execute(arguments: [r])
+        try RawInsert.run(db.cachedStatement(sql: "DELETE FROM wf_open WHERE item = ?"), [.int(r)], db: db)
     }
 
     private func list(_ row: Int64, _ code: CreditCode) throws {

@@ -20,7 +20,7 @@ enum CityBench {
     /// Unbuffered, so that every figure printed survives a later failure.
     static func print(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-    static func run(dir: String, ops n: Int, departments k: Int, withSync: Bool) async throws {
+    static func run(dir: String, ops n: Int, departments k: Int, withSync: Bool, batch: Int = 5000) async throws {
         let file = dir + "/city.jsonl"
         var t = Date()
         let w = try CityWorkload.generate(ops: n, departments: k, path: file)
@@ -41,7 +41,7 @@ enum CityBench {
         let c0 = cpuSeconds()
         let rssBefore = resetPeakRSS()
         t = Date()
-        let report = try store.importFile(file, now: now)
+        let report = try store.importFile(file, now: now, batchSize: batch)
         let importSeconds = -t.timeIntervalSinceNow
         let importRSS = peakRSSSinceReset()
         let importRate = Double(w.count) / importSeconds

@@ -1,6 +1,6 @@
 // Tools/bench: release-build benchmark of Shenguan's ingest path (issue 2).
 // Usage: swift run -c release shenguan-bench [--ops N] [--authors K] [--only store|ingest|sync]
-//        shenguan-bench --workload city [--ops N] [--departments K]   (the city-year mix, views and writes: issue 12)
+//        shenguan-bench --workload city [--ops N] [--departments K] [--batch N] [--sync] [--keep]   (the city-year mix, views and writes: issue 12)
 // (--only store|ingest|sync: one phase alone, for profiling with perf record).
 // Prints the machine's raw limits (libsodium verify/s on all cores, SQLite
 // inserts/s of same-size rows) and the ingest rate of N signed operations
@@ -36,7 +36,8 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 // `--workload city`: the city-year 审管 mix and every clerk's view (issue 12).
 if let i = args.firstIndex(of: "--workload"), i + 1 < args.count, args[i + 1] == "city" {
-    try await CityBench.run(dir: dir, ops: n, departments: arg("--departments", 50), withSync: args.contains("--sync"))
+    try await CityBench.run(dir: dir, ops: n, departments: arg("--departments", 50), withSync: args.contains("--sync"),
+                       batch: arg("--batch", 5000))
     if args.contains("--keep") { print("  kept \(dir) (the replica is \(dir)/d1)") } else { try? FileManager.default.removeItem(atPath: dir) }
     exit(0)
 }

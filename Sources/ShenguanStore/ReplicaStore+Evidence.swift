@@ -48,18 +48,20 @@ extension ReplicaStore {
             for l in loaded.values { for r in l.op.refs { keep.insert(r.id) } }
             loaded.merge(try Self.loadIDs(db, ids: keep.subtracting(loaded.keys))) { a, _ in a }
             for l in loaded.values { if let s = OpKinds.staffRef(l.op.body) { keep.insert(s) } }
-            // What the bounds are read from: the operations that set them, with their bodies
-            // (a declaration lives in its witness's body); the paths to them need headers only.
+            // What the bounds are read from. An operation that sets a bound by its place in the
+            // graph (hi, or lo from the causal past) decides by its signed header alone, so it
+            // and the path to it come without bodies; a head declaration lives in its witness's
+            // body, so that witness comes whole (a witness body is ~10 KB at a city's size).
             var path = Set<Digest>()
             for id in judged {
                 guard let op = loaded[id]?.op else { continue }
                 let b = ctx.evidence.bounds(of: op)
-                if let hi = b.hiOp { keep.insert(hi); path.formUnion(try Self.path(db, from: hi, to: op.id, notBefore: op.header.clock)) }
+                if let hi = b.hiOp { path.formUnion(try Self.path(db, from: hi, to: op.id, notBefore: op.header.clock)) }
                 if let lo = b.loOp {
-                    keep.insert(lo)
-                    // A bound from the causal past needs its path; one from a declaration only the witness.
                     if lo == loaded[id]?.lo?.id, let loClock = loaded[id]?.lo?.clock {
                         path.formUnion(try Self.path(db, from: op.id, to: lo, notBefore: loClock))
+                    } else {
+                        keep.insert(lo)
                     }
                 }
             }

@@ -101,7 +101,15 @@ import ShenguanTestSupport
                 #expect(json(v.workflow.json(try v.workflow.status(of: mine, v.context))) == json(wf.json(try wf.status(of: p, ctx))))
                 // Its evidence bundle, as bytes, passes the verifier with the fold's status (§8).
                 if now == Self.nows.last, p.act.id.hex.hasSuffix("0") || p.act.id.hex.hasSuffix("8") || seed == 1 {
-                    let bytes = try CanonicalJSON.encode(try #require(try s.evidenceBundle(for: p.act.id, now: now)).json)
+                    let bundle = try #require(try s.evidenceBundle(for: p.act.id, now: now))
+                    // Bounds set by their place in the graph come as headers: only a witness whose
+                    // head declaration sets a lo comes whole, at most one per judged operation (§8).
+                    let wholeWitnesses = bundle.envelopes.filter { e in
+                        e.body != nil && (try? VerifiedOp.verify(e, network: net.network))?.header.kind == WitnessOps.kind
+                    }
+                    #expect(wholeWitnesses.count <= 1 + p.claims.count + p.feedback.count,
+                            "bundle of push \(p.act.id.hex.prefix(8)) carries \(wholeWitnesses.count) witness bodies")
+                    let bytes = try CanonicalJSON.encode(bundle.json)
                     let report = EvidenceVerifier.verify(try EvidenceBundle(bytes: bytes)), label = try wf.status(of: p, ctx).label
                     #expect(report.passed && report.verdict["status"] == .string(label),
                             "bundle of push \(p.act.id.hex.prefix(8)): \(report.lines.filter { !$0.ok }.map(\.en))")

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ShenguanCore
 import ShenguanCrypto
 
@@ -200,17 +203,31 @@ final class BlockReader: @unchecked Sendable {
     /// Makes `block` the next one `next` returns (the rest of the first block, after the header).
     func pushBack(_ block: [UInt8]) { pending = block }
 
+    /// The next block of whole lines (the last block may end without a
+    /// newline). The file is read straight into the block's own storage
+    /// behind the carried partial line: one copy of the file, where reading
+    /// into `Data`, appending and slicing made three (profiled on import).
     func next() -> [UInt8]? {
         if let p = pending { pending = nil; return p }
         while !eof {
-            let chunk = fh.readData(ofLength: blockBytes)
-            if chunk.isEmpty { eof = true; break }
-            carry.append(contentsOf: chunk)
-            if let nl = carry.lastIndex(of: 10) {
-                let block = Array(carry[...nl])
-                carry.removeSubrange(...nl)
-                return block
+            let head = carry
+            var got = 0
+            var block = [UInt8](unsafeUninitializedCapacity: head.count + blockBytes) { buf, count in
+                _ = UnsafeMutableBufferPointer(rebasing: buf[..<head.count]).initialize(from: head)
+                while got < blockBytes {
+                    let n = read(fh.fileDescriptor, buf.baseAddress! + head.count + got, blockBytes - got)
+                    if n < 0, errno == EINTR { continue }
+                    // A read error ends the file here: the header's count then reports it as damaged.
+                    if n <= 0 { break }
+                    got += n
+                }
+                count = head.count + got
             }
+            if got == 0 { eof = true; break }
+            guard let nl = block.lastIndex(of: 10) else { carry = block; continue }
+            carry = Array(block[(nl + 1)...])
+            block.removeSubrange((nl + 1)...)
+            return block
         }
         guard !carry.isEmpty else { return nil }
         defer { carry = [] }

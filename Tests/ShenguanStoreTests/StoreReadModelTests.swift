@@ -95,12 +95,16 @@ import ShenguanTestSupport
                 }
                 compared += ids.count
             }
+            // Every fourth push by id (all of them for seed 1) gets its bundle checked: a
+            // choice by rank, so a history with pushes always checks some (ids are not the
+            // same from run to run; a choice by id suffix could pick none).
+            let checked = Set(wf.pushes.keys.sorted().enumerated().filter { $0.offset % 4 == 0 || seed == 1 }.map(\.element))
             for p in wf.pushes.values {
                 let v = try s.itemView(p.act.id, now: now)
                 let mine = try #require(v.workflow.pushes[p.act.id])
                 #expect(json(v.workflow.json(try v.workflow.status(of: mine, v.context))) == json(wf.json(try wf.status(of: p, ctx))))
                 // Its evidence bundle, as bytes, passes the verifier with the fold's status (§8).
-                if now == Self.nows.last, p.act.id.hex.hasSuffix("0") || p.act.id.hex.hasSuffix("8") || seed == 1 {
+                if now == Self.nows.last, checked.contains(p.act.id) {
                     let bundle = try #require(try s.evidenceBundle(for: p.act.id, now: now))
                     // Bounds set by their place in the graph come as headers: only a witness whose
                     // head declaration sets a lo comes whole, at most one per judged operation (§8).

@@ -175,7 +175,16 @@ enum CityBench {
     /// process's workload.
     static func syncFigures(dir: String, w: CityWorkload, server: ReplicaHome, cli: String, importRate: Double) async throws {
         let clientHome = ReplicaHome(path: dir + "/d2")
-        _ = try clientHome.create(network: w.network, passphrase: passphrase, key: w.keys[2])
+        // A replica joins holding the roster (it authenticates every answer by it, PROTOCOL.md §7.2).
+        let roster = try readEnvelopes(dir + "/city.jsonl", limit: 100, bytes: 4 << 20)
+            .compactMap { try? VerifiedOp.verify($0, network: w.network) }.filter { $0.header.kind.hasPrefix("roster.") }
+        // The store is closed before the folder is copied: a copy's close() of a file this
+        // process holds open through SQLite drops the process's POSIX locks on it
+        // (sqlite.org/howtocorrupt.html §2.2). With the store left open, this process's next
+        // open of the file, after the sync, failed with "database disk image is malformed".
+        let given = try clientHome.create(network: w.network, passphrase: passphrase, key: w.keys[2]).0
+            .ingestVerified(roster.map { .success($0) }, now: w.now).accepted
+        guard !roster.isEmpty, given == roster.count else { print("  sync: the roster could not be given to the new replica"); return }
         try? FileManager.default.copyItem(atPath: clientHome.path, toPath: dir + "/d2-empty")   // kept with --keep, to profile a sync again
         let env = ["SHENGUAN_NOW=\(w.now)", "SHENGUAN_PASSPHRASE=\(passphrase)", "PATH=/usr/bin:/bin"]
         let (pid, out) = try spawnServer(cli, ["serve", "--home", server.path, "--listen", "127.0.0.1:0"], env: env)
@@ -241,10 +250,10 @@ enum CityBench {
         print("    \(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(f2(p50)) / \(f2(p99)) ms, CPU \(f2(cpu)) ms  (n=\(n))")
     }
 
-    static func readEnvelopes(_ path: String, limit: Int) throws -> [Envelope] {
+    static func readEnvelopes(_ path: String, limit: Int, bytes: Int = 256 << 20) throws -> [Envelope] {
         guard let fh = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? fh.close() }
-        let data = [UInt8](fh.readData(ofLength: 256 << 20))
+        let data = [UInt8](fh.readData(ofLength: bytes))
         var out = [Envelope]()
         for r in Lines.ranges(data).dropFirst() where !r.isEmpty && out.count < limit {
             if let e = try? Envelope.decode(Array(data[r])) { out.append(e) }

@@ -42,15 +42,17 @@ struct Demo: AsyncParsableCommand {
 
         print("1. 市人民政府办公室 (oversight) opens the network: root key + genesis roster (R21, policy 聊城 000):")
         let ovHome = ReplicaHome(path: "\(dir)/oversight")
-        let (ovStore, root, genesis) = try ovHome.createNetwork(name: "聊城审管互动", policy: .liaocheng, departmentID: "oversight",
-                                                               departmentName: "市人民政府办公室", passphrase: passphrase,
-                                                               rootPassphrase: passphrase, now: tick())
-        print("   network \(genesis.id.hex.prefix(16))…  root key \(root.publicKey.base64url.prefix(12))…  calendar 2020–2026 (T1)")
-        let departments = [("bureau", "市行政审批服务局", "approval"), ("market", "市市场监督管理局", "regulator"), ("ecology", "市生态环境局", "regulator")]
-        for (id, cn, role) in departments {
-            _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.department,
-                                  body: ["id": .string(id), "name": .string(cn), "role": .string(role)], now: tick(1_000))
-        }
+        // The root key has its own passphrase, as `shenguan network init` requires.
+        let rootPassphrase = passphrase + " (root)"
+        let (network, rootKey) = try Oversight.createNetwork(home: ovHome, name: "聊城审管互动", policy: .liaocheng, departmentID: "oversight",
+                                                             departmentName: "市人民政府办公室", passphrase: passphrase,
+                                                             rootPassphrase: rootPassphrase, now: tick())
+        let oversight = try Oversight.open(home: ovHome, now: now) { rootPassphrase }
+        let ovStore = oversight.store
+        print("   network \(network.hex.prefix(16))…  root key \(rootKey.base64url.prefix(12))…  calendar 2020–2026 (T1)")
+        print("   (the root key's own passphrase is the demo's passphrase followed by \" (root)\")")
+        let departments: [(String, String, Role)] = [("bureau", "市行政审批服务局", .approval), ("market", "市市场监督管理局", .regulator), ("ecology", "市生态环境局", .regulator)]
+        for (id, cn, role) in departments { _ = try oversight.at(tick(1_000)).addDepartment(id: id, name: cn, role: role) }
         try ovStore.export(to: "\(dir)/roster.jsonl")
 
         print("\n2. Each department creates its replica from the roster file and is admitted (join request → roster.admit):")
@@ -58,10 +60,9 @@ struct Demo: AsyncParsableCommand {
         for (id, cn, role) in departments {
             let home = ReplicaHome(path: "\(dir)/\(id)")
             let (store, key, request) = try home.join(genesisFile: "\(dir)/roster.jsonl", department: id, passphrase: passphrase, now: tick(1_000))
-            _ = try ovHome.append(store: ovStore, key: root, kind: RosterOps.admit,
-                                  body: ["key": .string(request.key.base64url), "department": .string(id)], now: tick(1_000))
+            _ = try oversight.at(tick(1_000)).admit(request)
             replicas.append((id, cn, home, store, key))
-            print("   \(pad(cn, 18)) \(pad(role, 10)) key \(key.publicKey.base64url.prefix(12))…  (encrypted, mode 0600)")
+            print("   \(pad(cn, 18)) \(pad(role.rawValue, 10)) key \(key.publicKey.base64url.prefix(12))…  (encrypted, mode 0600)")
         }
         try ovStore.export(to: "\(dir)/roster-admitted.jsonl")
         for r in replicas { _ = try r.store.importFile("\(dir)/roster-admitted.jsonl", now: tick(1_000)) }

@@ -28,19 +28,15 @@ struct NetworkCommand: ParsableCommand {
             let policy = try loadPolicy(profile: profile, file: policyFile)
             let passphrase = try Passphrase.obtain(confirm: true)
             let rootPassphrase = try Passphrase.obtainRoot(confirm: true)
-            guard rootPassphrase != passphrase else {
-                throw ReplicaError("key.same_passphrase", "The root key needs its own passphrase, not the replica's: set SHENGUAN_ROOT_PASSPHRASE (or type it when asked) to a different one. Nothing was created.",
-                                   zh: "根密钥须使用与副本密钥不同的口令：请另设 SHENGUAN_ROOT_PASSPHRASE（或在提示时输入）。未创建任何内容。")
-            }
             let home = ReplicaHome(path: global.resolvedHome)
-            let (_, root, op) = try home.createNetwork(name: name, policy: policy, departmentID: departmentId, departmentName: departmentName,
-                                                      passphrase: passphrase, rootPassphrase: rootPassphrase, now: try Clock.nowMillis())
+            let (network, root) = try Oversight.createNetwork(home: home, name: name, policy: policy, departmentID: departmentId, departmentName: departmentName,
+                                                              passphrase: passphrase, rootPassphrase: rootPassphrase, now: try Clock.nowMillis())
             let file = home.genesisPath
             if global.json {
-                printJSON(["network": .string(op.id.hex), "genesis": .string(file), "root": .string(root.publicKey.base64url)])
+                printJSON(["network": .string(network.hex), "genesis": .string(file), "root": .string(root.base64url)])
             } else {
                 print("Opened network \(name) (\(policy.profile) policy)")
-                print("  network id  \(op.id.hex)")
+                print("  network id  \(network.hex)")
                 print("  genesis     \(file)")
                 print("  next        add the departments (shenguan network add-department), then")
                 print("              shenguan export --home \(global.resolvedHome) --out roster.jsonl")
@@ -58,9 +54,7 @@ struct NetworkCommand: ParsableCommand {
         func run() throws {
             guard let data = FileManager.default.contents(atPath: request) else { throw ReplicaError("cli.unreadable", "Cannot read \(request).") }
             let join = try JoinRequest(bytes: [UInt8](data))
-            let op = try rootAppend(global, kind: RosterOps.admit,
-                                    body: ["key": .string(join.key.base64url), "department": .string(join.department)],
-                                    network: join.network)
+            let op = try openOversight(global).admit(join)
             report(global, op, "Admitted \(join.key.base64url.prefix(12))… to \(join.department). Send the roster (shenguan export) to the new replica.")
         }
     }
@@ -70,10 +64,10 @@ struct NetworkCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "Id, [a-z0-9-]{1,32}.") var id: String
         @Option(help: "Chinese name, e.g. 市市场监督管理局.") var name: String
-        @Option(help: "approval, regulator, enforcement, credit, notary or oversight.") var role: String
+        @Option(help: "The department's role.") var role: Role
 
         func run() throws {
-            let op = try rootAppend(global, kind: RosterOps.department, body: ["id": .string(id), "name": .string(name), "role": .string(role)])
+            let op = try openOversight(global).addDepartment(id: id, name: name, role: role)
             report(global, op, "Added department \(id) (\(name), \(role)).")
         }
     }
@@ -86,7 +80,7 @@ struct NetworkCommand: ParsableCommand {
         @Option(help: "Why (kept in the roster).") var reason = "revoked"
 
         func run() throws {
-            let op = try rootAppend(global, kind: RosterOps.revoke, body: ["key": .string(key), "reason": .string(reason)])
+            let op = try openOversight(global).revoke(key: key, reason: reason)
             report(global, op, "Revoked \(key.prefix(12))…; its operations that build on this roster are refused.")
         }
     }
@@ -99,7 +93,7 @@ struct NetworkCommand: ParsableCommand {
 
         func run() throws {
             let p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
-            let op = try rootAppend(global, kind: RosterOps.policy, body: ["policy": p.json])
+            let op = try openOversight(global).setPolicy(p)
             report(global, op, "Policy is now \(p.profile).")
         }
     }
@@ -123,7 +117,7 @@ struct NetworkCommand: ParsableCommand {
                 throw ReplicaError("cli.unreadable", "\(file) is not a readable JSON file.")
             }
             let year = try RosterOps.calendarYear(v)
-            let op = try rootAppend(global, kind: RosterOps.calendar, body: ["year": RosterOps.json(year: year)])
+            let op = try openOversight(global).publishCalendar(year)
             report(global, op, "Published the \(year.year) calendar (\(year.source)).")
         }
     }
@@ -137,32 +131,20 @@ extension NetworkCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let home = ReplicaHome(path: global.resolvedHome)
             let passphrase = try Passphrase.obtainRoot()
-            let next = SigningKey.generate()
-            let op = try rootAppend(global, kind: RosterOps.root, body: ["key": .string(next.publicKey.base64url)])
-            // Keep the retired key (it signed history) beside the new one.
-            let retired = home.path + "/root-retired-\(op.header.author.base64url.prefix(12)).key"
-            try FileManager.default.moveItem(atPath: home.rootKeyPath, toPath: retired)
-            try KeyFile.write(KeyFile.seal(next, passphrase: passphrase, strength: .moderate), to: home.rootKeyPath)
-            report(global, op, "Rotated the root key to \(next.publicKey.base64url.prefix(12))…; the old key is kept as \(retired) and no longer signs roster changes.")
+            let (op, retired) = try openOversight(global, rootPassphrase: passphrase).rotateRoot(passphrase: passphrase)
+            let next = op.body?["key"]?.stringValue ?? ""
+            report(global, op, "Rotated the root key to \(next.prefix(12))…; the old key is kept as \(retired) and no longer signs roster changes.")
         }
     }
 }
 
-/// Signs a roster operation with the root key on the oversight replica.
-func rootAppend(_ g: GlobalOptions, kind: String, body: JSONValue, network: Digest? = nil) throws -> VerifiedOp {
-    let home = ReplicaHome(path: g.resolvedHome)
-    let store = try home.open()
-    if let network, network != store.network {
-        throw ReplicaError("store.network_mismatch", "The join request is for network \(network.hex.prefix(12))…, this replica is on \(store.network.hex.prefix(12))….")
-    }
-    guard FileManager.default.fileExists(atPath: home.rootKeyPath) else {
-        throw ReplicaError("roster.no_root_key", "This replica holds no root key: roster changes are made on the oversight office's replica.")
-    }
-    let root = try home.loadKey(at: home.rootKeyPath) { try Passphrase.obtainRoot() }
-    return try home.append(store: store, key: root, kind: kind, body: body, now: try Clock.nowMillis())
+/// The oversight office's session (root key unlocked) on the replica of `--home`.
+func openOversight(_ g: GlobalOptions, rootPassphrase: String? = nil) throws -> Oversight {
+    try Oversight.open(home: ReplicaHome(path: g.resolvedHome), now: try Clock.nowMillis()) { try rootPassphrase ?? Passphrase.obtainRoot() }
 }
+
+extension Role: ExpressibleByArgument {}
 
 func report(_ g: GlobalOptions, _ op: VerifiedOp, _ text: String) {
     if g.json { printJSON(["id": .string(op.id.hex), "kind": .string(op.header.kind), "seq": .int(op.header.seq)]) } else { print(text + "  (\(op.id.hex.prefix(12))…)") }

@@ -173,15 +173,19 @@ enum ConformanceCorpus {
 /// the policy operation, a root-chain operation or staff registrations left
 /// out) pass or fail, with the same recomputed status, in Swift as in Python.
 @Suite struct BundleConformanceTests {
-    @Test(arguments: ["bundles.json", "bundles-mutated.json"])
+    @Test(arguments: ["bundles.json", "bundles-mutated.json", "bundles-equivocation.json"])
     func everyBundleOfTheCorpus(file: String) throws {
         let cases = try ConformanceCorpus.load(file)["cases"] as! [[String: Any]]
-        #expect(cases.count >= 6)
+        #expect(cases.count >= 2)
         for c in cases {
             // A file that is no bundle (evidence.malformed) fails with no verdict.
             let report = (try? EvidenceBundle(bytes: ConformanceCorpus.hex(c["hex"]))).map(EvidenceVerifier.verify)
             #expect((report?.passed ?? false) == (c["passed"] as! Bool), "passed: \(c["comment"]!)")
             #expect(report?.verdict["status"]?.stringValue == c["status"] as? String, "status: \(c["comment"]!)")
+            // An equivocation bundle's verdict names the lowest forked seq (null: none).
+            if c.keys.contains("forkSeq") {
+                #expect(report?.verdict["seq"]?.intValue.map(Int.init) == c["forkSeq"] as? Int, "fork seq: \(c["comment"]!)")
+            }
         }
     }
 }

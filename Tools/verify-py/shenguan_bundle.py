@@ -349,7 +349,9 @@ def verify_bundle(data: bytes) -> dict:
         fork = [s for (a, s), ids in by_seq.items() if a == subject and len(ids) > 1]
         if not fork:
             failures.append("no fork of that author in the bundle")
-        return {"passed": not failures, "verdict": {"fork": bool(fork)}, "failures": failures, "incomplete": incomplete}
+        # The lowest seq at which the subject signed two operations (PROTOCOL.md §8).
+        return {"passed": not failures, "verdict": {"fork": bool(fork), "seq": min(fork) if fork else None},
+                "failures": failures, "incomplete": incomplete}
     owner = {i: roster.replicas.get(o.header["author"], "?" + o.header["author"]) for i, o in ops.items()}
     lo, hi = evidence_graph(ops, owner, roster.replicas)
 

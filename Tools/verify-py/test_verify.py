@@ -360,13 +360,15 @@ class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Confo
 
     def test_bundles_corpus(self):  # §8
         from shenguan_bundle import verify_bundle
-        cases = [c for f in ("bundles.json", "bundles-mutated.json")
+        cases = [c for f in ("bundles.json", "bundles-mutated.json", "bundles-equivocation.json")
                  for c in json.loads((CONFORMANCE / f).read_text())["cases"]]
         self.assertGreaterEqual(len(cases), 20)
         for c in cases:
             r = verify_bundle(bytes.fromhex(c["hex"]))
             self.assertEqual(r["passed"], c["passed"], c["comment"])
             self.assertEqual((r["verdict"] or {}).get("status"), c["status"], c["comment"])
+            if "forkSeq" in c:  # an equivocation bundle: the lowest forked seq (None: none)
+                self.assertEqual(r["verdict"]["seq"], c["forkSeq"], c["comment"])
 
     def test_roster_keys(self):
         from ed25519_rules import is_strong_key

@@ -79,7 +79,8 @@ public enum EvidenceVerifier {
         guard disordered.isEmpty else { return report }
         let departments = roster.replicas.mapValues(\.department)
         if bundle.kind == "equivocation" {
-            let fork = forks.first { $0.0.base64url == bundle.subject }
+            // The lowest seq at which the subject signed two operations (§8), whatever the order held.
+            let fork = forks.filter { $0.0.base64url == bundle.subject }.min { $0.1 < $1.1 }
             report.check(fork != nil, fork.map { "分叉成立：同一作者在第 \($0.1) 号签署了两项不同操作" } ?? "未见分叉",
                          fork.map { "fork confirmed: the author signed two different operations at seq \($0.1)" } ?? "no fork of that author in the bundle")
             report.verdict = .object(["fork": .bool(fork != nil), "seq": fork.map { .int($0.1) } ?? .null])

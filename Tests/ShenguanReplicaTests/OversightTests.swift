@@ -68,7 +68,7 @@ import Testing
         let (home, ov) = try network(dir, root: "root-pass")
         let old = ov.rootKey
         let (_, retired) = try ov.rotateRoot(passphrase: "root-pass")
-        #expect(FileManager.default.fileExists(atPath: retired))
+        #expect(FileManager.default.fileExists(atPath: try #require(retired)))
         let again = try Oversight.open(home: home, now: Self.t0 + 9_000) { "root-pass" }
         let rosterRoot = try again.store.roster()?.root
         #expect(again.rootKey != old && again.rootKey == rosterRoot)

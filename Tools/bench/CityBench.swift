@@ -201,6 +201,8 @@ enum CityBench {
         let rate = Double(held) / full.seconds
         print("  sync (release `shenguan serve` → `shenguan sync` into an empty replica, separate processes, loopback HTTP)")
         print("    full  \(Int(rate)) ops/s (\(f1(full.seconds)) s, \(held) ops held)  ratio to import \(pct(rate / importRate))\(full.status == 0 ? "" : "  (exit \(full.status))")")
+        // A sync that failed measures nothing: say so (it once printed "0 ops/s" for sessions).
+        if full.status != 0 || held < w.count { print("    SYNC FAILED: the new replica holds \(held) of \(w.count) operations") }
         print("    peak RSS: client \(full.maxRSSKiB / 1024) MiB, server \(serverRSS / 1024) MiB  (target < 300 MB)")
         print("    no-op \(f1(noop.seconds * 1000)) ms (cold process), client \(noop.maxRSSKiB / 1024) MiB")
     }

@@ -115,7 +115,7 @@ public struct Oversight: Sendable {
     /// written (sealed with `passphrase`, mode 0600) before the hand-over is
     /// signed, so no crash can leave a roster naming a key nobody holds;
     /// the retired key is kept beside it (it signed history).
-    public func rotateRoot(passphrase: String?) throws(ReplicaError) -> (op: VerifiedOp, retired: String?) {
+    public func rotateRoot(passphrase: String?) throws(ReplicaError) -> (op: VerifiedOp, root: PublicKey, retired: String?) {
         let next = SigningKey.generate()
         let nextPath = Self.nextKeyPath(home)
         do {
@@ -129,7 +129,7 @@ public struct Oversight: Sendable {
         }
         // Signed and kept: never report a failure now (a retry would rotate again). If the
         // renames fail (a full disk), the next `open` finishes them; `retired` is then nil.
-        return (op, try? Self.retire(home: home, old: root.publicKey))
+        return (op, next.publicKey, try? Self.retire(home: home, old: root.publicKey))
     }
 
     /// Moves `root.key` aside as the retired key and `root-next.key` into its place.

@@ -67,7 +67,7 @@ import Testing
         let dir = TempDir("ov-rotate"); defer { dir.remove() }
         let (home, ov) = try network(dir, root: "root-pass")
         let old = ov.rootKey
-        let (_, retired) = try ov.rotateRoot(passphrase: "root-pass")
+        let (_, _, retired) = try ov.rotateRoot(passphrase: "root-pass")
         #expect(FileManager.default.fileExists(atPath: try #require(retired)))
         let again = try Oversight.open(home: home, now: Self.t0 + 9_000) { "root-pass" }
         let rosterRoot = try again.store.roster()?.root

@@ -132,9 +132,8 @@ extension NetworkCommand {
 
         func run() throws {
             let passphrase = try Passphrase.obtainRoot()
-            let (op, retired) = try openOversight(global, rootPassphrase: passphrase).rotateRoot(passphrase: passphrase)
-            let next = op.body?["key"]?.stringValue ?? ""
-            report(global, op, "Rotated the root key to \(next.prefix(12))…; " + (retired.map { "the old key is kept as \($0) and no longer signs roster changes." }
+            let (op, next, retired) = try openOversight(global, rootPassphrase: passphrase).rotateRoot(passphrase: passphrase)
+            report(global, op, "Rotated the root key to \(next.base64url.prefix(12))…; " + (retired.map { "the old key is kept as \($0) and no longer signs roster changes." }
                 ?? "the key files could not be renamed yet: the next roster command finishes it (root-next.key is the new key)."))
         }
     }

@@ -38,7 +38,7 @@ public struct Accounts: Sendable {
 
     /// The registration of `staffNo` valid at `now`, if any.
     func member(_ staffNo: String, now: Int64) throws -> StaffMember? {
-        try store.staff(department: department).map(\.1).first { $0.staffNo == staffNo && $0.isValid(atMillis: now) }
+        try store.staff(department: department).map(\.1).first { $0.staffNo == staffNo && $0.mayAct(atMillis: now) }
     }
 
     static let badCredentials = ReplicaError("account.bad_credentials", "Wrong staff number or password.",

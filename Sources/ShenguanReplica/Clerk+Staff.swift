@@ -24,15 +24,41 @@ extension Clerk {
                                    zh: "登记的结束日期（\(r.validUntil.iso)）早于开始日期（\(r.validFrom.iso)）。")
             }
             for (id, m) in try store.staff(department: department) where m.staffNo == r.staffNo {
-                if m.validFrom <= r.validUntil && r.validFrom <= m.validUntil {
-                    throw ReplicaError("staff.duplicate", "Staff number \(r.staffNo) of \(department) is already registered to \(m.name) from \(m.validFrom.iso) to \(m.validUntil.iso) [\(id.prefix(12))]; nothing was written.",
-                                       zh: "\(department) 的工号 \(r.staffNo) 已登记给 \(m.name)（\(m.validFrom.iso) 至 \(m.validUntil.iso)），未写入任何内容。")
+                // An ended registration holds its number up to its last day only.
+                if m.validFrom <= r.validUntil && r.validFrom <= m.lastDay {
+                    throw ReplicaError("staff.duplicate", "Staff number \(r.staffNo) of \(department) is already registered to \(m.name) from \(m.validFrom.iso) to \(m.lastDay.iso) [\(id.prefix(12))]; nothing was written.",
+                                       zh: "\(department) 的工号 \(r.staffNo) 已登记给 \(m.name)（\(m.validFrom.iso) 至 \(m.lastDay.iso)），未写入任何内容。")
                 }
             }
             // The store checks the body's schema before it signs.
             let member = StaffMember(department: department, staffNo: r.staffNo, name: r.name, office: r.office,
                                      validFrom: r.validFrom, validUntil: r.validUntil)
             return try home.append(store: store, key: key, kind: RosterOps.staff, body: member.json, now: now)
+        }
+    }
+
+    /// Ends a registration of this department early (`staff.end`): from the
+    /// day after `lastDay` it no longer signs for the department (R3, R21).
+    /// `staff` is a staff number (its registration valid on `lastDay`, or
+    /// the latest one) or a registration id prefix.
+    public func endStaff(_ staff: String, lastDay: CivilDate, reason: String) throws(ReplicaError) -> VerifiedOp {
+        try run {
+            let mine = try store.staff(department: department)
+            let byNo = mine.filter { $0.1.staffNo == staff }
+            let hit = byNo.first { $0.1.validFrom <= lastDay && lastDay <= $0.1.lastDay } ?? byNo.last
+                ?? (staff.count >= 4 ? mine.first { $0.0.hasPrefix(staff.lowercased()) } : nil)
+            guard let (id, m) = hit else { _ = try staffID(staff); throw ReplicaError("staff.unknown", "\(staff) is not registered.") }
+            guard lastDay < m.lastDay else {
+                let already = m.endedOn != nil ? "was ended with last day \(m.lastDay.iso)" : "runs until \(m.validUntil.iso)"
+                throw ReplicaError("staff.end_late", "\(m.name) (\(m.staffNo))'s registration \(already); an end's last day must come before that. Nothing was written.",
+                                   zh: "\(m.name)（\(m.staffNo)）的登记\(m.endedOn != nil ? "已终止，最后一日为 \(m.lastDay.iso)" : "有效至 \(m.validUntil.iso)")；终止的最后一日须早于该日。未写入任何内容。")
+            }
+            guard StaffEnd.isReason(reason) else {
+                throw ReplicaError("staff.reason", "Give the reason for ending the registration (1 to \(StaffEnd.reasonMaxScalars) characters, e.g. 调离). Nothing was written.",
+                                   zh: "请填写终止登记的原因（1 至 \(StaffEnd.reasonMaxScalars) 个字符，如“调离”）。未写入任何内容。")
+            }
+            let end = StaffEnd(department: department, registration: Digest(hex: id)!, lastDay: lastDay, reason: reason)
+            return try home.append(store: store, key: key, kind: RosterOps.staffEnd, body: end.json, now: now)
         }
     }
 
@@ -43,7 +69,11 @@ extension Clerk {
         let today = ChinaStandardTime.civilDate(atMillis: now)
         let mine = try store.staff(department: department)
         let byNo = mine.filter { $0.1.staffNo == s }
-        if let valid = byNo.first(where: { $0.1.validFrom <= today && today <= $0.1.validUntil }) { return Digest(hex: valid.0)! }
+        if let valid = byNo.first(where: { $0.1.validFrom <= today && today <= $0.1.lastDay }) { return Digest(hex: valid.0)! }
+        if let m = byNo.last?.1, let ended = m.endedOn, ended < today {
+            throw ReplicaError("staff.ended", "Staff number \(s) (\(m.name))'s registration was ended: its last day was \(ended.iso) (R3). Nothing was written.",
+                               zh: "工号 \(s)（\(m.name)）的登记已终止，最后一日为 \(ended.iso)（R3）。未写入任何内容。")
+        }
         if let m = byNo.first?.1 {
             throw ReplicaError("staff.invalid", "Staff number \(s) (\(m.name)) is registered from \(m.validFrom.iso) to \(m.validUntil.iso), not today (\(today.iso)) (R3).",
                                zh: "工号 \(s)（\(m.name)）的登记有效期为 \(m.validFrom.iso) 至 \(m.validUntil.iso)，今天（\(today.iso)）不在期内（R3）。")

@@ -82,7 +82,8 @@ public struct ItemReport: Sendable {
 
     /// "张三 (A001) · 市场监管局 · 10-09 10:00"
     public static func who(_ wf: Workflow, _ a: Workflow.Act, now: Int64) -> String {
-        "\(a.staff.map { "\($0.name) (\($0.staffNo)) · " } ?? "")\(wf.name(of: a.department)) · \(ClerkTime.instant(a.time, now: now))"
+        let ended = a.staff.flatMap { m in m.mayAct(atMillis: a.time) ? nil : m.endedOn }.map { " ⚠ 登记已于 \($0.iso) 终止" } ?? ""
+        return "\(a.staff.map { "\($0.name) (\($0.staffNo))\(ended) · " } ?? "")\(wf.name(of: a.department)) · \(ClerkTime.instant(a.time, now: now))"
     }
 
     static func decisionText(_ d: Workflow.Act) -> String {

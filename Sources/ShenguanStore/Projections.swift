@@ -33,6 +33,12 @@ enum Projections {
             try db.execute(sql: """
                 INSERT INTO staff(id, department, staff_no, name, office, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [op.id.hex, m.department, m.staffNo, m.name, m.office, m.validFrom.iso, m.validUntil.iso])
+        case RosterOps.staffEnd:
+            // Held only once its registration is (a ref), but rows are keyed
+            // by id alone, so replay order does not matter.
+            guard let body = op.body, let e = try? StaffEnd(json: body) else { return }
+            try db.execute(sql: "INSERT OR IGNORE INTO staff_ends(id, registration, last_day) VALUES (?, ?, ?)",
+                           arguments: [op.id.hex, e.registration.hex, e.lastDay.iso])
         default:
             break
         }
@@ -41,7 +47,7 @@ enum Projections {
     /// Drops every projection table's rows and replays all operations in a
     /// causal order (clock, then id).
     static func rebuild(db: Database) throws {
-        try db.execute(sql: "DELETE FROM notes; DELETE FROM equivocations; DELETE FROM staff;")
+        try db.execute(sql: "DELETE FROM notes; DELETE FROM equivocations; DELETE FROM staff; DELETE FROM staff_ends;")
         let cited = try Row.fetchAll(db, sql: "SELECT author, cited_seq FROM authors")
         try db.execute(sql: "DELETE FROM authors")
         let rows = try Row.fetchCursor(db, sql: "SELECT author, header, sig, body FROM ops ORDER BY time, ctr, id")

@@ -115,13 +115,19 @@ extension ReplicaStore {
         }
     }
 
-    /// Registered staff of a department: (registration id, member).
+    /// Registered staff of a department: (registration id, member), with
+    /// the earliest last day of the `staff.end`s held for each (`endedOn`).
     public func staff(department: String? = nil) throws -> [(String, StaffMember)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, department, staff_no, name, office, valid_from, valid_until FROM staff WHERE ?1 IS NULL OR department = ?1 ORDER BY department, staff_no",
-                             arguments: [department]).compactMap { r in
+            try Row.fetchAll(db, sql: """
+                SELECT id, department, staff_no, name, office, valid_from, valid_until,
+                       (SELECT min(last_day) FROM staff_ends WHERE registration = staff.id)
+                FROM staff WHERE ?1 IS NULL OR department = ?1 ORDER BY department, staff_no, valid_from
+                """, arguments: [department]).compactMap { r in
                 guard let from = CivilDate(iso: r[5]), let until = CivilDate(iso: r[6]) else { return nil }
-                return (r[0], StaffMember(department: r[1], staffNo: r[2], name: r[3], office: r[4], validFrom: from, validUntil: until))
+                let ended = (r[7] as String?).flatMap { CivilDate(iso: $0) }.flatMap { $0 < until ? $0 : nil }
+                return (r[0], StaffMember(department: r[1], staffNo: r[2], name: r[3], office: r[4], validFrom: from, validUntil: until,
+                                          endedOn: ended))
             }
         }
     }

@@ -231,6 +231,14 @@ extension ReplicaStore {
         var loaded = input
         let staff = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) }).subtracting(loaded.keys)
         loaded.merge(try loadIDs(db, ids: staff)) { a, _ in a }
+        // The ends of those registrations, so the acts after them are marked.
+        let named = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) })
+        if !named.isEmpty {
+            let ends = try db.cachedStatement(sql: "SELECT id FROM staff_ends WHERE registration = ?")
+            var endIDs = Set<Digest>()
+            for reg in named { for id in try String.fetchAll(ends, arguments: [reg.hex]) { if let d = Digest(hex: id) { endIDs.insert(d) } } }
+            loaded.merge(try loadIDs(db, ids: endIDs.subtracting(loaded.keys))) { a, _ in a }
+        }
         let rosters = try rosterVersions(db: db)
         let seqs = loaded.mapValues(\.rosterSeq)
         let wf = Workflow(ops: loaded.values.map(\.op), roster: rosters.last, rosterSeq: { seqs[$0] ?? 0 })

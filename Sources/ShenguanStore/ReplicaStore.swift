@@ -200,6 +200,14 @@ public final class ReplicaStore: Sendable {
             // 同步状态 (issue 16): when a peer was last tried and how that failed.
             try db.execute(sql: "ALTER TABLE peers ADD COLUMN last_attempt INTEGER; ALTER TABLE peers ADD COLUMN last_error TEXT")
         }
+        m.registerMigration("v8-staff-ends") { db in
+            // Staff registrations ended early (staff.end, issue 15). The kind
+            // is new, so a replica of an earlier release holds none.
+            try db.execute(sql: """
+                CREATE TABLE staff_ends(id TEXT PRIMARY KEY, registration TEXT NOT NULL, last_day TEXT NOT NULL);
+                CREATE INDEX staff_ends_registration ON staff_ends(registration);
+                """)
+        }
         return m
     }
 

@@ -12,7 +12,8 @@ extension Pages {
                             relayTargets: [(id: String, name: String)] = [], notice: String? = nil, error: ReplicaError? = nil) throws -> HTML {
         let wf = r.workflow, now = r.context.now
         func who(_ a: Workflow.Act) -> HTML {
-            "\(wf.name(of: a.department))\(a.staff.map { "（\($0.name)，工号 \($0.staffNo)）" } ?? "") · \(ClerkTime.instantLong(a.time))"
+            let ended = a.staff.flatMap { m in m.mayAct(atMillis: a.time) ? nil : m.endedOn }.map { "，⚠ 登记已于 \($0.iso) 终止" } ?? ""
+            return "\(wf.name(of: a.department))\(a.staff.map { "（\($0.name)，工号 \($0.staffNo)\(ended)）" } ?? "") · \(ClerkTime.instantLong(a.time))"
         }
         func pushSection(_ st: Workflow.PushStatus) -> HTML {
             let p = st.push, v = st.claim

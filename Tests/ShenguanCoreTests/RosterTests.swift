@@ -87,6 +87,48 @@ import ShenguanTestSupport
         #expect(r.ingest([waits], now: net.clock + 100_000_000)[0] == .wait(missing: [unknown]))
     }
 
+    /// `staff.end` (PROTOCOL.md §2.7 step 14.4): its own department's
+    /// registration, a last day before the registration's, waiting for the
+    /// registration like any ref; and it refuses no later act (step 14.3
+    /// reads the registration alone), in any delivery order.
+    @Test func aStaffEndNamesItsOwnDepartmentsRegistrationAndRefusesNothing() {
+        let net = network()
+        let t0 = net.clock + 1_000   // 2026-09-21 in China Standard Time
+        let reg = net.sign(1, seq: 1, prev: nil, time: t0, kind: RosterOps.staff,
+                           body: StaffMember(department: "d1", staffNo: "0042", name: "王芳", office: "登记科",
+                                             validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!).json)
+        func end(_ author: Int, seq: Int64, prev: Digest?, dept: String, last: String, deps: [Digest] = [], day: Int64 = 0) -> VerifiedOp {
+            net.sign(author, seq: seq, prev: prev, deps: deps, time: t0 + day * 86_400_000 + seq * 1_000, kind: RosterOps.staffEnd,
+                     body: StaffEnd(department: dept, registration: reg.id, lastDay: CivilDate(iso: last)!, reason: "调离").json)
+        }
+        let ok = end(1, seq: 2, prev: reg.id, dept: "d1", last: "2026-09-21")
+        // Named by the end: a reference like `staff`, never a `deps` entry.
+        #expect(ok.refs.map(\.id) == [reg.id])
+        let actAfter = net.sign(1, seq: 3, prev: ok.id, time: t0 + 2 * 86_400_000, body: ["text": "签收", "staff": .string(reg.id.hex)])
+        let laterEnd = end(1, seq: 4, prev: actAfter.id, dept: "d1", last: "2026-12-31", day: 3)
+        let foreign = end(0, seq: 1, prev: nil, dept: "d0", last: "2026-10-01", deps: [reg.id])
+        let claimsOther = end(0, seq: 1, prev: nil, dept: "d1", last: "2026-10-01", deps: [reg.id])
+        let outcomes = { (order: [VerifiedOp]) -> (codes: [Digest: String], held: Set<Digest>) in
+            var r = MemoryReplica(network: net.network)
+            r.ingest([net.genesis], now: t0 + 30 * 86_400_000)
+            var out = [Digest: String]()
+            for (op, d) in zip(order, r.ingest(order, now: t0 + 30 * 86_400_000)) { out[op.id] = code(d) }
+            return (out, Set(r.held.keys))
+        }
+        let (inOrder, held) = outcomes([reg, ok, actAfter, laterEnd, foreign, claimsOther])
+        #expect(inOrder[ok.id] == "accepted" && inOrder[actAfter.id] == "accepted")
+        #expect(inOrder[laterEnd.id] == "staff.invalid")       // not before the registration's own last day
+        #expect(inOrder[foreign.id] == "staff.unknown")        // the bureau cannot end the regulator's staff
+        #expect(inOrder[claimsOther.id] == "auth.forbidden_kind")
+        // The end before its registration waits for it; the outcome is the same.
+        var r = MemoryReplica(network: net.network)
+        r.ingest([net.genesis], now: t0 + 30 * 86_400_000)
+        let detached = end(1, seq: 1, prev: nil, dept: "d1", last: "2026-09-21")
+        #expect(r.ingest([detached], now: t0 + 30 * 86_400_000)[0] == .wait(missing: [reg.id]))
+        #expect(outcomes([actAfter, laterEnd, ok, claimsOther, foreign, reg]).held == held)
+        #expect(held.isSuperset(of: [reg.id, ok.id, actAfter.id]) && held.isDisjoint(with: [laterEnd.id, foreign.id, claimsOther.id]))
+    }
+
     @Test(arguments: [UInt64(1), 2, 3, 4, 5])
     func anyReplicaReachesTheOversightRosterFromTheSameOps(seed: UInt64) {
         var net = network()
@@ -115,7 +157,7 @@ import ShenguanTestSupport
 
     @Test func everyKnownKindHasAWriterInThePermissionTable() {
         for kind in [OpKinds.note, RosterOps.genesis, RosterOps.department, RosterOps.admit, RosterOps.revoke,
-                     RosterOps.policy, RosterOps.calendar, RosterOps.staff] {
+                     RosterOps.policy, RosterOps.calendar, RosterOps.staff, RosterOps.staffEnd] {
             #expect(Permissions.table[kind] != nil, "\(kind)")
         }
     }

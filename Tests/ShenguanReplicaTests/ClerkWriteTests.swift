@@ -104,6 +104,52 @@ import ShenguanTestSupport
         #expect(try bureau.reader.defaultStaff(user: "other") == nil)
     }
 
+    /// Issue 15: a registration can be ended early. From the day after its
+    /// last day the replica refuses to sign with it, the number may be
+    /// registered again, and an act another replica signed with it anyway
+    /// (offline, before the end reached it) is held and marked.
+    @Test func aStaffRegistrationEndedEarlySignsNoMoreAndLaterActsAreMarked() throws {
+        let d = try Desk("clerk-staff-end"); defer { d.dir.remove() }
+        try d.registerStaff()
+        _ = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval(to: ["d1"]))
+        _ = try d.clerk(d.bureau, at: "2026-09-30T16:05:00").approve(d.approval(licence: "JY13715000002", code: F.codeB, applicant: "聊城市东昌饮品店"))
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-08T09:00:00")
+        let market = try d.clerk(d.market, at: "2026-10-08T09:30:00")
+        let before = try d.market.store.count()
+        // Refused before signing: a last day not before the registration's, no reason, no such number.
+        #expect(d.refusal { _ = try market.endStaff("S01", lastDay: CivilDate(iso: "2026-12-31")!, reason: "调离") }?.code == "staff.end_late")
+        let noReason = d.refusal { _ = try market.endStaff("S01", lastDay: CivilDate(iso: "2026-10-07")!, reason: "") }
+        #expect(noReason?.code == "staff.reason" && noReason?.chinese.contains("原因") == true)
+        #expect(d.refusal { _ = try market.endStaff("S99", lastDay: CivilDate(iso: "2026-10-07")!, reason: "调离") }?.code == "staff.unknown")
+        #expect(try d.market.store.count() == before)
+        let old = try #require(try market.reader.staff(department: "d1").first { $0.member.staffNo == "S01" })
+        _ = try market.endStaff("S01", lastDay: CivilDate(iso: "2026-10-07")!, reason: "调离")
+        #expect(try d.market.store.count() == before + 1)
+        #expect(try market.reader.staff(department: "d1").first { $0.id == old.id }?.member.endedOn == CivilDate(iso: "2026-10-07")!)
+        #expect(d.refusal { _ = try market.endStaff("S01", lastDay: CivilDate(iso: "2026-10-07")!, reason: "调离") }?.code == "staff.end_late")
+        // The replica no longer signs with it, and says why.
+        let ended = d.refusal { _ = try market.claim("JY13715000001", staff: "S01") }
+        #expect(ended?.code == "staff.ended" && ended?.chinese.contains("已终止") == true, "\(String(describing: ended))")
+        #expect(try d.market.store.count() == before + 1)
+        // The number is free from the day after: a new registration, and claims with it.
+        _ = try market.registerStaff(StaffRegistration(staffNo: "S01", name: "赵磊", office: "窗口",
+                                                       validFrom: CivilDate(iso: "2026-10-08")!, validUntil: CivilDate(iso: "2026-12-31")!))
+        #expect(try market.claim("JY13715000001", staff: "S01").status.push.claims.first?.staff?.name == "赵磊")
+        // An act signed with the ended registration (as an offline replica of the
+        // department would): the protocol holds it (an end refuses nothing), the
+        // report marks it, and the read model still equals its rebuild.
+        let push = try #require(try market.reader.report("JY13715000002").workflow.pushes.values.first)
+        let body: JSONValue = ["push": .string(push.act.id.hex), "staff": .string(old.id)]
+        _ = try d.market.home.append(store: d.market.store, key: d.market.key, kind: WorkflowKinds.claim, body: body, now: F.ms("2026-10-08T10:00:00"))
+        let report = try d.clerk(d.market, at: "2026-10-08T10:30:00").reader.report("JY13715000002")
+        #expect(report.lines.contains { $0.contains("王芳 (S01) ⚠ 登记已于 2026-10-07 终止") }, "\(report.lines)")
+        #expect(try d.market.store.checkReadModel().isConsistent)
+        // The end reaches the bureau with the rest: the same marks there.
+        try d.carry(d.market.store, to: d.bureau.store, at: "2026-10-08T11:00:00")
+        #expect(try d.clerk(d.bureau, at: "2026-10-08T11:00:00").reader.staff(department: "d1").first { $0.id == old.id }?.member.endedOn
+                == CivilDate(iso: "2026-10-07")!)
+    }
+
     @Test func supervisionAndItsPushAreOneTransaction() throws {
         let d = try Desk("clerk-supervise"); defer { d.dir.remove() }
         try d.registerStaff()

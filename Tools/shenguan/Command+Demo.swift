@@ -101,7 +101,7 @@ struct Demo: AsyncParsableCommand {
     /// with 2026, so after that a new period from today is registered first.
     static func setPassword(_ clerk: Clerk, staffNo: String, name: String, password: String) throws {
         let today = ChinaStandardTime.civilDate(atMillis: clerk.now)
-        if try !clerk.reader.staff(department: clerk.department).contains(where: { $0.member.staffNo == staffNo && $0.member.isValid(atMillis: clerk.now) }) {
+        if try !clerk.reader.staff(department: clerk.department).contains(where: { $0.member.staffNo == staffNo && $0.member.mayAct(atMillis: clerk.now) }) {
             _ = try clerk.registerStaff(StaffRegistration(staffNo: staffNo, name: name, office: "窗口", validFrom: today,
                                                           validUntil: CivilDate(iso: "\(today.year + 1)-12-31")!))
         }

@@ -69,7 +69,7 @@ struct PolicyCommand: ParsableCommand {
 /// `shenguan staff`: a department's staff who sign for it (R3 签收人, R21).
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "staff", abstract: "Register and list the staff who act for this department (R3).",
-                                                    subcommands: [Add.self, List.self, Default.self, Password.self])
+                                                    subcommands: [Add.self, End.self, List.self, Default.self, Password.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a staff member of this replica's department (staff.register).", discussion: "Example: shenguan staff add --staff-no 0042 --name 王芳 --office 登记科 --from 2026-01-01 --until 2026-12-31")
@@ -85,6 +85,22 @@ struct StaffCommand: ParsableCommand {
             let op = try openClerk(global).registerStaff(StaffRegistration(staffNo: staffNo, name: name, office: office,
                                                                            validFrom: validFrom, validUntil: validUntil))
             report(global, op, "Registered \(name) (\(staffNo)); cite as --staff \(staffNo)")
+        }
+    }
+
+    struct End: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a staff registration of this department early (staff.end): from the day after --last-day it no longer signs.",
+            discussion: "Example: shenguan staff end 0042 --last-day 2026-12-04 --reason 调离")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The staff number (or registration id prefix).") var staff: String
+        @Option(name: .customLong("last-day"), help: "The last day the registration signs, YYYY-MM-DD.") var lastDay: String
+        @Option(help: "Why the registration ends (e.g. 调离, 退休).") var reason: String
+
+        func run() throws {
+            guard let day = try civilDate(lastDay, field: "last-day") else { return }
+            let op = try openClerk(global).endStaff(staff, lastDay: day, reason: reason)
+            report(global, op, "Ended staff \(staff)'s registration: its last day is \(day.iso)")
         }
     }
 
@@ -129,8 +145,17 @@ struct StaffCommand: ParsableCommand {
 
         func run() throws {
             let rows = try global.openStore().staff()
-            if global.json { printJSON(.array(rows.map { var o = $0.1.json.objectValue!; o["id"] = .string($0.0); return .object(o) })); return }
-            for (id, m) in rows { print("\(id.prefix(12))  \(pad(m.department, 10)) \(pad(m.staffNo, 8)) \(pad(m.name, 10)) \(pad(m.office, 14)) \(m.validFrom.iso)…\(m.validUntil.iso)") }
+            if global.json {
+                printJSON(.array(rows.map {
+                    var o = $0.1.json.objectValue!; o["id"] = .string($0.0); o["endedOn"] = $0.1.endedOn.map { .string($0.iso) } ?? .null
+                    return .object(o)
+                }))
+                return
+            }
+            for (id, m) in rows {
+                let ended = m.endedOn.map { "  已终止（最后一日 \($0.iso)）" } ?? ""
+                print("\(id.prefix(12))  \(pad(m.department, 10)) \(pad(m.staffNo, 8)) \(pad(m.name, 10)) \(pad(m.office, 14)) \(m.validFrom.iso)…\(m.validUntil.iso)\(ended)")
+            }
         }
     }
 }

@@ -268,6 +268,25 @@ def op_cases():
     correct = rfc8785.dumps({"approval": "ab" * 32, "field": "validUntil", "value": "2027-02-29"})
     add("a correction of validUntil to 2027-02-29 (no such day)",
         bob.next(time=1_790_000_001_007, kind="approval.correct", body=correct).line(), "op.invalid_body")
+    # §4 staff.end: a registration ended early (what it names is checked at step 14).
+    dave = fx.Chain("conformance dave")
+
+    def end(t, **changes):
+        b = {"department": "market", "registration": "ab" * 32, "lastDay": "2026-12-04", "reason": "调离"}
+        b.update(changes)
+        for k in [k for k, v in b.items() if v is None]:
+            del b[k]
+        return dave.next(time=t, kind="staff.end", body=rfc8785.dumps(b)).line()
+    add("a staff end with last day 2026-12-04", end(1_790_000_003_000), "accepted")
+    add("a staff end with last day 2026-02-30 (no such day)", end(1_790_000_003_001, lastDay="2026-02-30"), "op.invalid_body")
+    add("a staff end naming its registration in upper-case hex", end(1_790_000_003_002, registration="AB" * 32), "op.invalid_body")
+    add("a staff end without a reason", end(1_790_000_003_003, reason=None), "op.invalid_body")
+    add("a staff end whose reason is 200 scalar values (100 e + U+0301)", end(1_790_000_003_004, reason="e\u0301" * 100),
+        "accepted")
+    add("a staff end whose reason is 201 scalar values", end(1_790_000_003_005, reason="调" * 201), "op.invalid_body")
+    add("a staff end whose reason holds a line feed only", end(1_790_000_003_006, reason="\n"), "accepted")
+    add("a staff end whose reason holds a tab (U+0009)", end(1_790_000_003_007, reason="调\t离"), "op.invalid_body")
+    add("a staff end with an extra member", end(1_790_000_003_008, note="x"), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

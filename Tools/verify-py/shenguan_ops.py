@@ -147,13 +147,14 @@ def check_header_shape(h) -> None:
             raise bad("skip is allowed only when seq is 3 or more")
 
 
-KINDS = ("note", "staff.register", "roster.genesis", "roster.department", "roster.admit",
+KINDS = ("note", "staff.register", "staff.end", "roster.genesis", "roster.department", "roster.admit",
          "roster.revoke", "roster.policy", "roster.calendar", "roster.root", "witness")  # §4
 WORKFLOW_KINDS = ("attachment", "approval.issue", "approval.correct", "push", "claim", "feedback", "supervision.record",
                   "warning.list", "warning.delist", "revocation.request", "revocation.decision", "inquiry",
                   "inquiry.reply")                                                  # §4.1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
+STAFF_END_MEMBERS = {"department", "registration", "lastDay", "reason"}
 
 
 def civil_date_ok(s) -> bool:
@@ -213,6 +214,13 @@ def check_kind(kind: str, body_value, has_body: bool) -> None:
                 or not (civil_date_ok(b["validFrom"]) and civil_date_ok(b["validUntil"])) \
                 or b["validFrom"] > b["validUntil"]:
             raise Rejection("op.invalid_body", "staff.register body is not {department, staffNo, name, office, validFrom <= validUntil}")
+    elif kind == "staff.end":
+        b = body_value
+        from shenguan_workflow import is_text
+        if set(b) != STAFF_END_MEMBERS or not all(isinstance(b[k], str) for k in STAFF_END_MEMBERS) \
+                or not _HEX64.fullmatch(b["registration"]) or not civil_date_ok(b["lastDay"]) \
+                or not is_text(b["reason"], 200):
+            raise Rejection("op.invalid_body", "staff.end body is not {department, registration: id, lastDay, reason: text of 1 to 200}")
     elif kind == "witness":  # §7.5
         b = body_value
         if set(b) != {"heads", "declarations"} or not isinstance(b["heads"], list) or not isinstance(b["declarations"], list):

@@ -142,6 +142,17 @@ public enum IngestDecider {
         if h.kind == RosterOps.staff, let body = op.body, body["department"]?.stringValue != replica.department {
             return OpRejection(.forbiddenKind, "a replica registers staff of its own department (\(replica.department)) only")
         }
+        if h.kind == RosterOps.staffEnd, let body = op.body, let end = try? StaffEnd(json: body) {
+            guard end.department == replica.department else {
+                return OpRejection(.forbiddenKind, "a replica ends staff registrations of its own department (\(replica.department)) only")
+            }
+            guard let member = index.staff(end.registration), member.department == replica.department else {
+                return OpRejection(.staffUnknown, "registration \(end.registration.hex.prefix(12))… is not a staff registration of \(replica.department)")
+            }
+            guard end.lastDay < member.validUntil else {
+                return OpRejection(.staffInvalid, "\(member.name) (\(member.staffNo)) is registered until \(member.validUntil.iso): an end's last day comes before it")
+            }
+        }
         if let ref = staffRef {
             guard let member = index.staff(ref), member.department == replica.department else {
                 return OpRejection(.staffUnknown, "staff \(ref.hex.prefix(12))… is not registered for \(replica.department)")

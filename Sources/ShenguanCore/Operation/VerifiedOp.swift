@@ -63,7 +63,9 @@ public struct VerifiedOp: Equatable, Sendable {
 
     init(id: Digest, envelope: Envelope, header: OpHeader, body: JSONValue?) {
         self.id = id; self.envelope = envelope; self.header = header; self.body = body
-        refs = WorkflowKinds.refs(kind: header.kind, body: body)
+        refs = header.kind == RosterOps.staffEnd
+            ? (body?["registration"]?.stringValue.flatMap { Digest(hex: $0) }.map { [WorkflowRef(field: "registration", id: $0, kinds: [RosterOps.staff])] } ?? [])
+            : WorkflowKinds.refs(kind: header.kind, body: body)
     }
 }
 
@@ -91,6 +93,8 @@ public enum OpKinds {
             }
         case RosterOps.staff:
             _ = try StaffMember(json: body)
+        case RosterOps.staffEnd:
+            _ = try StaffEnd(json: body)
         case WitnessOps.kind:
             try WitnessOps.validate(body)
         default:

@@ -25,6 +25,7 @@ public enum Permissions {
         "roster.root": .root,             // R21: rotate the oversight office's root key
         // A notary replica only syncs and witnesses (DESIGN.md "Time evidence").
         "staff.register": .roles(Set(Role.allCases).subtracting([.notary])),   // R3, R21: who signs for the department
+        "staff.end": .roles(Set(Role.allCases).subtracting([.notary])),        // R3, R21: a registration ended early
         "note": .roles(Set(Role.allCases).subtracting([.notary])),
         "witness": .roles(Set(Role.allCases)),            // R24: time evidence (DESIGN.md)
     ]

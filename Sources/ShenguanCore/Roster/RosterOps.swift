@@ -12,6 +12,8 @@ public enum RosterOps {
     /// Rotates the root key: later roster operations are signed by the new key.
     public static let root = "roster.root"
     public static let staff = "staff.register"
+    /// Ends a staff registration early (`StaffEnd`).
+    public static let staffEnd = StaffEnd.kind
 
     /// The genesis header's `net`: 64 zeros, since the network id is the
     /// genesis operation's own id.

@@ -93,6 +93,7 @@ extension Workflow {
     public func actJSON(_ a: Act) -> JSONValue {
         .object(["id": .string(a.id.hex), "kind": .string(a.op.header.kind), "department": .string(a.department),
                  "staff": a.staff.map { .string("\($0.name) (\($0.staffNo))") } ?? .null,
+                 "staffEndedOn": a.staff?.endedOn.map { .string($0.iso) } ?? .null,
                  "time": .string(ChinaStandardTime.rfc3339CST(millis: a.time))])
     }
 

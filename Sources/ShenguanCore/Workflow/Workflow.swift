@@ -73,7 +73,7 @@ public struct Workflow: Sendable {
     private var correctionsOf: [Digest: [String: [Digest]]] = [:]
 
     /// The kinds the projection reads: workflow kinds and staff registrations (R3).
-    public static let inputKinds: Set<String> = Set(WorkflowKinds.all + [RosterOps.staff])
+    public static let inputKinds: Set<String> = Set(WorkflowKinds.all + [RosterOps.staff, RosterOps.staffEnd])
 
     /// Projects `ops` (workflow and staff operations; others are ignored).
     /// `rosterSeq` gives each operation's roster version (its policy).
@@ -88,6 +88,14 @@ public struct Workflow: Sendable {
             // A department registers its own staff only (§2.7).
             if let b = op.body, let m = try? StaffMember(json: b),
                roster == nil || roster?.replicas[op.header.author]?.department == m.department { staff[op.id] = m }
+        }
+        // Ends held (a view's, never a bundle's concern: they refuse nothing)
+        // mark the acts after them; which acts count is unchanged.
+        for op in all where op.header.kind == RosterOps.staffEnd {
+            guard let b = op.body, let e = try? StaffEnd(json: b), var m = staff[e.registration], e.department == m.department,
+                  roster == nil || roster?.replicas[op.header.author]?.department == m.department, e.lastDay < m.validUntil else { continue }
+            m.endedOn = min(m.endedOn ?? e.lastDay, e.lastDay)
+            staff[e.registration] = m
         }
         var ordered = [Act]()
         for op in all where WorkflowKinds.all.contains(op.header.kind) {

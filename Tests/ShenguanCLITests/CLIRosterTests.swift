@@ -28,6 +28,15 @@ import ShenguanTestSupport
         let before = try market.opCount()
         expectError(try market.run(["note", "--staff", retired["id"] as! String, "过期"]), "staff.invalid")
         #expect(try market.opCount() == before)
+        // Ended early (staff end, issue 15): listed with its last day; a second end must come before it.
+        let ended = try market.json(["staff", "end", "0042", "--last-day", "2020-06-30", "--reason", "调离"]) as! [String: Any]
+        #expect(ended["kind"] as? String == "staff.end")
+        #expect(try market.opCount() == before + 1)
+        let listed = try market.json(["staff", "list"]) as! [[String: Any]]
+        #expect(listed.first { $0["id"] as? String == staffID }?["endedOn"] as? String == "2020-06-30", "\(listed)")
+        #expect(listed.first { $0["id"] as? String == retired["id"] as? String }?["endedOn"] is NSNull)
+        expectError(try market.run(["staff", "end", "0042", "--last-day", "2021-01-01", "--reason", "调离"]), "staff.end_late")
+        #expect(try market.ok(["staff", "list"]).contains("已终止（最后一日 2020-06-30）"))
         // Revocation: the revoked replica's new operations are refused.
         let key = (b["replicas"] as! [[String: Any]]).first { $0["department"] as? String == "market" }!["key"] as! String
         _ = try net.oversight.ok(["network", "revoke", "--key", key, "--reason", "设备遗失"])

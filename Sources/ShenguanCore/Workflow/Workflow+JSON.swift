@@ -90,11 +90,14 @@ extension Workflow {
     }
 
     /// Who did it, when, for which department (R3).
+    /// An act as JSON; `staffEndedOn` only when its staff registration was
+    /// ended (`staff.end`) before the act's date.
     public func actJSON(_ a: Act) -> JSONValue {
-        .object(["id": .string(a.id.hex), "kind": .string(a.op.header.kind), "department": .string(a.department),
-                 "staff": a.staff.map { .string("\($0.name) (\($0.staffNo))") } ?? .null,
-                 "staffEndedOn": a.staff?.endedOn.map { .string($0.iso) } ?? .null,
-                 "time": .string(ChinaStandardTime.rfc3339CST(millis: a.time))])
+        var o: [String: JSONValue] = ["id": .string(a.id.hex), "kind": .string(a.op.header.kind), "department": .string(a.department),
+                                      "staff": a.staff.map { .string("\($0.name) (\($0.staffNo))") } ?? .null,
+                                      "time": .string(ChinaStandardTime.rfc3339CST(millis: a.time))]
+        if let m = a.staff, let ended = m.endedOn, !m.mayAct(atMillis: a.time) { o["staffEndedOn"] = .string(ended.iso) }
+        return .object(o)
     }
 
     /// Working days and hours left before an item's limit (`inbox`): the

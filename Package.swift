@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ShenguanStoreTests", dependencies: ["ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanTestSupport"],
                     path: "Tests/ShenguanStoreTests", swiftSettings: strict),
         .testTarget(name: "ShenguanReplicaTests",
-                    dependencies: ["ShenguanReplica", "ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanTestSupport",
+                    dependencies: ["ShenguanReplica", "ShenguanSync", "ShenguanStore", "ShenguanCore", "ShenguanCrypto", "ShenguanCalendar", "ShenguanTestSupport",
                                    .product(name: "GRDB", package: "GRDB.swift")],
                     path: "Tests/ShenguanReplicaTests", swiftSettings: strict),
         .testTarget(name: "ShenguanWebTests",

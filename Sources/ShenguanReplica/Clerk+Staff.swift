@@ -78,7 +78,13 @@ extension Clerk {
             throw ReplicaError("staff.invalid", "Staff number \(s) (\(m.name)) is registered from \(m.validFrom.iso) to \(m.validUntil.iso), not today (\(today.iso)) (R3).",
                                zh: "工号 \(s)（\(m.name)）的登记有效期为 \(m.validFrom.iso) 至 \(m.validUntil.iso)，今天（\(today.iso)）不在期内（R3）。")
         }
-        if s.count >= 4, let hit = mine.first(where: { $0.0.hasPrefix(s.lowercased()) }) { return Digest(hex: hit.0)! }
+        if s.count >= 4, let hit = mine.first(where: { $0.0.hasPrefix(s.lowercased()) }) {
+            if let ended = hit.1.endedOn, ended < today {
+                throw ReplicaError("staff.ended", "Registration \(hit.0.prefix(12)) (\(hit.1.name), \(hit.1.staffNo)) was ended: its last day was \(ended.iso) (R3). Nothing was written.",
+                                   zh: "登记 \(hit.0.prefix(12))（\(hit.1.name)，工号 \(hit.1.staffNo)）已终止，最后一日为 \(ended.iso)（R3）。未写入任何内容。")
+            }
+            return Digest(hex: hit.0)!
+        }
         let known = mine.map { "\($0.1.staffNo) \($0.1.name)" }.joined(separator: ", ")
         throw ReplicaError("staff.unknown", "\(s) is not a staff number of \(department)\(known.isEmpty ? " (no staff registered yet: shenguan staff add)" : "; registered: \(known)").",
                            zh: "\(s) 不是 \(department) 登记的工号\(known.isEmpty ? "（尚未登记任何人员：shenguan staff add）" : "；已登记：\(known)")。")
@@ -104,6 +110,16 @@ extension Clerk {
 }
 
 extension ReplicaReader {
+    /// Who acts when a front end does not say (R3): the staff number given
+    /// explicitly, else the one from the environment (`$SHENGUAN_STAFF`),
+    /// else `user`'s default on this replica; nil when none is known (a
+    /// write that R3 covers then refuses with `staff.required`).
+    public func actingStaff(_ explicit: String?, environment: String?, user: String) throws(ReplicaError) -> String? {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let environment, !environment.isEmpty { return environment }
+        return try defaultStaff(user: user)
+    }
+
     /// The staff number that acts by default for `user`, if one is set.
     public func defaultStaff(user: String) throws(ReplicaError) -> String? {
         do { return try store.meta("staff.default." + user).flatMap { $0.isEmpty ? nil : $0 } } catch { throw ReplicaError.wrap(error) }

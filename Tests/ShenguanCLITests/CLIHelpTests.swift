@@ -106,6 +106,16 @@ SUBCOMMANDS:
         #expect(try CLI.raw(["help"], env: ["COLUMNS": "80"]).stdout == Self.rootHelp)
     }
 
+    /// The shared list the library test drives is the binary's list.
+    @Test func theSharedCommandListIsTheRootHelpsList() throws {
+        let section = try #require(Self.rootHelp.components(separatedBy: "SUBCOMMANDS:\n").last)
+        let names = section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let word = line.split(separator: " ").first else { return nil }
+            return String(word)
+        }.filter { $0 != "help" && $0 != "See" }
+        #expect(names == CLICommands.names)
+    }
+
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
                      "revoke", "inquire", "reply", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",

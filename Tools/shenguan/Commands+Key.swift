@@ -23,17 +23,14 @@ struct KeyCommand: ParsableCommand {
 
         func run() throws {
             let path = key ?? ReplicaHome(path: global.resolvedHome).keyPath
-            let bytes = try KeyFile.read(from: path)
-            let old = KeyFile.isEncrypted(bytes) ? try Passphrase.obtain() : nil
-            _ = try KeyFile.open(bytes, passphrase: old, path: path)   // a wrong current passphrase stops here, before asking the new one
+            let old = try ReplicaFiles.keyIsEncrypted(path) ? try Passphrase.obtain() : nil
+            // A wrong current passphrase stops here, before the new one is asked for.
+            try ReplicaFiles.checkPassphrase(keyFile: path, current: old)
             let new: String
             if let env = ProcessInfo.processInfo.environment["SHENGUAN_NEW_PASSPHRASE"], !env.isEmpty { new = env } else {
                 new = try Passphrase.prompt("New passphrase: ", confirm: true)
             }
-            guard new != old else {
-                throw ReplicaError("key.same_passphrase", "The new passphrase is the current one: nothing was changed.", zh: "新口令与当前口令相同，未作更改。")
-            }
-            try KeyFile.changePassphrase(at: path, old: old, new: new)
+            try ReplicaFiles.changePassphrase(keyFile: path, current: old, new: new)
             if global.json { printJSON(.object(["key": .string(path), "changed": .bool(true)])); return }
             print("The passphrase of \(path) was changed (mode 0600, encrypted). Keep the new one where the old one was kept.")
         }

@@ -45,17 +45,15 @@ struct Note: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The note's text (1 to 4000 characters).")
     var text: String
-    @Option(help: "The staff registration id (or prefix) of who acted (R3).") var staff: String?
+    @Option(help: "Who acted (R3): a staff number of this department valid today, or a registration id prefix.") var staff: String?
     @Option(help: "Write N notes (text #1 … #N) in one go, e.g. to load-test sync.") var `repeat` = 1
 
     func run() throws {
-        let (home, store, key) = try openForWriting(global)
-        var body: [String: JSONValue] = ["text": .string(text)]
-        if let staff { body["staff"] = .string(try store.op(staff).id.hex) }
-        for i in 1...max(1, `repeat`) {
-            if `repeat` > 1 { body["text"] = .string("\(text) #\(i)") }
-            let op = try home.append(store: store, key: key, kind: OpKinds.note, body: .object(body), now: try Clock.nowMillis())
-            if `repeat` > 1 && i < `repeat` { continue }
+        let clerk = try openClerk(global)
+        let n = max(1, `repeat`)
+        for i in 1...n {
+            let op = try clerk.at(try Clock.nowMillis()).note(n > 1 ? "\(text) #\(i)" : text, staff: staff)
+            if i < n { continue }
             if global.json { printJSON(opJSON(op)) } else { print("\(op.id.hex)  seq \(op.header.seq)  note") }
         }
     }
@@ -67,7 +65,7 @@ struct Log: ParsableCommand {
     @Option(help: "How many operations to list.") var limit = 50
 
     func run() throws {
-        let rows = try global.openStore().log(limit: limit)
+        let rows = try ReplicaReader(store: try global.openStore(), now: try Clock.nowMillis(), department: nil).log(limit: limit)
         if global.json {
             printJSON(.array(rows.map { .object(["id": .string($0.id), "author": .string($0.author), "seq": .int($0.seq),
                                                  "kind": .string($0.kind), "time": .int($0.clock.time), "ctr": .int($0.clock.ctr)]) }))
@@ -115,14 +113,12 @@ struct State: ParsableCommand {
     func run() throws {
         let store = try global.openStore()
         if check {
-            let c = try store.checkReadModel()
+            let c = try ReplicaReader(store: store, now: try Clock.nowMillis(), department: nil).checkReadModel()
             if global.json {
                 printJSON(["consistent": .bool(c.isConsistent), "rows": .int(Int64(c.rows)),
                            "missing": .array(c.missing.prefix(20).map { .string($0) }), "extra": .array(c.extra.prefix(20).map { .string($0) })])
             }
-            guard c.isConsistent else {
-                throw ReplicaError("state.read_model_mismatch", "The read model differs from the operations in \(c.missing.count + c.extra.count) rows; run shenguan state --rebuild (the operations themselves are intact).")
-            }
+            if let refusal = c.refusal { throw refusal }
             if !global.json { print("read model consistent with the operations (\(c.rows) rows)") }
             return
         }
@@ -147,7 +143,7 @@ struct Export: ParsableCommand {
     @Option(help: "The file to write.") var out: String
 
     func run() throws {
-        let n = try global.openStore().export(to: out)
+        let n = try ReplicaFiles.export(try global.openStore(), to: out)
         if global.json { printJSON(["file": .string(out), "ops": .int(Int64(n))]) } else { print("Exported \(n) operations to \(out)") }
     }
 }
@@ -167,34 +163,24 @@ struct Import: ParsableCommand {
         // before anything of the file is applied (issue 14 item 9).
         let home = ReplicaHome(path: global.resolvedHome)
         let key = witness ? try home.loadKey { try Passphrase.obtain() } : nil
-        if let key { try home.checkOwnKey(key, store: store) }
-        let report = try store.importFile(file, now: now, batchSize: progress ? 500 : 5000, progress: progress ? { done, total in
+        let outcome = try ReplicaFiles.importFile(file, into: store, now: now, witness: key.map { (home, $0) },
+                                                  batchSize: progress ? 500 : 5000, progress: progress ? { done, total in
             FileHandle.standardError.write(Data("committed \(done) of \(total)\n".utf8))
         } : nil)
-        var witnessID: JSONValue = .null
-        // Anything new, witnesses included: a silent party's witness-only
-        // chain is what makes silence final (R12). A manual import cannot
-        // start the witness ping-pong that sync avoids.
-        let brought = report.results.contains { $0.outcome == .accepted }
-        if let key, brought {
-            witnessID = try store.appendWitness(home: home, key: key, now: now).map { .string($0.id.hex) } ?? .null
-        }
-        var counts = [String: Int]()
-        for r in report.results { counts[r.code, default: 0] += 1 }
-        let rejected = report.results.filter { if case .rejected = $0.outcome { true } else { false } }
+        let report = outcome.report
+        let witnessID: JSONValue = outcome.witness.map { .string($0.id.hex) } ?? .null
+        let counts = outcome.counts
+        let rejected = outcome.refused
         if global.json {
             printJSON(["counts": .object(counts.mapValues { .int(Int64($0)) }), "released": .int(Int64(report.released.count)), "witness": witnessID,
                        "rejected": .array(rejected.map { r in
-                           guard case .rejected(let why) = r.outcome else { return .null }
-                           return .object(["line": .int(Int64(r.index + 2)), "id": r.id.map { .string($0.hex) } ?? .null,
-                                           "code": .string(why.code.rawValue), "reason": .string(why.reason)])
+                           .object(["line": .int(Int64(r.line)), "id": r.id.map { .string($0.hex) } ?? .null,
+                                    "code": .string(r.rejection.code.rawValue), "reason": .string(r.rejection.reason)])
                        })])
         } else {
             print("Imported \(file): " + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
             if let w = witnessID.stringValue { print("  witness \(w) signed (time evidence for what arrived)") }
-            for r in rejected {
-                if case .rejected(let why) = r.outcome { print("  line \(r.index + 2): \(why.code.rawValue): \(why.reason)") }
-            }
+            for r in rejected { print("  line \(r.line): \(r.rejection.code.rawValue): \(r.rejection.reason)") }
         }
         if let damage = report.damage {
             FileHandle.standardError.write(Data("warning [\(damage.code)]: \(damage)\n".utf8))

@@ -12,9 +12,7 @@ struct RosterCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        guard let r = try global.openStore().roster() else {
-            throw ReplicaError("roster.missing", "This replica holds no roster yet: import the genesis file.")
-        }
+        let r = try ReplicaReader(store: try global.openStore(), now: try Clock.nowMillis(), department: nil).roster()
         let depts = r.departments.values.sorted { $0.id < $1.id }
         let reps = r.replicas.values.sorted { ($0.department, $0.key) < ($1.department, $1.key) }
         if global.json {
@@ -50,10 +48,7 @@ struct PolicyCommand: ParsableCommand {
             if profile != nil || file != nil {
                 p = try loadPolicy(profile: profile ?? "liaocheng", file: file)
             } else {
-                guard let r = try global.openStore().roster() else {
-                    throw ReplicaError("roster.missing", "This replica holds no roster yet: import the genesis file, or pass --profile.")
-                }
-                p = r.policy
+                p = try ReplicaReader(store: try global.openStore(), now: try Clock.nowMillis(), department: nil).roster().policy
             }
             if global.json { printJSON(p.json); return }
             print("policy \(p.profile)")
@@ -144,7 +139,7 @@ struct StaffCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let rows = try global.openStore().staff()
+            let rows = try ReplicaReader(store: try global.openStore(), now: try Clock.nowMillis(), department: nil).staff().map { ($0.id, $0.member) }
             if global.json {
                 printJSON(.array(rows.map {
                     var o = $0.1.json.objectValue!; o["id"] = .string($0.0); o["endedOn"] = $0.1.endedOn.map { .string($0.iso) } ?? .null

@@ -30,12 +30,7 @@ struct Serve: AsyncParsableCommand {
         let (home, store, key) = try openForWriting(global)
         var syncEvery = self.syncEvery
         if notary {
-            guard let roster = try store.roster(), roster.role(of: key.publicKey) == .notary else {
-                throw ReplicaError("notary.role", "--notary needs a replica of a department with role notary in the roster; ask the oversight office to add one (network add-department --role notary).")
-            }
-            guard !(try store.peers().isEmpty) else {
-                throw ReplicaError("notary.no_peers", "A notary witnesses what it pulls from its peers: add them first with `shenguan peers add URL`.")
-            }
+            try Clerk(home: home, store: store, key: key, now: try Clock.nowMillis()).requireNotary()
             syncEvery = syncEvery ?? 60
         }
         let (syncHost, syncPort) = try hostPort(listen, option: "--listen", example: "127.0.0.1:8741")

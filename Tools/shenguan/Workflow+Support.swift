@@ -12,9 +12,7 @@ struct StaffOption: ParsableArguments {
 
     /// `--staff`, else `$SHENGUAN_STAFF`, else this account's default on the replica.
     func resolved(_ reader: ReplicaReader) throws -> String? {
-        if let staff { return staff }
-        if let env = ProcessInfo.processInfo.environment["SHENGUAN_STAFF"], !env.isEmpty { return env }
-        return try reader.defaultStaff(user: NSUserName())
+        try reader.actingStaff(staff, environment: ProcessInfo.processInfo.environment["SHENGUAN_STAFF"], user: NSUserName())
     }
 }
 

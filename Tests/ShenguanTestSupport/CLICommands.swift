@@ -1,0 +1,11 @@
+/// The `shenguan` subcommands, as the root help lists them. The CLI's help
+/// test checks the list against the binary; the application layer's test
+/// (`LibraryCommandsTests`) drives each one through the libraries alone, so
+/// a new command without its library entry point fails one of the two.
+public enum CLICommands {
+    public static let names = [
+        "network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
+        "revoke", "inquire", "reply", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "verify",
+        "note", "log", "show", "state", "export", "import", "backup", "restore", "serve", "sync", "peers", "calendar", "key", "demo",
+    ]
+}

@@ -3,7 +3,8 @@ import ShenguanCore
 import ShenguanCrypto
 import ShenguanStore
 
-/// Supervision information to record (R6, R8) and push to the bureau (R7).
+/// Supervision information to record (R6, R8) and push to the bureau (R7)
+/// and, by default, to the credit platform (R20).
 public struct SupervisionRequest: Sendable {
     /// penalty, suspension, revocation, inspection, training or regulation.
     public var category: String
@@ -17,7 +18,8 @@ public struct SupervisionRequest: Sendable {
     /// Ask for a warning listing (R9): restricted or strict.
     public var listing: String?
     public var attachments: [FileUpload] = []
-    /// Default: the bureau that issued `approval`.
+    /// Default: the bureau that issued `approval` (R7) and every department
+    /// with role credit (R20).
     public var pushTo: [String] = []
     public var staff: String?
 
@@ -44,7 +46,10 @@ extension Clerk {
                 throw ReplicaError("workflow.wrong_kind", "\(r.approval ?? "") is a \(a.header.kind) operation, not an approval.", zh: "\(r.approval ?? "") 不是审批（许可）。")
             }
             var targets = r.pushTo
-            if targets.isEmpty, let a = approvalOp, let d = roster.replicas[a.header.author]?.department { targets = [d] }
+            if targets.isEmpty, let a = approvalOp, let d = roster.replicas[a.header.author]?.department {
+                // R7 back to the bureau that issued the licence, and R20 to every credit platform.
+                targets = [d] + roster.departments.values.filter { $0.role == .credit }.map(\.id).sorted()
+            }
             guard !targets.isEmpty else {
                 throw ReplicaError("workflow.no_bureau", "Name the bureau with --push-to (or --approval to push to the bureau that issued it) (R7).",
                                    zh: "请指定推送的审批部门（--push-to），或用 --approval 推送给签发该许可的部门（R7）。")

@@ -94,7 +94,7 @@ public struct ItemReport: Sendable {
     /// The lines of one push: who pushed and claimed, the verdicts and their evidence.
     public static func pushLines(_ wf: Workflow, _ st: Workflow.PushStatus, now: Int64) -> [String] {
         var out = ["  \(who(wf, st.push.act, now: now))  pushes to \(wf.name(of: st.push.body.to))\(st.push.body.via == nil ? "" : " (relay, R5)") [\(st.push.act.id.hex.prefix(12))]"]
-        if let pl = st.pushLimit { out.append("    R7 push limit \(ClerkTime.limit(pl.due, now: now)): \(ClerkWords.pushLimit(pl))") }
+        if let pl = st.pushLimit { out.append("    \(pl.rule) push limit \(ClerkTime.limit(pl.due, now: now)): \(ClerkWords.pushLimit(pl))") }
         for c in st.push.claims { out.append("  \(who(wf, c, now: now))  claims (R3)") }
         for f in st.push.feedback { out.append("  \(who(wf, f, now: now))  feedback (R4): \(f.op.body?["text"]?.stringValue ?? "")") }
         out.append("    → \(ClerkWords.status(st.label)) · \(st.claim.rule) limit \(ClerkTime.limit(st.claim.due, now: now)) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)\(ClerkWords.provisional(st.claim))")
@@ -166,7 +166,7 @@ public enum ClerkWords {
         v.provisional ? " · 暂定：该年度官方日历未发布，按周末推算 provisional (no official calendar for that year yet)" : ""
     }
 
-    /// An R7 push-limit verdict: within, after, or not yet settled (no
+    /// A push-limit verdict (R7, R20): within, after, or not yet settled (no
     /// witness yet: never a false "late").
     public static func pushLimit(_ v: Verdict) -> String {
         switch v.outcome {

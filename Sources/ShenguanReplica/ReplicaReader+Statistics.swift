@@ -100,14 +100,17 @@ public struct ReportPeriod: Sendable, Equatable, CustomStringConvertible {
 
 /// One department's line of a timeliness report (R23): the pushes it
 /// received in the period and how they stand, and the supervision records
-/// it pushed back and whether within their limit (R7).
+/// it pushed back (R7) or to the credit platform (R20) and whether within
+/// their limit.
 public struct TimelinessLine: Sendable, Equatable {
     public let department: String
     public let name: String
     /// Claim outcomes of the pushes received (`Verdict.Outcome` raw values → count).
     public let claims: [String: Int]
-    /// R7 outcomes of the supervision records it pushed.
+    /// R7 outcomes of the supervision records it pushed back to a bureau.
     public let pushes: [String: Int]
+    /// R20 outcomes of the supervision records it pushed to the credit platform.
+    public let creditPushes: [String: Int]
 
     /// The claim outcomes a report lists, in its column order.
     public static let outcomes = ["on_time", "late", "lapsed", "awaiting_witness", "open"]
@@ -124,7 +127,7 @@ public struct TimelinessLine: Sendable, Equatable {
     public var json: JSONValue {
         func counts(_ c: [String: Int]) -> JSONValue { .object(c.mapValues { .int(Int64($0)) }) }
         return .object(["department": .string(department), "name": .string(name), "received": .int(Int64(received)),
-                        "claims": counts(claims), "pushedBack": counts(pushes),
+                        "claims": counts(claims), "pushedBack": counts(pushes), "pushedToCredit": counts(creditPushes),
                         "onTimeRate": onTimeRate.map { .string(String(format: "%.3f", $0)) } ?? .null])
     }
 }
@@ -142,10 +145,13 @@ extension ReplicaReader {
         func name(_ d: String) -> String { roster?.departments[d]?.name ?? d }
         let months = period.monthKeys
         let claims = s.claims { months.contains($0.month) ? $0.to : nil }
-        let pushes = s.pushLimits { months.contains($0.month) ? $0.from : nil }
-        let ids = Set(claims.keys).union(pushes.keys)
+        func toCredit(_ t: PushTally) -> Bool { roster?.departments[t.to]?.role == .credit }
+        let pushes = s.pushLimits { months.contains($0.month) && !toCredit($0) ? $0.from : nil }
+        let credit = s.pushLimits { months.contains($0.month) && toCredit($0) ? $0.from : nil }
+        let ids = Set(claims.keys).union(pushes.keys).union(credit.keys)
         let order = ClerkWords.chineseOrder(ids.map { (id: $0, name: name($0)) })
-        return (order.map { TimelinessLine(department: $0.id, name: $0.name, claims: claims[$0.id] ?? [:], pushes: pushes[$0.id] ?? [:]) },
+        return (order.map { TimelinessLine(department: $0.id, name: $0.name, claims: claims[$0.id] ?? [:], pushes: pushes[$0.id] ?? [:],
+                                           creditPushes: credit[$0.id] ?? [:]) },
                 s.unjudged)
     }
 }

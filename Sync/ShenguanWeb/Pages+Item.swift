@@ -27,7 +27,7 @@ extension Pages {
                 <dl><dt>推送</dt><dd>\(who(p.act))</dd>
                 <dt>认领时限</dt><dd>\(ClerkTime.limitLong(v.due))（\(v.due.workingDays) 个工作日，\(v.rule)）\(HTML.when(v.outcome == .open, " · \(ClerkTime.leftChinese(v.due, now: now, calendar: r.context.calendar))"))</dd>
                 <dt>依据</dt><dd>\(verdictWords(v, witnessName: witnessName))</dd>
-                \(st.pushLimit.map { pl in HTML("<dt>推送时限（R7）</dt><dd>\(ClerkTime.limitLong(pl.due))：\(ClerkWords.chinese(ClerkWords.pushLimit(pl)))</dd>") })
+                \(st.pushLimit.map { pl in HTML("<dt>推送时限（\(pl.rule)）</dt><dd>\(ClerkTime.limitLong(pl.due))：\(ClerkWords.chinese(ClerkWords.pushLimit(pl)))</dd>") })
                 \(HTML.when(st.responsible != nil, "<dt>责任</dt><dd>\(wf.name(of: st.responsible ?? ""))（\(v.rule)，R24）</dd>"))
                 </dl><ul class="acts">\(claims)\(feedback)</ul>
                 <p class="actions">\(HTML.when(mine, """

@@ -16,7 +16,9 @@ extension Pages {
     /// - Parameters:
     ///   - me: this replica's department (its own monthly charts).
     ///   - departments: every department the tallies name, in Chinese order, with its name.
-    public static func statistics(_ ctx: PageContext, _ s: Statistics, me: String?, departments: [(id: String, name: String)]) -> HTML {
+    ///   - credit: the departments with role credit (R20 pushes go to them).
+    public static func statistics(_ ctx: PageContext, _ s: Statistics, me: String?, departments: [(id: String, name: String)],
+                                  credit: Set<String> = []) -> HTML {
         let years: HTML = """
             <p class="years"><a href="/stats?year=\(s.year - 1)">‹ \(s.year - 1)年</a> <strong>\(s.year)年</strong> \
             <a href="/stats?year=\(s.year + 1)">\(s.year + 1)年 ›</a></p>
@@ -37,10 +39,15 @@ extension Pages {
                 sections.append(monthly("本部门发出的推送被认领情况（按月）", sent, claimOutcomes))
             }
         }
-        let pushedBack = s.pushLimits { $0.from }
+        let pushedBack = s.pushLimits { credit.contains($0.to) ? nil : $0.from }
         let r7 = departments.compactMap { d in pushedBack[d.id].map { (d.name, $0, String?.none) } }
         if !r7.isEmpty {
             sections.append(section("监管信息推送及时情况（按推送部门）", "作出监管决定后按时限推送 R7", r7, pushOutcomes, rateLabel: "按时推送率"))
+        }
+        let toCredit = s.pushLimits { credit.contains($0.to) ? $0.from : nil }
+        let r20 = departments.compactMap { d in toCredit[d.id].map { (d.name, $0, String?.none) } }
+        if !r20.isEmpty {
+            sections.append(section("监管信息推送信用平台情况（按推送部门）", "检查结果或处理决定作出后 7 个工作日内推送 R20", r20, pushOutcomes, rateLabel: "按时推送率"))
         }
         let empty: HTML = HTML.when(byDept.isEmpty, "<p class=\"empty\">\(s.year)年暂无推送。</p>")
         return layout("统计", ctx, """

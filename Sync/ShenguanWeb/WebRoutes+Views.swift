@@ -87,7 +87,8 @@ extension WebRoutes {
                 let named = Set(stats.tallies.flatMap { [$0.to, $0.from] })
                 let roster = s.clerk.roster
                 let departments = ClerkWords.chineseOrder(named.map { (id: $0, name: roster.departments[$0]?.name ?? $0) })
-                return .page(Pages.statistics(s.ctx, stats, me: s.clerk.department, departments: departments))
+                let credit = Set(roster.departments.values.filter { $0.role == .credit }.map(\.id))
+                return .page(Pages.statistics(s.ctx, stats, me: s.clerk.department, departments: departments, credit: credit))
             }
         }
         router.get("/stats/items") { request, _ -> Response in

@@ -121,8 +121,8 @@ import ShenguanTestSupport
         // R23: the month's timeliness report says the same, as CSV for a spreadsheet.
         let csv = try d.bureau.ok(["report", "2026-09", "--csv"], env: at("2026-10-10T02:00:00"))
         let rows = csv.split(separator: "\n").map(String.init)
-        #expect(rows.first == "department,name,received,on_time,late,lapsed,awaiting_witness,open,on_time_rate,pushed_back_on_time,pushed_back_late")
-        #expect(rows.contains("ecology,市生态环境局,1,0,0,1,0,0,0.0000,0,0") && rows.contains("market,市市场监督管理局,1,1,0,0,0,0,1.0000,0,0"), "\(rows)")
+        #expect(rows.first == "department,name,received,on_time,late,lapsed,awaiting_witness,open,on_time_rate,pushed_back_on_time,pushed_back_late,credit_push_on_time,credit_push_late")
+        #expect(rows.contains("ecology,市生态环境局,1,0,0,1,0,0,0.0000,0,0,0,0") && rows.contains("market,市市场监督管理局,1,1,0,0,0,0,1.0000,0,0,0,0"), "\(rows)")
         expectError(try d.bureau.run(["report", "2026-13"], env: at("2026-10-10T02:00:00")), "report.period")
     }
 

@@ -32,6 +32,37 @@ extension WorkflowTests {
         #expect(try r.workflow.status(of: r.workflow.pushes[onTime.id]!, ctx(r, now: F.ms("2026-10-20T00:00:00"))).label == "auto_claimed")
     }
 
+    /// R20 (000 第十九条(一)): findings reach the credit platform within 7
+    /// working days of the decision, the decision day not counted; across
+    /// the National Day holiday, at the exact moment. The same record pushed
+    /// back to the bureau keeps its R7 limit from publication.
+    @Test func supervisionReachesTheCreditPlatformWithinSevenWorkingDaysOfTheDecision() throws {
+        var net = F.network(roles: [.approval, .regulator, .regulator, .credit])
+        let a = net.write(0, kind: WorkflowKinds.approval, body: F.approval(), at: F.ms("2026-09-29T10:00:00"))
+        net.sync(from: 0, to: 1)
+        // Decided and published Wednesday 09-30: counted 10-08, 10-09, 10-10 (a Saturday worked), 10-12 … 10-15.
+        let rec = net.write(1, kind: WorkflowKinds.supervision, body: F.supervision(approval: a.id, published: "2026-09-30"), at: F.ms("2026-09-30T10:00:00"))
+        var late = net
+        let onTime = net.write(1, kind: WorkflowKinds.push, body: F.push(rec.id, to: "d3"), at: F.ms("2026-10-15T23:59:59"))
+        let back = net.write(1, kind: WorkflowKinds.push, body: F.push(rec.id, to: "d0"), at: F.ms("2026-10-16T00:00:01"))
+        let lateOne = late.write(1, kind: WorkflowKinds.push, body: F.push(rec.id, to: "d3"), at: F.ms("2026-10-16T00:00:00"))
+        let r = everything(net), r2 = everything(late)
+        let st = try r.workflow.status(of: r.workflow.pushes[onTime.id]!, ctx(r, now: F.ms("2026-10-20T12:00:00")))
+        #expect(st.pushLimit?.rule == "R20")
+        #expect(st.pushLimit?.due.countedDays.map(\.iso) == ["2026-10-08", "2026-10-09", "2026-10-10", "2026-10-12", "2026-10-13", "2026-10-14", "2026-10-15"])
+        #expect(st.pushLimit?.due.deadlineRFC3339 == "2026-10-16T00:00:00+08:00")
+        #expect(st.pushLimit?.outcome == .onTime)
+        #expect(try r2.workflow.status(of: r2.workflow.pushes[lateOne.id]!, ctx(r2, now: F.ms("2026-10-20T12:00:00"))).pushLimit?.outcome == .late)
+        // To the bureau: R7, three working days from publication (10-08, 10-09, 10-10), so late here.
+        let toBureau = try r.workflow.status(of: r.workflow.pushes[back.id]!, ctx(r, now: F.ms("2026-10-20T12:00:00")))
+        #expect(toBureau.pushLimit?.rule == "R7" && toBureau.pushLimit?.due.lastDay.iso == "2026-10-10" && toBureau.pushLimit?.outcome == .late)
+        // The credit platform claims what is pushed to it, within the bureau-claim limit the bundle verdict uses.
+        net.sync(from: 1, to: 3)
+        _ = net.write(3, kind: WorkflowKinds.claim, body: ["push": .string(onTime.id.hex)], at: F.ms("2026-10-16T09:00:00"))
+        let claimed = everything(net)
+        #expect(try claimed.workflow.status(of: claimed.workflow.pushes[onTime.id]!, ctx(claimed, now: F.ms("2026-10-20T12:00:00"))).claim.rule == "R7")
+    }
+
     @Test func onlyRegulatorsWriteSupervisionAndOnlyTheirOwnIsPushed() {
         let (net, _, _) = approvedAndPushed()
         let (byBureau, _) = net.draft(0, kind: WorkflowKinds.supervision, body: F.supervision())

@@ -171,6 +171,32 @@ import ShenguanTestSupport
         #expect(!ClerkWords.pushLimit(pl).contains("AFTER"))
     }
 
+    /// R20: with a credit platform in the roster, supervision about a
+    /// licence goes by default to the issuing bureau (R7) and to the credit
+    /// platform (R20, 7 working days from the decision); the report counts
+    /// the two apart.
+    @Test func supervisionGoesToTheCreditPlatformByDefault() throws {
+        let d = try Desk("clerk-credit", roles: [.approval, .regulator, .regulator, .credit])
+        try d.registerStaff()
+        _ = try d.clerk(d.bureau, at: "2026-09-29T10:00:00").approve(d.approval())
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-09-29T11:00:00")
+        var r = SupervisionRequest(category: "penalty", summary: "罚款 5000 元")
+        r.approval = "JY13715000001"; r.staff = "S01"
+        let res = try d.clerk(d.market, at: "2026-09-30T10:00:00").supervise(r)
+        #expect(res.pushes.map(\.push.body.to) == ["d0", "d3"])
+        let credit = try #require(res.pushes.first { $0.push.body.to == "d3" }?.pushLimit)
+        #expect(credit.rule == "R20" && credit.due.lastDay == CivilDate(iso: "2026-10-15")!)
+        #expect(res.pushes.first { $0.push.body.to == "d0" }?.pushLimit?.rule == "R7")
+        let lines = try d.clerk(d.market, at: "2026-09-30T10:05:00").reader.report(res.record.id.hex).lines
+        #expect(lines.contains { $0.contains("R20 push limit 10-15 24:00") }, "\(lines)")
+        let (report, _) = try d.clerk(d.market, at: "2026-10-20T10:00:00").reader.timeliness(try ReportPeriod("2026-09"), settle: .max)
+        let mine = try #require(report.first { $0.department == "d1" })
+        #expect(mine.creditPushes.values.reduce(0, +) == 1 && mine.pushes.values.reduce(0, +) == 1)
+        // An explicit list is kept as given.
+        r.pushTo = ["d0"]
+        #expect(try d.clerk(d.market, at: "2026-09-30T11:00:00").supervise(r).pushes.map(\.push.body.to) == ["d0"])
+    }
+
     @Test func aClosedInquiryCannotBeAnswered() throws {
         let d = try Desk("clerk-inquiry"); defer { d.dir.remove() }
         try d.registerStaff()

@@ -18,10 +18,10 @@ struct Desk {
     let bureau: (home: ReplicaHome, store: ReplicaStore, key: SigningKey)
     let market: (home: ReplicaHome, store: ReplicaStore, key: SigningKey)
 
-    init(_ label: String) throws {
+    init(_ label: String, roles: [Role] = [.approval, .regulator, .regulator, .regulator]) throws {
         let dir = TempDir(label)
         self.dir = dir
-        net = F.network()
+        net = F.network(roles: roles)
         func replica(_ name: String, _ dept: String, _ net: inout TestNetwork) throws -> (ReplicaHome, ReplicaStore, SigningKey) {
             let home = ReplicaHome(path: dir.file(name))
             let (store, key) = try home.create(network: net.network, passphrase: nil)

@@ -15,9 +15,9 @@ public enum Fixtures {
     public static func ms(_ cst: String) -> Int64 { ChinaStandardTime.parseRFC3339(cst + "+08:00")! }
     public static func msCST(_ cst: String) -> Int64? { ChinaStandardTime.parseRFC3339(cst + "+08:00") }
 
-    public static func network(seed: UInt64 = 7) -> TestNetwork {
-        TestNetwork(authors: 4, seed: seed, startMillis: ms("2026-09-01T09:00:00"),
-                    roles: [.approval, .regulator, .regulator, .regulator], policy: .liaocheng)
+    /// d0 the bureau, d1–d3 regulators (or `roles`), under the 聊城 policy.
+    public static func network(seed: UInt64 = 7, roles: [Role] = [.approval, .regulator, .regulator, .regulator]) -> TestNetwork {
+        TestNetwork(authors: 4, seed: seed, startMillis: ms("2026-09-01T09:00:00"), roles: roles, policy: .liaocheng)
     }
 
     public static func approval(code: String = codeA, alerts: [Digest] = [], commitment: Bool = false,

@@ -53,6 +53,8 @@ struct Demo: AsyncParsableCommand {
         print("   (the root key's own passphrase is the demo's passphrase followed by \" (root)\")")
         let departments: [(String, String, Role)] = [("bureau", "市行政审批服务局", .approval), ("market", "市市场监督管理局", .regulator), ("ecology", "市生态环境局", .regulator)]
         for (id, cn, role) in departments { _ = try oversight.at(tick(1_000)).addDepartment(id: id, name: cn, role: role) }
+        // The credit platform (R20) is in the roster; its own replica is not part of the demo.
+        _ = try oversight.at(tick(1_000)).addDepartment(id: "credit", name: "市信用信息平台", role: .credit)
         try ovStore.export(to: "\(dir)/roster.jsonl")
 
         print("\n2. Each department creates its replica from the roster file and is admitted (join request → roster.admit):")

@@ -14,14 +14,14 @@ struct Supervise: ParsableCommand {
     @Option(help: "Subject's unified social credit code (R8).") var creditCode: String?
     @Option(help: "Licence number concerned.") var licence: String?
     @Option(help: "The approval (licence) this concerns: id or prefix, or licence number.") var approval: String?
-    @Option(help: "Decision date YYYY-MM-DD (default: today).") var decisionDate: String?
+    @Option(help: "Decision date YYYY-MM-DD (default: today); the R20 credit-push limit counts from it.") var decisionDate: String?
     @Option(help: "Publication date YYYY-MM-DD (default: the decision date); the R7 push limit counts from it.") var publishedDate: String?
     @Option(help: "What was decided or found.") var summary: String
     @Option(help: "Inspection place.") var place: String?
     @Option(help: "Inspection result.") var result: String?
     @Option(help: "Ask for a warning listing (R9): restricted (限制准入) or strict (从严审批).") var listing: WarningLevel?
     @Option(help: "Evidence or decision document (repeatable).") var attach: [String] = []
-    @Option(help: "Department to push to (repeatable; default: the bureau that issued --approval).") var pushTo: [String] = []
+    @Option(help: "Department to push to (repeatable; default: the bureau that issued --approval and every credit platform).") var pushTo: [String] = []
 
     func run() throws {
         let clerk = try openClerk(global)

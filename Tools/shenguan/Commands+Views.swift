@@ -93,19 +93,23 @@ struct Report: ParsableCommand {
         }
         func rate(_ l: TimelinessLine) -> String { l.onTimeRate.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         if csv {
-            print((["department", "name", "received"] + TimelinessLine.outcomes + ["on_time_rate", "pushed_back_on_time", "pushed_back_late"]).joined(separator: ","))
+            print((["department", "name", "received"] + TimelinessLine.outcomes
+                   + ["on_time_rate", "pushed_back_on_time", "pushed_back_late", "credit_push_on_time", "credit_push_late"]).joined(separator: ","))
             for l in lines {
                 let cells = [l.department, l.name, String(l.received)] + l.claimCounts.map(String.init)
-                    + [l.onTimeRate.map { String(format: "%.4f", $0) } ?? "", String(l.pushes["on_time"] ?? 0), String(l.pushes["late"] ?? 0)]
+                    + [l.onTimeRate.map { String(format: "%.4f", $0) } ?? "", String(l.pushes["on_time"] ?? 0), String(l.pushes["late"] ?? 0),
+                       String(l.creditPushes["on_time"] ?? 0), String(l.creditPushes["late"] ?? 0)]
                 print(cells.map(Self.csvField).joined(separator: ","))
             }
             return
         }
         print("审管互动 timeliness report \(p) · \(lines.count) departments\(unjudged > 0 ? " · \(unjudged) pushes not judged yet (run again shortly)" : "")")
-        printTable(["部门 department", "收到 received", "按时 on time", "逾期 late", "超时自动 auto", "待见证 awaiting", "待认领 open", "按时率 rate", "R7 按时/逾期"],
+        printTable(["部门 department", "收到 received", "按时 on time", "逾期 late", "超时自动 auto", "待见证 awaiting", "待认领 open", "按时率 rate",
+                    "R7 按时/逾期", "R20 信用 按时/逾期"],
                    lines.map { l in
                        ["\(l.name) (\(l.department))", String(l.received)] + l.claimCounts.map(String.init)
-                           + [rate(l), "\(l.pushes["on_time"] ?? 0)/\(l.pushes["late"] ?? 0)"]
+                           + [rate(l), "\(l.pushes["on_time"] ?? 0)/\(l.pushes["late"] ?? 0)",
+                              "\(l.creditPushes["on_time"] ?? 0)/\(l.creditPushes["late"] ?? 0)"]
                    })
     }
 

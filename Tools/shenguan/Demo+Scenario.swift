@@ -66,6 +66,9 @@ struct DemoScenario {
         ids["request"] = try clerk("ecology", at: "2026-10-12T10:10:00").requestRevocation(
             "91371502MA3N8K7P2001P", action: "revoke", basis: "《排污许可管理条例》第三十四条：拒不改正", evidence: [], staff: Self.staffNo["ecology"]).op.id
         print("   2026-10-12 10:00  市生态环境局 (赵强) records a penalty (R6, R8), pushes it back (R7), asks to revoke the 排污许可 (R10)")
+        if let credit = recorded.pushes.first(where: { $0.push.body.to == "credit" })?.pushLimit {
+            print("   …and pushes it to 市信用信息平台 by default: \(credit.rule) limit \(ClerkTime.limit(credit.due, now: credit.due.deadlineMillis)) (7 working days from the decision), \(ClerkWords.pushLimit(credit))")
+        }
         // R12: the bureau's letter of inquiry to market.
         ids["inquiry"] = try clerk("bureau", at: "2026-10-12T11:00:00").inquire(
             to: "market", workingDays: 1, subject: "关于鲁西餐饮扩大经营范围的函询", question: "是否同意增加冷食类食品制售？", staff: Self.staffNo["bureau"]).op.id

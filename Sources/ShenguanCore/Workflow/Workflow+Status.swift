@@ -59,11 +59,19 @@ extension Workflow {
                                         act: earliest(p.claims, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         var pushLimit: Verdict?
         if !fromBureau, p.body.via == nil, let rec = supervision[p.body.record] {
-            // R7: within N working days of publishing the decision (the publication day not counted).
-            let published = ChinaStandardTime.startOfDayMillis(rec.body.publishedDate)
-            pushLimit = try Deadlines.judge(rule: policy.pushBack.rule, start: .instant(published, source: "publication date \(rec.body.publishedDate.iso)"), workingDays: policy.pushBack.workingDays,
-                                            act: (p.act.id, ctx.evidence.bounds(of: p.act.op)), calendar: ctx.calendar,
-                                            graceMillis: policy.graceMillis, now: ctx.now)
+            if roster?.departments[p.body.to]?.role == .credit {
+                // R20: to the credit platform within N working days of the decision (its day not counted).
+                let decided = ChinaStandardTime.startOfDayMillis(rec.body.decisionDate)
+                pushLimit = try Deadlines.judge(rule: policy.creditPush.rule, start: .instant(decided, source: "decision date \(rec.body.decisionDate.iso)"),
+                                                workingDays: policy.creditPush.workingDays, act: (p.act.id, ctx.evidence.bounds(of: p.act.op)),
+                                                calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
+            } else {
+                // R7: within N working days of publishing the decision (the publication day not counted).
+                let published = ChinaStandardTime.startOfDayMillis(rec.body.publishedDate)
+                pushLimit = try Deadlines.judge(rule: policy.pushBack.rule, start: .instant(published, source: "publication date \(rec.body.publishedDate.iso)"), workingDays: policy.pushBack.workingDays,
+                                                act: (p.act.id, ctx.evidence.bounds(of: p.act.op)), calendar: ctx.calendar,
+                                                graceMillis: policy.graceMillis, now: ctx.now)
+            }
         }
         var feedback: Verdict?
         if !p.feedback.isEmpty {

@@ -67,6 +67,8 @@ public struct ItemReport: Sendable {
                                         : "  provisional: final once \(wf.name(of: q.body.to))'s chain is witnessed past the limit plus grace with no reply in it")
             }
             if let resp = st.responsible { lines.append("  responsible: \(wf.name(of: resp)) (R12)") }
+        } else if let n = wf.inspections[id].map({ _ in id }) ?? wf.inspectionOf[id], let i = wf.inspections[n] {
+            (json, lines) = Self.inspection(wf, i, ctx)
         } else if let s = wf.supervision[id] {
             let pushes = try wf.pushStatuses(of: id, ctx)
             json = .object(["kind": "supervision.record", "record": wf.actJSON(s.act), "category": .string(s.body.category),
@@ -78,6 +80,33 @@ public struct ItemReport: Sendable {
             throw ReplicaError("status.not_an_item", "\(id.hex.prefix(12))… is not a licence, push, supervision record, revocation request or inquiry.",
                                zh: "\(id.hex.prefix(12))… 不是许可、推送、监管记录、撤销申请或函询。")
         }
+    }
+
+    /// A joint inspection (R14): the notice and its R14 verdict, the report
+    /// and who countersigned it.
+    static func inspection(_ wf: Workflow, _ i: Workflow.Inspection, _ ctx: JudgeContext) -> (JSONValue, [String]) {
+        let now = ctx.now
+        let v = wf.noticeVerdict(of: i, ctx)
+        var lines = ["联合勘验 joint inspection (R14): \(i.body.subject) · \(i.body.place) · visit \(i.body.visitDate.iso) → \(wf.name(of: i.body.to))"]
+        lines.append("  \(who(wf, i.act, now: now))  announces it")
+        if let v {
+            lines.append("    R14 notice limit \(ClerkTime.limit(v.due, now: now)) (one working day ahead): \(ClerkWords.noticeLimit(v))\(ClerkWords.provisional(v))")
+        }
+        for r in i.reports {
+            lines.append("  \(who(wf, r.act, now: now))  reports: \(r.body.findings)\(r.body.result.map { " · \($0)" } ?? "") [\(r.act.id.hex.prefix(12))]")
+            for c in r.countersigns {
+                let agree = c.op.body?["agree"]?.boolValue == true
+                lines.append("  \(who(wf, c, now: now))  countersigns: \(agree ? "agrees" : "does not agree")\(c.op.body?["text"]?.stringValue.map { ": \($0)" } ?? "")")
+            }
+            lines.append("    → \(r.isJoint ? "联合报告 joint report signed by both departments" : "awaiting \(wf.name(of: i.body.to))'s countersignature")")
+        }
+        if i.reports.isEmpty { lines.append("    → awaiting the visit and the bureau's report") }
+        var o: [String: JSONValue] = ["kind": "inspection", "notice": wf.actJSON(i.act), "to": .string(i.body.to),
+                                      "visitDate": .string(i.body.visitDate.iso), "place": .string(i.body.place), "subject": .string(i.body.subject),
+                                      "reports": .array(i.reports.map { r in .object(["report": wf.actJSON(r.act), "joint": .bool(r.isJoint),
+                                                                                         "countersigns": .array(r.countersigns.map { wf.actJSON($0) })]) })]
+        if let v { o["notice_limit"] = Workflow.json(v) }
+        return (.object(o), lines)
     }
 
     /// "张三 (A001) · 市场监管局 · 10-09 10:00"
@@ -158,12 +187,22 @@ public enum ClerkWords {
     /// The Chinese half of these bilingual words ("按时推送 pushed in time" → "按时推送").
     public static func chinese(_ words: String) -> String { String(words.prefix { $0 != " " }) }
 
-    static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide"]
+    static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide",
+                          "inspect": "勘验 inspect", "countersign": "会签 countersign"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
 
     /// Said after a limit judged on the provisional rule (§4.2).
     public static func provisional(_ v: Verdict) -> String {
         v.provisional ? " · 暂定：该年度官方日历未发布，按周末推算 provisional (no official calendar for that year yet)" : ""
+    }
+
+    /// An R14 notice verdict: one working day ahead, too late, or not yet witnessed.
+    public static func noticeLimit(_ v: Verdict) -> String {
+        switch v.outcome {
+        case .onTime: "按时通知 notified in time"
+        case .late, .lapsed: "通知过迟 notified LATER than one working day ahead"
+        case .awaitingWitness, .open: "待见证 dated in time, awaiting a witness"
+        }
     }
 
     /// A push-limit verdict (R7, R20): within, after, or not yet settled (no

@@ -39,6 +39,18 @@ extension ReadModelWriter {
             if let b = try? SupervisionBody(json: body), b.listing != nil, let code = b.creditCode { try list(row, code) }
         case WorkflowKinds.warningList:
             if let b = try? WarningBody(json: body) { try list(row, b.creditCode) }
+        case WorkflowKinds.inspectionNotice:
+            // R14: on the regulator's list until the visit day is over (a fixed end, no working-day count).
+            guard let b = try? InspectionNoticeBody(json: body) else { return }
+            try open(item: row, action: "inspect", dept: b.to, workingDays: nil, from: nil,
+                     fixedDeadline: ChinaStandardTime.startOfDayMillis(b.visitDate.adding(days: 1)))
+        case WorkflowKinds.inspectionReport:
+            guard let b = try? InspectionReportBody(json: body),
+                  let notice = idx.operation(b.notice)?.body.flatMap({ try? InspectionNoticeBody(json: $0) }) else { return }
+            try close(b.notice)
+            try open(item: row, action: "countersign", dept: notice.to, workingDays: nil, from: nil)
+        case WorkflowKinds.inspectionCountersign:
+            if let b = try? CountersignBody(json: body) { try close(b.report) }
         default: break
         }
     }
@@ -63,7 +75,8 @@ extension ReadModelWriter {
         // An act on it that arrived before its body closed nothing then: close now.
         let closers = try Row.fetchAll(db, sql: "SELECT o.kind FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.body IS NOT NULL",
                                        arguments: [op.id.hex])
-        let closing: Set<String> = [WorkflowKinds.claim, WorkflowKinds.reply, WorkflowKinds.revocationDecision]
+        let closing: Set<String> = [WorkflowKinds.claim, WorkflowKinds.reply, WorkflowKinds.revocationDecision,
+                                    WorkflowKinds.inspectionReport, WorkflowKinds.inspectionCountersign]
         if closers.contains(where: { closing.contains($0["kind"] as String) }) {
             try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
         }
@@ -125,9 +138,9 @@ extension ReadModelWriter {
         }
     }
 
-    private func open(item: Int64, action: String, dept: String, workingDays: Int?, from: Int64?) throws {
+    private func open(item: Int64, action: String, dept: String, workingDays: Int?, from: Int64?, fixedDeadline: Int64? = nil) throws {
         try RawInsert.run(db.cachedStatement(sql: "INSERT OR IGNORE INTO addressed(dept, op) VALUES (?, ?)"), [.text(dept), .int(item)], db: db)
-        let dl = workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
+        let dl = fixedDeadline ?? workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
         try RawInsert.run(db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)"),
                           [.int(item), .text(action), .text(dept), workingDays.map { .int(Int64($0)) } ?? .null, dl.map { .int($0) } ?? .null], db: db)
     }

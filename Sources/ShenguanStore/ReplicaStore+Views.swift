@@ -32,6 +32,7 @@ extension ReplicaStore {
                 guard let b = op.op.body else { continue }
                 if op.op.header.kind == WorkflowKinds.push, let p = try? PushBody(json: b) { named.insert(p.record) }
                 if op.op.header.kind == WorkflowKinds.revocationRequest, let r = try? RevocationRequestBody(json: b) { named.insert(r.approval) }
+                if op.op.header.kind == WorkflowKinds.inspectionReport, let r = try? InspectionReportBody(json: b) { named.insert(r.notice) }
             }
             loaded.merge(try Self.loadIDs(db, ids: named.subtracting(loaded.keys))) { a, _ in a }
             return try Self.view(db, loaded, now: now)
@@ -218,6 +219,9 @@ extension ReplicaStore {
         case WorkflowKinds.correction, WorkflowKinds.revocationRequest, WorkflowKinds.supervision: field = "approval"
         case WorkflowKinds.revocationDecision: field = "request"
         case WorkflowKinds.reply: field = "inquiry"
+        case WorkflowKinds.inspectionNotice: field = "approval"
+        case WorkflowKinds.inspectionReport: field = "notice"
+        case WorkflowKinds.inspectionCountersign: field = "report"
         case WorkflowKinds.warningDelist: field = "entry"
         case WorkflowKinds.warningList: field = "source"
         default: return nil

@@ -119,6 +119,13 @@ import ShenguanTestSupport
             _ = try carry(stores["bureau"]!, "market")
             try step("reply") { () throws in _ = try clerk("market").reply(q.op.id.hex, consent: true, text: "同意", staff: "S01") }
         }
+        try step("inspect") { () throws in
+            var r = InspectionRequest(to: "market", visitDate: CivilDate(iso: "2026-10-12")!, place: "东昌府区古楼街道", subject: "食品经营场所现场核查")
+            r.approval = "JY13715000001"; r.staff = "S01"
+            _ = try clerk("bureau").noticeInspection(r)
+            _ = try carry(stores["bureau"]!, "market")
+            #expect(try reader("market").inbox().items.contains { $0.action == "inspect" && $0.rule == "R14" })
+        }
         try step("correct") { () throws in _ = try clerk("bureau").correct("JY13715000001", field: "contact", value: "0635-7654321", staff: "S01") }
         try step("note") { () throws in
             _ = try clerk("market").note("已电话通知申请人", staff: "S01")

@@ -287,6 +287,26 @@ def op_cases():
     add("a staff end whose reason holds a line feed only", end(1_790_000_003_006, reason="\n"), "accepted")
     add("a staff end whose reason holds a tab (U+0009)", end(1_790_000_003_007, reason="调\t离"), "op.invalid_body")
     add("a staff end with an extra member", end(1_790_000_003_008, note="x"), "op.invalid_body")
+    # §4.1 R14 joint inspection bodies.
+    erin = fx.Chain("conformance erin")
+
+    def op(t, kind, b):
+        return erin.next(time=t, kind=kind, body=rfc8785.dumps(b)).line()
+    notice = {"to": "market", "visitDate": "2026-10-12", "place": "东昌府区古楼街道", "subject": "食品经营场所现场核查"}
+    add("an inspection notice", op(1_790_000_004_000, "inspection.notice", notice), "accepted")
+    add("an inspection notice visiting on 2026-02-30 (no such day)", op(1_790_000_004_001, "inspection.notice", dict(notice, visitDate="2026-02-30")),
+        "op.invalid_body")
+    add("an inspection notice to an upper-case department id", op(1_790_000_004_002, "inspection.notice", dict(notice, to="Market")), "op.invalid_body")
+    add("an inspection report with a result", op(1_790_000_004_003, "inspection.report",
+                                                 {"notice": "ab" * 32, "findings": "经营场所与申请材料一致", "result": "符合条件"}), "accepted")
+    add("an inspection report without findings", op(1_790_000_004_004, "inspection.report", {"notice": "ab" * 32}), "op.invalid_body")
+    add("a countersignature agreeing", op(1_790_000_004_005, "inspection.countersign", {"report": "cd" * 32, "agree": True}), "accepted")
+    add("a countersignature not agreeing, without reasons", op(1_790_000_004_006, "inspection.countersign",
+                                                               {"report": "cd" * 32, "agree": False}), "op.invalid_body")
+    add("a countersignature not agreeing, with reasons", op(1_790_000_004_007, "inspection.countersign",
+                                                            {"report": "cd" * 32, "agree": False, "text": "面积不符"}), "accepted")
+    add("a countersignature whose agree is 1", op(1_790_000_004_008, "inspection.countersign", {"report": "cd" * 32, "agree": 1}),
+        "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

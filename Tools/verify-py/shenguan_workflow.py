@@ -234,3 +234,15 @@ def check_workflow(kind, body):
     elif kind == "inquiry.reply":
         r = _Body(kind, body, ("inquiry", "consent", "text"))
         r.ident("inquiry"), r.boolean("consent"), r.text("text")
+    elif kind == "inspection.notice":  # R14
+        r = _Body(kind, body, ("to", "visitDate", "place", "subject", "approval"))
+        r.dept("to"), r.date("visitDate"), r.text("place", 200), r.text("subject", 200), r.ident("approval", optional=True)
+    elif kind == "inspection.report":
+        r = _Body(kind, body, ("notice", "findings", "result"))
+        r.ident("notice"), r.text("findings"), r.text("result", 500, optional=True)
+    elif kind == "inspection.countersign":
+        r = _Body(kind, body, ("report", "agree", "text"))
+        r.ident("report")
+        if not r.boolean("agree") and "text" not in body:
+            r.fail("text is required when the regulator does not agree (its reasons)")
+        r.text("text", optional=True)

@@ -157,7 +157,15 @@ public enum Deadlines {
     static func decide(rule: String, start: TimeBounds, workingDays: Int, act: (id: Digest, bounds: TimeBounds)?,
                        calendar: WorkingDayCalendar, graceMillis: Int64, now: Int64) throws(CalendarError) -> Verdict {
         let from = start.isWitnessed ? start.hi : start.own
-        let due = try limit(from: from, workingDays: workingDays, calendar: calendar)
+        return decide(rule: rule, due: try limit(from: from, workingDays: workingDays, calendar: calendar), act: act,
+                      graceMillis: graceMillis, now: now)
+    }
+
+    /// The verdict of an act (or its absence) against a limit already
+    /// computed: the evidence rules of PROTOCOL.md §4.3, whatever the limit
+    /// counts from (R14 counts back from the visit).
+    static func decide(rule: String, due: WorkingDayCalendar.Due, act: (id: Digest, bounds: TimeBounds)?,
+                       graceMillis: Int64, now: Int64) -> Verdict {
         let limit = due.deadlineMillis
         func cst(_ t: Int64) -> String { ChinaStandardTime.rfc3339CST(millis: t) }
         guard let act else {

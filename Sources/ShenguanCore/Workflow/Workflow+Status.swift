@@ -163,6 +163,7 @@ extension Workflow {
             items.append(InboxItem(id: r.act.id, action: "decide", rule: "R10", title: "\(r.body.action): \(title(ofRecord: r.body.approval))",
                                    from: r.act.department, since: r.act.time, due: nil))
         }
+        items += inspectionItems(for: department, now: ctx.now)
         return items.sorted {
             ($0.due?.deadlineMillis ?? .max, $0.since, $0.id) < ($1.due?.deadlineMillis ?? .max, $1.since, $1.id)
         }

@@ -63,6 +63,9 @@ public struct Workflow: Sendable {
     public private(set) var warnings: [Digest: WarningEntry] = [:]
     public private(set) var requests: [Digest: RevocationRequest] = [:]
     public private(set) var inquiries: [Digest: Inquiry] = [:]
+    /// R14 joint inspections by notice id, and the notice of each report.
+    public internal(set) var inspections: [Digest: Inspection] = [:]
+    public internal(set) var inspectionOf: [Digest: Digest] = [:]
     public private(set) var corrections: [Digest: Correction] = [:]
     public private(set) var attachments: [Digest: Act] = [:]
     public let roster: RosterState?
@@ -119,6 +122,10 @@ public struct Workflow: Sendable {
         // Records first, then what refers to them (both in clock order).
         for act in ordered { place(act) }
         for act in ordered { link(act) }
+        // Countersignatures after every report is linked (clocks of two departments need not agree).
+        for act in ordered where act.op.header.kind == WorkflowKinds.inspectionCountersign {
+            if let body = act.op.body { linkInspection(act, body: body) }
+        }
         for act in ordered {
             if let r = requests[act.id] { requestsOf[r.body.approval, default: []].append(act.id) }
             if let c = corrections[act.id] { correctionsOf[c.body.approval, default: [:]][c.body.field, default: []].append(act.id) }
@@ -150,6 +157,7 @@ public struct Workflow: Sendable {
             if let b = try? InquiryBody(json: body) { inquiries[act.id] = Inquiry(act: act, body: b) }
         case WorkflowKinds.correction:
             if let b = try? CorrectionBody(json: body) { corrections[act.id] = Correction(act: act, body: b) }
+        case WorkflowKinds.inspectionNotice: placeInspection(act, body: body)
         default: break
         }
     }
@@ -171,6 +179,7 @@ public struct Workflow: Sendable {
             if let b = try? RevocationDecisionBody(json: body) { requests[b.request]?.decisions.append(act) }
         case WorkflowKinds.reply:
             if let b = try? ReplyBody(json: body), inquiries[b.inquiry]?.body.to == act.department { inquiries[b.inquiry]?.replies.append(act) }
+        case WorkflowKinds.inspectionReport: linkInspection(act, body: body)
         default: break
         }
     }

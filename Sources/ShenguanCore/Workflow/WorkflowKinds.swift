@@ -16,9 +16,13 @@ public enum WorkflowKinds {
     public static let revocationDecision = "revocation.decision" // R10
     public static let inquiry = "inquiry"                       // R12
     public static let reply = "inquiry.reply"                   // R12
+    public static let inspectionNotice = "inspection.notice"    // R14: a joint site inspection announced
+    public static let inspectionReport = "inspection.report"    // R14: the joint report, by the bureau
+    public static let inspectionCountersign = "inspection.countersign" // R14: the regulator's signature on it
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
-                                       warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply]
+                                       warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
+                                       inspectionNotice, inspectionReport, inspectionCountersign]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -35,6 +39,9 @@ public enum WorkflowKinds {
         revocationDecision: [.approval],                  // R10: the bureau decides (a regulator's decision: auth.forbidden_kind)
         inquiry: [.approval, .regulator, .enforcement],   // R12
         reply: [.approval, .regulator, .enforcement, .credit],
+        inspectionNotice: [.approval],                    // R14: the bureau notifies
+        inspectionReport: [.approval],
+        inspectionCountersign: [.regulator, .enforcement], // R14: the regulator notified signs the joint report
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -53,6 +60,9 @@ public enum WorkflowKinds {
         case revocationDecision: _ = try RevocationDecisionBody(json: body)
         case inquiry: _ = try InquiryBody(json: body)
         case reply: _ = try ReplyBody(json: body)
+        case inspectionNotice: _ = try InspectionNoticeBody(json: body)
+        case inspectionReport: _ = try InspectionReportBody(json: body)
+        case inspectionCountersign: _ = try CountersignBody(json: body)
         default: break
         }
     }
@@ -88,6 +98,9 @@ public enum WorkflowKinds {
         case revocationRequest: return one("approval", RefKinds.approval) + attachmentRefs()
         case revocationDecision: return one("request", RefKinds.revocationRequest)
         case reply: return one("inquiry", RefKinds.inquiry)
+        case inspectionNotice: return one("approval", RefKinds.approval)
+        case inspectionReport: return one("notice", [inspectionNotice])
+        case inspectionCountersign: return one("report", [inspectionReport])
         default: return []
         }
     }

@@ -88,6 +88,22 @@ public enum WorkflowRules {
             if q.to != department {
                 return OpRejection(.notAddressee, "the inquiry is addressed to \(q.to); \(department) cannot reply to it (R12)")
             }
+        case WorkflowKinds.inspectionNotice:
+            guard let b = try? InspectionNoticeBody(json: body) else { return nil }
+            if let e = known(b.to) { return e }
+            if b.to == department { return OpRejection(.invalidRef, "a department does not notify itself of a joint inspection") }
+        case WorkflowKinds.inspectionReport:
+            guard let b = try? InspectionReportBody(json: body), let notice = named[b.notice] else { return nil }
+            if dept(notice) != department {
+                return OpRejection(.notAddressee, "the inspection was announced by \(dept(notice) ?? "?"); only that department writes its report (R14)")
+            }
+        case WorkflowKinds.inspectionCountersign:
+            guard let b = try? CountersignBody(json: body), let report = named[b.report],
+                  let n = report.body.flatMap({ try? InspectionReportBody(json: $0) })?.notice,
+                  let notice = lookup(n)?.body.flatMap({ try? InspectionNoticeBody(json: $0) }) else { return nil }
+            if notice.to != department {
+                return OpRejection(.notAddressee, "the inspection was announced to \(notice.to); \(department) cannot countersign its report (R14)")
+            }
         default: break
         }
         return nil

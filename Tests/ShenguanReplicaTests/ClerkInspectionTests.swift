@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import ShenguanCalendar
+import ShenguanCore
+import ShenguanReplica
+import ShenguanStore
+import ShenguanTestSupport
+
+/// R14 through the application layer on real replicas: the notice refused
+/// when it can no longer be one working day ahead, the regulator's list,
+/// the report on or after the visit, one countersignature, and the read
+/// model equal to its rebuild throughout.
+@Suite struct ClerkInspectionTests {
+    @Test func aJointInspectionFromNoticeToJointReport() throws {
+        let d = try Desk("clerk-inspection"); defer { d.dir.remove() }
+        try d.registerStaff()
+        _ = try d.clerk(d.bureau, at: "2026-09-30T16:00:00").approve(d.approval())
+        var r = InspectionRequest(to: "d1", visitDate: CivilDate(iso: "2026-10-12")!, place: "东昌府区古楼街道", subject: "食品经营场所现场核查")
+        r.approval = "JY13715000001"; r.staff = "S01"
+        let before = try d.bureau.store.count()
+        // Sunday 10-11 is too late for Monday's visit (due by Saturday 10-10 24:00, a worked day); to itself: refused.
+        let late = d.refusal { _ = try d.clerk(d.bureau, at: "2026-10-11T10:00:00").noticeInspection(r) }
+        #expect(late?.code == "inspection.notice_late" && late?.chinese.contains("10-10 24:00") == true, "\(String(describing: late))")
+        var toSelf = r; toSelf.to = "d0"
+        #expect(d.refusal { _ = try d.clerk(d.bureau, at: "2026-10-09T10:00:00").noticeInspection(toSelf) }?.code == "workflow.self")
+        #expect(try d.bureau.store.count() == before)
+        let notice = try d.clerk(d.bureau, at: "2026-10-09T10:00:00").noticeInspection(r)
+        #expect(notice.verdict?.due.lastDay == CivilDate(iso: "2026-10-10")!)
+        #expect(notice.verdict?.outcome == .awaitingWitness)   // dated in time; no other department has seen it yet
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-09T11:00:00")
+        // Market's witness of what it received: the time evidence that the notice existed by then.
+        _ = try d.market.store.appendWitness(home: d.market.home, key: d.market.key, now: F.ms("2026-10-09T11:00:00"))
+        let list = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T08:00:00"), department: "d1").inbox()
+        // (The licence's push is there too: its claim window started at the same witness.)
+        let r14 = list.items.filter { $0.rule == "R14" }
+        #expect(r14.map(\.action) == ["inspect"] && r14.first?.due?.lastDay == CivilDate(iso: "2026-10-12")!, "\(list.items)")
+        // The report: by the bureau only, on or after the visit day, once.
+        let market = try d.clerk(d.market, at: "2026-10-12T16:00:00")
+        #expect(d.refusal { _ = try market.reportInspection(notice.op.id.hex, findings: "x", result: nil, staff: "S01") }?.code == "workflow.not_addressee")
+        #expect(d.refusal { _ = try d.clerk(d.bureau, at: "2026-10-11T16:00:00").reportInspection(notice.op.id.hex, findings: "x", result: nil, staff: "S01") }?.code == "inspection.before_visit")
+        let bureau = try d.clerk(d.bureau, at: "2026-10-12T16:00:00")
+        let report = try bureau.reportInspection(notice.op.id.hex, findings: "经营场所与申请材料一致", result: "符合条件", staff: "S01")
+        #expect(d.refusal { _ = try bureau.reportInspection(notice.op.id.hex, findings: "again", result: nil, staff: "S01") }?.code == "inspection.already_reported")
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-12T16:30:00")
+        let signList = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T17:00:00"), department: "d1").inbox()
+        #expect(signList.items.filter { $0.rule == "R14" }.map(\.action) == ["countersign"])
+        // The countersignature: reasons when not agreeing, once.
+        let signer = try d.clerk(d.market, at: "2026-10-12T17:00:00")
+        #expect(d.refusal { _ = try signer.countersignInspection(report.op.id.hex, agree: false, text: nil, staff: "S01") }?.code == "inspection.reasons")
+        _ = try signer.countersignInspection(report.op.id.hex, agree: true, text: "同意", staff: "S01")
+        #expect(d.refusal { _ = try signer.countersignInspection(report.op.id.hex, agree: true, text: nil, staff: "S01") }?.code == "inspection.already_signed")
+        let done = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T18:00:00"), department: "d1").inbox()
+        #expect(!done.items.contains { $0.rule == "R14" }, "\(done.items.map { ($0.action, $0.title) })")
+        try d.carry(d.market.store, to: d.bureau.store, at: "2026-10-12T18:00:00")
+        // The report as a clerk reads it: the notice in time (market's replica saw it on 10-09), the joint report.
+        let lines = try d.clerk(d.bureau, at: "2026-10-12T18:30:00").reader.report(notice.op.id.hex).lines
+        #expect(lines.contains { $0.contains("R14 notice limit 10-10 24:00") && $0.contains("按时通知") }, "\(lines)")
+        #expect(lines.contains { $0.contains("联合报告 joint report signed by both departments") }, "\(lines)")
+        #expect(try d.clerk(d.bureau, at: "2026-10-12T18:30:00").reader.report(report.op.id.hex).lines == lines)   // named by its report too
+        for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
+    }
+}

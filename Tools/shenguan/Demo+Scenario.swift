@@ -73,6 +73,12 @@ struct DemoScenario {
         ids["inquiry"] = try clerk("bureau", at: "2026-10-12T11:00:00").inquire(
             to: "market", workingDays: 1, subject: "关于鲁西餐饮扩大经营范围的函询", question: "是否同意增加冷食类食品制售？", staff: Self.staffNo["bureau"]).op.id
         print("   2026-10-12 11:00  市行政审批服务局 sends market a letter of inquiry, 1 working day (R12)")
+        // R14: a joint site inspection of the food licence, announced two days ahead.
+        var visit = InspectionRequest(to: "market", visitDate: CivilDate(iso: "2026-10-14")!, place: "东昌府区古楼街道鲁西餐饮经营场所",
+                                      subject: "食品经营许可现场核查")
+        visit.approval = "JY13715020000123"; visit.staff = Self.staffNo["bureau"]
+        ids["inspection"] = try clerk("bureau", at: "2026-10-12T11:30:00").noticeInspection(visit).op.id
+        print("   2026-10-12 11:30  市行政审批服务局 announces a joint site inspection with market on 10-14 (R14: due by 10-13 24:00)")
         try await sync(at: "2026-10-12T12:00:00", dir: dir, label: "after ecology comes back online")
         try printInboxes(at: "2026-10-12T12:30:00")
 
@@ -82,11 +88,18 @@ struct DemoScenario {
         print("   2026-10-12 14:00  市行政审批服务局 claims the penalty (R7); 10-13 10:00 grants the revocation (R10)")
         print("   市市场监督管理局 never answers the inquiry: at 2026-10-13 24:00 silence counts as consent (R12)")
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
+        let report = try clerk("bureau", at: "2026-10-14T15:00:00").reportInspection(ids["inspection"]!.hex, findings: "经营场所、设施与申请材料一致",
+                                                                                   result: "符合许可条件", staff: Self.staffNo["bureau"])
+        print("   2026-10-14 15:00  after the site visit, 市行政审批服务局 writes the joint report (R14)")
+        try await sync(at: "2026-10-14T15:30:00", dir: dir, label: "so that market receives the report", only: ["bureau", "market"])
+        _ = try clerk("market", at: "2026-10-14T16:00:00").countersignInspection(report.op.id.hex, agree: true, text: "同意", staff: Self.staffNo["market"])
+        print("   2026-10-14 16:00  市市场监督管理局 (王芳) countersigns it: the joint report carries both departments' signatures (R14)")
+        try await sync(at: "2026-10-14T16:30:00", dir: dir, label: "after the countersignature")
 
         let now = Self.t("2026-10-16T09:00:00")
         let reader = try clerk("bureau", at: "2026-10-16T09:00:00").reader
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID or licence number), 中文 with rule ids:")
-        for key in ["food", "permit", "penalty", "inquiry"] {
+        for key in ["food", "permit", "penalty", "inquiry", "inspection"] {
             for line in try reader.report(ids[key]!.hex).lines { print("   " + line) }
             print("")
         }

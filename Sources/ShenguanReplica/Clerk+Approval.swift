@@ -31,6 +31,10 @@ public struct ApprovalRequest: Sendable {
     public var commitmentLetter: FileUpload?
     public var attachments: [FileUpload] = []
     public var pushTo: [String]
+    /// R17: the department of `pushTo` that issues the certificate, and the
+    /// legal or promised limit it does so within.
+    public var certificateBy: String?
+    public var certificate: CertificateRequest?
     /// Who acts (R3): a staff number or registration id.
     public var staff: String?
 
@@ -72,6 +76,14 @@ extension Clerk {
                 throw ReplicaError("workflow.duplicate_department", "A department is named twice in --push-to.", zh: "推送部门重复。")
             }
             for d in r.pushTo { try checkDepartment(d) }
+            if (r.certificateBy == nil) != (r.certificate == nil) {
+                throw ReplicaError("certificate.incomplete", "A certificate (R17) names the department that issues it and its limit in working days with the legal or promised basis, together. Nothing was written.",
+                                   zh: "配发证照（R17）须同时写明配发部门、时限（工作日）及其法定或承诺依据。未写入任何内容。")
+            }
+            if let by = r.certificateBy, !r.pushTo.contains(by) {
+                throw ReplicaError("certificate.not_pushed", "\(by) issues the certificate, so the approval is pushed to it too (--push-to \(by)). Nothing was written.",
+                                   zh: "由 \(by) 配发证照，须同时推送给该部门（--push-to \(by)）。未写入任何内容。")
+            }
             if let earlier = try store.items(licence: r.licence).first(where: { try store.op($0.hex).header.kind == WorkflowKinds.approval }) {
                 throw ReplicaError("workflow.duplicate_licence", "Licence number \(r.licence) was already issued [\(earlier.hex.prefix(12))]; a licence number names one licence. Nothing was written.",
                                    zh: "证照编号 \(r.licence) 已被使用（\(earlier.hex.prefix(12))），一个编号只能对应一个许可。未写入任何内容。")
@@ -103,8 +115,14 @@ extension Clerk {
                 return b
             })
             for d in r.pushTo {
+                let certificate = d == r.certificateBy ? r.certificate : nil
+                if let c = certificate {
+                    _ = try PushBody(json: .object(["record": .string(String(repeating: "0", count: 64)), "to": .string(d), "certificate": c.json]))
+                }
                 drafts.append(draft(WorkflowKinds.push, staff: staff) { written in
-                    ["record": .string(written[approvalAt].id.hex), "to": .string(d)]
+                    var b: [String: JSONValue] = ["record": .string(written[approvalAt].id.hex), "to": .string(d)]
+                    if let c = certificate { b["certificate"] = c.json }
+                    return b
                 })
             }
             let ops = try appendAll(drafts)

@@ -56,6 +56,33 @@ extension Clerk {
         }
     }
 
+    /// Issues the certificate a claimed push asks for (R17), once; the
+    /// verdict says whether within the legal or promised limit.
+    public func issueCertificate(_ push: String, certificateNo: String, staff: String?) throws(ReplicaError) -> PushActResult {
+        let p = try reader.resolvePush(push, addressedTo: department)
+        return try run {
+            let (dept, now) = (department, self.now)
+            let body: [String: JSONValue] = ["push": .string(p.id.hex), "certificateNo": .string(certificateNo)]
+            _ = try CertificateBody(json: .object(body))
+            let op = try append(WorkflowKinds.certificate, body, staff: try staffID(staff), checking: (p.id, { wf, _ in
+                guard let pushed = wf.pushes[p.id], pushed.body.to == dept else { return }
+                guard pushed.body.certificate != nil else {
+                    throw ReplicaError("certificate.not_asked", "This push asks for no certificate from \(wf.name(of: dept)) (R17). Nothing was written.",
+                                       zh: "该推送未要求本部门配发证照（R17）。未写入任何内容。")
+                }
+                guard !pushed.claims.isEmpty else {
+                    throw ReplicaError("certificate.unclaimed", "Claim the push first (shenguan claim), then issue its certificate (R2, R17). Nothing was written.",
+                                       zh: "请先认领该推送（shenguan claim），再配发证照（R2、R17）。未写入任何内容。")
+                }
+                if let first = pushed.certificates.first {
+                    throw ReplicaError("certificate.already_issued", "Its certificate \(first.op.body?["certificateNo"]?.stringValue ?? "") was already issued by \(ItemReport.who(wf, first, now: now)). Nothing was written.",
+                                       zh: "该证照（\(first.op.body?["certificateNo"]?.stringValue ?? "")）已由 \(ItemReport.who(wf, first, now: now)) 配发。未写入任何内容。")
+                }
+            }))
+            return try pushResult(op, push: p.id)
+        }
+    }
+
     func pushResult(_ op: VerifiedOp, push: Digest) throws -> PushActResult {
         let (wf, ctx) = try item(push)
         return PushActResult(op: op, status: try wf.status(of: wf.pushes[push]!, ctx), workflow: wf)

@@ -125,6 +125,10 @@ public struct ItemReport: Sendable {
         var out = ["  \(who(wf, st.push.act, now: now))  pushes to \(wf.name(of: st.push.body.to))\(st.push.body.via == nil ? "" : " (relay, R5)") [\(st.push.act.id.hex.prefix(12))]"]
         if let pl = st.pushLimit { out.append("    \(pl.rule) push limit \(ClerkTime.limit(pl.due, now: now)): \(ClerkWords.pushLimit(pl))") }
         for c in st.push.claims { out.append("  \(who(wf, c, now: now))  claims (R3)") }
+        for c in st.push.certificates { out.append("  \(who(wf, c, now: now))  issues certificate \(c.op.body?["certificateNo"]?.stringValue ?? "") (R17)") }
+        if let c = st.certificate {
+            out.append("    R17 certificate limit \(ClerkTime.limit(c.due, now: now)) (\(c.due.workingDays) 工作日, \(st.push.body.certificate?.basis ?? "")): \(ClerkWords.certificate(c))")
+        }
         for f in st.push.feedback { out.append("  \(who(wf, f, now: now))  feedback (R4): \(f.op.body?["text"]?.stringValue ?? "")") }
         out.append("    → \(ClerkWords.status(st.label)) · \(st.claim.rule) limit \(ClerkTime.limit(st.claim.due, now: now)) (\(st.claim.due.workingDays) 工作日) · \(st.claim.basis.rawValue)\(ClerkWords.provisional(st.claim))")
         out.append("      window from \(st.claim.start.map { $0.isWitnessed ? "\(ClerkTime.instant($0.hi, now: now)) (\($0.hiSource))" : "the bureau's own clock (not yet witnessed)" } ?? "?")")
@@ -188,12 +192,23 @@ public enum ClerkWords {
     public static func chinese(_ words: String) -> String { String(words.prefix { $0 != " " }) }
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide",
-                          "inspect": "勘验 inspect", "countersign": "会签 countersign"]
+                          "inspect": "勘验 inspect", "countersign": "会签 countersign", "certify": "配发证照 certify"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
 
     /// Said after a limit judged on the provisional rule (§4.2).
     public static func provisional(_ v: Verdict) -> String {
         v.provisional ? " · 暂定：该年度官方日历未发布，按周末推算 provisional (no official calendar for that year yet)" : ""
+    }
+
+    /// An R17 certificate verdict.
+    public static func certificate(_ v: Verdict) -> String {
+        switch v.outcome {
+        case .open: "待配发 to be issued"
+        case .onTime: "按时配发 issued in time"
+        case .late: "逾期配发 issued LATE"
+        case .lapsed: "逾期未配发 NOT issued by the limit"
+        case .awaitingWitness: "待见证 issued in time, awaiting a witness"
+        }
     }
 
     /// An R14 notice verdict: one working day ahead, too late, or not yet witnessed.

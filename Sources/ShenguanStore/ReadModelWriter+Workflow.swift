@@ -30,7 +30,14 @@ extension ReadModelWriter {
             guard let b = try? RevocationRequestBody(json: body), let approval = idx.meta(of: b.approval) else { return }
             try open(item: row, action: "decide", dept: idx.replicaDepartment(of: approval.author) ?? "?", workingDays: nil, from: nil)
         case WorkflowKinds.claim:
-            if let b = try? ClaimBody(json: body) { try close(b.push) }
+            if let b = try? ClaimBody(json: body) {
+                try close(b.push)
+                try openCertificate(b.push)
+            }
+        case WorkflowKinds.certificate:
+            if let b = try? CertificateBody(json: body), let r = idx.row(of: b.push) {
+                try db.execute(sql: "DELETE FROM wf_open WHERE item = ? AND action = 'certify'", arguments: [r])
+            }
         case WorkflowKinds.reply:
             if let b = try? ReplyBody(json: body) { try close(b.inquiry) }
         case WorkflowKinds.revocationDecision:
@@ -79,6 +86,8 @@ extension ReadModelWriter {
                                     WorkflowKinds.inspectionReport, WorkflowKinds.inspectionCountersign]
         if closers.contains(where: { closing.contains($0["kind"] as String) }) {
             try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
+            // A claimed push whose certificate is still due stays on the list as such (R17).
+            if kind == WorkflowKinds.push, closers.contains(where: { ($0["kind"] as String) == WorkflowKinds.claim }) { try openCertificate(op.id) }
         }
     }
 
@@ -143,6 +152,20 @@ extension ReadModelWriter {
         let dl = fixedDeadline ?? workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
         try RawInsert.run(db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)"),
                           [.int(item), .text(action), .text(dept), workingDays.map { .int(Int64($0)) } ?? .null, dl.map { .int($0) } ?? .null], db: db)
+    }
+
+    /// R17: once a push asking for a certificate is claimed, the addressee
+    /// issues the certificate within the push's limit (from the push's hi),
+    /// unless one was issued already.
+    private func openCertificate(_ push: Digest) throws {
+        guard let body = idx.operation(push)?.body, let b = try? PushBody(json: body), let c = b.certificate, let row = idx.row(of: push) else { return }
+        let issued = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS(SELECT 1 FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind = ? AND o.body IS NOT NULL)
+            """, arguments: [push.hex, WorkflowKinds.certificate]) ?? false
+        guard !issued else { return }
+        let from = try Int64.fetchOne(db, sql: "SELECT coalesce(t.hi_time, o.time) FROM ops o LEFT JOIN op_time t ON t.op = o.rowid WHERE o.rowid = ?",
+                                      arguments: [row])
+        try open(item: row, action: "certify", dept: b.to, workingDays: c.workingDays, from: from)
     }
 
     private func close(_ id: Digest) throws {

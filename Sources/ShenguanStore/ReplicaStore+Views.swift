@@ -26,6 +26,13 @@ extension ReplicaStore {
                 SELECT item FROM wf_open WHERE dept = ? AND (deadline IS NULL OR deadline > ?)
                 """), arguments: [department, now])
             var loaded = try Self.loadRows(db, rows: items)
+            // A push whose certificate is due (R17): its claims and certificates decide the item.
+            let certify = try Int64.fetchAll(db.cachedStatement(sql: "SELECT item FROM wf_open WHERE dept = ? AND action = 'certify'"), arguments: [department])
+            if !certify.isEmpty {
+                let pushes = certify.compactMap { row in loaded.values.first { $0.row == row }?.op.id }
+                let acts = try Self.namingRows(db, pushes, kinds: [WorkflowKinds.claim, WorkflowKinds.certificate])
+                loaded.merge(try Self.loadRows(db, rows: acts)) { a, _ in a }
+            }
             // The records pushed and the licences asked about: titles and the issuing department.
             var named = Set<Digest>()
             for op in loaded.values {

@@ -28,6 +28,7 @@ extension Pages {
                 <dt>认领时限</dt><dd>\(ClerkTime.limitLong(v.due))（\(v.due.workingDays) 个工作日，\(v.rule)）\(HTML.when(v.outcome == .open, " · \(ClerkTime.leftChinese(v.due, now: now, calendar: r.context.calendar))"))</dd>
                 <dt>依据</dt><dd>\(verdictWords(v, witnessName: witnessName))</dd>
                 \(st.pushLimit.map { pl in HTML("<dt>推送时限（\(pl.rule)）</dt><dd>\(ClerkTime.limitLong(pl.due))：\(ClerkWords.chinese(ClerkWords.pushLimit(pl)))</dd>") })
+                \(st.certificate.map { c in HTML("<dt>配发证照时限（R17）</dt><dd>\(ClerkTime.limitLong(c.due))：\(ClerkWords.chinese(ClerkWords.certificate(c)))</dd>") })
                 \(HTML.when(st.responsible != nil, "<dt>责任</dt><dd>\(wf.name(of: st.responsible ?? ""))（\(v.rule)，R24）</dd>"))
                 </dl><ul class="acts">\(claims)\(feedback)</ul>
                 <p class="actions">\(HTML.when(mine, """

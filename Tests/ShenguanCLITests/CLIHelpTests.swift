@@ -34,6 +34,8 @@ SUBCOMMANDS:
                           regulators (R2 claim limits start).
   claim                   Claim (sign for) a push addressed to this department
                           (R2, R3, R7).
+  certify                 Issue the certificate a claimed push asks for, within
+                          its legal or promised limit (R17).
   feedback                Send doubts or a dispute about a received push back
                           to its sender (R4).
   relay                   Forward a push this department received to a
@@ -119,7 +121,7 @@ SUBCOMMANDS:
     }
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
-        let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
+        let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
                      "revoke", "inquire", "reply", "inspect", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect"]  // no replica options of their own

@@ -60,3 +60,38 @@ import ShenguanTestSupport
         for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
     }
 }
+
+/// R17 through the application layer: the bureau asks the regulator for the
+/// certificate with its approval; the regulator claims, then certifies,
+/// once; the read model keeps the list and equals its rebuild.
+@Suite struct ClerkCertificateTests {
+    @Test func aCertificateAskedForWithTheApprovalIsIssuedOnce() throws {
+        let d = try Desk("clerk-certificate"); defer { d.dir.remove() }
+        try d.registerStaff()
+        var a = d.approval(to: ["d1", "d2"])
+        a.certificateBy = "d3"; a.certificate = CertificateRequest(workingDays: 5, basis: "《食品经营许可管理办法》第十六条")
+        let bureau = try d.clerk(d.bureau, at: "2026-09-30T16:00:00")
+        #expect(d.refusal { _ = try bureau.approve(a) }?.code == "certificate.not_pushed")
+        a.certificateBy = "d1"; a.certificate = CertificateRequest(workingDays: 0, basis: "x")
+        #expect(d.refusal { _ = try bureau.approve(a) }?.code == "op.invalid_body")
+        a.certificate = CertificateRequest(workingDays: 5, basis: "《食品经营许可管理办法》第十六条")
+        let res = try bureau.approve(a)
+        #expect(res.pushes.first { $0.push.body.to == "d1" }?.certificate?.due.lastDay == CivilDate(iso: "2026-10-13")!)
+        #expect(res.pushes.first { $0.push.body.to == "d2" }?.certificate == nil)
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-09-30T17:00:00")
+        _ = try d.market.store.appendWitness(home: d.market.home, key: d.market.key, now: F.ms("2026-09-30T17:00:00"))
+        let market = try d.clerk(d.market, at: "2026-10-08T09:00:00")
+        #expect(d.refusal { _ = try market.issueCertificate("JY13715000001", certificateNo: "JY1", staff: "S01") }?.code == "certificate.unclaimed")
+        _ = try market.claim("JY13715000001", staff: "S01")
+        let list = try market.reader.inbox()
+        #expect(list.items.map(\.action) == ["certify"] && list.items.first?.due?.lastDay == CivilDate(iso: "2026-10-13")!, "\(list.items)")
+        let issued = try market.issueCertificate("JY13715000001", certificateNo: "JY13715020000123", staff: "S01")
+        #expect(issued.status.certificate?.outcome == .awaitingWitness || issued.status.certificate?.outcome == .onTime)
+        #expect(d.refusal { _ = try market.issueCertificate("JY13715000001", certificateNo: "JY2", staff: "S01") }?.code == "certificate.already_issued")
+        #expect(try market.reader.inbox().items.isEmpty)
+        let lines = try market.reader.report(issued.status.push.act.id.hex).lines
+        #expect(lines.contains { $0.contains("issues certificate JY13715020000123 (R17)") } && lines.contains { $0.contains("R17 certificate limit 10-13 24:00") }, "\(lines)")
+        try d.carry(d.market.store, to: d.bureau.store, at: "2026-10-08T10:00:00")
+        for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
+    }
+}

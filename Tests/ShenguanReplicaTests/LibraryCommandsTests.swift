@@ -81,8 +81,10 @@ import ShenguanTestSupport
         // approve → the push reaches market (import with a witness: time evidence).
         now = F.ms("2026-09-30T16:00:00")
         try step("approve") { () throws in
-            let res = try clerk("bureau").approve(ApprovalRequest(itemCode: "370100-001", itemName: "食品经营许可", applicant: "聊城市鲁西餐饮有限公司",
-                                                                  creditCode: F.codeA, contact: "0635-1234567", licence: "JY13715000001", pushTo: ["market"]))
+            var r = ApprovalRequest(itemCode: "370100-001", itemName: "食品经营许可", applicant: "聊城市鲁西餐饮有限公司",
+                                    creditCode: F.codeA, contact: "0635-1234567", licence: "JY13715000001", pushTo: ["market"])
+            r.certificateBy = "market"; r.certificate = CertificateRequest(workingDays: 10, basis: "法定时限")
+            let res = try clerk("bureau").approve(r)
             #expect(res.pushes.map(\.push.body.to) == ["market"])
         }
         try step("import") { () throws in #expect(try carry(stores["bureau"]!, "market", witness: true).witness != nil) }
@@ -94,6 +96,9 @@ import ShenguanTestSupport
         }
         now = F.ms("2026-10-08T09:30:00")
         try step("claim") { () throws in #expect(try clerk("market").claim("JY13715000001", staff: "S01").status.push.claims.count == 1) }
+        try step("certify") { () throws in
+            #expect(try clerk("market").issueCertificate("JY13715000001", certificateNo: "JY13715020000123", staff: "S01").status.push.certificates.count == 1)
+        }
         try step("status") { () throws in #expect(try reader("market").report("JY13715000001").lines.contains { $0.contains("王芳 (S01)") }) }
         try step("feedback") { () throws in _ = try clerk("market").feedback("JY13715000001", text: "许可有效期与系统记录不一致", staff: "S01") }
         try step("relay") { () throws in #expect(try clerk("market").relay("JY13715000001", to: "province", staff: "S01").status.push.body.to == "province") }

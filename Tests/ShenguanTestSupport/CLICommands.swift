@@ -4,7 +4,7 @@
 /// a new command without its library entry point fails one of the two.
 public enum CLICommands {
     public static let names = [
-        "network", "init", "roster", "policy", "staff", "approve", "claim", "feedback", "relay", "supervise", "warnings",
+        "network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
         "revoke", "inquire", "reply", "inspect", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "verify",
         "note", "log", "show", "state", "export", "import", "backup", "restore", "serve", "sync", "peers", "calendar", "key", "demo",
     ]

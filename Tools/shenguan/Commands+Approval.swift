@@ -4,6 +4,24 @@ import ShenguanCalendar
 import ShenguanCore
 import ShenguanReplica
 
+/// `shenguan certify`: the regulator issues the certificate a push asks for (R17).
+struct Certify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Issue the certificate a claimed push asks for, within its legal or promised limit (R17).",
+        discussion: "Example: shenguan certify JY137150001 --certificate-no JY13715020000123 --staff 0042")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var who: StaffOption
+    @Argument(help: "The push id or prefix, or the licence number with one push to this department.") var push: String
+    @Option(name: .customLong("certificate-no"), help: "The certificate's number.") var certificateNo: String
+
+    func run() throws {
+        let clerk = try openClerk(global)
+        let res = try clerk.issueCertificate(push, certificateNo: certificateNo, staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json("certificate")); return }
+        print("certificate \(res.op.id.hex)  \(certificateNo)  " + (res.status.certificate.map { ClerkWords.certificate($0) } ?? "") + " (R17)")
+    }
+}
+
 struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Issue an approval (R1) and push it to the responsible regulators (R2 claim limits start).",
@@ -25,6 +43,9 @@ struct Approve: ParsableCommand {
     @Option(help: "The signed commitment letter of a 告知承诺 item (a file; marks the item as one).") var commitmentLetter: String?
     @Option(help: "A scanned attachment (repeatable).") var attach: [String] = []
     @Option(help: "Department to push to (repeatable).") var pushTo: [String] = []
+    @Option(name: .customLong("certificate-by"), help: "R17: the department (of --push-to) that issues the certificate.") var certificateBy: String?
+    @Option(name: .customLong("certificate-days"), help: "R17: the legal or promised limit for the certificate, in working days (1–60).") var certificateDays: Int?
+    @Option(name: .customLong("certificate-basis"), help: "R17: the law or promise the limit comes from.") var certificateBasis: String?
 
     func run() throws {
         let clerk = try openClerk(global)
@@ -37,6 +58,10 @@ struct Approve: ParsableCommand {
         r.commitmentLetter = try commitmentLetter.map(upload)
         r.attachments = try attach.map(upload)
         r.staff = try who.resolved(clerk.reader)
+        r.certificateBy = certificateBy
+        if certificateDays != nil || certificateBasis != nil {
+            r.certificate = CertificateRequest(workingDays: certificateDays ?? 0, basis: certificateBasis ?? "")
+        }
         let res = try clerk.approve(r)
         if global.json { printJSON(res.json); return }
         print("approval \(res.approval.id.hex)  \(itemName) · \(applicant) · \(licence)  (R1)")
@@ -44,7 +69,8 @@ struct Approve: ParsableCommand {
             print("  ⚠ 预警名单 warning list (R9): \(w.level == "restricted" ? "限制准入 restricted admission" : "从严审批 strict admission") — \(w.reason) [\(w.source.hex.prefix(12))]")
         }
         for st in res.pushes {
-            print("  push \(st.push.act.id.hex)  → \(res.workflow.name(of: st.push.body.to))  认领时限 claim by \(ClerkTime.limit(st.claim.due, now: clerk.now)) (\(st.claim.rule), \(st.claim.due.workingDays) 工作日)")
+            print("  push \(st.push.act.id.hex)  → \(res.workflow.name(of: st.push.body.to))  认领时限 claim by \(ClerkTime.limit(st.claim.due, now: clerk.now)) (\(st.claim.rule), \(st.claim.due.workingDays) 工作日)"
+                  + (st.certificate.map { "  配发证照 certificate by \(ClerkTime.limit($0.due, now: clerk.now)) (R17, \($0.due.workingDays) 工作日)" } ?? ""))
         }
     }
 }

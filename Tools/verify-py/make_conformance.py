@@ -307,6 +307,17 @@ def op_cases():
                                                             {"report": "cd" * 32, "agree": False, "text": "面积不符"}), "accepted")
     add("a countersignature whose agree is 1", op(1_790_000_004_008, "inspection.countersign", {"report": "cd" * 32, "agree": 1}),
         "op.invalid_body")
+    # §4.1 R17: a push asking for a certificate, and the certificate.
+    push = {"record": "ab" * 32, "to": "market", "certificate": {"workingDays": 10, "basis": "《食品经营许可管理办法》第十六条"}}
+    add("a push asking for a certificate within 10 working days", op(1_790_000_005_000, "push", push), "accepted")
+    add("a push asking for a certificate within 0 working days", op(1_790_000_005_001, "push", dict(push, certificate={"workingDays": 0, "basis": "x"})),
+        "op.invalid_body")
+    add("a push asking for a certificate without its basis", op(1_790_000_005_002, "push", dict(push, certificate={"workingDays": 10})),
+        "op.invalid_body")
+    add("a push whose certificate has an extra member", op(1_790_000_005_003, "push",
+                                                            dict(push, certificate={"workingDays": 10, "basis": "x", "by": "market"})), "op.invalid_body")
+    add("a certificate issued", op(1_790_000_005_004, "certificate.issue", {"push": "ab" * 32, "certificateNo": "JY13715020000123"}), "accepted")
+    add("a certificate without its number", op(1_790_000_005_005, "certificate.issue", {"push": "ab" * 32}), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

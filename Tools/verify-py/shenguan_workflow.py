@@ -186,8 +186,18 @@ def check_workflow(kind, body):
             r.fail("value is not a date")
         r.ids("supersedes")
     elif kind == "push":
-        r = _Body(kind, body, ("record", "to", "via"))
+        r = _Body(kind, body, ("record", "to", "via", "certificate"))
         r.ident("record"), r.dept("to"), r.ident("via", optional=True)
+        c = r.obj("certificate", {"workingDays", "basis"}, optional=True)  # R17
+        if c is not None:
+            n = c.get("workingDays")
+            if type(n) is not int or not 1 <= n <= 60:
+                r.fail("certificate workingDays is not 1..60")
+            if "basis" not in c or not is_text(c["basis"], 200):
+                r.fail("certificate basis is not text of 1..200")
+    elif kind == "certificate.issue":  # R17
+        r = _Body(kind, body, ("push", "certificateNo"))
+        r.ident("push"), r.text("certificateNo", 64)
     elif kind == "claim":
         r = _Body(kind, body, ("push",))
         r.ident("push")

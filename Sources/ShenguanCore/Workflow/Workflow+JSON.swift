@@ -79,6 +79,13 @@ extension Workflow {
         if let via = s.push.body.via { o["via"] = .string(via.hex) }
         if let p = s.pushLimit { o["pushLimit"] = Self.json(p) }
         if let f = s.feedback { o["feedback"] = Self.json(f) }
+        if let c = s.certificate {
+            var j = Self.json(c).objectValue ?? [:]
+            j["limitBasis"] = s.push.body.certificate.map { .string($0.basis) } ?? .null
+            j["issuedBy"] = s.push.certificates.first.map { actJSON($0) } ?? .null
+            j["certificateNo"] = s.push.certificates.first?.op.body?["certificateNo"] ?? .null
+            o["certificate"] = .object(j)
+        }
         return .object(o)
     }
 

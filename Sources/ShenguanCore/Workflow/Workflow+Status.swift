@@ -36,6 +36,8 @@ extension Workflow {
         public let pushLimit: Verdict?
         /// R4: feedback (when any) within its limit.
         public let feedback: Verdict?
+        /// R17: the certificate the push asks for, within its limit.
+        public var certificate: Verdict? = nil
         /// pending, claimed_on_time, claimed_late, auto_claimed (R2).
         public var label: String {
             switch claim.outcome {
@@ -78,7 +80,13 @@ extension Workflow {
             feedback = try Deadlines.judge(rule: policy.feedback.rule, start: start, workingDays: policy.feedback.workingDays,
                                            act: earliest(p.feedback, ctx), calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
         }
-        return PushStatus(push: p, claim: claim, pushLimit: pushLimit, feedback: feedback)
+        var certificate: Verdict?
+        if let c = p.body.certificate {
+            // R17: issued within the legal or promised limit, counted like the claim from the push's hi.
+            certificate = try Deadlines.judge(rule: "R17", start: start, workingDays: c.workingDays, act: earliest(p.certificates, ctx),
+                                              calendar: ctx.calendar, graceMillis: policy.graceMillis, now: ctx.now)
+        }
+        return PushStatus(push: p, claim: claim, pushLimit: pushLimit, feedback: feedback, certificate: certificate)
     }
 
     /// The statuses of every push of a record (incl. relays), by push id.
@@ -162,6 +170,13 @@ extension Workflow {
         for r in requests.values where r.decisions.isEmpty && approvals[r.body.approval]?.act.department == department {
             items.append(InboxItem(id: r.act.id, action: "decide", rule: "R10", title: "\(r.body.action): \(title(ofRecord: r.body.approval))",
                                    from: r.act.department, since: r.act.time, due: nil))
+        }
+        // R17: a claimed push whose certificate is still to be issued.
+        for p in pushes.values where p.body.to == department && !p.claims.isEmpty && p.certificates.isEmpty && p.body.certificate != nil {
+            let s = try status(of: p, ctx)
+            guard let c = s.certificate, c.outcome == .open else { continue }
+            items.append(InboxItem(id: p.act.id, action: "certify", rule: "R17", title: title(ofRecord: p.body.record),
+                                   from: p.act.department, since: p.act.time, due: c.due))
         }
         items += inspectionItems(for: department, now: ctx.now)
         return items.sorted {

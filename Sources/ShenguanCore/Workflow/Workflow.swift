@@ -31,6 +31,8 @@ public struct Workflow: Sendable {
         public let recordKind: String
         public var claims: [Act] = []
         public var feedback: [Act] = []
+        /// R17: certificates the addressee issued for it.
+        public var certificates: [Act] = []
     }
     public struct WarningEntry: Equatable, Sendable {
         public let source: Digest
@@ -173,6 +175,10 @@ public struct Workflow: Sendable {
             if let b = try? ClaimBody(json: body), pushes[b.push]?.body.to == act.department { pushes[b.push]?.claims.append(act) }
         case WorkflowKinds.feedback:
             if let b = try? FeedbackBody(json: body), pushes[b.push]?.body.to == act.department { pushes[b.push]?.feedback.append(act) }
+        case WorkflowKinds.certificate:
+            if let b = try? CertificateBody(json: body), let p = pushes[b.push], p.body.to == act.department, p.body.certificate != nil {
+                pushes[b.push]?.certificates.append(act)
+            }
         case WorkflowKinds.warningDelist:
             if let b = try? DelistBody(json: body), warnings[b.entry]?.delisted == nil { warnings[b.entry]?.delisted = act.id }
         case WorkflowKinds.revocationDecision:

@@ -60,9 +60,32 @@ public struct CorrectionBody: Equatable, Sendable {
 /// R1/R7: a record handed to one department; `via` marks an R5 relay.
 public struct PushBody: Equatable, Sendable {
     public let record: Digest, to: String, via: Digest?
+    /// R17: the addressee issues the certificate within these working days
+    /// (the legal or promised limit, with its basis). Approvals only.
+    public let certificate: CertificateRequest?
     public init(json: JSONValue) throws(OpRejection) {
-        let r = try BodyReader(kind: WorkflowKinds.push, json, allowed: ["record", "to", "via"])
+        let r = try BodyReader(kind: WorkflowKinds.push, json, allowed: ["record", "to", "via", "certificate"])
         record = try r.id("record")!; to = try r.department("to"); via = try r.id("via", optional: true)
+        certificate = try r.object("certificate", allowed: ["workingDays", "basis"], optional: true).map { c throws(OpRejection) in
+            CertificateRequest(workingDays: Int(try c.int("workingDays", in: 1...60)), basis: try c.string("basis", max: 200))
+        }
+    }
+}
+
+/// R17 (000 第十三条): the certificate the regulator issues after the
+/// bureau's approval, and the legal or promised limit it is issued within.
+public struct CertificateRequest: Equatable, Sendable {
+    public let workingDays: Int, basis: String
+    public init(workingDays: Int, basis: String) { self.workingDays = workingDays; self.basis = basis }
+    public var json: JSONValue { .object(["workingDays": .int(Int64(workingDays)), "basis": .string(basis)]) }
+}
+
+/// R17: the regulator issues the certificate a push asked for.
+public struct CertificateBody: Equatable, Sendable {
+    public let push: Digest, certificateNo: String
+    public init(json: JSONValue) throws(OpRejection) {
+        let r = try BodyReader(kind: WorkflowKinds.certificate, json, allowed: ["push", "certificateNo"])
+        push = try r.id("push")!; certificateNo = try r.string("certificateNo", max: 64)
     }
 }
 

@@ -19,10 +19,11 @@ public enum WorkflowKinds {
     public static let inspectionNotice = "inspection.notice"    // R14: a joint site inspection announced
     public static let inspectionReport = "inspection.report"    // R14: the joint report, by the bureau
     public static let inspectionCountersign = "inspection.countersign" // R14: the regulator's signature on it
+    public static let certificate = "certificate.issue"         // R17: the regulator issues the licence's certificate
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
-                                       inspectionNotice, inspectionReport, inspectionCountersign]
+                                       inspectionNotice, inspectionReport, inspectionCountersign, certificate]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -42,6 +43,7 @@ public enum WorkflowKinds {
         inspectionNotice: [.approval],                    // R14: the bureau notifies
         inspectionReport: [.approval],
         inspectionCountersign: [.regulator, .enforcement], // R14: the regulator notified signs the joint report
+        certificate: [.regulator, .enforcement],          // R17: the regulator a push asks issues it
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -63,6 +65,7 @@ public enum WorkflowKinds {
         case inspectionNotice: _ = try InspectionNoticeBody(json: body)
         case inspectionReport: _ = try InspectionReportBody(json: body)
         case inspectionCountersign: _ = try CountersignBody(json: body)
+        case certificate: _ = try CertificateBody(json: body)
         default: break
         }
     }
@@ -91,7 +94,7 @@ public enum WorkflowKinds {
         case approval: return list("alerts", RefKinds.listings) + attachmentRefs()
         case correction: return one("approval", RefKinds.approval) + list("supersedes", RefKinds.correction)
         case push: return one("record", RefKinds.records) + one("via", RefKinds.push)
-        case claim, feedback: return one("push", RefKinds.push)
+        case claim, feedback, certificate: return one("push", RefKinds.push)
         case supervision: return one("approval", RefKinds.approval) + attachmentRefs()
         case warningList: return one("source", RefKinds.supervision)
         case warningDelist: return one("entry", RefKinds.listings)

@@ -62,6 +62,15 @@ public enum WorkflowRules {
             } else if dept(record) != department {
                 return OpRejection(.notAddressee, "only the department that wrote the record (\(dept(record) ?? "?")) pushes it; others relay (R5)")
             }
+            if b.certificate != nil && (b.via != nil || record.header.kind != WorkflowKinds.approval) {
+                return OpRejection(.invalidRef, "a certificate (R17) is asked for with the push of an approval, not with a relay or a supervision record")
+            }
+        case WorkflowKinds.certificate:
+            guard let c = try? CertificateBody(json: body), let b = pushBody(c.push) else { return nil }
+            if b.to != department {
+                return OpRejection(.notAddressee, "the push is addressed to \(b.to); \(department) does not issue its certificate (R17)")
+            }
+            if b.certificate == nil { return OpRejection(.invalidRef, "the push asks for no certificate (R17)") }
         case WorkflowKinds.claim, WorkflowKinds.feedback:
             guard let p = (try? ClaimBody(json: body))?.push ?? (try? FeedbackBody(json: body))?.push, let b = pushBody(p) else { return nil }
             if b.to != department {

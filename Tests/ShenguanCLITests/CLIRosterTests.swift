@@ -145,6 +145,7 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("超时自动认领 auto-claimed at the limit") && r.stdout.contains("responsible: 市生态环境局 (R2, R24)"))
         #expect(r.stdout.contains("status revoked"))
         #expect(r.stdout.contains("pushes it to 市信用信息平台 by default: R20 limit 10-21 24:00"), "\(r.stdout)")
+        #expect(r.stdout.contains("issues certificate JY13715020000123 (R17)") && r.stdout.contains("R17 certificate limit 10-13 24:00"), "\(r.stdout)")
         #expect(r.stdout.contains("R14 notice limit 10-13 24:00") && r.stdout.contains("联合报告 joint report signed by both departments"), "\(r.stdout)")
         #expect(r.stdout.contains("视为同意 deemed consent") && r.stdout.contains("responsible: 市市场监督管理局 (R12)"))
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))

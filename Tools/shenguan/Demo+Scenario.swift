@@ -45,7 +45,10 @@ struct DemoScenario {
         }
         // R1: two approvals, each pushed with it on 09-30 at 16:00; limits run past the holiday (T2 example).
         let bureau = try clerk("bureau", at: "2026-09-30T16:00:00")
-        let food = try bureau.approve(approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123", to: "market"))
+        var foodRequest = approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123", to: "market")
+        // R17: market issues the licence's certificate, within 5 working days (a local promise).
+        foodRequest.certificateBy = "market"; foodRequest.certificate = CertificateRequest(workingDays: 5, basis: "聊城承诺：证照配发 5 个工作日")
+        let food = try bureau.approve(foodRequest)
         let permit = try bureau.approve(approval("370100-117", "排污许可", "聊城市东昌化工有限公司", Self.code2, "91371502MA3N8K7P2001P", to: "ecology"))
         ids["food"] = food.approval.id; ids["pushFood"] = food.pushes[0].push.act.id
         ids["permit"] = permit.approval.id; ids["pushPermit"] = permit.pushes[0].push.act.id
@@ -57,6 +60,9 @@ struct DemoScenario {
         print("   2026-10-08 09:30  市市场监督管理局 (王芳) claims the 食品经营许可 push (R2, R3)")
         try await sync(at: "2026-10-08T10:00:00", dir: dir, label: "so that the bureau witnesses the claim", only: ["bureau", "market"])
         print("   市生态环境局 stays offline through its claim limit 10-09 24:00 周五")
+        let certified = try clerk("market", at: "2026-10-09T10:00:00").issueCertificate("JY13715020000123", certificateNo: "JY13715020000123",
+                                                                                       staff: Self.staffNo["market"])
+        print("   2026-10-09 10:00  市市场监督管理局 issues its certificate: R17 limit \(certified.status.certificate.map { ClerkTime.limit($0.due, now: $0.due.deadlineMillis) } ?? "?")")
         // R6, R7, R8, R9: ecology's penalty, pushed back the day it is published; R10 request.
         var penalty = SupervisionRequest(category: "penalty", summary: "超标排放，罚款10万元（聊环罚〔2026〕12号）")
         penalty.subject = "聊城市东昌化工有限公司"; penalty.creditCode = Self.code2; penalty.approval = "91371502MA3N8K7P2001P"

@@ -105,3 +105,59 @@ extension Clerk {
         }
     }
 }
+
+extension Clerk {
+    /// Asks a regulator for a liaison officer (bureau only, R15), at least a
+    /// day before the day needed; optionally for an announced inspection.
+    public func requestLiaison(to: String, neededOn: CivilDate, purpose: String, notice: String?, staff: String?) throws(ReplicaError) -> ActResult {
+        let n = try notice.map { s throws(ReplicaError) in try resolve(s, kind: WorkflowKinds.inspectionNotice, what: "an inspection notice", zh: "勘验通知") }
+        return try run {
+            try checkDepartment(to)
+            guard now < ChinaStandardTime.startOfDayMillis(neededOn) else {
+                throw ReplicaError("liaison.late", "R15: a liaison officer is asked for at least a day ahead: for \(neededOn.iso), by \(neededOn.adding(days: -1).iso) 24:00. Choose a later day. Nothing was written.",
+                                   zh: "R15：须至少提前一天商请联络员：\(neededOn.iso) 所需，应在 \(neededOn.adding(days: -1).iso) 24:00 前提出。请改选较晚的日期。未写入任何内容。")
+            }
+            var body: [String: JSONValue] = ["to": .string(to), "neededOn": .string(neededOn.iso), "purpose": .string(purpose)]
+            if let n { body["notice"] = .string(n.id.hex) }
+            _ = try LiaisonRequestBody(json: .object(body))
+            let op = try append(WorkflowKinds.liaisonRequest, body, staff: try staffID(staff))
+            return ActResult(op: op, json: .object(["request": .string(op.id.hex)]),
+                             text: "liaison request \(op.id.hex)  → \(roster.departments[to]?.name ?? to), needed \(neededOn.iso) (R15)")
+        }
+    }
+
+    /// Names this department's liaison officer for a request addressed to
+    /// it (R15): a staff number whose registration is valid on the day
+    /// needed and at least two years old then. Once.
+    public func appointLiaison(_ request: String, officer: String, phone: String?, staff: String?) throws(ReplicaError) -> ActResult {
+        let q = try resolve(request, kind: WorkflowKinds.liaisonRequest, what: "a liaison request", zh: "联络员商请")
+        return try run {
+            guard let body = q.body.flatMap({ try? LiaisonRequestBody(json: $0) }) else {
+                throw ReplicaError("workflow.body_erased", "The request's content is not held on this replica.", zh: "本副本未持有该商请的内容。")
+            }
+            let mine = try store.staff(department: department).filter { $0.1.staffNo == officer }
+            guard let (id, m) = mine.first(where: { Workflow.meetsLiaisonCondition($0.1, on: body.neededOn) }) else {
+                let why = mine.last.map { "\($0.1.name) (\(officer)) is registered \($0.1.validFrom.iso)…\($0.1.validUntil.iso)" } ?? "\(officer) is not a staff number of \(department)"
+                throw ReplicaError("liaison.ineligible", "\(why): a liaison officer has at least \(Workflow.liaisonYears) years in the department on \(body.neededOn.iso) (R15). Nothing was written.",
+                                   zh: "联络员须在 \(body.neededOn.iso) 已在本部门工作满 \(Workflow.liaisonYears) 年且登记有效（R15）；工号 \(officer) 不符合。未写入任何内容。")
+            }
+            var b: [String: JSONValue] = ["request": .string(q.id.hex), "officer": .string(id)]
+            if let phone { b["phone"] = .string(phone) }
+            _ = try LiaisonAppointBody(json: .object(b))
+            let (dept, now) = (department, self.now)
+            let op = try append(WorkflowKinds.liaisonAppoint, b, staff: try staffID(staff), checking: (q.id, { wf, _ in
+                guard let l = wf.liaisons[q.id] else { return }
+                guard l.body.to == dept else {
+                    throw ReplicaError("workflow.not_addressee", "The request is addressed to \(wf.name(of: l.body.to)); only that department names its officer (R15). Nothing was written.",
+                                       zh: "该商请发给 \(wf.name(of: l.body.to))，只有该部门可以指派联络员（R15）。未写入任何内容。")
+                }
+                if let a = l.appointments.first {
+                    throw ReplicaError("liaison.already_appointed", "An officer was already named by \(ItemReport.who(wf, a, now: now)). Nothing was written.",
+                                       zh: "已由 \(ItemReport.who(wf, a, now: now)) 指派联络员。未写入任何内容。")
+                }
+            }))
+            return ActResult(op: op, json: .object(["appointment": .string(op.id.hex), "officer": .string(id)]),
+                             text: "liaison officer \(m.name) (\(m.staffNo)) named \(op.id.hex) (R15)")
+        }
+    }
+}

@@ -67,6 +67,8 @@ public struct ItemReport: Sendable {
                                         : "  provisional: final once \(wf.name(of: q.body.to))'s chain is witnessed past the limit plus grace with no reply in it")
             }
             if let resp = st.responsible { lines.append("  responsible: \(wf.name(of: resp)) (R12)") }
+        } else if let l = wf.liaisons[id] ?? wf.liaisons.values.first(where: { $0.appointments.contains { $0.id == id } }) {
+            (json, lines) = Self.liaison(wf, l, ctx)
         } else if let n = wf.inspections[id].map({ _ in id }) ?? wf.inspectionOf[id], let i = wf.inspections[n] {
             (json, lines) = Self.inspection(wf, i, ctx)
         } else if let s = wf.supervision[id] {
@@ -92,11 +94,14 @@ public struct ItemReport: Sendable {
         if let v {
             lines.append("    R14 notice limit \(ClerkTime.limit(v.due, now: now)) (one working day ahead): \(ClerkWords.noticeLimit(v))\(ClerkWords.provisional(v))")
         }
+        let officer = wf.liaisonOfficer(forNotice: i.act.id)
+        if let officer { lines.append("    liaison officer (R15): \(wf.staffMembers[officer].map { "\($0.name) (\($0.staffNo))" } ?? officer.hex.prefix(12) + "…")") }
         for r in i.reports {
             lines.append("  \(who(wf, r.act, now: now))  reports: \(r.body.findings)\(r.body.result.map { " · \($0)" } ?? "") [\(r.act.id.hex.prefix(12))]")
             for c in r.countersigns {
                 let agree = c.op.body?["agree"]?.boolValue == true
-                lines.append("  \(who(wf, c, now: now))  countersigns: \(agree ? "agrees" : "does not agree")\(c.op.body?["text"]?.stringValue.map { ": \($0)" } ?? "")")
+                let byOfficer = officer != nil && OpKinds.staffRef(c.op.body) == officer ? " (the liaison officer signs the record, R15)" : ""
+                lines.append("  \(who(wf, c, now: now))  countersigns: \(agree ? "agrees" : "does not agree")\(c.op.body?["text"]?.stringValue.map { ": \($0)" } ?? "")\(byOfficer)")
             }
             lines.append("    → \(r.isJoint ? "联合报告 joint report signed by both departments" : "awaiting \(wf.name(of: i.body.to))'s countersignature")")
         }
@@ -107,6 +112,28 @@ public struct ItemReport: Sendable {
                                                                                          "countersigns": .array(r.countersigns.map { wf.actJSON($0) })]) })]
         if let v { o["notice_limit"] = Workflow.json(v) }
         return (.object(o), lines)
+    }
+
+    /// A request for a liaison officer (R15) and who was named.
+    static func liaison(_ wf: Workflow, _ l: Workflow.LiaisonRequest, _ ctx: JudgeContext) -> (JSONValue, [String]) {
+        let now = ctx.now, v = wf.liaisonVerdict(of: l, ctx)
+        var lines = ["联络员 liaison officer request (R15): \(l.body.purpose) · needed \(l.body.neededOn.iso) → \(wf.name(of: l.body.to))"]
+        lines.append("  \(who(wf, l.act, now: now))  asks")
+        lines.append("    R15 request limit \(ClerkTime.limit(v.due, now: now)) (a day ahead): \(ClerkWords.noticeLimit(v))")
+        for a in l.appointments {
+            let b = a.op.body.flatMap { try? LiaisonAppointBody(json: $0) }
+            let m = b.flatMap { wf.staffMembers[$0.officer] }
+            lines.append("  \(who(wf, a, now: now))  names officer \(m.map { "\($0.name) (\($0.staffNo)), in the department since \($0.validFrom.iso)" } ?? "?")\(b?.phone.map { " · \($0)" } ?? "")")
+        }
+        if l.appointments.isEmpty { lines.append("    → awaiting \(wf.name(of: l.body.to))'s officer") }
+        let o: JSONValue = .object(["kind": "liaison.request", "request": wf.actJSON(l.act), "to": .string(l.body.to), "neededOn": .string(l.body.neededOn.iso),
+                                    "purpose": .string(l.body.purpose), "limit": Workflow.json(v),
+                                    "appointments": .array(l.appointments.map { a in
+                                        var j = wf.actJSON(a).objectValue ?? [:]
+                                        j["officer"] = a.op.body?["officer"] ?? .null
+                                        return .object(j)
+                                    })])
+        return (o, lines)
     }
 
     /// "张三 (A001) · 市场监管局 · 10-09 10:00"
@@ -192,7 +219,8 @@ public enum ClerkWords {
     public static func chinese(_ words: String) -> String { String(words.prefix { $0 != " " }) }
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide",
-                          "inspect": "勘验 inspect", "countersign": "会签 countersign", "certify": "配发证照 certify"]
+                          "inspect": "勘验 inspect", "countersign": "会签 countersign", "certify": "配发证照 certify",
+                          "appoint": "指派联络员 appoint"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
 
     /// Said after a limit judged on the provisional rule (§4.2).

@@ -34,6 +34,13 @@ extension ReadModelWriter {
                 try close(b.push)
                 try openCertificate(b.push)
             }
+        case WorkflowKinds.liaisonRequest:
+            // R15: on the regulator's list until the day the officer is needed is over.
+            guard let b = try? LiaisonRequestBody(json: body) else { return }
+            try open(item: row, action: "appoint", dept: b.to, workingDays: nil, from: nil,
+                     fixedDeadline: ChinaStandardTime.startOfDayMillis(b.neededOn.adding(days: 1)))
+        case WorkflowKinds.liaisonAppoint:
+            if let b = try? LiaisonAppointBody(json: body) { try close(b.request) }
         case WorkflowKinds.certificate:
             if let b = try? CertificateBody(json: body), let r = idx.row(of: b.push) {
                 try db.execute(sql: "DELETE FROM wf_open WHERE item = ? AND action = 'certify'", arguments: [r])
@@ -83,7 +90,7 @@ extension ReadModelWriter {
         let closers = try Row.fetchAll(db, sql: "SELECT o.kind FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.body IS NOT NULL",
                                        arguments: [op.id.hex])
         let closing: Set<String> = [WorkflowKinds.claim, WorkflowKinds.reply, WorkflowKinds.revocationDecision,
-                                    WorkflowKinds.inspectionReport, WorkflowKinds.inspectionCountersign]
+                                    WorkflowKinds.inspectionReport, WorkflowKinds.inspectionCountersign, WorkflowKinds.liaisonAppoint]
         if closers.contains(where: { closing.contains($0["kind"] as String) }) {
             try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
             // A claimed push whose certificate is still due stays on the list as such (R17).

@@ -229,6 +229,8 @@ extension ReplicaStore {
         case WorkflowKinds.inspectionNotice: field = "approval"
         case WorkflowKinds.inspectionReport: field = "notice"
         case WorkflowKinds.inspectionCountersign: field = "report"
+        case WorkflowKinds.liaisonRequest: field = "notice"
+        case WorkflowKinds.liaisonAppoint: field = "request"
         case WorkflowKinds.warningDelist: field = "entry"
         case WorkflowKinds.warningList: field = "source"
         default: return nil
@@ -240,7 +242,8 @@ extension ReplicaStore {
     /// and its judging context with stored bounds.
     static func view(_ db: Database, _ input: [Digest: LoadedOp], now: Int64) throws -> WorkflowView {
         var loaded = input
-        let staff = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) }).subtracting(loaded.keys)
+        let officers = loaded.values.compactMap { $0.op.header.kind == WorkflowKinds.liaisonAppoint ? $0.op.body?["officer"]?.stringValue.flatMap { Digest(hex: $0) } : nil }
+        let staff = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) } + officers).subtracting(loaded.keys)
         loaded.merge(try loadIDs(db, ids: staff)) { a, _ in a }
         // The ends of those registrations, so the acts after them are marked.
         let named = Set(loaded.values.compactMap { OpKinds.staffRef($0.op.body) })

@@ -52,6 +52,8 @@ SUBCOMMANDS:
                           department (R12).
   inspect                 Joint site inspections (R14): notice one working day
                           ahead, a joint report signed by both.
+  liaison                 Liaison officers (R15): the bureau asks a day ahead,
+                          the regulator names a qualified officer.
   correct                 Correct a mutable field of an approval (contact,
                           validUntil); supersedes the values this replica sees.
   inbox                   What this department must act on, oldest limit first,
@@ -122,9 +124,9 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "inspect", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "inspect", "liaison", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
-        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect"]  // no replica options of their own
+        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison"]  // no replica options of their own
         for name in names {
             #expect(Self.rootHelp.contains("\n  \(name) "), "\(name) missing from the snapshot")
             let r = try CLI.raw([name, "--help"], env: ["COLUMNS": "80"])

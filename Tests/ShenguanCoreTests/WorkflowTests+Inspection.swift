@@ -65,4 +65,37 @@ extension WorkflowTests {
         #expect(r.workflow.inspections[n.id]?.reports.first?.isJoint == true)
         #expect(try r.workflow.inbox(for: "d1", ctx(r, now: F.ms("2026-10-12T18:00:00"))).isEmpty)
     }
+
+    /// R15 (001 附件3): a request a day ahead; the officer at least two
+    /// years in the asked department on the day needed.
+    @Test func aLiaisonOfficerIsAskedADayAheadAndHasTwoYearsInTheDepartment() throws {
+        var net = inspectionNetwork()
+        func member(_ from: String) -> JSONValue {
+            StaffMember(department: "d1", staffNo: "L\(from.prefix(4))", name: "联络员", office: "执法科",
+                        validFrom: CivilDate(iso: from)!, validUntil: CivilDate(iso: "2027-12-31")!).json
+        }
+        let senior = net.write(1, kind: RosterOps.staff, body: member("2024-10-14"), at: F.ms("2026-09-01T10:00:00"))
+        let junior = net.write(1, kind: RosterOps.staff, body: member("2024-10-15"), at: F.ms("2026-09-01T10:01:00"))
+        for (at, outcome) in [("2026-10-13T23:59:00", Verdict.Outcome.onTime), ("2026-10-14T00:00:00", .late)] {
+            var n = net
+            let req = n.write(0, kind: WorkflowKinds.liaisonRequest, body: ["to": "d1", "neededOn": "2026-10-14", "purpose": "联合勘验"], at: F.ms(at))
+            n.sync(from: 0, to: 1)
+            n.write(1, kind: OpKinds.note, body: ["text": "收到"], at: F.ms(at) + 30_000)
+            let r = everything(n)
+            let v = try #require(r.workflow.liaisons[req.id].map { r.workflow.liaisonVerdict(of: $0, ctx(r, now: F.ms("2026-10-20T12:00:00"))) })
+            #expect(v.rule == "R15" && v.due.deadlineRFC3339 == "2026-10-14T00:00:00+08:00" && v.outcome == outcome, "\(at): \(v.evidence)")
+        }
+        let req = net.write(0, kind: WorkflowKinds.liaisonRequest, body: ["to": "d1", "neededOn": "2026-10-14", "purpose": "联合勘验"], at: F.ms("2026-10-12T10:00:00"))
+        for to in [1, 3] { net.sync(from: 0, to: to) }
+        #expect(try everything(net).workflow.inbox(for: "d1", ctx(everything(net), now: F.ms("2026-10-12T11:00:00"))).map(\.action) == ["appoint"])
+        // Registered from 2024-10-15: one day short of two years on 2026-10-14. Another department's staff, or another department: refused.
+        let (short, _) = net.draft(1, kind: WorkflowKinds.liaisonAppoint, body: ["request": .string(req.id.hex), "officer": .string(junior.id.hex)])
+        #expect(rejection(decide(net, short)) == .staffInvalid)
+        let (byOther, _) = net.draft(3, kind: WorkflowKinds.liaisonAppoint, body: ["request": .string(req.id.hex), "officer": .string(senior.id.hex)])
+        #expect(rejection(decide(net, byOther)) == .notAddressee)
+        net.write(1, kind: WorkflowKinds.liaisonAppoint, body: ["request": .string(req.id.hex), "officer": .string(senior.id.hex)], at: F.ms("2026-10-12T12:00:00"))
+        let r = everything(net)
+        #expect(r.workflow.liaisons[req.id]?.appointments.count == 1)
+        #expect(try r.workflow.inbox(for: "d1", ctx(r, now: F.ms("2026-10-12T13:00:00"))).isEmpty)
+    }
 }

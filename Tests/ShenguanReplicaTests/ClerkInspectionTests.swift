@@ -61,6 +61,40 @@ import ShenguanTestSupport
     }
 }
 
+/// R15 with R14: the bureau asks for a liaison officer for an announced
+/// inspection; market names a qualified officer, who signs the record.
+@Suite struct ClerkLiaisonTests {
+    @Test func theLiaisonOfficerIsQualifiedAndSignsTheInspectionRecord() throws {
+        let d = try Desk("clerk-liaison"); defer { d.dir.remove() }
+        try d.registerStaff()
+        _ = try d.clerk(d.market, at: "2026-09-01T10:00:00").registerStaff(StaffRegistration(
+            staffNo: "L01", name: "孙伟", office: "执法一科", validFrom: CivilDate(iso: "2020-03-01")!, validUntil: CivilDate(iso: "2027-12-31")!))
+        let bureau = try d.clerk(d.bureau, at: "2026-10-09T10:00:00")
+        let notice = try bureau.noticeInspection(InspectionRequest(to: "d1", visitDate: CivilDate(iso: "2026-10-12")!, place: "古楼街道", subject: "现场核查"))
+        #expect(d.refusal { _ = try d.clerk(d.bureau, at: "2026-10-12T08:00:00").requestLiaison(to: "d1", neededOn: CivilDate(iso: "2026-10-12")!, purpose: "联合勘验", notice: nil, staff: "S01") }?.code == "liaison.late")
+        let req = try bureau.requestLiaison(to: "d1", neededOn: CivilDate(iso: "2026-10-12")!, purpose: "联合勘验现场核查", notice: notice.op.id.hex, staff: "S01")
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-09T11:00:00")
+        let market = try d.clerk(d.market, at: "2026-10-09T14:00:00")
+        #expect(try market.reader.inbox().items.contains { $0.action == "appoint" && $0.rule == "R15" })
+        // S01 was registered this year: not two years in the department.
+        let short = d.refusal { _ = try market.appointLiaison(req.op.id.hex, officer: "S01", phone: nil, staff: "S01") }
+        #expect(short?.code == "liaison.ineligible" && short?.chinese.contains("满 2 年") == true, "\(String(describing: short))")
+        _ = try market.appointLiaison(req.op.id.hex, officer: "L01", phone: "0635-8888888", staff: "S01")
+        #expect(d.refusal { _ = try market.appointLiaison(req.op.id.hex, officer: "L01", phone: nil, staff: "S01") }?.code == "liaison.already_appointed")
+        #expect(try !market.reader.inbox().items.contains { $0.rule == "R15" })
+        try d.carry(d.market.store, to: d.bureau.store, at: "2026-10-09T15:00:00")
+        let report = try d.clerk(d.bureau, at: "2026-10-12T16:00:00").reportInspection(notice.op.id.hex, findings: "一致", result: nil, staff: "S01")
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-12T16:30:00")
+        _ = try d.clerk(d.market, at: "2026-10-12T17:00:00").countersignInspection(report.op.id.hex, agree: true, text: nil, staff: "L01")
+        let lines = try d.clerk(d.market, at: "2026-10-12T17:30:00").reader.report(notice.op.id.hex).lines
+        #expect(lines.contains { $0.contains("liaison officer (R15): 孙伟 (L01)") }, "\(lines)")
+        #expect(lines.contains { $0.contains("the liaison officer signs the record, R15") }, "\(lines)")
+        let reqLines = try d.clerk(d.market, at: "2026-10-12T17:30:00").reader.report(req.op.id.hex).lines
+        #expect(reqLines.contains { $0.contains("names officer 孙伟 (L01), in the department since 2020-03-01") }, "\(reqLines)")
+        for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
+    }
+}
+
 /// R17 through the application layer: the bureau asks the regulator for the
 /// certificate with its approval; the regulator claims, then certifies,
 /// once; the read model keeps the list and equals its rebuild.

@@ -131,6 +131,11 @@ import ShenguanTestSupport
             _ = try carry(stores["bureau"]!, "market")
             #expect(try reader("market").inbox().items.contains { $0.action == "inspect" && $0.rule == "R14" })
         }
+        try step("liaison") { () throws in
+            let q = try clerk("bureau").requestLiaison(to: "market", neededOn: CivilDate(iso: "2026-10-12")!, purpose: "联合勘验", notice: nil, staff: "S01")
+            _ = try carry(stores["bureau"]!, "market")
+            #expect(try reader("market").report(q.op.id.hex).lines.contains { $0.contains("awaiting") })
+        }
         try step("correct") { () throws in _ = try clerk("bureau").correct("JY13715000001", field: "contact", value: "0635-7654321", staff: "S01") }
         try step("note") { () throws in
             _ = try clerk("market").note("已电话通知申请人", staff: "S01")

@@ -76,3 +76,46 @@ struct Inspect: ParsableCommand {
         }
     }
 }
+
+/// `shenguan liaison`: liaison officers (R15 联络员).
+struct Liaison: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "liaison", abstract: "Liaison officers (R15): the bureau asks a day ahead, the regulator names a qualified officer.",
+        subcommands: [Request.self, Appoint.self])
+
+    struct Request: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask a regulator for a liaison officer, at least a day before the day needed (bureau).",
+            discussion: "Example: shenguan liaison request --to market --needed-on 2026-10-14 --purpose 联合勘验现场核查 --notice 5be1c0a2")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var who: StaffOption
+        @Option(help: "The regulator asked.") var to: String
+        @Option(name: .customLong("needed-on"), help: "The day the officer is needed, YYYY-MM-DD.") var neededOn: String
+        @Option(help: "What for.") var purpose: String
+        @Option(help: "The inspection notice it is for (id or prefix).") var notice: String?
+
+        func run() throws {
+            guard let day = try civilDate(neededOn, field: "needed-on") else { return }
+            let clerk = try openClerk(global)
+            let res = try clerk.requestLiaison(to: to, neededOn: day, purpose: purpose, notice: notice, staff: try who.resolved(clerk.reader))
+            if global.json { printJSON(res.json) } else { print(res.text) }
+        }
+    }
+
+    struct Appoint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Name this department's liaison officer for a request (at least 2 years in the department).",
+            discussion: "Example: shenguan liaison appoint 3e9f02aa --officer 0042 --phone 0635-8888888")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var who: StaffOption
+        @Argument(help: "The request id or prefix.") var request: String
+        @Option(help: "The officer's staff number.") var officer: String
+        @Option(help: "The officer's phone.") var phone: String?
+
+        func run() throws {
+            let clerk = try openClerk(global)
+            let res = try clerk.appointLiaison(request, officer: officer, phone: phone, staff: try who.resolved(clerk.reader))
+            if global.json { printJSON(res.json) } else { print(res.text) }
+        }
+    }
+}

@@ -318,6 +318,15 @@ def op_cases():
                                                             dict(push, certificate={"workingDays": 10, "basis": "x", "by": "market"})), "op.invalid_body")
     add("a certificate issued", op(1_790_000_005_004, "certificate.issue", {"push": "ab" * 32, "certificateNo": "JY13715020000123"}), "accepted")
     add("a certificate without its number", op(1_790_000_005_005, "certificate.issue", {"push": "ab" * 32}), "op.invalid_body")
+    # §4.1 R15: liaison officers.
+    ask = {"to": "market", "neededOn": "2026-10-14", "purpose": "联合勘验现场核查"}
+    add("a request for a liaison officer", op(1_790_000_006_000, "liaison.request", ask), "accepted")
+    add("a request for a liaison officer without its purpose", op(1_790_000_006_001, "liaison.request",
+                                                                   {"to": "market", "neededOn": "2026-10-14"}), "op.invalid_body")
+    add("a liaison officer named with a phone", op(1_790_000_006_002, "liaison.appoint",
+                                                   {"request": "ab" * 32, "officer": "cd" * 32, "phone": "0635-8888888"}), "accepted")
+    add("a liaison officer named by staff number instead of registration id", op(1_790_000_006_003, "liaison.appoint",
+                                                                                 {"request": "ab" * 32, "officer": "0042"}), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

@@ -195,6 +195,12 @@ def check_workflow(kind, body):
                 r.fail("certificate workingDays is not 1..60")
             if "basis" not in c or not is_text(c["basis"], 200):
                 r.fail("certificate basis is not text of 1..200")
+    elif kind == "liaison.request":  # R15
+        r = _Body(kind, body, ("to", "neededOn", "purpose", "notice"))
+        r.dept("to"), r.date("neededOn"), r.text("purpose", 200), r.ident("notice", optional=True)
+    elif kind == "liaison.appoint":
+        r = _Body(kind, body, ("request", "officer", "phone"))
+        r.ident("request"), r.ident("officer"), r.text("phone", 64, optional=True)
     elif kind == "certificate.issue":  # R17
         r = _Body(kind, body, ("push", "certificateNo"))
         r.ident("push"), r.text("certificateNo", 64)

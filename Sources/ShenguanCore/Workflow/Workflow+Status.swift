@@ -179,6 +179,7 @@ extension Workflow {
                                    from: p.act.department, since: p.act.time, due: c.due))
         }
         items += inspectionItems(for: department, now: ctx.now)
+        items += liaisonItems(for: department, now: ctx.now)
         return items.sorted {
             ($0.due?.deadlineMillis ?? .max, $0.since, $0.id) < ($1.due?.deadlineMillis ?? .max, $1.since, $1.id)
         }

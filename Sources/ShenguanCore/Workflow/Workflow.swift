@@ -68,6 +68,10 @@ public struct Workflow: Sendable {
     /// R14 joint inspections by notice id, and the notice of each report.
     public internal(set) var inspections: [Digest: Inspection] = [:]
     public internal(set) var inspectionOf: [Digest: Digest] = [:]
+    /// Staff registrations held (with their ended-on day), by id.
+    public internal(set) var staffMembers: [Digest: StaffMember] = [:]
+    /// R15 requests for a liaison officer, by id.
+    public internal(set) var liaisons: [Digest: LiaisonRequest] = [:]
     public private(set) var corrections: [Digest: Correction] = [:]
     public private(set) var attachments: [Digest: Act] = [:]
     public let roster: RosterState?
@@ -102,6 +106,7 @@ public struct Workflow: Sendable {
             m.endedOn = min(m.endedOn ?? e.lastDay, e.lastDay)
             staff[e.registration] = m
         }
+        staffMembers = staff
         var ordered = [Act]()
         for op in all where WorkflowKinds.all.contains(op.header.kind) {
             let dept = roster?.replicas[op.header.author]?.department ?? "?"
@@ -160,6 +165,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.correction:
             if let b = try? CorrectionBody(json: body) { corrections[act.id] = Correction(act: act, body: b) }
         case WorkflowKinds.inspectionNotice: placeInspection(act, body: body)
+        case WorkflowKinds.liaisonRequest: placeLiaison(act, body: body)
         default: break
         }
     }
@@ -186,6 +192,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.reply:
             if let b = try? ReplyBody(json: body), inquiries[b.inquiry]?.body.to == act.department { inquiries[b.inquiry]?.replies.append(act) }
         case WorkflowKinds.inspectionReport: linkInspection(act, body: body)
+        case WorkflowKinds.liaisonAppoint: linkLiaison(act, body: body)
         default: break
         }
     }

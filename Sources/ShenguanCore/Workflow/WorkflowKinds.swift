@@ -20,10 +20,13 @@ public enum WorkflowKinds {
     public static let inspectionReport = "inspection.report"    // R14: the joint report, by the bureau
     public static let inspectionCountersign = "inspection.countersign" // R14: the regulator's signature on it
     public static let certificate = "certificate.issue"         // R17: the regulator issues the licence's certificate
+    public static let liaisonRequest = "liaison.request"        // R15: the bureau asks for a liaison officer
+    public static let liaisonAppoint = "liaison.appoint"        // R15: the regulator names one
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
-                                       inspectionNotice, inspectionReport, inspectionCountersign, certificate]
+                                       inspectionNotice, inspectionReport, inspectionCountersign, certificate,
+                                       liaisonRequest, liaisonAppoint]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -44,6 +47,8 @@ public enum WorkflowKinds {
         inspectionReport: [.approval],
         inspectionCountersign: [.regulator, .enforcement], // R14: the regulator notified signs the joint report
         certificate: [.regulator, .enforcement],          // R17: the regulator a push asks issues it
+        liaisonRequest: [.approval],                      // R15
+        liaisonAppoint: [.regulator, .enforcement],
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -66,6 +71,8 @@ public enum WorkflowKinds {
         case inspectionReport: _ = try InspectionReportBody(json: body)
         case inspectionCountersign: _ = try CountersignBody(json: body)
         case certificate: _ = try CertificateBody(json: body)
+        case liaisonRequest: _ = try LiaisonRequestBody(json: body)
+        case liaisonAppoint: _ = try LiaisonAppointBody(json: body)
         default: break
         }
     }
@@ -104,6 +111,8 @@ public enum WorkflowKinds {
         case inspectionNotice: return one("approval", RefKinds.approval)
         case inspectionReport: return one("notice", [inspectionNotice])
         case inspectionCountersign: return one("report", [inspectionReport])
+        case liaisonRequest: return one("notice", [inspectionNotice])
+        case liaisonAppoint: return one("request", [liaisonRequest]) + one("officer", [RosterOps.staff])
         default: return []
         }
     }

@@ -65,6 +65,23 @@ public enum WorkflowRules {
             if b.certificate != nil && (b.via != nil || record.header.kind != WorkflowKinds.approval) {
                 return OpRejection(.invalidRef, "a certificate (R17) is asked for with the push of an approval, not with a relay or a supervision record")
             }
+        case WorkflowKinds.liaisonRequest:
+            guard let b = try? LiaisonRequestBody(json: body) else { return nil }
+            if let e = known(b.to) { return e }
+            if b.to == department { return OpRejection(.invalidRef, "a department does not ask itself for a liaison officer") }
+        case WorkflowKinds.liaisonAppoint:
+            guard let b = try? LiaisonAppointBody(json: body),
+                  let req = named[b.request]?.body.flatMap({ try? LiaisonRequestBody(json: $0) }),
+                  let officer = named[b.officer]?.body.flatMap({ try? StaffMember(json: $0) }) else { return nil }
+            if req.to != department {
+                return OpRejection(.notAddressee, "the request is addressed to \(req.to); \(department) does not name its liaison officer (R15)")
+            }
+            guard officer.department == department else {
+                return OpRejection(.staffUnknown, "the officer is registered for \(officer.department), not \(department) (R15)")
+            }
+            guard Workflow.meetsLiaisonCondition(officer, on: req.neededOn) else {
+                return OpRejection(.staffInvalid, "\(officer.name) (\(officer.staffNo)) is registered from \(officer.validFrom.iso): a liaison officer has at least \(Workflow.liaisonYears) years in the department on \(req.neededOn.iso) and a registration valid that day (R15)")
+            }
         case WorkflowKinds.certificate:
             guard let c = try? CertificateBody(json: body), let b = pushBody(c.push) else { return nil }
             if b.to != department {

@@ -43,6 +43,10 @@ struct DemoScenario {
                 staffNo: no, name: name, office: office, validFrom: CivilDate(iso: "2026-01-01")!, validUntil: CivilDate(iso: "2026-12-31")!))
             print("   \(pad(dept(who).cn, 18)) staff.register \(name) (\(no)) (R3)")
         }
+        // Market's law-enforcement officer, in the department since 2019: may serve as liaison officer (R15).
+        _ = try clerk("market", at: "2026-09-28T09:31:00").registerStaff(StaffRegistration(
+            staffNo: "0043", name: "孙伟", office: "执法一科", validFrom: CivilDate(iso: "2019-03-01")!, validUntil: CivilDate(iso: "2027-12-31")!))
+        print("   \(pad(dept("market").cn, 18)) staff.register 孙伟 (0043), since 2019 (R3, R15)")
         // R1: two approvals, each pushed with it on 09-30 at 16:00; limits run past the holiday (T2 example).
         let bureau = try clerk("bureau", at: "2026-09-30T16:00:00")
         var foodRequest = approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123", to: "market")
@@ -85,8 +89,15 @@ struct DemoScenario {
         visit.approval = "JY13715020000123"; visit.staff = Self.staffNo["bureau"]
         ids["inspection"] = try clerk("bureau", at: "2026-10-12T11:30:00").noticeInspection(visit).op.id
         print("   2026-10-12 11:30  市行政审批服务局 announces a joint site inspection with market on 10-14 (R14: due by 10-13 24:00)")
+        ids["liaison"] = try clerk("bureau", at: "2026-10-12T11:35:00").requestLiaison(to: "market", neededOn: CivilDate(iso: "2026-10-14")!,
+                                                                                      purpose: "联合勘验现场核查", notice: ids["inspection"]!.hex,
+                                                                                      staff: Self.staffNo["bureau"]).op.id
+        print("   2026-10-12 11:35  …and asks market for a liaison officer for that day (R15: a day ahead)")
         try await sync(at: "2026-10-12T12:00:00", dir: dir, label: "after ecology comes back online")
         try printInboxes(at: "2026-10-12T12:30:00")
+        let named = try clerk("market", at: "2026-10-12T13:00:00").appointLiaison(ids["liaison"]!.hex, officer: "0043", phone: "0635-8888888",
+                                                                                 staff: Self.staffNo["market"])
+        print("   2026-10-12 13:00  市市场监督管理局: \(named.text)")
 
         _ = try clerk("bureau", at: "2026-10-12T14:00:00").claim(ids["pushPenalty"]!.hex, staff: Self.staffNo["bureau"])
         _ = try clerk("bureau", at: "2026-10-13T10:00:00").decideRevocation(ids["request"]!.hex, grant: true,
@@ -98,8 +109,8 @@ struct DemoScenario {
                                                                                    result: "符合许可条件", staff: Self.staffNo["bureau"])
         print("   2026-10-14 15:00  after the site visit, 市行政审批服务局 writes the joint report (R14)")
         try await sync(at: "2026-10-14T15:30:00", dir: dir, label: "so that market receives the report", only: ["bureau", "market"])
-        _ = try clerk("market", at: "2026-10-14T16:00:00").countersignInspection(report.op.id.hex, agree: true, text: "同意", staff: Self.staffNo["market"])
-        print("   2026-10-14 16:00  市市场监督管理局 (王芳) countersigns it: the joint report carries both departments' signatures (R14)")
+        _ = try clerk("market", at: "2026-10-14T16:00:00").countersignInspection(report.op.id.hex, agree: true, text: "同意", staff: "0043")
+        print("   2026-10-14 16:00  市市场监督管理局's liaison officer 孙伟 countersigns it: the joint report carries both departments' signatures (R14, R15)")
         try await sync(at: "2026-10-14T16:30:00", dir: dir, label: "after the countersignature")
 
         let now = Self.t("2026-10-16T09:00:00")

@@ -29,6 +29,9 @@ public struct ApprovalRequest: Sendable {
     public var risks: [String] = []
     /// The signed commitment letter of a 告知承诺 item (marks it as one).
     public var commitmentLetter: FileUpload?
+    /// R11: the day the applicant promised to meet the conditions by (a
+    /// 告知承诺 item only); the bureau verifies within the policy's limit after it.
+    public var promisedDate: CivilDate?
     public var attachments: [FileUpload] = []
     public var pushTo: [String]
     /// R17: the department of `pushTo` that issues the certificate, and the
@@ -98,10 +101,21 @@ extension Clerk {
                 "commitment": .bool(r.commitmentLetter != nil),
             ]
             if let until = r.validUntil { body["validUntil"] = .string(until.iso) }
+            if let p = r.promisedDate {
+                guard r.commitmentLetter != nil else {
+                    throw ReplicaError("workflow.promise_without_commitment", "A promised date (R11) is for a 告知承诺 item: attach its signed commitment letter (--commitment-letter). Nothing was written.",
+                                       zh: "承诺履行日期（R11）仅适用于告知承诺事项：请附上签署的承诺书（--commitment-letter）。未写入任何内容。")
+                }
+                body["promisedDate"] = .string(p.iso)
+            }
             if let p = r.projectCode { body["projectCode"] = .string(p) }
             if let t = r.reply { body["reply"] = .string(t) }
             if !alerts.isEmpty { body["alerts"] = .array(alerts.map { .string($0.source.hex) }) }
-            var check = body; check["commitment"] = .bool(false)
+            var check = body; check["commitment"] = .bool(false); check["promisedDate"] = nil
+            if let p = r.promisedDate, p < decided {
+                throw ReplicaError("workflow.promise_date", "The promised date \(p.iso) is before the decision date \(decided.iso). Nothing was written.",
+                                   zh: "承诺履行日期 \(p.iso) 早于审批日期 \(decided.iso)。未写入任何内容。")
+            }
             _ = try ApprovalBody(json: .object(check))
             let letter = try r.commitmentLetter.map { try attachment($0) }
             let files = try r.attachments.map { try attachment($0) }

@@ -105,3 +105,42 @@ extension Clerk {
         }
     }
 }
+
+extension Clerk {
+    /// Records the post-verification of a 告知承诺 licence this bureau
+    /// issued (R11): the promise kept, or broken with the last day of the
+    /// rectification period (a later verification then finds it cured or
+    /// not). The verdict says whether the first came within the limit.
+    public func verifyPromise(_ approval: String, kept: Bool, findings: String, cureBy: CivilDate?, staff: String?) throws(ReplicaError) -> ActResult {
+        let a = try resolve(approval, kind: WorkflowKinds.approval, what: "an approval", zh: "审批（许可）")
+        return try run {
+            guard let body = a.body.flatMap({ try? ApprovalBody(json: $0) }), body.promisedDate != nil else {
+                throw ReplicaError("verification.no_promise", "\(approval) is no 告知承诺 licence with a promised date: there is nothing to verify (R11). Nothing was written.",
+                                   zh: "\(approval) 不是带承诺履行日期的告知承诺许可，无需核查（R11）。未写入任何内容。")
+            }
+            guard kept || cureBy != nil else {
+                throw ReplicaError("verification.cure_by", "A broken promise opens a rectification period: give its last day (--cure-by). Nothing was written.",
+                                   zh: "承诺未履行须给出整改期限（--cure-by）。未写入任何内容。")
+            }
+            if let c = cureBy, c <= ChinaStandardTime.civilDate(atMillis: now) {
+                throw ReplicaError("verification.cure_by", "The rectification period ends after today: --cure-by \(c.iso) is not in the future. Nothing was written.",
+                                   zh: "整改期限须晚于今天（--cure-by \(c.iso)）。未写入任何内容。")
+            }
+            var b: [String: JSONValue] = ["approval": .string(a.id.hex), "result": .string(kept ? "kept" : "broken"), "findings": .string(findings)]
+            if !kept, let c = cureBy { b["cureBy"] = .string(c.iso) }
+            _ = try VerificationBody(json: .object(b))
+            let dept = department
+            let op = try append(WorkflowKinds.verification, b, staff: try staffID(staff), checking: (a.id, { wf, _ in
+                guard let issued = wf.approvals[a.id], issued.act.department == dept else {
+                    throw ReplicaError("workflow.not_addressee", "Only the bureau that issued the licence verifies its promise (R11). Nothing was written.",
+                                       zh: "只有签发该许可的部门可以核查承诺履行情况（R11）。未写入任何内容。")
+                }
+            }))
+            let (wf, ctx) = try item(a.id)
+            let st = try wf.approvals[a.id].flatMap { try wf.verificationStatus(of: $0, ctx) }
+            return ActResult(op: op, json: .object(["verification": .string(op.id.hex), "limit": st.map { Workflow.json($0.verdict) } ?? .null]),
+                             text: "verification \(op.id.hex)  \(kept ? "promise kept" : "promise broken, rectify by \(cureBy?.iso ?? "?")")"
+                                 + (st.map { " · R11 limit \(ClerkTime.limit($0.verdict.due, now: now)): \(ClerkWords.noticeLimit($0.verdict))" } ?? ""))
+        }
+    }
+}

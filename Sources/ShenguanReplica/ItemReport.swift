@@ -35,6 +35,10 @@ public struct ItemReport: Sendable {
             lines.append("许可 licence \(a.body.licenceNo) · \(a.body.itemName) · \(a.body.applicantName) (\(a.body.creditCode.value)) · status \(wf.licenceStatus(id))")
             lines.append("  \(who(a.act))  issued (R1)\(a.body.alerts.isEmpty ? "" : "  ⚠ warning-list alert (R9)")")
             if contact.count > 1 { lines.append("  ⚠ contact has \(contact.count) concurrent values: \(contact.joined(separator: " | "))") }
+            if let v = try wf.verificationStatus(of: a, ctx) {
+                lines += Self.verificationLines(wf, a, v, now: now)
+                if var o = json.objectValue { o["verification"] = Workflow.json(v.verdict); o["revocationDue"] = .bool(v.revocationDue); json = .object(o) }
+            }
             for p in pushes { lines += Self.pushLines(wf, p, now: now) }
             for s in sup { lines.append("  \(who(s.act))  supervision \(s.body.category): \(s.body.summary) (R6)") }
             for r in reqs {
@@ -112,6 +116,19 @@ public struct ItemReport: Sendable {
                                                                                          "countersigns": .array(r.countersigns.map { wf.actJSON($0) })]) })]
         if let v { o["notice_limit"] = Workflow.json(v) }
         return (.object(o), lines)
+    }
+
+    /// R11: the promised date, the post-verification verdict, each
+    /// verification and the rectification period.
+    static func verificationLines(_ wf: Workflow, _ a: Workflow.Approval, _ v: Workflow.VerificationStatus, now: Int64) -> [String] {
+        var out = ["  告知承诺 promised by \(a.body.promisedDate?.iso ?? "?") · R11 verification limit \(ClerkTime.limit(v.verdict.due, now: now)): \(ClerkWords.verification(v.verdict))"]
+        for x in a.verifications {
+            let b = x.op.body.flatMap { try? VerificationBody(json: $0) }
+            out.append("  \(who(wf, x, now: now))  verifies: \(b?.kept == true ? "promise kept" : "promise broken, rectify by \(b?.cureBy?.iso ?? "?")") — \(b?.findings ?? "")")
+        }
+        if v.revocationDue { out.append("    ⚠ 整改期满仍未履行承诺：应依法撤销 the rectification period is over with the promise unmet: revocation due (R11, R10)") }
+        else if let l = v.latest, !l.body.kept { out.append("    → rectification until \(l.body.cureBy?.iso ?? "?") 24:00, then verified again") }
+        return out
     }
 
     /// A request for a liaison officer (R15) and who was named.
@@ -220,12 +237,23 @@ public enum ClerkWords {
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide",
                           "inspect": "勘验 inspect", "countersign": "会签 countersign", "certify": "配发证照 certify",
-                          "appoint": "指派联络员 appoint"]
+                          "appoint": "指派联络员 appoint", "verify": "核查承诺 verify", "reverify": "复查整改 reverify"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
 
     /// Said after a limit judged on the provisional rule (§4.2).
     public static func provisional(_ v: Verdict) -> String {
         v.provisional ? " · 暂定：该年度官方日历未发布，按周末推算 provisional (no official calendar for that year yet)" : ""
+    }
+
+    /// An R11 post-verification verdict.
+    public static func verification(_ v: Verdict) -> String {
+        switch v.outcome {
+        case .open: "待核查 to be verified"
+        case .onTime: "按时核查 verified in time"
+        case .late: "逾期核查 verified LATE"
+        case .lapsed: "逾期未核查 NOT verified by the limit"
+        case .awaitingWitness: "待见证 verified in time, awaiting a witness"
+        }
     }
 
     /// An R17 certificate verdict.

@@ -18,6 +18,11 @@ extension ReadModelWriter {
             try RawInsert.run(db.cachedStatement(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)"), [.text(key), .int(row)], db: db)
         }
         switch kind {
+        case WorkflowKinds.approval:
+            // R11: a 告知承诺 approval with a promised date is on its bureau's list to verify.
+            if body["promisedDate"] != nil { try refreshVerification(approval: op.id, row: row) }
+        case WorkflowKinds.verification:
+            if let b = try? VerificationBody(json: body), let r = idx.row(of: b.approval) { try refreshVerification(approval: b.approval, row: r) }
         case WorkflowKinds.push:
             guard let b = try? PushBody(json: body), let recordKind = try kindOf(b.record) else { return }
             let policy = policy(atTime: op.header.clock.time)
@@ -115,6 +120,10 @@ extension ReadModelWriter {
             let limit = recordKind == WorkflowKinds.approval ? policy.claim : policy.bureauClaim
             try db.cachedStatement(sql: "UPDATE wf_open SET working_days = ? WHERE item = ?").execute(arguments: [limit.workingDays, r[0] as Int64])
         }
+        // R11 limits count from a promised date, on the calendar and policy now held.
+        for r in try Row.fetchAll(db, sql: "SELECT w.item, o.id FROM wf_open w JOIN ops o ON o.rowid = w.item WHERE w.action = 'verify'") {
+            if let id = Digest(hex: r[1] as String) { try refreshVerification(approval: id, row: r[0]) }
+        }
         let rows = try Row.fetchAll(db, sql: """
             SELECT w.item, w.working_days, t.hi_time, o.time FROM wf_open w
             JOIN op_time t ON t.op = w.item JOIN ops o ON o.rowid = w.item WHERE w.working_days IS NOT NULL
@@ -159,6 +168,28 @@ extension ReadModelWriter {
         let dl = fixedDeadline ?? workingDays.flatMap { wd in from.flatMap { deadline(from: $0, workingDays: wd) } }
         try RawInsert.run(db.cachedStatement(sql: "INSERT OR REPLACE INTO wf_open(item, action, dept, working_days, deadline) VALUES (?, ?, ?, ?, ?)"),
                           [.int(item), .text(action), .text(dept), workingDays.map { .int(Int64($0)) } ?? .null, dl.map { .int($0) } ?? .null], db: db)
+    }
+
+    /// R11: the approval's row on its bureau's list from all its held
+    /// verifications (so arrival order does not matter): `verify` with the
+    /// post-verification limit until the first, `reverify` until the end of
+    /// the rectification period the latest (broken) one set, else none.
+    func refreshVerification(approval: Digest, row: Int64) throws {
+        guard let op = idx.operation(approval), let body = op.body, let a = try? ApprovalBody(json: body), let promised = a.promisedDate,
+              let dept = idx.replicaDepartment(of: op.header.author) else { return }
+        try db.execute(sql: "DELETE FROM wf_open WHERE item = ? AND action IN ('verify', 'reverify')", arguments: [row])
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT o.body FROM refs r JOIN ops o ON o.rowid = r.op
+            WHERE r.target = ? AND o.kind = ? AND o.body IS NOT NULL ORDER BY o.time DESC, o.ctr DESC, o.id DESC
+            """, arguments: [approval.hex, WorkflowKinds.verification])   // ingest admits the issuing bureau's only
+        if rows.isEmpty {
+            let n = policy(atTime: op.header.clock.time).postVerification.workingDays
+            let deadline = try? Deadlines.limit(from: ChinaStandardTime.startOfDayMillis(promised), workingDays: n, calendar: idx.calendar).deadlineMillis
+            try open(item: row, action: "verify", dept: dept, workingDays: nil, from: nil, fixedDeadline: deadline)
+        } else if let data = rows[0][0] as Data?, let latest = try? VerificationBody(json: try CanonicalJSON.parse([UInt8](data))), let cureBy = latest.cureBy {
+            try open(item: row, action: "reverify", dept: dept, workingDays: nil, from: nil,
+                     fixedDeadline: ChinaStandardTime.startOfDayMillis(cureBy.adding(days: 1)))
+        }
     }
 
     /// R17: once a push asking for a certificate is claimed, the addressee

@@ -42,6 +42,11 @@ extension ReplicaStore {
                 if op.op.header.kind == WorkflowKinds.inspectionReport, let r = try? InspectionReportBody(json: b) { named.insert(r.notice) }
             }
             loaded.merge(try Self.loadIDs(db, ids: named.subtracting(loaded.keys))) { a, _ in a }
+            // R11: an approval's verifications decide its verify / reverify items.
+            let approvals = loaded.values.filter { $0.op.header.kind == WorkflowKinds.approval }.map(\.op.id)
+            if !approvals.isEmpty {
+                loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, approvals, kinds: [WorkflowKinds.verification]))) { a, _ in a }
+            }
             return try Self.view(db, loaded, now: now)
         }
     }

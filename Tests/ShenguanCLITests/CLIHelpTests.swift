@@ -54,6 +54,8 @@ SUBCOMMANDS:
                           ahead, a joint report signed by both.
   liaison                 Liaison officers (R15): the bureau asks a day ahead,
                           the regulator names a qualified officer.
+  promise-check           Record the post-verification of a 告知承诺 licence (R11):
+                          promise kept, or broken with a rectification period.
   correct                 Correct a mutable field of an approval (contact,
                           validUntil); supersedes the values this replica sees.
   inbox                   What this department must act on, oldest limit first,
@@ -124,7 +126,7 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "inspect", "liaison", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "inspect", "liaison", "promise-check", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison"]  // no replica options of their own
         for name in names {

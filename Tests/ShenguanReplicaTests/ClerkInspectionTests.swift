@@ -129,3 +129,41 @@ import ShenguanTestSupport
         for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
     }
 }
+
+/// R11 through the application layer on real replicas: a 告知承诺 licence
+/// with its promised date is on the bureau's list to verify; a broken
+/// promise puts it back until the rectification period ends; the read
+/// model keeps the list in any order and equals its rebuild.
+@Suite struct ClerkVerificationTests {
+    @Test func aPromiseIsVerifiedAndABrokenOneComesBackToVerifyAgain() throws {
+        let d = try Desk("clerk-verification"); defer { d.dir.remove() }
+        try d.registerStaff()
+        var a = d.approval()
+        a.decisionDate = CivilDate(iso: "2026-09-29"); a.promisedDate = CivilDate(iso: "2026-09-30")
+        let bureau = try d.clerk(d.bureau, at: "2026-09-29T10:00:00")
+        #expect(d.refusal { _ = try bureau.approve(a) }?.code == "workflow.promise_without_commitment")
+        a.commitmentLetter = FileUpload(name: "承诺书.pdf", bytes: Array("%PDF-1.4 承诺".utf8))
+        _ = try bureau.approve(a)
+        let r1 = try ReplicaReader(store: d.bureau.store, now: F.ms("2026-10-08T10:00:00"), department: "d0").inbox()
+        #expect(r1.items.map(\.action) == ["verify"] && r1.items.first?.due?.lastDay == CivilDate(iso: "2026-10-20")!, "\(r1.items)")
+        let later = try d.clerk(d.bureau, at: "2026-10-15T10:00:00")
+        #expect(d.refusal { _ = try later.verifyPromise("JY13715000001", kept: false, findings: "未配备冷藏设施", cureBy: nil, staff: "S01") }?.code == "verification.cure_by")
+        _ = try later.verifyPromise("JY13715000001", kept: false, findings: "未配备冷藏设施", cureBy: CivilDate(iso: "2026-11-30")!, staff: "S01")
+        let r2 = try ReplicaReader(store: d.bureau.store, now: F.ms("2026-10-16T10:00:00"), department: "d0").inbox()
+        #expect(r2.items.map(\.action) == ["reverify"] && r2.items.first?.due?.lastDay == CivilDate(iso: "2026-11-30")!)
+        // Market cannot verify the bureau's licence.
+        try d.carry(d.bureau.store, to: d.market.store, at: "2026-10-15T11:00:00")
+        #expect(d.refusal { _ = try d.clerk(d.market, at: "2026-10-16T10:00:00").verifyPromise("JY13715000001", kept: true, findings: "x", cureBy: nil, staff: "S01") }?.code == "workflow.not_addressee")
+        let lines = try d.clerk(d.bureau, at: "2026-12-01T10:00:00").reader.report("JY13715000001").lines
+        #expect(lines.contains { $0.contains("R11 verification limit 10-20 24:00") }, "\(lines)")
+        #expect(lines.contains { $0.contains("revocation due (R11, R10)") }, "\(lines)")
+        _ = try d.clerk(d.bureau, at: "2026-11-20T10:00:00").verifyPromise("JY13715000001", kept: true, findings: "已整改", cureBy: nil, staff: "S01")
+        #expect(try ReplicaReader(store: d.bureau.store, now: F.ms("2026-11-21T10:00:00"), department: "d0").inbox().items.isEmpty)
+        // The same operations delivered to market in one batch, newest first: the same (empty) list for d0, and the same rows.
+        var envs = [Envelope]()
+        try d.bureau.store.forEachEnvelope { e, _ in envs.append(e) }
+        _ = try d.market.store.ingest(envs.reversed(), now: F.ms("2026-11-21T10:00:00"))
+        #expect(try ReplicaReader(store: d.market.store, now: F.ms("2026-11-21T10:00:00"), department: "d0").inbox().items.isEmpty)
+        for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
+    }
+}

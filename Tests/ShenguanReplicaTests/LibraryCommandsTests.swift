@@ -136,6 +136,11 @@ import ShenguanTestSupport
             _ = try carry(stores["bureau"]!, "market")
             #expect(try reader("market").report(q.op.id.hex).lines.contains { $0.contains("awaiting") })
         }
+        try step("promise-check") { () throws in
+            // The approval above is no 告知承诺 item: nothing to verify, and the refusal says so.
+            let none = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").verifyPromise("JY13715000001", kept: true, findings: "x", cureBy: nil, staff: "S01") }
+            #expect(none?.code == "verification.no_promise")
+        }
         try step("correct") { () throws in _ = try clerk("bureau").correct("JY13715000001", field: "contact", value: "0635-7654321", staff: "S01") }
         try step("note") { () throws in
             _ = try clerk("market").note("已电话通知申请人", staff: "S01")

@@ -41,6 +41,7 @@ struct Approve: ParsableCommand {
     @Option(help: "Approval reply (批复) text.") var reply: String?
     @Option(help: "A risk point found during approval (repeatable).") var risk: [String] = []
     @Option(help: "The signed commitment letter of a 告知承诺 item (a file; marks the item as one).") var commitmentLetter: String?
+    @Option(name: .customLong("promised-date"), help: "R11: the day the applicant promised to meet the conditions by (with --commitment-letter).") var promisedDate: String?
     @Option(help: "A scanned attachment (repeatable).") var attach: [String] = []
     @Option(help: "Department to push to (repeatable).") var pushTo: [String] = []
     @Option(name: .customLong("certificate-by"), help: "R17: the department (of --push-to) that issues the certificate.") var certificateBy: String?
@@ -56,6 +57,7 @@ struct Approve: ParsableCommand {
         r.validUntil = try civilDate(validUntil, field: "valid-until")
         r.projectCode = projectCode; r.reply = reply; r.risks = risk
         r.commitmentLetter = try commitmentLetter.map(upload)
+        r.promisedDate = try civilDate(promisedDate, field: "promised-date")
         r.attachments = try attach.map(upload)
         r.staff = try who.resolved(clerk.reader)
         r.certificateBy = certificateBy

@@ -103,3 +103,29 @@ struct Correct: ParsableCommand {
         if global.json { printJSON(res.json) } else { print(res.text) }
     }
 }
+
+/// `shenguan promise-check`: the post-verification of a 告知承诺 licence (R11).
+struct PromiseCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promise-check",
+        abstract: "Record the post-verification of a 告知承诺 licence (R11): promise kept, or broken with a rectification period.",
+        discussion: "Example: shenguan promise-check JY137150001 --kept --findings 现场核查与承诺一致   (or --broken --cure-by 2026-11-30)")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var who: StaffOption
+    @Argument(help: "The licence: id or prefix, or licence number.") var approval: String
+    @Flag(help: "The promise is kept.") var kept = false
+    @Flag(help: "The promise is broken (give --cure-by).") var broken = false
+    @Option(name: .customLong("cure-by"), help: "The last day of the rectification period, YYYY-MM-DD.") var cureBy: String?
+    @Option(help: "What was found.") var findings: String
+
+    func validate() throws {
+        guard kept != broken else { throw ValidationError("Give exactly one of --kept or --broken.") }
+    }
+
+    func run() throws {
+        let clerk = try openClerk(global)
+        let res = try clerk.verifyPromise(approval, kept: kept, findings: findings, cureBy: try civilDate(cureBy, field: "cure-by"),
+                                          staff: try who.resolved(clerk.reader))
+        if global.json { printJSON(res.json) } else { print(res.text) }
+    }
+}

@@ -327,6 +327,25 @@ def op_cases():
                                                    {"request": "ab" * 32, "officer": "cd" * 32, "phone": "0635-8888888"}), "accepted")
     add("a liaison officer named by staff number instead of registration id", op(1_790_000_006_003, "liaison.appoint",
                                                                                  {"request": "ab" * 32, "officer": "0042"}), "op.invalid_body")
+    # §4.1 R11: the promised date of a commitment item, and its post-verification.
+    letter = {"name": "承诺书.pdf", "op": "ab" * 32, "sha256": "cd" * 32}
+    promised = {"item": {"code": "370100-001", "name": "食品经营许可"}, "powerType": "行政许可",
+                "applicant": {"name": "济南某某餐饮有限公司", "creditCode": credit, "contact": "0531-0000000"},
+                "licenceNo": "JY13701000002", "decisionDate": "2026-09-29", "commitment": True, "commitmentLetter": letter,
+                "promisedDate": "2026-09-30", "riskPoints": []}
+    add("a commitment approval with a promised date", op(1_790_000_007_000, "approval.issue", promised), "accepted")
+    add("a promised date on an approval without commitment", op(1_790_000_007_001, "approval.issue",
+        {k: v for k, v in dict(promised, commitment=False).items() if k != "commitmentLetter"}), "op.invalid_body")
+    add("a promised date before the decision date", op(1_790_000_007_002, "approval.issue", dict(promised, promisedDate="2026-09-28")),
+        "op.invalid_body")
+    add("a verification: promise kept", op(1_790_000_007_003, "verification.record",
+                                          {"approval": "ab" * 32, "result": "kept", "findings": "与承诺一致"}), "accepted")
+    add("a verification: promise broken, rectify by 2026-11-30", op(1_790_000_007_004, "verification.record",
+        {"approval": "ab" * 32, "result": "broken", "findings": "未配备冷藏设施", "cureBy": "2026-11-30"}), "accepted")
+    add("a verification: promise broken without a rectification period", op(1_790_000_007_005, "verification.record",
+        {"approval": "ab" * 32, "result": "broken", "findings": "x"}), "op.invalid_body")
+    add("a verification: promise kept with a rectification period", op(1_790_000_007_006, "verification.record",
+        {"approval": "ab" * 32, "result": "kept", "findings": "x", "cureBy": "2026-11-30"}), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

@@ -156,7 +156,7 @@ def check_workflow(kind, body):
             r.fail("data too large or sha256 mismatch")
     elif kind == "approval.issue":
         r = _Body(kind, body, ("item", "powerType", "applicant", "licenceNo", "decisionDate", "validUntil", "projectCode",
-                               "reply", "riskPoints", "commitment", "commitmentLetter", "attachments", "alerts"))
+                               "reply", "riskPoints", "commitment", "commitmentLetter", "promisedDate", "attachments", "alerts"))
         item = r.obj("item", {"code", "name"})
         r.text("code", 64, inner=item), r.text("name", 200, inner=item)
         r.one_of("powerType", ["行政许可", "行政确认", "行政备案", "其他行政权力", "公共服务"])
@@ -176,6 +176,11 @@ def check_workflow(kind, body):
             r.fail("commitmentLetter is required for a commitment item (R1)")
         if "commitmentLetter" in body and not r.is_ref(body["commitmentLetter"]):
             r.fail("commitmentLetter is not an attachment reference")
+        promised = r.date("promisedDate", optional=True)  # R11
+        if promised is not None and not body["commitment"]:
+            r.fail("promisedDate is for a commitment item only (R11)")
+        if promised is not None and promised < d:
+            r.fail("promisedDate is before decisionDate")
         r.refs("attachments"), r.ids("alerts")
     elif kind == "approval.correct":
         r = _Body(kind, body, ("approval", "field", "value", "supersedes"))
@@ -195,6 +200,13 @@ def check_workflow(kind, body):
                 r.fail("certificate workingDays is not 1..60")
             if "basis" not in c or not is_text(c["basis"], 200):
                 r.fail("certificate basis is not text of 1..200")
+    elif kind == "verification.record":  # R11
+        r = _Body(kind, body, ("approval", "result", "findings", "cureBy"))
+        r.ident("approval"), r.text("findings")
+        result = r.one_of("result", ["kept", "broken"])
+        if (result == "broken") != ("cureBy" in body):
+            r.fail("cureBy is given exactly when the promise is broken")
+        r.date("cureBy", optional=True)
     elif kind == "liaison.request":  # R15
         r = _Body(kind, body, ("to", "neededOn", "purpose", "notice"))
         r.dept("to"), r.date("neededOn"), r.text("purpose", 200), r.ident("notice", optional=True)

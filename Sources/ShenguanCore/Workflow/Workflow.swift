@@ -19,6 +19,8 @@ public struct Workflow: Sendable {
     public struct Approval: Sendable {
         public let act: Act
         public let body: ApprovalBody
+        /// R11: the issuing bureau's post-verifications, in clock order.
+        public var verifications: [Act] = []
     }
     public struct Supervision: Sendable {
         public let act: Act
@@ -193,6 +195,9 @@ public struct Workflow: Sendable {
             if let b = try? ReplyBody(json: body), inquiries[b.inquiry]?.body.to == act.department { inquiries[b.inquiry]?.replies.append(act) }
         case WorkflowKinds.inspectionReport: linkInspection(act, body: body)
         case WorkflowKinds.liaisonAppoint: linkLiaison(act, body: body)
+        case WorkflowKinds.verification:
+            if let b = try? VerificationBody(json: body), approvals[b.approval]?.act.department == act.department,
+               approvals[b.approval]?.body.promisedDate != nil { approvals[b.approval]?.verifications.append(act) }
         default: break
         }
     }

@@ -11,6 +11,9 @@ public struct ApprovalBody: Equatable, Sendable {
     /// 告知承诺制: approved on a signed commitment letter (R1, R11).
     public let commitment: Bool
     public let commitmentLetter: AttachmentRef?
+    /// R11: the day the applicant promised to meet the conditions by (a
+    /// 告知承诺 item only); the bureau's post-verification counts from it.
+    public let promisedDate: CivilDate?
     public let attachments: [AttachmentRef]
     /// R9: warning-list entries in force for the applicant when approved.
     public let alerts: [Digest]
@@ -18,7 +21,7 @@ public struct ApprovalBody: Equatable, Sendable {
     public init(json: JSONValue) throws(OpRejection) {
         let r = try BodyReader(kind: WorkflowKinds.approval, json, allowed: [
             "item", "powerType", "applicant", "licenceNo", "decisionDate", "validUntil", "projectCode", "reply",
-            "riskPoints", "commitment", "commitmentLetter", "attachments", "alerts"])
+            "riskPoints", "commitment", "commitmentLetter", "promisedDate", "attachments", "alerts"])
         let item = try r.object("item", allowed: ["code", "name"])!
         itemCode = try item.string("code", max: 64); itemName = try item.string("name", max: 200)
         powerType = try r.oneOf("powerType", Self.powerTypes)
@@ -36,8 +39,25 @@ public struct ApprovalBody: Equatable, Sendable {
         if commitment && commitmentLetter == nil {
             throw r.bad("commitmentLetter", "is required for a 告知承诺 item (R1: the signed commitment letter travels with the approval)")
         }
+        promisedDate = try r.date("promisedDate", optional: true)
+        if promisedDate != nil && !commitment { throw r.bad("promisedDate", "is for a 告知承诺 item only (R11)") }
+        if let p = promisedDate, p < decisionDate { throw r.bad("promisedDate", "is before the decision date") }
         attachments = try AttachmentRef.list(r, "attachments")
         alerts = try r.ids("alerts")
+    }
+}
+
+/// R11 (002 第八条): the bureau's post-verification of a 告知承诺 approval:
+/// the promise kept, or broken with the end of the rectification period.
+public struct VerificationBody: Equatable, Sendable {
+    public static let results = ["kept", "broken"]
+    public let approval: Digest, result: String, findings: String, cureBy: CivilDate?
+    public var kept: Bool { result == "kept" }
+    public init(json: JSONValue) throws(OpRejection) {
+        let r = try BodyReader(kind: WorkflowKinds.verification, json, allowed: ["approval", "result", "findings", "cureBy"])
+        approval = try r.id("approval")!; result = try r.oneOf("result", Self.results); findings = try r.string("findings")
+        cureBy = try r.date("cureBy", optional: true)
+        if (result == "broken") != (cureBy != nil) { throw r.bad("cureBy", "is given exactly when the promise is broken (the end of the rectification period, R11)") }
     }
 }
 

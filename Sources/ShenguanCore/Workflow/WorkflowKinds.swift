@@ -22,11 +22,12 @@ public enum WorkflowKinds {
     public static let certificate = "certificate.issue"         // R17: the regulator issues the licence's certificate
     public static let liaisonRequest = "liaison.request"        // R15: the bureau asks for a liaison officer
     public static let liaisonAppoint = "liaison.appoint"        // R15: the regulator names one
+    public static let verification = "verification.record"     // R11: post-verification of a 告知承诺 approval
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
                                        inspectionNotice, inspectionReport, inspectionCountersign, certificate,
-                                       liaisonRequest, liaisonAppoint]
+                                       liaisonRequest, liaisonAppoint, verification]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -49,6 +50,7 @@ public enum WorkflowKinds {
         certificate: [.regulator, .enforcement],          // R17: the regulator a push asks issues it
         liaisonRequest: [.approval],                      // R15
         liaisonAppoint: [.regulator, .enforcement],
+        verification: [.approval],                        // R11: the bureau verifies what was promised
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -73,6 +75,7 @@ public enum WorkflowKinds {
         case certificate: _ = try CertificateBody(json: body)
         case liaisonRequest: _ = try LiaisonRequestBody(json: body)
         case liaisonAppoint: _ = try LiaisonAppointBody(json: body)
+        case verification: _ = try VerificationBody(json: body)
         default: break
         }
     }
@@ -111,6 +114,7 @@ public enum WorkflowKinds {
         case inspectionNotice: return one("approval", RefKinds.approval)
         case inspectionReport: return one("notice", [inspectionNotice])
         case inspectionCountersign: return one("report", [inspectionReport])
+        case verification: return one("approval", RefKinds.approval)
         case liaisonRequest: return one("notice", [inspectionNotice])
         case liaisonAppoint: return one("request", [liaisonRequest]) + one("officer", [RosterOps.staff])
         default: return []

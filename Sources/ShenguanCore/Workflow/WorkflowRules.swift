@@ -65,6 +65,14 @@ public enum WorkflowRules {
             if b.certificate != nil && (b.via != nil || record.header.kind != WorkflowKinds.approval) {
                 return OpRejection(.invalidRef, "a certificate (R17) is asked for with the push of an approval, not with a relay or a supervision record")
             }
+        case WorkflowKinds.verification:
+            guard let b = try? VerificationBody(json: body), let approval = named[b.approval] else { return nil }
+            if dept(approval) != department {
+                return OpRejection(.notAddressee, "the licence was issued by \(dept(approval) ?? "?"); only that bureau verifies its promise (R11)")
+            }
+            if (approval.body.flatMap { try? ApprovalBody(json: $0) })?.promisedDate == nil {
+                return OpRejection(.invalidRef, "the approval is no 告知承诺 item with a promised date (R11)")
+            }
         case WorkflowKinds.liaisonRequest:
             guard let b = try? LiaisonRequestBody(json: body) else { return nil }
             if let e = known(b.to) { return e }

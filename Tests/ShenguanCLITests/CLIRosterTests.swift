@@ -147,6 +147,7 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("pushes it to 市信用信息平台 by default: R20 limit 10-21 24:00"), "\(r.stdout)")
         #expect(r.stdout.contains("issues certificate JY13715020000123 (R17)") && r.stdout.contains("R17 certificate limit 10-13 24:00"), "\(r.stdout)")
         #expect(r.stdout.contains("liaison officer (R15): 孙伟 (0043)") && r.stdout.contains("the liaison officer signs the record, R15"), "\(r.stdout)")
+        #expect(r.stdout.contains("R11 verification limit 10-22 24:00") && r.stdout.contains("promise kept"), "\(r.stdout)")
         #expect(r.stdout.contains("R14 notice limit 10-13 24:00") && r.stdout.contains("联合报告 joint report signed by both departments"), "\(r.stdout)")
         #expect(r.stdout.contains("视为同意 deemed consent") && r.stdout.contains("responsible: 市市场监督管理局 (R12)"))
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))

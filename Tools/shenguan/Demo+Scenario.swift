@@ -54,6 +54,11 @@ struct DemoScenario {
         foodRequest.certificateBy = "market"; foodRequest.certificate = CertificateRequest(workingDays: 5, basis: "聊城承诺：证照配发 5 个工作日")
         let food = try bureau.approve(foodRequest)
         let permit = try bureau.approve(approval("370100-117", "排污许可", "聊城市东昌化工有限公司", Self.code2, "91371502MA3N8K7P2001P", to: "ecology"))
+        // R11: a 告知承诺 item, approved on the applicant's signed promise to meet the conditions by 10-09.
+        var promise = approval("370100-045", "食品经营许可（告知承诺）", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000124", to: "market")
+        promise.commitmentLetter = FileUpload(name: "告知承诺书.pdf", bytes: Array("%PDF-1.4 本企业承诺于 2026-10-09 前配备冷藏设施".utf8))
+        promise.promisedDate = CivilDate(iso: "2026-10-09")
+        ids["promise"] = try bureau.approve(promise).approval.id
         ids["food"] = food.approval.id; ids["pushFood"] = food.pushes[0].push.act.id
         ids["permit"] = permit.approval.id; ids["pushPermit"] = permit.pushes[0].push.act.id
         print("   2026-09-30 16:00  市行政审批服务局 (李明) issues 食品经营许可 and 排污许可 and pushes them (R1); claim limit 2 working days (R2, 聊城)")
@@ -61,6 +66,7 @@ struct DemoScenario {
 
         // R2, R3: market claims on the first working day after the holiday, by licence number.
         _ = try clerk("market", at: "2026-10-08T09:30:00").claim("JY13715020000123", staff: Self.staffNo["market"])
+        _ = try clerk("market", at: "2026-10-08T09:35:00").claim("JY13715020000124", staff: Self.staffNo["market"])
         print("   2026-10-08 09:30  市市场监督管理局 (王芳) claims the 食品经营许可 push (R2, R3)")
         try await sync(at: "2026-10-08T10:00:00", dir: dir, label: "so that the bureau witnesses the claim", only: ["bureau", "market"])
         print("   市生态环境局 stays offline through its claim limit 10-09 24:00 周五")
@@ -103,6 +109,9 @@ struct DemoScenario {
         _ = try clerk("bureau", at: "2026-10-13T10:00:00").decideRevocation(ids["request"]!.hex, grant: true,
                                                                             reason: "经核查，企业拒不改正超标排放，依法撤销排污许可", staff: Self.staffNo["bureau"])
         print("   2026-10-12 14:00  市行政审批服务局 claims the penalty (R7); 10-13 10:00 grants the revocation (R10)")
+        let checked = try clerk("bureau", at: "2026-10-13T11:00:00").verifyPromise("JY13715020000124", kept: true, findings: "现场核查：冷藏设施已配备，与承诺一致",
+                                                                                cureBy: nil, staff: Self.staffNo["bureau"])
+        print("   2026-10-13 11:00  市行政审批服务局 verifies the 告知承诺 item: \(checked.text)")
         print("   市市场监督管理局 never answers the inquiry: at 2026-10-13 24:00 silence counts as consent (R12)")
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
         let report = try clerk("bureau", at: "2026-10-14T15:00:00").reportInspection(ids["inspection"]!.hex, findings: "经营场所、设施与申请材料一致",
@@ -116,7 +125,7 @@ struct DemoScenario {
         let now = Self.t("2026-10-16T09:00:00")
         let reader = try clerk("bureau", at: "2026-10-16T09:00:00").reader
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID or licence number), 中文 with rule ids:")
-        for key in ["food", "permit", "penalty", "inquiry", "inspection"] {
+        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection"] {
             for line in try reader.report(ids[key]!.hex).lines { print("   " + line) }
             print("")
         }

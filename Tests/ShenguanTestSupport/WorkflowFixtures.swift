@@ -72,7 +72,13 @@ extension Fixtures {
     /// by sync, so the bureau goes on pushing after it without citing it:
     /// those pushes are judged on the new policy (in force at their time,
     /// PROTOCOL.md §4.2), and a replica may receive the change after them.
-    public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false) -> TestNetwork {
+    ///
+    /// With `laterRules`, the steps also announce and report joint
+    /// inspections and countersign them (R14), ask for and name liaison
+    /// officers (R15), ask for certificates and issue them (R17), and issue
+    /// 告知承诺 approvals and verify them, kept or broken (R11).
+    public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false,
+                                     laterRules: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
         var rng = SeededRNG(seed: seed &* 31 &+ 5)
         // One department (by seed) writes headers without skip links, as before them (PROTOCOL.md §2.1).
@@ -85,8 +91,26 @@ extension Fixtures {
                                                                      "staffNo": "S01", "validFrom": "2026-01-01", "validUntil": "2026-12-31"], at: t).id)
             t += 1000
         }
+        // R15: an officer of d1 and d2 registered long enough to serve as liaison; R11: a commitment letter.
+        var officers = [Int: Digest](), letter: JSONValue = .null
+        if laterRules {
+            for d in 1...2 {
+                officers[d] = net.write(d, kind: RosterOps.staff, body: ["department": .string("d\(d)"), "name": "孙伟", "office": "执法科",
+                                                                         "staffNo": "L01", "validFrom": "2019-01-01", "validUntil": "2027-12-31"], at: t).id
+                t += 1000
+            }
+            let bytes = Array("告知承诺书".utf8), sha = SHA256.hash(bytes)
+            let att = net.write(0, kind: WorkflowKinds.attachment, body: ["name": "承诺书.txt", "type": "text/plain", "sha256": .string(sha.hex),
+                                                                          "data": .string(Base64URL.encode(bytes))], at: t)
+            letter = ["name": "承诺书.txt", "op": .string(att.id.hex), "sha256": .string(sha.hex)]
+            t += 1000
+        }
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
+            if laterRules, Int.random(in: 0..<2, using: &rng) == 0 {
+                laterRuleStep(&net, &rng, step: step, at: t, staff: staff, officers: officers, letter: letter)
+                t += 5000
+            }
             if rosterChanges && step == steps / 2 {
                 net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t, seenBy: [2, 3])
                 t += 1000
@@ -158,6 +182,67 @@ extension Fixtures {
             }
         }
         return net
+    }
+}
+
+extension Fixtures {
+    /// One step of R11, R14, R15 or R17, each valid for what its author holds.
+    static func laterRuleStep(_ net: inout TestNetwork, _ rng: inout SeededRNG, step: Int, at t: Int64, staff: [Digest],
+                              officers: [Int: Digest], letter: JSONValue) {
+        let today = ChinaStandardTime.civilDate(atMillis: t)
+        let wf0 = net.replica(0).workflow
+        let r = Int.random(in: 1...2, using: &rng)
+        let mine = net.replica(r).workflow
+        switch Int.random(in: 0..<8, using: &rng) {
+        case 0:   // R14 notice, a few days ahead
+            let visit = today.adding(days: Int.random(in: 2...6, using: &rng))
+            net.write(0, kind: WorkflowKinds.inspectionNotice, body: ["to": .string("d\(r)"), "visitDate": .string(visit.iso), "place": "现场",
+                                                                      "subject": .string("核查 \(step)")], at: t)
+        case 1:   // R14 report, on or after the visit
+            if let i = wf0.inspections.values.filter({ $0.reports.isEmpty && $0.body.visitDate <= today }).min(by: { $0.act.id < $1.act.id }) {
+                net.write(0, kind: WorkflowKinds.inspectionReport, body: ["notice": .string(i.act.id.hex), "findings": "一致"], at: t)
+            }
+        case 2:   // R14 countersign by the department notified
+            for i in mine.inspections.values.sorted(by: { $0.act.id < $1.act.id }) where i.body.to == "d\(r)" {
+                guard let rep = i.reports.first(where: { $0.countersigns.isEmpty }) else { continue }
+                net.write(r, kind: WorkflowKinds.inspectionCountersign, body: ["report": .string(rep.act.id.hex), "agree": .bool(Bool.random(using: &rng)),
+                                                                               "text": "意见"], at: t)
+                break
+            }
+        case 3:   // R17: an approval whose push asks d1 for the certificate
+            let a = net.write(0, kind: WorkflowKinds.approval, body: approval(extra: ["licenceNo": .string("CERT\(step)"), "staff": .string(staff[0].hex)]), at: t)
+            net.write(0, kind: WorkflowKinds.push, body: ["record": .string(a.id.hex), "to": "d1",
+                                                          "certificate": ["workingDays": .int(Int64.random(in: 1...5, using: &rng)), "basis": "法定时限"]], at: t + 1000)
+        case 4:   // R17: d1 issues a certificate it was asked for
+            let mine1 = net.replica(1).workflow
+            if let p = mine1.pushes.values.filter({ $0.body.to == "d1" && $0.body.certificate != nil && $0.certificates.isEmpty })
+                .min(by: { $0.act.id < $1.act.id }) {
+                if p.claims.isEmpty { net.write(1, kind: WorkflowKinds.claim, body: ["push": .string(p.act.id.hex)], at: t) }
+                if Bool.random(using: &rng) {
+                    net.write(1, kind: WorkflowKinds.certificate, body: ["push": .string(p.act.id.hex), "certificateNo": .string("C\(step)")], at: t + 1000)
+                }
+            }
+        case 5:   // R11: a 告知承诺 approval promised a few days out
+            var o = approval(commitment: true, extra: ["licenceNo": .string("PROM\(step)"), "commitmentLetter": letter]).objectValue!
+            o["decisionDate"] = .string(today.iso); o["promisedDate"] = .string(today.adding(days: Int.random(in: 0...5, using: &rng)).iso)
+            net.write(0, kind: WorkflowKinds.approval, body: .object(o), at: t)
+        case 6:   // R11: a verification, kept or broken with a rectification period
+            if let a = wf0.approvals.values.filter({ $0.body.promisedDate != nil }).randomElement(using: &rng) {
+                var b: [String: JSONValue] = ["approval": .string(a.act.id.hex), "findings": "核查"]
+                if Bool.random(using: &rng) { b["result"] = "kept" } else {
+                    b["result"] = "broken"; b["cureBy"] = .string(today.adding(days: Int.random(in: 1...20, using: &rng)).iso)
+                }
+                net.write(0, kind: WorkflowKinds.verification, body: .object(b), at: t)
+            }
+        default:  // R15: a request a few days ahead, or the officer named for one held
+            if let q = mine.liaisons.values.filter({ $0.body.to == "d\(r)" && $0.appointments.isEmpty }).min(by: { $0.act.id < $1.act.id }),
+               let officer = officers[r], Bool.random(using: &rng) {
+                net.write(r, kind: WorkflowKinds.liaisonAppoint, body: ["request": .string(q.act.id.hex), "officer": .string(officer.hex)], at: t)
+            } else {
+                net.write(0, kind: WorkflowKinds.liaisonRequest, body: ["to": .string("d\(r)"), "neededOn": .string(today.adding(days: Int.random(in: 1...5, using: &rng)).iso),
+                                                                        "purpose": "联合勘验"], at: t)
+            }
+        }
     }
 }
 

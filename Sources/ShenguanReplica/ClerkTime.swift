@@ -35,6 +35,8 @@ public enum ClerkTime {
         let hours = ms / 3_600_000, minutes = (ms % 3_600_000) / 60_000
         let span = hours > 0 ? "\(hours) h \(minutes) min" : "\(max(1, minutes)) min"
         if ChinaStandardTime.civilDate(atMillis: now) == due.lastDay { return "今日到期 · 剩 \(span)" }
+        // A fixed day (a visit, the day an officer is needed, a rectification's end): calendar days.
+        if due.workingDays == 0 { return "\(daysUntil(due.lastDay, now: now)) 天 / \(hours) h" }
         let t = Workflow.timeLeft(due, now: now, calendar: calendar)
         return "\(t.workingDays) 工作日 / \(hours) h"
     }
@@ -55,8 +57,14 @@ public enum ClerkTime {
         if ChinaStandardTime.civilDate(atMillis: now) == due.lastDay {
             return "今日到期 · 剩 " + (hours > 0 ? "\(hours) 小时 \(minutes) 分" : "\(max(1, minutes)) 分钟")
         }
+        if due.workingDays == 0 { return "剩 \(daysUntil(due.lastDay, now: now)) 天（\(hours) 小时）" }
         let t = Workflow.timeLeft(due, now: now, calendar: calendar)
         return "剩 \(t.workingDays) 个工作日（\(hours) 小时）"
+    }
+
+    /// Calendar days from today (CST) to `day`, today not counted.
+    static func daysUntil(_ day: CivilDate, now: Int64) -> Int {
+        Int((ChinaStandardTime.startOfDayMillis(day) - ChinaStandardTime.startOfDayMillis(ChinaStandardTime.civilDate(atMillis: now))) / 86_400_000)
     }
 
     static func day(_ d: CivilDate, now: Int64) -> String {

@@ -52,6 +52,11 @@ import ShenguanTestSupport
         #expect(ClerkTime.left(due, now: F.ms("2026-10-09T20:40:00"), calendar: cal) == "今日到期 · 剩 3 h 20 min")
         #expect(ClerkTime.left(due, now: F.ms("2026-10-09T23:30:00"), calendar: cal) == "今日到期 · 剩 30 min")
         #expect(ClerkTime.left(due, now: F.ms("2026-10-10T00:00:00"), calendar: cal) == "已逾期 overdue")
+        // A fixed day (an R14 visit on Wednesday 10-14): calendar days, not working days.
+        let visit = WorkingDayCalendar.Due(eventDay: CivilDate(iso: "2026-10-14")!, workingDays: 0, lastDay: CivilDate(iso: "2026-10-14")!,
+                                           deadlineMillis: F.ms("2026-10-15T00:00:00"), countedDays: [])
+        #expect(ClerkTime.left(visit, now: F.ms("2026-10-12T13:00:00"), calendar: cal) == "2 天 / 59 h")
+        #expect(ClerkTime.leftChinese(visit, now: F.ms("2026-10-12T13:00:00"), calendar: cal) == "剩 2 天（59 小时）")
         #expect(ClerkTime.instant(F.ms("2026-10-08T09:05:00"), now: F.ms("2026-10-08T10:00:00")) == "10-08 09:05")
     }
 

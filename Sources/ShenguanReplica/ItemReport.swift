@@ -205,6 +205,12 @@ public enum ClerkWords {
         "auto_claimed": "超时自动认领 auto-claimed at the limit", "awaiting_reply": "待回复 awaiting reply", "consented": "同意 consented",
         "objected": "不同意 objected", "deemed_consent": "视为同意 deemed consent",
         "claimed_awaiting_witness": "已认领待见证 claimed, awaiting a witness", "replied_awaiting_witness": "已回复待见证 replied, awaiting a witness",
+        "awaiting_decision": "待办理 awaiting decision", "decided": "已办理 decided",
+        "awaiting_report": "待出具报告 awaiting the report", "reported": "已出具报告 reported",
+        "awaiting_countersign": "待会签 awaiting countersignature", "countersigned": "已会签 countersigned",
+        "awaiting_officer": "待指派 awaiting an officer", "appointed": "已指派 appointed",
+        "awaiting_verification": "待核查 awaiting verification", "promise_kept": "承诺已履行 promise kept",
+        "rectifying": "整改中 rectifying", "revocation_due": "应撤销 revocation due",
     ]
     public static func status(_ label: String) -> String { statuses[label] ?? label }
 

@@ -244,6 +244,27 @@ extension ReplicaReader {
                                                from: r.act.department, since: r.act.time, due: nil),
                                    status: r.decisions.isEmpty ? "awaiting_decision" : "decided", provisional: false)
             }
+            // R14, R15, R11: what the later rules put on a list, with where each stands.
+            if let i = wf.inspections[id] {
+                return HistoryItem(item: .init(id: id, action: "inspect", rule: "R14", title: "\(i.body.subject) · \(i.body.place)", from: i.act.department,
+                                               since: i.act.time, due: nil),
+                                   status: i.reports.isEmpty ? "awaiting_report" : "reported", provisional: false)
+            }
+            if let n = wf.inspectionOf[id], let i = wf.inspections[n], let r = i.reports.first(where: { $0.act.id == id }) {
+                return HistoryItem(item: .init(id: id, action: "countersign", rule: "R14", title: "\(i.body.subject) · \(i.body.place)", from: r.act.department,
+                                               since: r.act.time, due: nil),
+                                   status: r.isJoint ? "countersigned" : "awaiting_countersign", provisional: false)
+            }
+            if let l = wf.liaisons[id] {
+                return HistoryItem(item: .init(id: id, action: "appoint", rule: "R15", title: l.body.purpose, from: l.act.department, since: l.act.time, due: nil),
+                                   status: l.appointments.isEmpty ? "awaiting_officer" : "appointed", provisional: false)
+            }
+            if let a = wf.approvals[id], let v = try wf.verificationStatus(of: a, ctx) {
+                let status = v.revocationDue ? "revocation_due" : v.latest.map { $0.body.kept ? "promise_kept" : "rectifying" } ?? "awaiting_verification"
+                return HistoryItem(item: .init(id: id, action: "verify", rule: "R11", title: wf.title(ofRecord: id), from: a.act.department,
+                                               since: a.act.time, due: v.verdict.due),
+                                   status: status, provisional: v.verdict.provisional)
+            }
             return nil
         }
     }

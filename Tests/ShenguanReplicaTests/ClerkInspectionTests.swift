@@ -57,6 +57,10 @@ import ShenguanTestSupport
         #expect(lines.contains { $0.contains("R14 notice limit 10-10 24:00") && $0.contains("按时通知") }, "\(lines)")
         #expect(lines.contains { $0.contains("联合报告 joint report signed by both departments") }, "\(lines)")
         #expect(try d.clerk(d.bureau, at: "2026-10-12T18:30:00").reader.report(report.op.id.hex).lines == lines)   // named by its report too
+        // `inbox --all`: the inspection stays listed for market, with where it stands.
+        let history = try ReplicaReader(store: d.market.store, now: F.ms("2026-10-12T18:00:00"), department: "d1").history()
+        #expect(history.contains { $0.item.action == "inspect" && $0.status == "reported" }, "\(history.map { ($0.item.action, $0.status) })")
+        #expect(history.contains { $0.item.action == "countersign" && $0.status == "countersigned" })
         for s in [d.bureau.store, d.market.store] { #expect(try s.checkReadModel().isConsistent) }
     }
 }

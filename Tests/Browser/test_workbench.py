@@ -353,7 +353,12 @@ class Workbench(unittest.TestCase):
         self.sync(bd, B, "14-bureau-sync")
         # The market sees the bureau's claim on its record, judged on the market's witness.
         md.get(record_page)
-        self.assertEqual(self.wait(md, ".push [data-status]").get_attribute("data-status"), "claimed_on_time")
+        self.wait(md, ".push [data-status]")
+        pushes = md.find_elements(By.CSS_SELECTOR, ".push")
+        # By default the record also went to the credit platform (R20), which has not claimed it.
+        self.assertTrue(any("推送给 市信用信息平台" in p.text for p in pushes), [p.text for p in pushes])
+        to_bureau = next(p for p in pushes if "推送给 市行政审批服务局" in p.text)
+        self.assertEqual(to_bureau.find_element(By.CSS_SELECTOR, "[data-status]").get_attribute("data-status"), "claimed_on_time")
         self.assertIn("陈静", self.text(md))
         self.shot(md, "15-market-record-claimed")
 

@@ -75,6 +75,8 @@ public struct ItemReport: Sendable {
             (json, lines) = Self.liaison(wf, l, ctx)
         } else if let n = wf.inspections[id].map({ _ in id }) ?? wf.inspectionOf[id], let i = wf.inspections[n] {
             (json, lines) = Self.inspection(wf, i, ctx)
+        } else if let n = wf.reviews[id].map({ _ in id }) ?? wf.reviewOf[id], let r = wf.reviews[n] {
+            (json, lines) = Self.review(wf, r, ctx)
         } else if let s = wf.supervision[id] {
             let pushes = try wf.pushStatuses(of: id, ctx)
             json = .object(["kind": "supervision.record", "record": wf.actJSON(s.act), "category": .string(s.body.category),
@@ -115,6 +117,43 @@ public struct ItemReport: Sendable {
                                       "reports": .array(i.reports.map { r in .object(["report": wf.actJSON(r.act), "joint": .bool(r.isJoint),
                                                                                          "countersigns": .array(r.countersigns.map { wf.actJSON($0) })]) })]
         if let v { o["notice_limit"] = Workflow.json(v) }
+        return (.object(o), lines)
+    }
+
+    /// A special review (R13): each participant's position, the outcome,
+    /// the minutes and who acknowledged them.
+    static func review(_ wf: Workflow, _ r: Workflow.Review, _ ctx: JudgeContext) -> (JSONValue, [String]) {
+        let now = ctx.now, st = wf.status(of: r, ctx), end = Workflow.meetingEnd(r.body)
+        var lines = ["专项审查 special review (R13): \(r.body.topic) · \(r.body.scope) · meeting \(r.body.meetingDate.iso)"]
+        lines.append("  \(who(wf, r.act, now: now))  convenes \(r.body.participants.map { wf.name(of: $0) }.joined(separator: "、"))")
+        lines.append("    opinions by \(ClerkTime.limit(end, now: now)); absent without reason or silent counts as consent")
+        for p in st.positions {
+            let said = p.opinion.map { o in " — \(who(wf, o, now: now))\(o.op.body?["text"]?.stringValue.map { ": \($0)" } ?? "")" } ?? ""
+            lines.append("    \(wf.name(of: p.department)): \(ClerkWords.reviewPosition(p.label))\(said)")
+        }
+        lines.append("    → \(ClerkWords.reviewOutcome(st.outcome))")
+        for m in r.minutes {
+            let to = m.body.escalateTo.map { " → 报市政府决定 escalated to \(wf.name(of: $0))" } ?? ""
+            lines.append("  \(who(wf, m.act, now: now))  minutes (\(m.body.outcome))\(to): \(m.body.text) [\(m.act.id.hex.prefix(12))]")
+            if st.contradictedMinutes.contains(m.act.id) { lines.append("    ⚠ 纪要称一致同意，但有部门按时提出反对 the minutes say agreed over an objection made in time") }
+            let acked = Set(m.acks.map(\.department))
+            let waiting = m.recipients(r).filter { !acked.contains($0) }
+            for a in m.acks { lines.append("  \(who(wf, a, now: now))  acknowledges the minutes") }
+            if !waiting.isEmpty { lines.append("    awaiting acknowledgement: \(waiting.map { wf.name(of: $0) }.joined(separator: "、"))") }
+        }
+        if r.minutes.isEmpty { lines.append("    → awaiting the bureau's minutes") }
+        let o: [String: JSONValue] = [
+            "kind": "review", "review": wf.actJSON(r.act), "topic": .string(r.body.topic), "scope": .string(r.body.scope),
+            "meetingDate": .string(r.body.meetingDate.iso), "outcome": .string(st.outcome),
+            "positions": .array(st.positions.map { p in
+                .object(["department": .string(p.department), "position": .string(p.label), "verdict": Workflow.json(p.verdict),
+                         "opinion": p.opinion.map { .string($0.id.hex) } ?? .null])
+            }),
+            "minutes": .array(r.minutes.map { m in
+                .object(["minutes": wf.actJSON(m.act), "outcome": .string(m.body.outcome), "escalateTo": m.body.escalateTo.map { .string($0) } ?? .null,
+                         "contradicted": .bool(st.contradictedMinutes.contains(m.act.id)),
+                         "acks": .array(m.acks.map { wf.actJSON($0) })])
+            })]
         return (.object(o), lines)
     }
 
@@ -211,6 +250,8 @@ public enum ClerkWords {
         "awaiting_officer": "待指派 awaiting an officer", "appointed": "已指派 appointed",
         "awaiting_verification": "待核查 awaiting verification", "promise_kept": "承诺已履行 promise kept",
         "rectifying": "整改中 rectifying", "revocation_due": "应撤销 revocation due",
+        "open": "审查中 under review", "agreed": "意见一致 agreed", "disagreement": "未达成一致 no agreement",
+        "minutes_agreed": "已印发纪要 minutes issued", "minutes_escalated": "已报市政府 escalated",
     ]
     public static func status(_ label: String) -> String { statuses[label] ?? label }
 
@@ -243,7 +284,8 @@ public enum ClerkWords {
 
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide",
                           "inspect": "勘验 inspect", "countersign": "会签 countersign", "certify": "配发证照 certify",
-                          "appoint": "指派联络员 appoint", "verify": "核查承诺 verify", "reverify": "复查整改 reverify"]
+                          "appoint": "指派联络员 appoint", "verify": "核查承诺 verify", "reverify": "复查整改 reverify",
+                          "opine": "审查意见 opinion", "conclude": "印发纪要 minutes", "acknowledge": "签收纪要 acknowledge"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
 
     /// Said after a limit judged on the provisional rule (§4.2).
@@ -271,6 +313,19 @@ public enum ClerkWords {
         case .lapsed: "逾期未配发 NOT issued by the limit"
         case .awaitingWitness: "待见证 issued in time, awaiting a witness"
         }
+    }
+
+    /// Where a participant stands on a special review (R13).
+    public static func reviewPosition(_ label: String) -> String {
+        ["agreed": "同意 agrees", "objected": "反对 objects", "excused": "请假缺席 absent with a reason",
+         "deemed_consent": "视为同意 deemed to consent (absent or silent by the meeting day's end)",
+         "awaiting_witness": "已发表意见，待见证 opinion given, awaiting a witness", "awaiting": "待发表意见 awaiting its opinion"][label] ?? label
+    }
+
+    /// A special review's outcome (R13).
+    public static func reviewOutcome(_ o: String) -> String {
+        ["agreed": "意见一致 agreement", "disagreement": "未达成一致：报市政府决定 no agreement: escalate to the city government",
+         "open": "审查中 opinions still open"][o] ?? o
     }
 
     /// An R14 notice verdict: one working day ahead, too late, or not yet witnessed.

@@ -259,6 +259,15 @@ extension ReplicaReader {
                 return HistoryItem(item: .init(id: id, action: "appoint", rule: "R15", title: l.body.purpose, from: l.act.department, since: l.act.time, due: nil),
                                    status: l.appointments.isEmpty ? "awaiting_officer" : "appointed", provisional: false)
             }
+            if let r = wf.reviews[id] {
+                return HistoryItem(item: .init(id: id, action: "opine", rule: "R13", title: r.body.topic, from: r.act.department, since: r.act.time,
+                                               due: Workflow.meetingEnd(r.body)),
+                                   status: wf.status(of: r, ctx).outcome, provisional: false)
+            }
+            if let n = wf.reviewOf[id], let r = wf.reviews[n], let m = r.minutes.first(where: { $0.act.id == id }) {
+                return HistoryItem(item: .init(id: id, action: "acknowledge", rule: "R13", title: r.body.topic, from: m.act.department, since: m.act.time, due: nil),
+                                   status: "minutes_\(m.body.outcome)", provisional: false)
+            }
             if let a = wf.approvals[id], let v = try wf.verificationStatus(of: a, ctx) {
                 let status = v.revocationDue ? "revocation_due" : v.latest.map { $0.body.kept ? "promise_kept" : "rectifying" } ?? "awaiting_verification"
                 return HistoryItem(item: .init(id: id, action: "verify", rule: "R11", title: wf.title(ofRecord: id), from: a.act.department,

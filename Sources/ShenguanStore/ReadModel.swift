@@ -45,15 +45,22 @@ enum ReadModel {
         CREATE TABLE refs(
             target TEXT NOT NULL, op INTEGER NOT NULL,
             PRIMARY KEY(target, op)) WITHOUT ROWID;
-        CREATE TABLE wf_open(
-            item INTEGER PRIMARY KEY,           -- ops.rowid of the push, inquiry or revocation request
-            action TEXT NOT NULL,               -- claim, reply, decide
-            dept TEXT NOT NULL,                 -- the department that must act
-            working_days INTEGER,               -- the limit in working days (NULL: no limit)
-            deadline INTEGER);                  -- the limit's end in ms, from the item's current bounds (NULL: none or no calendar)
-        CREATE INDEX wf_open_by_dept ON wf_open(dept, deadline);
+        \(wfOpenSchema)
         CREATE TABLE listings(op INTEGER PRIMARY KEY, credit_code TEXT NOT NULL);
         CREATE INDEX listings_by_code ON listings(credit_code);
+        """
+
+    /// One row per item and department that must act on it (v9: an R13
+    /// review has several participants; before, one department per item).
+    static let wfOpenSchema = """
+        CREATE TABLE wf_open(
+            item INTEGER NOT NULL,              -- ops.rowid of the push, inquiry, request, review, minutes, …
+            action TEXT NOT NULL,               -- claim, reply, decide, opine, acknowledge, …
+            dept TEXT NOT NULL,                 -- the department that must act
+            working_days INTEGER,               -- the limit in working days (NULL: no limit)
+            deadline INTEGER,                   -- the limit's end in ms, from the item's current bounds (NULL: none or no calendar)
+            PRIMARY KEY(item, dept)) WITHOUT ROWID;
+        CREATE INDEX wf_open_by_dept ON wf_open(dept, deadline);
         """
 
     /// Added in migration v4 (a replica of v3 fills it from its operations).

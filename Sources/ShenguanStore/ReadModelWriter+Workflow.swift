@@ -70,8 +70,62 @@ extension ReadModelWriter {
             try open(item: row, action: "countersign", dept: notice.to, workingDays: nil, from: nil)
         case WorkflowKinds.inspectionCountersign:
             if let b = try? CountersignBody(json: body) { try close(b.report) }
+        case WorkflowKinds.reviewConvene: try refreshReview(op.id)
+        case WorkflowKinds.reviewOpinion:
+            if let b = try? ReviewOpinionBody(json: body) { try refreshReview(b.review) }
+        case WorkflowKinds.reviewMinutes:
+            if let b = try? ReviewMinutesBody(json: body) { try refreshReview(b.review) }
+            try refreshMinutes(op.id)
+        case WorkflowKinds.reviewAck:
+            if let b = try? ReviewAckBody(json: body) { try refreshMinutes(b.minutes) }
         default: break
         }
+    }
+
+    /// R13: a review's rows from all it holds (so arrival order does not
+    /// matter): every participant is addressed; `opine` for each that gave
+    /// no opinion, until the meeting day is over; `conclude` for the
+    /// convening bureau until minutes are held.
+    func refreshReview(_ review: Digest) throws {
+        guard let row = idx.row(of: review), let op = idx.operation(review), let body = op.body,
+              let b = try? ReviewConveneBody(json: body), let convener = idx.replicaDepartment(of: op.header.author) else { return }
+        try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
+        let acts = try Row.fetchAll(db, sql: """
+            SELECT o.kind, o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind IN (?, ?) AND o.body IS NOT NULL
+            """, arguments: [review.hex, WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes])
+        var answered = Set<String>(), concluded = false
+        for a in acts {
+            if (a[0] as String) == WorkflowKinds.reviewMinutes { concluded = true; continue }   // ingest admits the convener's only
+            if let id = Digest(hex: a[1] as String), let m = idx.meta(of: id), let d = idx.replicaDepartment(of: m.author) { answered.insert(d) }
+        }
+        let end = ChinaStandardTime.startOfDayMillis(b.meetingDate.adding(days: 1))
+        for p in b.participants {
+            try address(row, p)
+            if !answered.contains(p) { try open(item: row, action: "opine", dept: p, workingDays: nil, from: nil, fixedDeadline: end) }
+        }
+        if !concluded { try open(item: row, action: "conclude", dept: convener, workingDays: nil, from: nil) }
+    }
+
+    /// R13: minutes are on each recipient's list (`acknowledge`, no limit)
+    /// until it acknowledges them.
+    func refreshMinutes(_ minutes: Digest) throws {
+        guard let row = idx.row(of: minutes), let body = idx.operation(minutes)?.body, let m = try? ReviewMinutesBody(json: body),
+              let rb = idx.operation(m.review)?.body, let r = try? ReviewConveneBody(json: rb) else { return }
+        try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
+        var acked = Set<String>()
+        for id in try String.fetchAll(db, sql: """
+            SELECT o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind = ? AND o.body IS NOT NULL
+            """, arguments: [minutes.hex, WorkflowKinds.reviewAck]) {
+            if let d = Digest(hex: id), let a = idx.meta(of: d), let dept = idx.replicaDepartment(of: a.author) { acked.insert(dept) }
+        }
+        for d in r.participants + (m.escalateTo.map { [$0] } ?? []) {
+            try address(row, d)
+            if !acked.contains(d) { try open(item: row, action: "acknowledge", dept: d, workingDays: nil, from: nil) }
+        }
+    }
+
+    private func address(_ row: Int64, _ dept: String) throws {
+        try RawInsert.run(db.cachedStatement(sql: "INSERT OR IGNORE INTO addressed(dept, op) VALUES (?, ?)"), [.text(dept), .int(row)], db: db)
     }
 
     /// The rows an operation's body feeds, for one stored without it and

@@ -47,6 +47,17 @@ extension ReplicaStore {
             if !approvals.isEmpty {
                 loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, approvals, kinds: [WorkflowKinds.verification]))) { a, _ in a }
             }
+            // R13: a review's opinions, minutes and acknowledgements decide all its items.
+            let reviews = Set(loaded.values.compactMap { l -> Digest? in
+                l.op.header.kind == WorkflowKinds.reviewConvene ? l.op.id
+                    : l.op.header.kind == WorkflowKinds.reviewMinutes ? l.op.body?["review"]?.stringValue.flatMap { Digest(hex: $0) } : nil
+            })
+            if !reviews.isEmpty {
+                loaded.merge(try Self.loadIDs(db, ids: reviews.subtracting(loaded.keys))) { a, _ in a }
+                loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, Array(reviews), kinds: [WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes]))) { a, _ in a }
+                let minutes = loaded.values.filter { $0.op.header.kind == WorkflowKinds.reviewMinutes }.map(\.op.id)
+                loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, minutes, kinds: [WorkflowKinds.reviewAck]))) { a, _ in a }
+            }
             return try Self.view(db, loaded, now: now)
         }
     }
@@ -236,6 +247,9 @@ extension ReplicaStore {
         case WorkflowKinds.inspectionCountersign: field = "report"
         case WorkflowKinds.liaisonRequest: field = "notice"
         case WorkflowKinds.liaisonAppoint: field = "request"
+        case WorkflowKinds.reviewConvene: field = "approval"
+        case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: field = "review"
+        case WorkflowKinds.reviewAck: field = "minutes"
         case WorkflowKinds.warningDelist: field = "entry"
         case WorkflowKinds.warningList: field = "source"
         default: return nil

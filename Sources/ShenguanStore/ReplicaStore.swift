@@ -208,6 +208,16 @@ public final class ReplicaStore: Sendable {
                 CREATE INDEX staff_ends_registration ON staff_ends(registration);
                 """)
         }
+        m.registerMigration("v9-wf-open-per-department") { db in
+            // An item may be on several departments' lists (R13 reviews and
+            // minutes): the key becomes (item, dept); rows are kept as they are.
+            try db.execute(sql: "ALTER TABLE wf_open RENAME TO wf_open_v8; DROP INDEX wf_open_by_dept")
+            try db.execute(sql: ReadModel.wfOpenSchema)
+            try db.execute(sql: """
+                INSERT INTO wf_open(item, action, dept, working_days, deadline) SELECT item, action, dept, working_days, deadline FROM wf_open_v8;
+                DROP TABLE wf_open_v8
+                """)
+        }
         return m
     }
 

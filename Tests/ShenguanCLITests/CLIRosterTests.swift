@@ -150,6 +150,10 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("R11 verification limit 10-22 24:00") && r.stdout.contains("promise kept"), "\(r.stdout)")
         #expect(r.stdout.contains("R14 notice limit 10-13 24:00") && r.stdout.contains("联合报告 joint report signed by both departments"), "\(r.stdout)")
         #expect(r.stdout.contains("视为同意 deemed consent") && r.stdout.contains("responsible: 市市场监督管理局 (R12)"))
+        // R13: ecology objected in time, market's silence is consent, the minutes escalate; a second minutes is refused.
+        #expect(r.stdout.contains("市生态环境局: 反对 objects") && r.stdout.contains("市市场监督管理局: 视为同意 deemed to consent"), "\(r.stdout)")
+        #expect(r.stdout.contains("报市政府决定 escalated to 市人民政府办公室") && r.stdout.contains("acknowledges the minutes"), "\(r.stdout)")
+        #expect(r.stdout.contains("minutes again, as agreed → review.already_concluded"), "\(r.stdout)")
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))
         #expect(r.stdout.contains("market decides the revocation request → auth.forbidden_kind"), "only the bureau decides (R10)")
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))

@@ -136,6 +136,20 @@ import ShenguanTestSupport
             _ = try carry(stores["bureau"]!, "market")
             #expect(try reader("market").report(q.op.id.hex).lines.contains { $0.contains("awaiting") })
         }
+        try step("review") { () throws in
+            // R13: market and province review; province says nothing by the meeting day's end.
+            var r = ReviewRequest(topic: "化工项目安全条件审查", scope: "workSafety", participants: ["province", "market"], meetingDate: CivilDate(iso: "2026-10-13")!)
+            r.staff = "S01"
+            let q = try clerk("bureau").conveneReview(r)
+            _ = try carry(stores["bureau"]!, "market")
+            #expect(try reader("market").inbox().items.contains { $0.action == "opine" && $0.rule == "R13" })
+            _ = try clerk("market").giveOpinion(q.op.id.hex, position: "agree", text: nil, staff: "S01")
+            _ = try carry(stores["market"]!, "bureau")
+            let m = try clerk("bureau").issueMinutes(q.op.id.hex, outcome: "escalated", text: "报市政府决定", escalateTo: "oversight", staff: "S01")
+            _ = try carry(stores["bureau"]!, "market")
+            _ = try clerk("market").acknowledgeMinutes(m.op.id.hex, staff: "S01")
+            #expect(try reader("market").report(q.op.id.hex).lines.contains { $0.contains("acknowledges the minutes") })
+        }
         try step("promise-check") { () throws in
             // The approval above is no 告知承诺 item: nothing to verify, and the refusal says so.
             let none = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").verifyPromise("JY13715000001", kept: true, findings: "x", cureBy: nil, staff: "S01") }

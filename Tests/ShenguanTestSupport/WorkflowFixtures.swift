@@ -105,11 +105,16 @@ extension Fixtures {
             letter = ["name": "承诺书.txt", "op": .string(att.id.hex), "sha256": .string(sha.hex)]
             t += 1000
         }
+        // R13 steps draw from their own generator, so the other steps stay as they were for each seed.
+        var reviewRng = SeededRNG(seed: seed &* 131 &+ 13)
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
             if laterRules, Int.random(in: 0..<2, using: &rng) == 0 {
                 laterRuleStep(&net, &rng, step: step, at: t, staff: staff, officers: officers, letter: letter)
                 t += 5000
+            }
+            if laterRules, Int.random(in: 0..<2, using: &reviewRng) == 0 {
+                reviewStep(&net, &reviewRng, step: step, at: t + 2500)
             }
             if rosterChanges && step == steps / 2 {
                 net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t, seenBy: [2, 3])
@@ -186,6 +191,45 @@ extension Fixtures {
 }
 
 extension Fixtures {
+    /// One step of R13, valid for what its author holds: the bureau
+    /// convenes a review of some regulators or writes its minutes (agreed,
+    /// or escalated to d3); a participant gives its opinion (perhaps after
+    /// the meeting day); a recipient acknowledges minutes.
+    static func reviewStep(_ net: inout TestNetwork, _ rng: inout SeededRNG, step: Int, at t: Int64) {
+        let today = ChinaStandardTime.civilDate(atMillis: t)
+        let r = Int.random(in: 1...3, using: &rng)
+        let kind = Int.random(in: 0..<4, using: &rng)
+        // A participant answers what reached it: the bureau's reviews and minutes reach it first.
+        if kind == 1 || kind == 3 { net.sync(from: 0, to: r) }
+        let mine = net.replica(r).workflow
+        switch kind {
+        case 0:
+            var who = ["d1", "d2", "d3"].filter { _ in Bool.random(using: &rng) }
+            if who.isEmpty { who = ["d\(r)"] }
+            net.write(0, kind: WorkflowKinds.reviewConvene, body: ["topic": .string("专项审查 \(step)"), "scope": "publicInterest",
+                                                                   "participants": .array(who.map { .string($0) }),
+                                                                   "meetingDate": .string(today.adding(days: Int.random(in: 0...3, using: &rng)).iso)], at: t)
+        case 1:
+            guard let q = mine.reviews.values.filter({ $0.body.participants.contains("d\(r)") && !$0.opinions.contains { $0.department == "d\(r)" } })
+                .min(by: { $0.act.id < $1.act.id }) else { return }
+            let position = ["agree", "object", "absent"][Int.random(in: 0..<3, using: &rng)]
+            var b: [String: JSONValue] = ["review": .string(q.act.id.hex), "position": .string(position)]
+            if position != "agree" { b["text"] = "理由" }
+            net.write(r, kind: WorkflowKinds.reviewOpinion, body: .object(b), at: t)
+        case 2:
+            guard let q = net.replica(0).workflow.reviews.values.filter({ $0.minutes.isEmpty }).min(by: { $0.act.id < $1.act.id }) else { return }
+            var b: [String: JSONValue] = ["review": .string(q.act.id.hex), "outcome": "agreed", "text": "纪要"]
+            if Bool.random(using: &rng) { b["outcome"] = "escalated"; b["escalateTo"] = "d3" }
+            net.write(0, kind: WorkflowKinds.reviewMinutes, body: .object(b), at: t)
+        default:
+            for q in mine.reviews.values.sorted(by: { $0.act.id < $1.act.id }) {
+                guard let m = q.minutes.first(where: { $0.recipients(q).contains("d\(r)") && !$0.acks.contains { $0.department == "d\(r)" } }) else { continue }
+                net.write(r, kind: WorkflowKinds.reviewAck, body: ["minutes": .string(m.act.id.hex)], at: t)
+                break
+            }
+        }
+    }
+
     /// One step of R11, R14, R15 or R17, each valid for what its author holds.
     static func laterRuleStep(_ net: inout TestNetwork, _ rng: inout SeededRNG, step: Int, at t: Int64, staff: [Digest],
                               officers: [Int: Digest], letter: JSONValue) {

@@ -119,3 +119,82 @@ struct Liaison: ParsableCommand {
         }
     }
 }
+
+/// `shenguan review`: special reviews (R13 专项审查).
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "Special reviews (R13): opinions by the meeting day, silence is consent, minutes to all.",
+        subcommands: [Convene.self, Opinion.self, Minutes.self, Ack.self])
+
+    struct Convene: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Convene a special review of a major item with the departments concerned (bureau).",
+            discussion: "Example: shenguan review convene --topic 化工项目安全条件审查 --scope workSafety --participant ecology --participant market --meeting-date 2026-10-13 --approval JY137150001\nScopes: \(ReviewConveneBody.scopes.joined(separator: ", ")).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var who: StaffOption
+        @Option(help: "The topic.") var topic: String
+        @Option(help: "What makes the item major: \(ReviewConveneBody.scopes.joined(separator: ", ")).") var scope: String
+        @Option(name: .customLong("participant"), help: "A department that reviews (repeat).") var participants: [String] = []
+        @Option(name: .customLong("meeting-date"), help: "The meeting day, YYYY-MM-DD: opinions are due by its end.") var meetingDate: String
+        @Option(help: "The licence concerned: id, prefix or licence number.") var approval: String?
+
+        func run() throws {
+            guard let day = try civilDate(meetingDate, field: "meeting-date") else { return }
+            let clerk = try openClerk(global)
+            var r = ReviewRequest(topic: topic, scope: scope, participants: participants, meetingDate: day)
+            r.approval = approval; r.staff = try who.resolved(clerk.reader)
+            let res = try clerk.conveneReview(r)
+            if global.json { printJSON(res.json) } else { print(res.text) }
+        }
+    }
+
+    struct Opinion: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give this department's opinion on a review it takes part in: agree, object or absent (with reasons).",
+            discussion: "Example: shenguan review opinion 4d2a91c0 --position object --text 选址距水源地不足1公里")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var who: StaffOption
+        @Argument(help: "The review id or prefix.") var review: String
+        @Option(help: "agree, object or absent.") var position: String
+        @Option(help: "The reasons (required when objecting or absent).") var text: String?
+
+        func run() throws {
+            let clerk = try openClerk(global)
+            let res = try clerk.giveOpinion(review, position: position, text: text, staff: try who.resolved(clerk.reader))
+            if global.json { printJSON(res.json) } else { print(res.text) }
+        }
+    }
+
+    struct Minutes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue the minutes of a review this bureau convened: agreed, or escalated to the city government.",
+            discussion: "Example: shenguan review minutes 4d2a91c0 --outcome escalated --escalate-to gov --text 生态环境局反对，报市政府决定")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var who: StaffOption
+        @Argument(help: "The review id or prefix.") var review: String
+        @Option(help: "agreed or escalated.") var outcome: String
+        @Option(help: "The minutes.") var text: String
+        @Option(name: .customLong("escalate-to"), help: "The city government's department (with --outcome escalated).") var escalateTo: String?
+
+        func run() throws {
+            let clerk = try openClerk(global)
+            let res = try clerk.issueMinutes(review, outcome: outcome, text: text, escalateTo: escalateTo, staff: try who.resolved(clerk.reader))
+            if global.json { printJSON(res.json) } else { print(res.text) }
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Acknowledge minutes issued to this department.",
+            discussion: "Example: shenguan review ack 9b01e7f3")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var who: StaffOption
+        @Argument(help: "The minutes id or prefix.") var minutes: String
+
+        func run() throws {
+            let clerk = try openClerk(global)
+            let res = try clerk.acknowledgeMinutes(minutes, staff: try who.resolved(clerk.reader))
+            if global.json { printJSON(res.json) } else { print(res.text) }
+        }
+    }
+}

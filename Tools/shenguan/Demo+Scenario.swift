@@ -99,6 +99,12 @@ struct DemoScenario {
                                                                                       purpose: "联合勘验现场核查", notice: ids["inspection"]!.hex,
                                                                                       staff: Self.staffNo["bureau"]).op.id
         print("   2026-10-12 11:35  …and asks market for a liaison officer for that day (R15: a day ahead)")
+        // R13: a special review of a major project, meeting this afternoon; opinions by 24:00, silence is consent.
+        var review = ReviewRequest(topic: "聊城化工园区扩建项目专项审查", scope: "majorLayout", participants: ["ecology", "market"],
+                                   meetingDate: CivilDate(iso: "2026-10-12")!)
+        review.staff = Self.staffNo["bureau"]
+        ids["review"] = try clerk("bureau", at: "2026-10-12T11:40:00").conveneReview(review).op.id
+        print("   2026-10-12 11:40  市行政审批服务局 convenes a special review (R13) with ecology and market, meeting 14:00 today: opinions by 24:00, silence counts as consent")
         try await sync(at: "2026-10-12T12:00:00", dir: dir, label: "after ecology comes back online")
         try printInboxes(at: "2026-10-12T12:30:00")
         let named = try clerk("market", at: "2026-10-12T13:00:00").appointLiaison(ids["liaison"]!.hex, officer: "0043", phone: "0635-8888888",
@@ -106,12 +112,21 @@ struct DemoScenario {
         print("   2026-10-12 13:00  市市场监督管理局: \(named.text)")
 
         _ = try clerk("bureau", at: "2026-10-12T14:00:00").claim(ids["pushPenalty"]!.hex, staff: Self.staffNo["bureau"])
+        _ = try clerk("ecology", at: "2026-10-12T14:30:00").giveOpinion(ids["review"]!.hex, position: "object", text: "园区选址距徒骇河饮用水源保护区不足1公里",
+                                                                         staff: Self.staffNo["ecology"])
+        print("   2026-10-12 14:30  市生态环境局 objects at the review, with its reasons (R13); 市市场监督管理局 says nothing")
+        try await sync(at: "2026-10-12T15:00:00", dir: dir, label: "after the review meeting", only: ["bureau", "ecology"])
         _ = try clerk("bureau", at: "2026-10-13T10:00:00").decideRevocation(ids["request"]!.hex, grant: true,
                                                                             reason: "经核查，企业拒不改正超标排放，依法撤销排污许可", staff: Self.staffNo["bureau"])
         print("   2026-10-12 14:00  市行政审批服务局 claims the penalty (R7); 10-13 10:00 grants the revocation (R10)")
         let checked = try clerk("bureau", at: "2026-10-13T11:00:00").verifyPromise("JY13715020000124", kept: true, findings: "现场核查：冷藏设施已配备，与承诺一致",
                                                                                 cureBy: nil, staff: Self.staffNo["bureau"])
         print("   2026-10-13 11:00  市行政审批服务局 verifies the 告知承诺 item: \(checked.text)")
+        let minutes = try clerk("bureau", at: "2026-10-13T11:30:00").issueMinutes(ids["review"]!.hex, outcome: "escalated",
+                                                                                 text: "市生态环境局反对，无法达成一致，形成建议报市政府决定", escalateTo: "oversight",
+                                                                                 staff: Self.staffNo["bureau"])
+        ids["minutes"] = minutes.op.id
+        print("   2026-10-13 11:30  no agreement: the bureau's minutes escalate the review to 市人民政府办公室 (R13)")
         print("   市市场监督管理局 never answers the inquiry: at 2026-10-13 24:00 silence counts as consent (R12)")
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
         let report = try clerk("bureau", at: "2026-10-14T15:00:00").reportInspection(ids["inspection"]!.hex, findings: "经营场所、设施与申请材料一致",
@@ -120,12 +135,14 @@ struct DemoScenario {
         try await sync(at: "2026-10-14T15:30:00", dir: dir, label: "so that market receives the report", only: ["bureau", "market"])
         _ = try clerk("market", at: "2026-10-14T16:00:00").countersignInspection(report.op.id.hex, agree: true, text: "同意", staff: "0043")
         print("   2026-10-14 16:00  市市场监督管理局's liaison officer 孙伟 countersigns it: the joint report carries both departments' signatures (R14, R15)")
+        _ = try clerk("market", at: "2026-10-14T16:05:00").acknowledgeMinutes(ids["minutes"]!.hex, staff: Self.staffNo["market"])
+        print("   2026-10-14 16:05  市市场监督管理局 acknowledges the review's minutes (R13)")
         try await sync(at: "2026-10-14T16:30:00", dir: dir, label: "after the countersignature")
 
         let now = Self.t("2026-10-16T09:00:00")
         let reader = try clerk("bureau", at: "2026-10-16T09:00:00").reader
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID or licence number), 中文 with rule ids:")
-        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection"] {
+        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection", "review"] {
             for line in try reader.report(ids[key]!.hex).lines { print("   " + line) }
             print("")
         }
@@ -178,6 +195,9 @@ struct DemoScenario {
         }
         attempt("market decides the revocation request") { () throws(ReplicaError) in
             _ = try clerk("market", at: cst).decideRevocation(ids["request"]!.hex, grant: false, reason: "x", staff: Self.staffNo["market"])
+        }
+        attempt("the bureau issues the special review's minutes again, as agreed") { () throws(ReplicaError) in
+            _ = try clerk("bureau", at: cst).issueMinutes(ids["review"]!.hex, outcome: "agreed", text: "一致同意", escalateTo: nil, staff: Self.staffNo["bureau"])
         }
         attempt("an approval with a mistyped credit code") { () throws(ReplicaError) in
             _ = try clerk("bureau", at: cst).approve(approval("1", "x", "y", String(Self.code1.dropLast()) + "0", "L", to: "market"))

@@ -346,6 +346,30 @@ def op_cases():
         {"approval": "ab" * 32, "result": "broken", "findings": "x"}), "op.invalid_body")
     add("a verification: promise kept with a rectification period", op(1_790_000_007_006, "verification.record",
         {"approval": "ab" * 32, "result": "kept", "findings": "x", "cureBy": "2026-11-30"}), "op.invalid_body")
+    # §4.1 R13: special reviews.
+    convene = {"topic": "化工项目安全条件审查", "scope": "workSafety", "participants": ["ecology", "market"], "meetingDate": "2026-10-13"}
+    add("a special review of two departments", op(1_790_000_008_000, "review.convene", convene), "accepted")
+    add("a special review whose participants are not sorted", op(1_790_000_008_001, "review.convene",
+        dict(convene, participants=["market", "ecology"])), "op.invalid_body")
+    add("a special review naming a participant twice", op(1_790_000_008_002, "review.convene",
+        dict(convene, participants=["market", "market"])), "op.invalid_body")
+    add("a special review without participants", op(1_790_000_008_003, "review.convene", dict(convene, participants=[])), "op.invalid_body")
+    add("a special review of 17 departments", op(1_790_000_008_004, "review.convene",
+        dict(convene, participants=[f"d{i:02d}" for i in range(17)])), "op.invalid_body")
+    add("a special review of 16 departments", op(1_790_000_008_005, "review.convene",
+        dict(convene, participants=[f"d{i:02d}" for i in range(16)])), "accepted")
+    add("a special review whose scope is not listed", op(1_790_000_008_006, "review.convene", dict(convene, scope="major")), "op.invalid_body")
+    add("an opinion agreeing", op(1_790_000_008_007, "review.opinion", {"review": "ab" * 32, "position": "agree"}), "accepted")
+    add("an objection without reasons", op(1_790_000_008_008, "review.opinion", {"review": "ab" * 32, "position": "object"}), "op.invalid_body")
+    add("an absence with its reason", op(1_790_000_008_009, "review.opinion",
+        {"review": "ab" * 32, "position": "absent", "text": "同日另有执法任务"}), "accepted")
+    add("minutes escalated without escalateTo", op(1_790_000_008_010, "review.minutes",
+        {"review": "ab" * 32, "outcome": "escalated", "text": "报市政府决定"}), "op.invalid_body")
+    add("minutes escalated to the city government", op(1_790_000_008_011, "review.minutes",
+        {"review": "ab" * 32, "outcome": "escalated", "text": "报市政府决定", "escalateTo": "gov"}), "accepted")
+    add("minutes agreed naming escalateTo", op(1_790_000_008_012, "review.minutes",
+        {"review": "ab" * 32, "outcome": "agreed", "text": "一致同意", "escalateTo": "gov"}), "op.invalid_body")
+    add("an acknowledgement of minutes", op(1_790_000_008_013, "review.ack", {"minutes": "cd" * 32}), "accepted")
     return {"network": fx.NETWORK, "cases": cases}
 
 

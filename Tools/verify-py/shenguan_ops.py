@@ -152,7 +152,8 @@ KINDS = ("note", "staff.register", "staff.end", "roster.genesis", "roster.depart
 WORKFLOW_KINDS = ("attachment", "approval.issue", "approval.correct", "push", "claim", "feedback", "supervision.record",
                   "warning.list", "warning.delist", "revocation.request", "revocation.decision", "inquiry",
                   "inquiry.reply", "inspection.notice", "inspection.report", "inspection.countersign",
-                  "certificate.issue", "liaison.request", "liaison.appoint", "verification.record")  # §4.1
+                  "certificate.issue", "liaison.request", "liaison.appoint", "verification.record",
+                  "review.convene", "review.opinion", "review.minutes", "review.ack")  # §4.1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
 STAFF_END_MEMBERS = {"department", "registration", "lastDay", "reason"}

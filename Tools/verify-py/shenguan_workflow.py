@@ -137,6 +137,14 @@ class _Body:
         return isinstance(r, dict) and set(r) == {"op", "sha256", "name"} and self.is_id(r["op"]) \
             and self.is_id(r["sha256"]) and is_text(r["name"], 200)
 
+    def depts(self, k, n):
+        """A list of 1..n department ids, sorted by code point, no repeats."""
+        v = self.b.get(k)
+        if not isinstance(v, list) or not 1 <= len(v) <= n or not all(isinstance(x, str) and _DEPT.fullmatch(x) for x in v) \
+                or v != sorted(set(v)):
+            self.fail(f"{k} is not a sorted list of 1..{n} distinct department ids")
+        return v
+
     def boolean(self, k):
         if type(self.b.get(k)) is not bool:
             self.fail(f"{k} is not a boolean")
@@ -262,6 +270,27 @@ def check_workflow(kind, body):
     elif kind == "inquiry.reply":
         r = _Body(kind, body, ("inquiry", "consent", "text"))
         r.ident("inquiry"), r.boolean("consent"), r.text("text")
+    elif kind == "review.convene":  # R13
+        r = _Body(kind, body, ("topic", "scope", "participants", "meetingDate", "approval"))
+        r.text("topic", 200)
+        r.one_of("scope", ["nationalSecurity", "ecology", "workSafety", "majorLayout", "strategicResources", "publicInterest", "other"])
+        r.depts("participants", 16), r.date("meetingDate"), r.ident("approval", optional=True)
+    elif kind == "review.opinion":
+        r = _Body(kind, body, ("review", "position", "text"))
+        r.ident("review")
+        if r.one_of("position", ["agree", "object", "absent"]) != "agree" and "text" not in body:
+            r.fail("text is required when objecting or absent (the reasons)")
+        r.text("text", optional=True)
+    elif kind == "review.minutes":
+        r = _Body(kind, body, ("review", "outcome", "text", "escalateTo"))
+        r.ident("review"), r.text("text")
+        if (r.one_of("outcome", ["agreed", "escalated"]) == "escalated") != ("escalateTo" in body):
+            r.fail("escalateTo is given exactly when the outcome is escalated")
+        if "escalateTo" in body:
+            r.dept("escalateTo")
+    elif kind == "review.ack":
+        r = _Body(kind, body, ("minutes",))
+        r.ident("minutes")
     elif kind == "inspection.notice":  # R14
         r = _Body(kind, body, ("to", "visitDate", "place", "subject", "approval"))
         r.dept("to"), r.date("visitDate"), r.text("place", 200), r.text("subject", 200), r.ident("approval", optional=True)

@@ -84,6 +84,21 @@ struct BodyReader {
         return s
     }
 
+    /// A list of 1 to `max` department ids, sorted (code points) and without repeats.
+    func departments(_ f: String, max: Int) throws(OpRejection) -> [String] {
+        guard let a = o[f]?.arrayValue, (1...max).contains(a.count) else { throw bad(f, "must be a list of 1 to \(max) department ids") }
+        var out = [String]()
+        for e in a {
+            guard let s = e.stringValue, RosterOps.isValidID(s) else { throw bad(f, "must hold department ids ([a-z0-9-], 1 to 32)") }
+            out.append(s)
+        }
+        // Department ids are ASCII, so code-point order is byte order on every platform.
+        guard Set(out).count == out.count, out == out.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) else {
+            throw bad(f, "must be sorted and without repeats")
+        }
+        return out
+    }
+
     func creditCode(_ f: String) throws(OpRejection) -> CreditCode {
         let s = try string(f, max: 64)
         if let why = CreditCode.problem(s) { throw bad(f, "is invalid: \(why)") }

@@ -72,6 +72,9 @@ public struct Workflow: Sendable {
     public internal(set) var inspectionOf: [Digest: Digest] = [:]
     /// Staff registrations held (with their ended-on day), by id.
     public internal(set) var staffMembers: [Digest: StaffMember] = [:]
+    /// R13 special reviews by convene id, and the review of each minutes.
+    public internal(set) var reviews: [Digest: Review] = [:]
+    public internal(set) var reviewOf: [Digest: Digest] = [:]
     /// R15 requests for a liaison officer, by id.
     public internal(set) var liaisons: [Digest: LiaisonRequest] = [:]
     public private(set) var corrections: [Digest: Correction] = [:]
@@ -135,6 +138,10 @@ public struct Workflow: Sendable {
         for act in ordered where act.op.header.kind == WorkflowKinds.inspectionCountersign {
             if let body = act.op.body { linkInspection(act, body: body) }
         }
+        // Acknowledgements after every minutes is linked (R13).
+        for act in ordered where act.op.header.kind == WorkflowKinds.reviewAck {
+            if let body = act.op.body { linkReview(act, body: body) }
+        }
         for act in ordered {
             if let r = requests[act.id] { requestsOf[r.body.approval, default: []].append(act.id) }
             if let c = corrections[act.id] { correctionsOf[c.body.approval, default: [:]][c.body.field, default: []].append(act.id) }
@@ -168,6 +175,7 @@ public struct Workflow: Sendable {
             if let b = try? CorrectionBody(json: body) { corrections[act.id] = Correction(act: act, body: b) }
         case WorkflowKinds.inspectionNotice: placeInspection(act, body: body)
         case WorkflowKinds.liaisonRequest: placeLiaison(act, body: body)
+        case WorkflowKinds.reviewConvene: placeReview(act, body: body)
         default: break
         }
     }
@@ -195,6 +203,7 @@ public struct Workflow: Sendable {
             if let b = try? ReplyBody(json: body), inquiries[b.inquiry]?.body.to == act.department { inquiries[b.inquiry]?.replies.append(act) }
         case WorkflowKinds.inspectionReport: linkInspection(act, body: body)
         case WorkflowKinds.liaisonAppoint: linkLiaison(act, body: body)
+        case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: linkReview(act, body: body)
         case WorkflowKinds.verification:
             if let b = try? VerificationBody(json: body), approvals[b.approval]?.act.department == act.department,
                approvals[b.approval]?.body.promisedDate != nil { approvals[b.approval]?.verifications.append(act) }

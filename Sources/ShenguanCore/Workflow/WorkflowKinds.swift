@@ -23,11 +23,16 @@ public enum WorkflowKinds {
     public static let liaisonRequest = "liaison.request"        // R15: the bureau asks for a liaison officer
     public static let liaisonAppoint = "liaison.appoint"        // R15: the regulator names one
     public static let verification = "verification.record"     // R11: post-verification of a 告知承诺 approval
+    public static let reviewConvene = "review.convene"          // R13: the bureau convenes a special review
+    public static let reviewOpinion = "review.opinion"          // R13: a participant's opinion
+    public static let reviewMinutes = "review.minutes"          // R13: the minutes (agreed, or escalated)
+    public static let reviewAck = "review.ack"                  // R13: a recipient acknowledges the minutes
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
                                        inspectionNotice, inspectionReport, inspectionCountersign, certificate,
-                                       liaisonRequest, liaisonAppoint, verification]
+                                       liaisonRequest, liaisonAppoint, verification,
+                                       reviewConvene, reviewOpinion, reviewMinutes, reviewAck]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -51,6 +56,10 @@ public enum WorkflowKinds {
         liaisonRequest: [.approval],                      // R15
         liaisonAppoint: [.regulator, .enforcement],
         verification: [.approval],                        // R11: the bureau verifies what was promised
+        reviewConvene: [.approval],                       // R13: the bureau convenes
+        reviewOpinion: [.regulator, .enforcement, .credit], // R13: the departments reviewing (行业主管部门)
+        reviewMinutes: [.approval],
+        reviewAck: [.regulator, .enforcement, .credit, .oversight], // R13: participants, and the city government on escalation
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -76,6 +85,10 @@ public enum WorkflowKinds {
         case liaisonRequest: _ = try LiaisonRequestBody(json: body)
         case liaisonAppoint: _ = try LiaisonAppointBody(json: body)
         case verification: _ = try VerificationBody(json: body)
+        case reviewConvene: _ = try ReviewConveneBody(json: body)
+        case reviewOpinion: _ = try ReviewOpinionBody(json: body)
+        case reviewMinutes: _ = try ReviewMinutesBody(json: body)
+        case reviewAck: _ = try ReviewAckBody(json: body)
         default: break
         }
     }
@@ -117,6 +130,9 @@ public enum WorkflowKinds {
         case verification: return one("approval", RefKinds.approval)
         case liaisonRequest: return one("notice", [inspectionNotice])
         case liaisonAppoint: return one("request", [liaisonRequest]) + one("officer", [RosterOps.staff])
+        case reviewConvene: return one("approval", RefKinds.approval)
+        case reviewOpinion, reviewMinutes: return one("review", [reviewConvene])
+        case reviewAck: return one("minutes", [reviewMinutes])
         default: return []
         }
     }

@@ -138,6 +138,38 @@ public enum WorkflowRules {
             if notice.to != department {
                 return OpRejection(.notAddressee, "the inspection was announced to \(notice.to); \(department) cannot countersign its report (R14)")
             }
+        case WorkflowKinds.reviewConvene:
+            guard let b = try? ReviewConveneBody(json: body) else { return nil }
+            for p in b.participants {
+                if let e = known(p) { return e }
+                if p == department { return OpRejection(.invalidRef, "the convening bureau is not one of its own review's participants (R13)") }
+                if Permissions.refusal(kind: WorkflowKinds.reviewOpinion, role: roster.departments[p]?.role, isRoot: false) != nil {
+                    return OpRejection(.invalidRef, "participant \(p) is a \(roster.departments[p]?.role.rawValue ?? "?") department, which gives no review opinion (R13)")
+                }
+            }
+        case WorkflowKinds.reviewOpinion:
+            guard let b = try? ReviewOpinionBody(json: body),
+                  let r = named[b.review]?.body.flatMap({ try? ReviewConveneBody(json: $0) }) else { return nil }
+            if !r.participants.contains(department) {
+                return OpRejection(.notAddressee, "\(department) is not a participant of this special review (R13)")
+            }
+        case WorkflowKinds.reviewMinutes:
+            guard let b = try? ReviewMinutesBody(json: body), let review = named[b.review] else { return nil }
+            if dept(review) != department {
+                return OpRejection(.notAddressee, "the review was convened by \(dept(review) ?? "?"); only that bureau issues its minutes (R13)")
+            }
+            if let to = b.escalateTo {
+                if let e = known(to) { return e }
+                if to == department || Permissions.refusal(kind: WorkflowKinds.reviewAck, role: roster.departments[to]?.role, isRoot: false) != nil {
+                    return OpRejection(.invalidRef, "escalateTo names \(to), which cannot receive an escalation (R13: another department that acknowledges minutes)")
+                }
+            }
+        case WorkflowKinds.reviewAck:
+            guard let b = try? ReviewAckBody(json: body), let m = named[b.minutes]?.body.flatMap({ try? ReviewMinutesBody(json: $0) }),
+                  let r = lookup(m.review)?.body.flatMap({ try? ReviewConveneBody(json: $0) }) else { return nil }
+            if !r.participants.contains(department) && m.escalateTo != department {
+                return OpRejection(.notAddressee, "the minutes were issued to \((r.participants + (m.escalateTo.map { [$0] } ?? [])).joined(separator: ", ")); \(department) does not acknowledge them (R13)")
+            }
         default: break
         }
         return nil

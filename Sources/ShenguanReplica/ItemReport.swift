@@ -77,6 +77,8 @@ public struct ItemReport: Sendable {
             (json, lines) = Self.inspection(wf, i, ctx)
         } else if let n = wf.reviews[id].map({ _ in id }) ?? wf.reviewOf[id], let r = wf.reviews[n] {
             (json, lines) = Self.review(wf, r, ctx)
+        } else if let d = wf.draws[id] {
+            (json, lines) = Self.draw(wf, d, ctx)
         } else if let s = wf.supervision[id] {
             let pushes = try wf.pushStatuses(of: id, ctx)
             json = .object(["kind": "supervision.record", "record": wf.actJSON(s.act), "category": .string(s.body.category),
@@ -154,6 +156,37 @@ public struct ItemReport: Sendable {
                          "contradicted": .bool(st.contradictedMinutes.contains(m.act.id)),
                          "acks": .array(m.acks.map { wf.actJSON($0) })])
             })]
+        return (.object(o), lines)
+    }
+
+    /// An expert draw (R16): candidates, exclusions, who committed and
+    /// revealed, the seed and whom it drew.
+    static func draw(_ wf: Workflow, _ d: Workflow.DrawRequest, _ ctx: JudgeContext) -> (JSONValue, [String]) {
+        let now = ctx.now, st = wf.drawStatus(of: d)
+        func expert(_ id: Digest) -> String {
+            wf.experts[id].map { "\($0.body.name) (\($0.body.expertNo), \($0.body.employer))" } ?? "\(id.hex.prefix(12))…"
+        }
+        var lines = ["专家抽取 expert draw (R16): \(d.body.topic) · \(d.body.field) · \(d.body.count) of \(d.body.eligible.count) eligible (\(d.body.candidates.count) candidates)"]
+        lines.append("  \(who(wf, d.act, now: now))  requests; randomness from \(d.body.participants.map { wf.name(of: $0) }.joined(separator: "、"))")
+        for e in d.body.excluded { lines.append("    回避 excluded: \(expert(e.expert)) — \(e.reason)") }
+        for c in d.body.candidates where !(wf.experts[c]?.retired.isEmpty ?? true) {
+            lines.append("    ⚠ candidate \(expert(c)) has been retired from the pool")
+        }
+        for c in d.commits { lines.append("  \(who(wf, c, now: now))  commits") }
+        for r in d.reveals { lines.append("  \(who(wf, r, now: now))  reveals its secret") }
+        switch st.status {
+        case "drawn":
+            lines.append("    → 抽取结果 drawn, seed \(st.seed?.hex.prefix(16) ?? "")…: " + st.selected.map(expert).joined(separator: "；"))
+        case "void": lines.append("    → 抽取作废 void: \(st.reason ?? "")")
+        default: lines.append("    → awaiting \(st.status == "awaiting_commits" ? "commitments" : "reveals") from \(st.waitingFor.map { wf.name(of: $0) }.joined(separator: "、"))")
+        }
+        let o: [String: JSONValue] = [
+            "kind": "draw", "request": wf.actJSON(d.act), "topic": .string(d.body.topic), "field": .string(d.body.field), "count": .int(Int64(d.body.count)),
+            "candidates": .array(d.body.candidates.map { .string($0.hex) }),
+            "excluded": .array(d.body.excluded.map { .object(["expert": .string($0.expert.hex), "reason": .string($0.reason)]) }),
+            "participants": .array(d.body.participants.map { .string($0) }),
+            "commits": .array(d.commits.map { wf.actJSON($0) }), "reveals": .array(d.reveals.map { wf.actJSON($0) }),
+            "draw": Workflow.json(st)]
         return (.object(o), lines)
     }
 
@@ -252,6 +285,8 @@ public enum ClerkWords {
         "rectifying": "整改中 rectifying", "revocation_due": "应撤销 revocation due",
         "open": "审查中 under review", "agreed": "意见一致 agreed", "disagreement": "未达成一致 no agreement",
         "minutes_agreed": "已印发纪要 minutes issued", "minutes_escalated": "已报市政府 escalated",
+        "awaiting_commits": "待提交承诺值 awaiting commitments", "awaiting_reveals": "待公开随机数 awaiting reveals",
+        "drawn": "已抽取 drawn", "void": "已作废 void",
     ]
     public static func status(_ label: String) -> String { statuses[label] ?? label }
 
@@ -285,7 +320,8 @@ public enum ClerkWords {
     static let actions = ["claim": "认领 claim", "reply": "回复 reply", "decide": "办理 decide",
                           "inspect": "勘验 inspect", "countersign": "会签 countersign", "certify": "配发证照 certify",
                           "appoint": "指派联络员 appoint", "verify": "核查承诺 verify", "reverify": "复查整改 reverify",
-                          "opine": "审查意见 opinion", "conclude": "印发纪要 minutes", "acknowledge": "签收纪要 acknowledge"]
+                          "opine": "审查意见 opinion", "conclude": "印发纪要 minutes", "acknowledge": "签收纪要 acknowledge",
+                          "commit": "提交承诺值 commit", "reveal": "公开随机数 reveal"]
     public static func action(_ a: String) -> String { actions[a] ?? a }
 
     /// Said after a limit judged on the provisional rule (§4.2).

@@ -268,6 +268,10 @@ extension ReplicaReader {
                 return HistoryItem(item: .init(id: id, action: "acknowledge", rule: "R13", title: r.body.topic, from: m.act.department, since: m.act.time, due: nil),
                                    status: "minutes_\(m.body.outcome)", provisional: false)
             }
+            if let d = wf.draws[id] {
+                return HistoryItem(item: .init(id: id, action: "commit", rule: "R16", title: d.body.topic, from: d.act.department, since: d.act.time, due: nil),
+                                   status: wf.drawStatus(of: d).status, provisional: false)
+            }
             if let a = wf.approvals[id], let v = try wf.verificationStatus(of: a, ctx) {
                 let status = v.revocationDue ? "revocation_due" : v.latest.map { $0.body.kept ? "promise_kept" : "rectifying" } ?? "awaiting_verification"
                 return HistoryItem(item: .init(id: id, action: "verify", rule: "R11", title: wf.title(ofRecord: id), from: a.act.department,

@@ -78,7 +78,33 @@ extension ReadModelWriter {
             try refreshMinutes(op.id)
         case WorkflowKinds.reviewAck:
             if let b = try? ReviewAckBody(json: body) { try refreshMinutes(b.minutes) }
+        case WorkflowKinds.drawRequest: try refreshDraw(op.id)
+        case WorkflowKinds.drawCommit:
+            if let b = try? DrawCommitBody(json: body) { try refreshDraw(b.request) }
+        case WorkflowKinds.drawReveal:
+            if let b = try? DrawRevealBody(json: body) { try refreshDraw(b.request) }
         default: break
+        }
+    }
+
+    /// R16: a draw's rows from all it holds: each participant is addressed;
+    /// `commit` until its commitment is held, then `reveal` once every
+    /// participant's is held, until its reveal is.
+    func refreshDraw(_ request: Digest) throws {
+        guard let row = idx.row(of: request), let body = idx.operation(request)?.body, let b = try? DrawRequestBody(json: body) else { return }
+        try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
+        var committed = Set<String>(), revealed = Set<String>()
+        for r in try Row.fetchAll(db, sql: """
+            SELECT o.kind, o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind IN (?, ?) AND o.body IS NOT NULL
+            """, arguments: [request.hex, WorkflowKinds.drawCommit, WorkflowKinds.drawReveal]) {
+            guard let id = Digest(hex: r[1] as String), let m = idx.meta(of: id), let d = idx.replicaDepartment(of: m.author) else { continue }
+            if (r[0] as String) == WorkflowKinds.drawCommit { committed.insert(d) } else { revealed.insert(d) }
+        }
+        let all = committed.isSuperset(of: b.participants)
+        for p in b.participants {
+            try address(row, p)
+            if !committed.contains(p) { try open(item: row, action: "commit", dept: p, workingDays: nil, from: nil) }
+            else if all && !revealed.contains(p) { try open(item: row, action: "reveal", dept: p, workingDays: nil, from: nil) }
         }
     }
 

@@ -38,6 +38,10 @@ extension ReplicaStore {
                 if let seen = ctx.evidence.lastCited(department: q.body.to) { all.append(seen.op) }
                 (kind, items) = ("inquiry", all)
                 verdict = EvidenceVerifier.verdictJSON(label: st.label, st.verdict, responsible: st.responsible)
+            } else if let d = wf.draws[target] {
+                // R16: no time is judged; the request, its candidates, the commitments and the reveals decide (§8).
+                (kind, items, judged) = ("draw", [d.act.id] + d.body.candidates + d.commits.map(\.id) + d.reveals.map(\.id), [])
+                verdict = Workflow.json(wf.drawStatus(of: d))
             } else {
                 return nil
             }

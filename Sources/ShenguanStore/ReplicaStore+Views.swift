@@ -52,6 +52,11 @@ extension ReplicaStore {
                 l.op.header.kind == WorkflowKinds.reviewConvene ? l.op.id
                     : l.op.header.kind == WorkflowKinds.reviewMinutes ? l.op.body?["review"]?.stringValue.flatMap { Digest(hex: $0) } : nil
             })
+            // R16: a draw's commitments and reveals decide its items.
+            let draws = loaded.values.filter { $0.op.header.kind == WorkflowKinds.drawRequest }.map(\.op.id)
+            if !draws.isEmpty {
+                loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, draws, kinds: [WorkflowKinds.drawCommit, WorkflowKinds.drawReveal]))) { a, _ in a }
+            }
             if !reviews.isEmpty {
                 loaded.merge(try Self.loadIDs(db, ids: reviews.subtracting(loaded.keys))) { a, _ in a }
                 loaded.merge(try Self.loadRows(db, rows: try Self.namingRows(db, Array(reviews), kinds: [WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes]))) { a, _ in a }
@@ -99,6 +104,16 @@ extension ReplicaStore {
                 WHERE a.dept = ? ORDER BY o.time DESC, o.ctr DESC, o.id DESC LIMIT ? OFFSET ?
                 """, arguments: [department, limit, max(0, offset)]).compactMap { Digest(hex: $0) }
             return (ids, try Self.view(db, try Self.closure(db, of: ids), now: now))
+        }
+    }
+
+    /// The shared expert pool (R16): every registration and retirement held
+    /// (the `(kind, subject)` index; a pool holds hundreds, not millions).
+    public func expertPoolView(now: Int64) throws -> WorkflowView {
+        try pool.read { db in
+            let rows = try Int64.fetchAll(db, sql: "SELECT rowid FROM ops WHERE kind IN (?, ?) AND body IS NOT NULL",
+                                          arguments: [WorkflowKinds.expertRegister, WorkflowKinds.expertRetire])
+            return try Self.view(db, try Self.loadRows(db, rows: rows), now: now)
         }
     }
 
@@ -227,9 +242,14 @@ extension ReplicaStore {
         // What the loaded acts name upwards (a relay's original push, records of pushes).
         var named = Set<Digest>()
         for l in loaded.values {
-            for ref in l.op.refs where ref.field == "record" || ref.field == "via" { named.insert(ref.id) }
+            for ref in l.op.refs where ref.field == "record" || ref.field == "via" || ref.field == "candidates" { named.insert(ref.id) }
         }
         loaded.merge(try loadIDs(db, ids: named.subtracting(loaded.keys))) { a, _ in a }
+        // R16: a draw's candidates and whether any was retired.
+        let candidates = loaded.values.filter { $0.op.header.kind == WorkflowKinds.expertRegister }.map(\.op.id)
+        if !candidates.isEmpty {
+            loaded.merge(try loadRows(db, rows: try namingRows(db, candidates, kinds: [WorkflowKinds.expertRetire]))) { a, _ in a }
+        }
         return loaded
     }
 
@@ -250,6 +270,8 @@ extension ReplicaStore {
         case WorkflowKinds.reviewConvene: field = "approval"
         case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: field = "review"
         case WorkflowKinds.reviewAck: field = "minutes"
+        case WorkflowKinds.drawCommit, WorkflowKinds.drawReveal: field = "request"
+        case WorkflowKinds.expertRetire: field = "expert"
         case WorkflowKinds.warningDelist: field = "entry"
         case WorkflowKinds.warningList: field = "source"
         default: return nil

@@ -56,6 +56,10 @@ SUBCOMMANDS:
                           the regulator names a qualified officer.
   review                  Special reviews (R13): opinions by the meeting day,
                           silence is consent, minutes to all.
+  expert                  The shared expert pool (R16): register, retire and
+                          list experts.
+  draw                    Expert draws (R16): the bureau requests, the
+                          participants commit and reveal; anyone can recheck.
   promise-check           Record the post-verification of a 告知承诺 licence (R11):
                           promise kept, or broken with a rectification period.
   correct                 Correct a mutable field of an approval (contact,
@@ -128,9 +132,9 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "promise-check", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "promise-check", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
-        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison", "review"]  // no replica options of their own
+        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison", "review", "expert", "draw"]  // no replica options of their own
         for name in names {
             #expect(Self.rootHelp.contains("\n  \(name) "), "\(name) missing from the snapshot")
             let r = try CLI.raw([name, "--help"], env: ["COLUMNS": "80"])

@@ -189,3 +189,33 @@ enum ConformanceCorpus {
         }
     }
 }
+
+/// §4.5 expert draws, the same cases the Python verifier computes
+/// (`draws.json`): commitments, seeds and selections, and when a draw is
+/// awaiting or void.
+@Suite struct DrawConformanceTests {
+    @Test func commitmentsSeedsAndSelections() throws {
+        let doc = try ConformanceCorpus.load("draws.json")
+        for c in doc["commitments"] as! [[String: Any]] {
+            let got = ExpertDraw.commitment(request: Digest(hex: c["request"] as! String)!, nonce: Digest(hex: c["nonce"] as! String)!)
+            #expect(got.hex == c["commitment"] as? String)
+        }
+        var statuses = Set<String>()
+        for c in doc["cases"] as! [[String: Any]] {
+            let comment = Comment(rawValue: c["comment"] as! String)
+            let request = try #require(Digest(hex: c["request"] as! String))
+            var b = c["body"] as! [String: Any]
+            b["topic"] = "专家评审"; b["field"] = "环境影响评价"
+            if (b["excluded"] as? [Any])?.isEmpty == true { b.removeValue(forKey: "excluded") }
+            let body = try DrawRequestBody(json: try RosterConformanceTests.value(b))
+            let commits = (c["commits"] as! [[String: Any]]).map { (id: Digest(hex: $0["id"] as! String)!, department: $0["department"] as! String) }
+            let reveals = try (c["reveals"] as! [[String: Any]]).map { r -> (department: String, body: DrawRevealBody) in
+                (r["department"] as! String, try DrawRevealBody(json: try RosterConformanceTests.value(["request": c["request"]!, "nonce": r["nonce"]!, "commits": r["commits"]!])))
+            }
+            let got = Workflow.json(Workflow.drawStatus(request: request, body: body, commits: commits, reveals: reveals))
+            #expect(got == (try RosterConformanceTests.value(c["expected"]!)), comment)
+            statuses.insert(got["status"]?.stringValue ?? "")
+        }
+        #expect(statuses == ["drawn", "void", "awaiting_commits", "awaiting_reveals"])
+    }
+}

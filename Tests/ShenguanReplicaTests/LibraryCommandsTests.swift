@@ -150,6 +150,46 @@ import ShenguanTestSupport
             _ = try clerk("market").acknowledgeMinutes(m.op.id.hex, staff: "S01")
             #expect(try reader("market").report(q.op.id.hex).lines.contains { $0.contains("acknowledges the minutes") })
         }
+        try step("expert") { () throws in
+            // R16: the pool, kept by the bureau and market together.
+            for (d, no, name, employer) in [("bureau", "E01", "刘洋", "聊城大学"), ("bureau", "E02", "陈静", "东昌化工有限公司"), ("market", "E01", "高峰", "省食品研究院")] {
+                var e = ExpertRegistration(expertNo: no, name: name, field: "食品安全", employer: employer); e.staff = "S01"
+                _ = try clerk(d).registerExpert(e)
+            }
+            let dup = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").registerExpert(ExpertRegistration(expertNo: "E01", name: "x", field: "食品安全", employer: "y")) }
+            #expect(dup?.code == "expert.duplicate")
+            _ = try carry(stores["market"]!, "bureau")
+            #expect(try reader("bureau").experts(field: "食品安全").count == 3)
+        }
+        try step("draw") { () throws in
+            // R16: drawn by the secrets of the bureau and market, one expert excluded; both verifiers' rule recomputes it.
+            var d = DrawInput(topic: "食品经营许可专家评审", field: "食品安全", count: 1, participants: ["bureau", "market"])
+            d.excluded = [("E02", "受聘于申请单位")]; d.staff = "S01"
+            let one = #expect(throws: ReplicaError.self) { var x = d; x.participants = ["bureau"]; _ = try clerk("bureau").requestDraw(x) }
+            #expect(one?.code == "draw.participants")
+            let q = try clerk("bureau").requestDraw(d)
+            _ = try carry(stores["bureau"]!, "market")
+            #expect(try reader("market").inbox().items.contains { $0.action == "commit" && $0.rule == "R16" })
+            _ = try clerk("bureau").commitDraw(q.op.id.hex, staff: "S01")
+            let early = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").revealDraw(q.op.id.hex, staff: "S01") }
+            #expect(early?.code == "draw.awaiting_commits")
+            _ = try clerk("market").commitDraw(q.op.id.hex, staff: "S01")
+            #expect(throws: ReplicaError.self) { _ = try clerk("market").commitDraw(q.op.id.hex, staff: "S01") }
+            _ = try carry(stores["market"]!, "bureau")
+            _ = try clerk("bureau").revealDraw(q.op.id.hex, staff: "S01")
+            _ = try carry(stores["bureau"]!, "market")
+            let done = try clerk("market").revealDraw(q.op.id.hex, staff: "S01")
+            #expect(done.json["draw"]?["status"] == "drawn" && done.json["draw"]?["selected"]?.arrayValue?.count == 1, "\(done.json)")
+            _ = try carry(stores["market"]!, "bureau")
+            let bundle = try reader("bureau").evidence(q.op.id.hex)
+            let report = EvidenceVerifier.verify(bundle)
+            #expect(bundle.kind == "draw" && report.passed && report.verdict["selected"] == done.json["draw"]?["selected"], "\(report.lines.map(\.en))")
+            // The excluded expert is never drawn; both replicas see the same result.
+            let lines = try reader("market").report(q.op.id.hex).lines
+            #expect(lines.contains { $0.contains("回避 excluded: 陈静") } && lines.contains { $0.contains("抽取结果 drawn") }, "\(lines)")
+            #expect(try reader("bureau").report(q.op.id.hex).lines == lines)
+            for s in ["bureau", "market"] { #expect(try stores[s]!.checkReadModel().isConsistent) }
+        }
         try step("promise-check") { () throws in
             // The approval above is no 告知承诺 item: nothing to verify, and the refusal says so.
             let none = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").verifyPromise("JY13715000001", kept: true, findings: "x", cureBy: nil, staff: "S01") }

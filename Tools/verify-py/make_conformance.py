@@ -370,6 +370,30 @@ def op_cases():
     add("minutes agreed naming escalateTo", op(1_790_000_008_012, "review.minutes",
         {"review": "ab" * 32, "outcome": "agreed", "text": "一致同意", "escalateTo": "gov"}), "op.invalid_body")
     add("an acknowledgement of minutes", op(1_790_000_008_013, "review.ack", {"minutes": "cd" * 32}), "accepted")
+    # §4.1 R16: the expert pool and draws.
+    add("an expert registered", op(1_790_000_009_000, "expert.register",
+        {"expertNo": "E0101", "name": "刘洋", "field": "环境影响评价", "employer": "聊城大学环境学院"}), "accepted")
+    add("an expert without an employer", op(1_790_000_009_001, "expert.register",
+        {"expertNo": "E0101", "name": "刘洋", "field": "环境影响评价"}), "op.invalid_body")
+    cands = sorted(["ab" * 32, "cd" * 32, "ef" * 32])
+    req = {"topic": "专家评审", "field": "环境影响评价", "count": 2, "candidates": cands, "participants": ["bureau", "ecology"],
+           "excluded": [{"expert": cands[0], "reason": "受聘于申请单位"}]}
+    add("a draw of 2 of 3 candidates, one excluded", op(1_790_000_009_002, "draw.request", req), "accepted")
+    add("a draw of 3 of 3 candidates, one excluded", op(1_790_000_009_003, "draw.request", dict(req, count=3)), "op.invalid_body")
+    add("a draw with one participant", op(1_790_000_009_004, "draw.request", dict(req, participants=["bureau"])), "op.invalid_body")
+    add("a draw excluding an expert who is no candidate", op(1_790_000_009_005, "draw.request",
+        dict(req, excluded=[{"expert": "01" * 32, "reason": "x"}])), "op.invalid_body")
+    add("a draw of 0 experts", op(1_790_000_009_006, "draw.request", dict(req, count=0)), "op.invalid_body")
+    add("a draw whose candidates are not sorted", op(1_790_000_009_007, "draw.request", dict(req, candidates=cands[::-1], excluded=[])),
+        "op.invalid_body")
+    add("a draw commitment", op(1_790_000_009_008, "draw.commit", {"request": "ab" * 32, "commitment": "cd" * 32}), "accepted")
+    add("a draw commitment in upper-case hex", op(1_790_000_009_009, "draw.commit", {"request": "ab" * 32, "commitment": "CD" * 32}),
+        "op.invalid_body")
+    add("a reveal naming two commitments", op(1_790_000_009_010, "draw.reveal",
+        {"request": "ab" * 32, "nonce": "ef" * 32, "commits": sorted(["01" * 32, "02" * 32])}), "accepted")
+    add("a reveal naming one commitment", op(1_790_000_009_011, "draw.reveal",
+        {"request": "ab" * 32, "nonce": "ef" * 32, "commits": ["01" * 32]}), "op.invalid_body")
+    add("an expert retired", op(1_790_000_009_012, "expert.retire", {"expert": "ab" * 32, "reason": "调离"}), "accepted")
     return {"network": fx.NETWORK, "cases": cases}
 
 
@@ -448,6 +472,52 @@ TABLE_2026 = {"year": 2026, "source": "国务院办公厅关于2026年部分节�
                            "2026-09-26", "2026-09-27", "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04",
                            "2026-10-05", "2026-10-06", "2026-10-07"],
               "adjustedWorkingDays": ["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"]}
+
+
+def draw_cases():
+    """PROTOCOL.md §4.5: commitments, seeds and selections. The inputs are
+    fixed; the outcomes are what §4.5 gives (SHA-256 only), which the Swift
+    code computes on its own."""
+    import hashlib
+    from shenguan_bundle import draw_commitment, draw_status
+
+    def h(label):
+        return hashlib.sha256(label.encode()).hexdigest()
+    cases, commitments = [], []
+
+    def add(comment, participants, n_candidates, count, excluded=(), commits=None, reveals=None):
+        request = h(f"request {comment}")
+        candidates = sorted(h(f"expert {comment} {i}") for i in range(n_candidates))
+        ex = sorted(({"expert": candidates[i], "reason": "受聘于申请单位"} for i in excluded), key=lambda e: e["expert"])
+        body = {"participants": participants, "candidates": candidates, "excluded": ex, "count": count}
+        nonces = {p: h(f"nonce {comment} {p}") for p in participants}
+        if commits is None:
+            commits = [{"id": h(f"commit {comment} {p}"), "department": p} for p in participants]
+        if reveals is None:
+            named = sorted(c["id"] for c in commits)
+            reveals = [{"department": p, "nonce": nonces[p], "commits": named} for p in participants]
+        for p in participants:
+            commitments.append({"request": request, "nonce": nonces[p], "commitment": draw_commitment(request, nonces[p])})
+        expected = draw_status(request, body, [(c["id"], c["department"], None) for c in commits],
+                               [(None, r["department"], r) for r in reveals])
+        cases.append({"comment": comment, "request": request, "body": body, "commits": commits, "reveals": reveals, "expected": expected})
+
+    add("two departments draw 2 of 5, one excluded", ["bureau", "ecology"], 5, 2, excluded=[3])
+    add("three departments draw 3 of 12", ["bureau", "ecology", "market"], 12, 3)
+    add("every eligible expert drawn, in rank order", ["ecology", "market"], 4, 3, excluded=[0])
+    add("one expert, one drawn", ["d1", "d2"], 1, 1)
+    add("a participant has not committed", ["bureau", "ecology", "market"], 6, 2,
+        commits=[{"id": h("c1"), "department": "bureau"}, {"id": h("c2"), "department": "market"}], reveals=[])
+    add("a participant has not revealed", ["bureau", "ecology"], 6, 2,
+        reveals=[{"department": "bureau", "nonce": h("nonce a participant has not revealed bureau"),
+                  "commits": sorted([h("commit a participant has not revealed bureau"), h("commit a participant has not revealed ecology")])}])
+    add("a participant committed twice: void", ["bureau", "ecology"], 6, 2,
+        commits=[{"id": h("t1"), "department": "bureau"}, {"id": h("t2"), "department": "bureau"}, {"id": h("t3"), "department": "ecology"}])
+    add("two reveals name different commitments: void", ["bureau", "ecology"], 6, 2,
+        reveals=[{"department": "bureau", "nonce": h("x"), "commits": sorted([h("commit two reveals name different commitments: void bureau"),
+                                                                            h("commit two reveals name different commitments: void ecology")])},
+                 {"department": "ecology", "nonce": h("y"), "commits": sorted([h("z1"), h("z2")])}])
+    return {"cases": cases, "commitments": commitments}
 
 
 def limit_cases():
@@ -561,6 +631,9 @@ def main():
                     "rule for years without a table. Outcomes written by hand.",
            "calendar": [TABLE_2026], "cases": limit_cases()}
     (OUT / "limits.json").write_text(json.dumps(lim, indent=1, ensure_ascii=False) + "\n")
+    draws = {"about": "Generated by Tools/verify-py/make_conformance.py; PROTOCOL.md §4.5: draw commitments, seeds and "
+                      "selections from the commitments and reveals that count.", **draw_cases()}
+    (OUT / "draws.json").write_text(json.dumps(draws, indent=1, ensure_ascii=False) + "\n")
     ros = {"about": "Generated by Tools/verify-py/make_conformance.py; PROTOCOL.md §2.7 roster changes: each case applies its "
                     "changes to the genesis; all but the last are accepted, the last gives code. Outcomes written by hand.",
            **roster_cases()}

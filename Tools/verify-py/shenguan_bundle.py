@@ -2,6 +2,7 @@
 prove, recomputed independently of the Swift code (cryptography, hashlib and
 rfc8785 only, through shenguan_ops)."""
 import base64
+import hashlib
 import datetime
 import json
 import re
@@ -390,6 +391,8 @@ def verify_bundle(data: bytes) -> dict:
     if not held_by_a_replica(subject):
         failures.append("the subject is not an operation a replica would hold (its author may not write it, or its staff is not valid)")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    if kind == "draw":
+        return verify_draw(subject, ops, bodies, owner, held_by_a_replica, claimed, failures, incomplete)
     sk = ops[subject].header["kind"]
     # §4.2: every limit of the item under the policy in force at its subject's time.
     policy = roster.policy_at(ops[subject].header["time"])
@@ -438,4 +441,78 @@ def verify_bundle(data: bytes) -> dict:
     for k in ("status", "outcome", "basis", "limit", "provisionalCalendar"):
         if claimed.get(k, MISSING) != verdict.get(k, MISSING):  # absent and null differ (§8 (6))
             failures.append(f"recomputed {k} {verdict.get(k)} differs from the exported {claimed.get(k)}")
+    return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}
+
+
+COMMIT_DOMAIN = b"shenguan-draw-commit\n"
+SEED_DOMAIN = b"shenguan-draw-seed\n"
+
+
+def draw_commitment(request: str, nonce: str) -> str:
+    """PROTOCOL.md §4.5: SHA-256("shenguan-draw-commit\\n" || request id || nonce)."""
+    return hashlib.sha256(COMMIT_DOMAIN + bytes.fromhex(request) + bytes.fromhex(nonce)).hexdigest()
+
+
+def draw_status(request: str, req: dict, commits, reveals) -> dict:
+    """PROTOCOL.md §4.5, from the commitments and reveals that count:
+    lists of (op id, department, body)."""
+    parts = req["participants"]
+
+    def result(status, seed=None, selected=(), waiting=(), reason=None):
+        return {"status": status, "seed": seed, "selected": list(selected), "waitingFor": list(waiting), "reason": reason}
+    commit_of = {}
+    for cid, dept, _ in commits:
+        commit_of.setdefault(dept, set()).add(cid)
+    twice = next((p for p in parts if len(commit_of.get(p, ())) > 1), None)
+    if twice is not None:
+        return result("void", reason=f"{twice} committed twice")
+    missing = [p for p in parts if p not in commit_of]
+    if missing:
+        return result("awaiting_commits", waiting=missing)
+    if len({tuple(b["commits"]) for _, _, b in reveals}) > 1:
+        return result("void", reason="reveals name different commitments")
+    nonce_of = {dept: b["nonce"] for _, dept, b in reveals}
+    unrevealed = [p for p in parts if p not in nonce_of]
+    if unrevealed:
+        return result("awaiting_reveals", waiting=unrevealed)
+    seed = hashlib.sha256(SEED_DOMAIN + bytes.fromhex(request) + b"".join(bytes.fromhex(nonce_of[p]) for p in parts)).digest()
+    out = {e["expert"] for e in req.get("excluded", [])}
+    eligible = [c for c in req["candidates"] if c not in out]
+    ranked = sorted(eligible, key=lambda c: hashlib.sha256(seed + bytes.fromhex(c)).digest())
+    return result("drawn", seed=seed.hex(), selected=ranked[:req["count"]])
+
+
+def verify_draw(subject, ops, bodies, owner, held, claimed, failures, incomplete) -> dict:
+    """§8 draw bundles: the request, its candidates, the commitments and the
+    reveals, counted as a replica counts them (§4.4, §4.5)."""
+    o = ops[subject]
+    if o.header["kind"] != "draw.request":
+        failures.append("the subject is not a draw request")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    req = bodies[subject]
+    lacking = [c for c in req["candidates"] if c not in bodies or ops[c].header["kind"] != "expert.register"
+               or bodies[c]["field"] != req["field"] or not held(c)]
+    if lacking:
+        failures.append(f"the bundle lacks the registration of {len(lacking)} candidates in {req['field']}")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    parts = set(req["participants"])
+
+    def acts(kind):
+        return [(i, owner[i], bodies[i]) for i, x in ops.items() if x.header["kind"] == kind and i in bodies
+                and bodies[i].get("request") == subject and owner[i] in parts and held(i)]
+    commits = acts("draw.commit")
+    counted = {cid: (dept, b) for cid, dept, b in commits}
+    reveals = []
+    for rid, dept, b in acts("draw.reveal"):
+        named = [counted[c] for c in b["commits"] if c in counted]
+        mine = [cb for d, cb in named if d == dept]
+        if len(named) == len(b["commits"]) == len(parts) and {d for d, _ in named} == parts and mine \
+                and mine[0]["commitment"] == draw_commitment(subject, b["nonce"]):
+            reveals.append((rid, dept, b))
+    verdict = draw_status(subject, req, commits, reveals)
+    if verdict["status"] != "drawn":
+        incomplete.append(f"the draw is {verdict['status']}: no experts are drawn from this bundle")
+    for k in ("status", "seed", "selected"):
+        if claimed.get(k, MISSING) != verdict[k]:
+            failures.append(f"recomputed {k} {verdict[k]} differs from the exported {claimed.get(k)}")
     return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}

@@ -24,6 +24,10 @@ WRITERS = {
     "supervision.record": ("regulator", "enforcement"), "warning.list": ("approval",), "warning.delist": ("approval",),
     "revocation.request": ("regulator", "enforcement"), "revocation.decision": ("approval",),
     "inquiry": ("approval", "regulator", "enforcement"), "inquiry.reply": _ACTORS,
+    "review.convene": ("approval",), "review.opinion": ("regulator", "enforcement", "credit"), "review.minutes": ("approval",),
+    "review.ack": ("regulator", "enforcement", "credit", "oversight"),  # R13
+    "expert.register": ("approval", "regulator", "enforcement"), "expert.retire": ("approval", "regulator", "enforcement"),
+    "draw.request": ("approval",), "draw.commit": _ACTORS, "draw.reveal": _ACTORS,  # R16
 }
 
 
@@ -291,6 +295,42 @@ def check_workflow(kind, body):
     elif kind == "review.ack":
         r = _Body(kind, body, ("minutes",))
         r.ident("minutes")
+    elif kind == "expert.register":  # R16
+        r = _Body(kind, body, ("expertNo", "name", "field", "employer"))
+        r.text("expertNo", 32), r.text("name", 64), r.text("field", 64), r.text("employer", 200)
+    elif kind == "expert.retire":
+        r = _Body(kind, body, ("expert", "reason"))
+        r.ident("expert"), r.text("reason")
+    elif kind == "draw.request":
+        r = _Body(kind, body, ("topic", "field", "count", "candidates", "excluded", "participants", "review"))
+        r.text("topic", 200), r.text("field", 64)
+        n = body.get("count")
+        if type(n) is not int or not 1 <= n <= 9:
+            r.fail("count is not 1..9")
+        c = body.get("candidates")
+        if not isinstance(c, list) or not 1 <= len(c) <= 256 or not all(r.is_id(x) for x in c) or c != sorted(set(c)):
+            r.fail("candidates is not a sorted list of 1..256 distinct ids")
+        ex = body.get("excluded", [])
+        if not isinstance(ex, list) or not all(isinstance(e, dict) and set(e) == {"expert", "reason"} and r.is_id(e["expert"])
+                                               and is_text(e["reason"], 500) for e in ex):
+            r.fail("excluded is not a list of {expert, reason}")
+        ids = [e["expert"] for e in ex]
+        if ids != sorted(set(ids)) or not set(ids) <= set(c):
+            r.fail("excluded names candidates, sorted, without repeats")
+        if len(r.depts("participants", 8)) < 2:
+            r.fail("participants names at least two departments")
+        r.ident("review", optional=True)
+        if n > len(c) - len(ex):
+            r.fail("count is more than the candidates not excluded")
+    elif kind == "draw.commit":
+        r = _Body(kind, body, ("request", "commitment"))
+        r.ident("request"), r.ident("commitment")
+    elif kind == "draw.reveal":
+        r = _Body(kind, body, ("request", "nonce", "commits"))
+        r.ident("request"), r.ident("nonce")
+        v = body.get("commits")
+        if not isinstance(v, list) or not 2 <= len(v) <= 8 or not all(r.is_id(x) for x in v) or v != sorted(set(v)):
+            r.fail("commits is not a sorted list of 2..8 distinct ids")
     elif kind == "inspection.notice":  # R14
         r = _Body(kind, body, ("to", "visitDate", "place", "subject", "approval"))
         r.dept("to"), r.date("visitDate"), r.text("place", 200), r.text("subject", 200), r.ident("approval", optional=True)

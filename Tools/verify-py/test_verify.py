@@ -286,6 +286,21 @@ class LimitConformance(unittest.TestCase):  # §4.2 and its provisional rule, Te
         self.assertGreaterEqual(provisional, 3)
 
 
+class DrawConformance(unittest.TestCase):  # §4.5, Tests/Conformance/draws.json
+    def test_commitments_seeds_and_selections(self):
+        from shenguan_bundle import draw_commitment, draw_status
+        doc = json.loads((CONFORMANCE / "draws.json").read_text())
+        for c in doc["commitments"]:
+            self.assertEqual(draw_commitment(c["request"], c["nonce"]), c["commitment"])
+        statuses = set()
+        for c in doc["cases"]:
+            got = draw_status(c["request"], c["body"], [(x["id"], x["department"], None) for x in c["commits"]],
+                              [(None, r["department"], r) for r in c["reveals"]])
+            self.assertEqual(got, c["expected"], c["comment"])
+            statuses.add(got["status"])
+        self.assertEqual(statuses, {"drawn", "void", "awaiting_commits", "awaiting_reveals"})
+
+
 class Ed25519Conformance(unittest.TestCase):  # §2.2, the corpus in Tests/Conformance
     def test_wycheproof_vectors(self):
         doc = json.loads((CONFORMANCE / "wycheproof-ed25519_test.json").read_text())

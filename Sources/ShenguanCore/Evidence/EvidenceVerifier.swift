@@ -86,6 +86,7 @@ public enum EvidenceVerifier {
             report.verdict = .object(["fork": .bool(fork != nil), "seq": fork.map { .int($0.1) } ?? .null])
             return report
         }
+        if bundle.kind == "draw" { return verifyDraw(bundle, ops: ops, roster: roster, byID: byID, report: report) }
         // Intervals, limit and verdict, from the bundle alone.
         let graph = EvidenceGraph(ops: ops) { departments[$0] }
         let evidence = ProvenEvidence(graph: graph) { departments[$0] }
@@ -127,6 +128,28 @@ public enum EvidenceVerifier {
         return report
     }
 
+    /// R16 (§4.5, §8): the draw recomputed from the request, its
+    /// candidates, the commitments and the reveals the bundle holds.
+    static func verifyDraw(_ bundle: EvidenceBundle, ops: [VerifiedOp], roster: RosterState, byID: [Digest: VerifiedOp], report: Report) -> Report {
+        var report = report
+        let wf = Workflow(ops: ops.filter { Workflow.inputKinds.contains($0.header.kind) }, roster: roster)
+        guard let subject = Digest(hex: bundle.subject), let d = wf.draws[subject] else {
+            report.check(false, "包中没有该抽取申请", "the bundle does not hold that draw request"); return report
+        }
+        let missing = d.body.candidates.filter { c in (wf.experts[c]?.body.field).map { $0 != d.body.field } ?? true }
+        guard missing.isEmpty else {
+            report.check(false, "包中缺少候选专家的登记", "the bundle lacks the registration of \(missing.count) candidates in \(d.body.field)"); return report
+        }
+        let st = wf.drawStatus(of: d)
+        report.verdict = Workflow.json(st)
+        if st.status != "drawn" { report.incomplete.append("the draw is \(st.status): no experts are drawn from this bundle") }
+        let same = ["status", "seed", "selected"].allSatisfy { report.verdict[$0] == bundle.verdict[$0] }
+        report.check(same, "重算抽取结果与导出结果一致：\(st.status)",
+                     same ? "recomputed draw matches the exported one: \(st.status), \(st.selected.count) experts"
+                          : "recomputed draw \(st.status) \(st.selected.map { $0.hex.prefix(8) }) differs from the exported \(bundle.verdict["status"]?.stringValue ?? "?")")
+        return report
+    }
+
     /// The comparable verdict: label, outcome, basis, limit, rule, evidence.
     /// `provisionalCalendar` is present (true) only for a limit judged on
     /// the provisional rule (§4.2).
@@ -150,7 +173,10 @@ public enum EvidenceVerifier {
     public static func text(_ r: Report, bundle: EvidenceBundle) -> [String] {
         var out = ["证据包核验 evidence bundle check · \(bundle.kind) \(bundle.subject.prefix(16))… · judged at \(ChinaStandardTime.rfc3339CST(millis: bundle.judgedAt))"]
         for l in r.lines { out.append("  \(l.ok ? "✓" : "✗") \(l.zh)\n      \(l.en)") }
-        if let v = r.verdict.objectValue {
+        if bundle.kind == "draw", let v = r.verdict.objectValue {
+            out.append("  抽取 draw (R16): \(v["status"]?.stringValue ?? "") · seed \(v["seed"]?.stringValue ?? "—")")
+            for (i, e) in (v["selected"]?.arrayValue ?? []).enumerated() { out.append("    \(i + 1). \(e.stringValue ?? "")") }
+        } else if let v = r.verdict.objectValue {
             out.append("  结论 verdict (\(v["rule"]?.stringValue ?? "")): \(v["status"]?.stringValue ?? "") · \(v["basis"]?.stringValue ?? "") · limit \(v["limit"]?.stringValue ?? "")")
             if let e = v["evidence"]?.stringValue { out.append("    依据 evidence: \(e)") }
             if let resp = v["responsible"]?.stringValue { out.append("    责任方 responsible: \(resp) (R24)") }

@@ -72,6 +72,9 @@ public struct Workflow: Sendable {
     public internal(set) var inspectionOf: [Digest: Digest] = [:]
     /// Staff registrations held (with their ended-on day), by id.
     public internal(set) var staffMembers: [Digest: StaffMember] = [:]
+    /// R16 expert draws by request id, and the expert pool by registration id.
+    public internal(set) var draws: [Digest: DrawRequest] = [:]
+    public internal(set) var experts: [Digest: Expert] = [:]
     /// R13 special reviews by convene id, and the review of each minutes.
     public internal(set) var reviews: [Digest: Review] = [:]
     public internal(set) var reviewOf: [Digest: Digest] = [:]
@@ -142,6 +145,10 @@ public struct Workflow: Sendable {
         for act in ordered where act.op.header.kind == WorkflowKinds.reviewAck {
             if let body = act.op.body { linkReview(act, body: body) }
         }
+        // Reveals after every commitment is linked (R16).
+        for act in ordered where act.op.header.kind == WorkflowKinds.drawReveal {
+            if let body = act.op.body { linkDraw(act, body: body) }
+        }
         for act in ordered {
             if let r = requests[act.id] { requestsOf[r.body.approval, default: []].append(act.id) }
             if let c = corrections[act.id] { correctionsOf[c.body.approval, default: [:]][c.body.field, default: []].append(act.id) }
@@ -176,6 +183,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.inspectionNotice: placeInspection(act, body: body)
         case WorkflowKinds.liaisonRequest: placeLiaison(act, body: body)
         case WorkflowKinds.reviewConvene: placeReview(act, body: body)
+        case WorkflowKinds.drawRequest, WorkflowKinds.expertRegister: placeDraw(act, body: body)
         default: break
         }
     }
@@ -204,6 +212,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.inspectionReport: linkInspection(act, body: body)
         case WorkflowKinds.liaisonAppoint: linkLiaison(act, body: body)
         case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: linkReview(act, body: body)
+        case WorkflowKinds.drawCommit, WorkflowKinds.expertRetire: linkDraw(act, body: body)
         case WorkflowKinds.verification:
             if let b = try? VerificationBody(json: body), approvals[b.approval]?.act.department == act.department,
                approvals[b.approval]?.body.promisedDate != nil { approvals[b.approval]?.verifications.append(act) }

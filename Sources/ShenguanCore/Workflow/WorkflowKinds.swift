@@ -27,12 +27,18 @@ public enum WorkflowKinds {
     public static let reviewOpinion = "review.opinion"          // R13: a participant's opinion
     public static let reviewMinutes = "review.minutes"          // R13: the minutes (agreed, or escalated)
     public static let reviewAck = "review.ack"                  // R13: a recipient acknowledges the minutes
+    public static let expertRegister = "expert.register"        // R16: an expert in the shared pool
+    public static let expertRetire = "expert.retire"            // R16: out of the pool
+    public static let drawRequest = "draw.request"              // R16: a draw of experts, its candidates and exclusions
+    public static let drawCommit = "draw.commit"                // R16: a participant's commitment to its secret
+    public static let drawReveal = "draw.reveal"                // R16: the secret, once every commitment is held
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
                                        inspectionNotice, inspectionReport, inspectionCountersign, certificate,
                                        liaisonRequest, liaisonAppoint, verification,
-                                       reviewConvene, reviewOpinion, reviewMinutes, reviewAck]
+                                       reviewConvene, reviewOpinion, reviewMinutes, reviewAck,
+                                       expertRegister, expertRetire, drawRequest, drawCommit, drawReveal]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -60,6 +66,11 @@ public enum WorkflowKinds {
         reviewOpinion: [.regulator, .enforcement, .credit], // R13: the departments reviewing (行业主管部门)
         reviewMinutes: [.approval],
         reviewAck: [.regulator, .enforcement, .credit, .oversight], // R13: participants, and the city government on escalation
+        expertRegister: [.approval, .regulator, .enforcement], // R16: 部门共建的专家库
+        expertRetire: [.approval, .regulator, .enforcement],
+        drawRequest: [.approval],                         // R16: the bureau organises the review and draws
+        drawCommit: [.approval, .regulator, .enforcement, .credit],
+        drawReveal: [.approval, .regulator, .enforcement, .credit],
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -89,6 +100,11 @@ public enum WorkflowKinds {
         case reviewOpinion: _ = try ReviewOpinionBody(json: body)
         case reviewMinutes: _ = try ReviewMinutesBody(json: body)
         case reviewAck: _ = try ReviewAckBody(json: body)
+        case expertRegister: _ = try ExpertBody(json: body)
+        case expertRetire: _ = try ExpertRetireBody(json: body)
+        case drawRequest: _ = try DrawRequestBody(json: body)
+        case drawCommit: _ = try DrawCommitBody(json: body)
+        case drawReveal: _ = try DrawRevealBody(json: body)
         default: break
         }
     }
@@ -133,6 +149,10 @@ public enum WorkflowKinds {
         case reviewConvene: return one("approval", RefKinds.approval)
         case reviewOpinion, reviewMinutes: return one("review", [reviewConvene])
         case reviewAck: return one("minutes", [reviewMinutes])
+        case expertRetire: return one("expert", [expertRegister])
+        case drawRequest: return list("candidates", [expertRegister]) + one("review", [reviewConvene])
+        case drawCommit: return one("request", [drawRequest])
+        case drawReveal: return one("request", [drawRequest]) + list("commits", [drawCommit])
         default: return []
         }
     }

@@ -170,6 +170,45 @@ public enum WorkflowRules {
             if !r.participants.contains(department) && m.escalateTo != department {
                 return OpRejection(.notAddressee, "the minutes were issued to \((r.participants + (m.escalateTo.map { [$0] } ?? [])).joined(separator: ", ")); \(department) does not acknowledge them (R13)")
             }
+        case WorkflowKinds.expertRetire:
+            guard let b = try? ExpertRetireBody(json: body), let e = named[b.expert] else { return nil }
+            if dept(e) != department {
+                return OpRejection(.notAddressee, "the expert was registered by \(dept(e) ?? "?"); only that department retires it (R16)")
+            }
+        case WorkflowKinds.drawRequest:
+            guard let b = try? DrawRequestBody(json: body) else { return nil }
+            for c in b.candidates where (named[c]?.body.flatMap { try? ExpertBody(json: $0) })?.field != b.field {
+                return OpRejection(.invalidRef, "candidate \(c.hex.prefix(12))… is not an expert in \(b.field) (R16)")
+            }
+            for p in b.participants {
+                if let e = known(p) { return e }
+                if Permissions.refusal(kind: WorkflowKinds.drawCommit, role: roster.departments[p]?.role, isRoot: false) != nil {
+                    return OpRejection(.invalidRef, "participant \(p) cannot commit to a draw (R16)")
+                }
+            }
+        case WorkflowKinds.drawCommit:
+            guard let b = try? DrawCommitBody(json: body), let r = named[b.request]?.body.flatMap({ try? DrawRequestBody(json: $0) }) else { return nil }
+            if !r.participants.contains(department) {
+                return OpRejection(.notAddressee, "\(department) is not a participant of this draw (R16)")
+            }
+        case WorkflowKinds.drawReveal:
+            guard let b = try? DrawRevealBody(json: body), let r = named[b.request]?.body.flatMap({ try? DrawRequestBody(json: $0) }) else { return nil }
+            if !r.participants.contains(department) {
+                return OpRejection(.notAddressee, "\(department) is not a participant of this draw (R16)")
+            }
+            var byDept = [String: DrawCommitBody]()
+            for c in b.commits {
+                guard let op = named[c], let cb = op.body.flatMap({ try? DrawCommitBody(json: $0) }), cb.request == b.request,
+                      let d = dept(op), byDept.updateValue(cb, forKey: d) == nil else {
+                    return OpRejection(.invalidRef, "commits must name one commitment to this draw per participant (R16)")
+                }
+            }
+            guard Set(byDept.keys) == Set(r.participants) else {
+                return OpRejection(.invalidRef, "a reveal names the commitment of every participant (\(r.participants.joined(separator: ", "))), so that every secret was fixed before any is shown (R16)")
+            }
+            guard byDept[department]?.commitment == ExpertDraw.commitment(request: b.request, nonce: b.nonce) else {
+                return OpRejection(.invalidRef, "the nonce does not open \(department)'s commitment (R16)")
+            }
         default: break
         }
         return nil

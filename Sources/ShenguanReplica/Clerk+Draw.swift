@@ -162,9 +162,6 @@ extension Clerk {
                 throw ReplicaError("draw.awaiting_commits", "\(who) has not committed yet (or its commitment has not reached this replica): a secret is revealed only once every commitment is held. Sync, then try again. Nothing was written.",
                                    zh: "\(who) 尚未提交承诺值（或尚未同步到本副本）：须待全部承诺值到齐后方可公开。请同步后重试。未写入任何内容。")
             }
-            if d.reveals.contains(where: { $0.department == department }) {
-                throw ReplicaError("draw.already_revealed", "This department has already revealed its secret. Nothing was written.", zh: "本部门已公开随机数。未写入任何内容。")
-            }
             let nonce = ExpertDraw.nonce(key: key, request: q.id)
             guard let mine = d.commits.first(where: { $0.department == department }),
                   mine.op.body.flatMap({ try? DrawCommitBody(json: $0) })?.commitment == ExpertDraw.commitment(request: q.id, nonce: nonce) else {
@@ -172,8 +169,14 @@ extension Clerk {
                                    zh: "本部门的承诺值由另一密钥生成，无法公开对应随机数。请重新申请抽取。未写入任何内容。")
             }
             let commits = d.commits.map(\.id).sorted()
+            let dept = department
+            // Once: checked in the write transaction, on the draw as it is then.
             let op = try append(WorkflowKinds.drawReveal, ["request": .string(q.id.hex), "nonce": .string(nonce.hex), "commits": .array(commits.map { .string($0.hex) })],
-                                staff: try staffID(staff))
+                                staff: try staffID(staff), checking: (q.id, { wf, _ in
+                if wf.draws[q.id]?.reveals.contains(where: { $0.department == dept }) == true {
+                    throw ReplicaError("draw.already_revealed", "This department has already revealed its secret. Nothing was written.", zh: "本部门已公开随机数。未写入任何内容。")
+                }
+            }))
             let (after, _) = try item(q.id)
             let s = after.draws[q.id].map { after.drawStatus(of: $0) }
             let drawn = s?.status == "drawn" ? " · drawn: " + (s?.selected.map { after.experts[$0].map { "\($0.body.name) (\($0.body.expertNo))" } ?? $0.hex.prefix(12) + "…" }.joined(separator: "、") ?? "") : ""

@@ -37,7 +37,7 @@ extension Clerk {
             }
             for p in participants {
                 try checkDepartment(p)
-                guard p != department, Permissions.refusal(kind: WorkflowKinds.reviewOpinion, role: roster.departments[p]?.role, isRoot: false) == nil else {
+                guard Permissions.refusal(kind: WorkflowKinds.reviewOpinion, role: roster.departments[p]?.role, isRoot: false) == nil else {
                     throw ReplicaError("review.not_participant", "\(roster.departments[p]?.name ?? p) cannot take part: participants are the departments that give opinions (regulators, enforcement, credit), not the convening bureau (R13). Nothing was written.",
                                        zh: "\(roster.departments[p]?.name ?? p) 不能作为参审部门：参审部门须为发表意见的行业主管部门，不含召集的审批局（R13）。未写入任何内容。")
                 }
@@ -105,7 +105,7 @@ extension Clerk {
             }
             if let to = escalateTo {
                 try checkDepartment(to)
-                guard to != department, Permissions.refusal(kind: WorkflowKinds.reviewAck, role: roster.departments[to]?.role, isRoot: false) == nil else {
+                guard Permissions.refusal(kind: WorkflowKinds.reviewAck, role: roster.departments[to]?.role, isRoot: false) == nil else {
                     throw ReplicaError("review.escalate_to", "\(roster.departments[to]?.name ?? to) cannot receive an escalation (R13). Nothing was written.",
                                        zh: "\(roster.departments[to]?.name ?? to) 不能接收报请决定（R13）。未写入任何内容。")
                 }

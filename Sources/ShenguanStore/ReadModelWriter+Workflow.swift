@@ -93,13 +93,8 @@ extension ReadModelWriter {
     func refreshDraw(_ request: Digest) throws {
         guard let row = idx.row(of: request), let body = idx.operation(request)?.body, let b = try? DrawRequestBody(json: body) else { return }
         try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
-        var committed = Set<String>(), revealed = Set<String>()
-        for r in try Row.fetchAll(db, sql: """
-            SELECT o.kind, o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind IN (?, ?) AND o.body IS NOT NULL
-            """, arguments: [request.hex, WorkflowKinds.drawCommit, WorkflowKinds.drawReveal]) {
-            guard let id = Digest(hex: r[1] as String), let m = idx.meta(of: id), let d = idx.replicaDepartment(of: m.author) else { continue }
-            if (r[0] as String) == WorkflowKinds.drawCommit { committed.insert(d) } else { revealed.insert(d) }
-        }
+        let acts = try actingDepartments(naming: request, kinds: [WorkflowKinds.drawCommit, WorkflowKinds.drawReveal])
+        let committed = acts[WorkflowKinds.drawCommit] ?? [], revealed = acts[WorkflowKinds.drawReveal] ?? []
         let all = committed.isSuperset(of: b.participants)
         for p in b.participants {
             try address(row, p)
@@ -116,14 +111,9 @@ extension ReadModelWriter {
         guard let row = idx.row(of: review), let op = idx.operation(review), let body = op.body,
               let b = try? ReviewConveneBody(json: body), let convener = idx.replicaDepartment(of: op.header.author) else { return }
         try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
-        let acts = try Row.fetchAll(db, sql: """
-            SELECT o.kind, o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind IN (?, ?) AND o.body IS NOT NULL
-            """, arguments: [review.hex, WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes])
-        var answered = Set<String>(), concluded = false
-        for a in acts {
-            if (a[0] as String) == WorkflowKinds.reviewMinutes { concluded = true; continue }   // ingest admits the convener's only
-            if let id = Digest(hex: a[1] as String), let m = idx.meta(of: id), let d = idx.replicaDepartment(of: m.author) { answered.insert(d) }
-        }
+        let acts = try actingDepartments(naming: review, kinds: [WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes])
+        let answered = acts[WorkflowKinds.reviewOpinion] ?? []
+        let concluded = acts[WorkflowKinds.reviewMinutes] != nil   // ingest admits the convener's only
         let end = ChinaStandardTime.startOfDayMillis(b.meetingDate.adding(days: 1))
         for p in b.participants {
             try address(row, p)
@@ -138,16 +128,26 @@ extension ReadModelWriter {
         guard let row = idx.row(of: minutes), let body = idx.operation(minutes)?.body, let m = try? ReviewMinutesBody(json: body),
               let rb = idx.operation(m.review)?.body, let r = try? ReviewConveneBody(json: rb) else { return }
         try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
-        var acked = Set<String>()
-        for id in try String.fetchAll(db, sql: """
-            SELECT o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind = ? AND o.body IS NOT NULL
-            """, arguments: [minutes.hex, WorkflowKinds.reviewAck]) {
-            if let d = Digest(hex: id), let a = idx.meta(of: d), let dept = idx.replicaDepartment(of: a.author) { acked.insert(dept) }
-        }
+        let acked = try actingDepartments(naming: minutes, kinds: [WorkflowKinds.reviewAck])[WorkflowKinds.reviewAck] ?? []
         for d in r.participants + (m.escalateTo.map { [$0] } ?? []) {
             try address(row, d)
             if !acked.contains(d) { try open(item: row, action: "acknowledge", dept: d, workingDays: nil, from: nil) }
         }
+    }
+
+    /// By kind, the departments whose held acts (with their bodies) of
+    /// `kinds` name `target` (the `refs` index): who answered, acknowledged,
+    /// committed or revealed (R13, R16).
+    private func actingDepartments(naming target: Digest, kinds: [String]) throws -> [String: Set<String>] {
+        var out = [String: Set<String>]()
+        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+        for r in try Row.fetchAll(db, sql: """
+            SELECT o.kind, o.id FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind IN (\(marks)) AND o.body IS NOT NULL
+            """, arguments: StatementArguments([target.hex] + kinds)) {
+            guard let id = Digest(hex: r[1] as String), let m = idx.meta(of: id), let d = idx.replicaDepartment(of: m.author) else { continue }
+            out[r[0] as String, default: []].insert(d)
+        }
+        return out
     }
 
     private func address(_ row: Int64, _ dept: String) throws {

@@ -25,7 +25,7 @@ struct Expert: ParsableCommand {
             var e = ExpertRegistration(expertNo: expertNo, name: name, field: field, employer: employer)
             e.staff = try who.resolved(clerk.reader)
             let res = try clerk.registerExpert(e)
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -41,7 +41,7 @@ struct Expert: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.retireExpert(expert, reason: reason, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -96,7 +96,7 @@ struct Draw: ParsableCommand {
             d.excluded = exclude.map { e in let p = e.split(separator: "=", maxSplits: 1); return (String(p[0]), String(p[1])) }
             d.review = review; d.staff = try who.resolved(clerk.reader)
             let res = try clerk.requestDraw(d)
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -111,7 +111,7 @@ struct Draw: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.commitDraw(request, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -126,7 +126,7 @@ struct Draw: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.revealDraw(request, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 }

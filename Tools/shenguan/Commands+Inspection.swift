@@ -50,7 +50,7 @@ struct Inspect: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.reportInspection(notice, findings: findings, result: result, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -72,7 +72,7 @@ struct Inspect: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.countersignInspection(report, agree: agree, text: text, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 }
@@ -98,7 +98,7 @@ struct Liaison: ParsableCommand {
             guard let day = try civilDate(neededOn, field: "needed-on") else { return }
             let clerk = try openClerk(global)
             let res = try clerk.requestLiaison(to: to, neededOn: day, purpose: purpose, notice: notice, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -115,7 +115,7 @@ struct Liaison: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.appointLiaison(request, officer: officer, phone: phone, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 }
@@ -144,7 +144,7 @@ struct Review: ParsableCommand {
             var r = ReviewRequest(topic: topic, scope: scope, participants: participants, meetingDate: day)
             r.approval = approval; r.staff = try who.resolved(clerk.reader)
             let res = try clerk.conveneReview(r)
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -161,7 +161,7 @@ struct Review: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.giveOpinion(review, position: position, text: text, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -179,7 +179,7 @@ struct Review: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.issueMinutes(review, outcome: outcome, text: text, escalateTo: escalateTo, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 
@@ -194,7 +194,7 @@ struct Review: ParsableCommand {
         func run() throws {
             let clerk = try openClerk(global)
             let res = try clerk.acknowledgeMinutes(minutes, staff: try who.resolved(clerk.reader))
-            if global.json { printJSON(res.json) } else { print(res.text) }
+            printResult(res, global)
         }
     }
 }

@@ -24,7 +24,7 @@ struct RevokeRequest: ParsableCommand {
         let clerk = try openClerk(global)
         let res = try clerk.requestRevocation(approval, action: action.value, basis: basis, evidence: try evidence.map(upload),
                                               staff: try who.resolved(clerk.reader))
-        if global.json { printJSON(res.json) } else { print(res.text) }
+        printResult(res, global)
     }
 }
 
@@ -45,7 +45,7 @@ struct RevokeDecide: ParsableCommand {
     func run() throws {
         let clerk = try openClerk(global)
         let res = try clerk.decideRevocation(request, grant: grant, reason: reason, staff: try who.resolved(clerk.reader))
-        if global.json { printJSON(res.json) } else { print(res.text) }
+        printResult(res, global)
     }
 }
 
@@ -100,7 +100,7 @@ struct Correct: ParsableCommand {
     func run() throws {
         let clerk = try openClerk(global)
         let res = try clerk.correct(approval, field: field.value, value: value, staff: try who.resolved(clerk.reader))
-        if global.json { printJSON(res.json) } else { print(res.text) }
+        printResult(res, global)
     }
 }
 
@@ -126,6 +126,6 @@ struct PromiseCheck: ParsableCommand {
         let clerk = try openClerk(global)
         let res = try clerk.verifyPromise(approval, kept: kept, findings: findings, cureBy: try civilDate(cureBy, field: "cure-by"),
                                           staff: try who.resolved(clerk.reader))
-        if global.json { printJSON(res.json) } else { print(res.text) }
+        printResult(res, global)
     }
 }

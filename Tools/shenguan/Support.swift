@@ -103,6 +103,11 @@ func printJSON(_ v: JSONValue) {
     print(String(decoding: try! CanonicalJSON.encode(v), as: UTF8.self))
 }
 
+/// A write's result as `--json` asks: its JSON, or the clerk's line.
+func printResult(_ res: ActResult, _ global: GlobalOptions) {
+    if global.json { printJSON(res.json) } else { print(res.text) }
+}
+
 /// Opens the replica and its key (for commands that sign).
 func openForWriting(_ g: GlobalOptions) throws -> (ReplicaHome, ReplicaStore, SigningKey) {
     let home = ReplicaHome(path: g.resolvedHome)

@@ -33,8 +33,12 @@ public struct ExpertRetireBody: Equatable, Sendable {
 public struct DrawRequestBody: Equatable, Sendable {
     public static let maxCandidates = 256
     public let topic: String, field: String, count: Int, candidates: [Digest]
-    /// Candidates left out, with why (回避: conflicts of interest), by expert id.
-    public let excluded: [(expert: Digest, reason: String)]
+    /// A candidate left out, with why (回避: conflicts of interest).
+    public struct Exclusion: Equatable, Sendable {
+        public let expert: Digest, reason: String
+    }
+    /// Candidates left out, by expert id.
+    public let excluded: [Exclusion]
     public let participants: [String], review: Digest?
     /// The candidates that may be drawn, ascending.
     public var eligible: [Digest] { let out = Set(excluded.map(\.expert)); return candidates.filter { !out.contains($0) } }
@@ -45,7 +49,7 @@ public struct DrawRequestBody: Equatable, Sendable {
         count = Int(try r.int("count", in: 1...9))
         candidates = try r.ids("candidates", max: Self.maxCandidates)
         if candidates.isEmpty { throw r.bad("candidates", "must name at least one expert") }
-        var ex = [(expert: Digest, reason: String)]()
+        var ex = [Exclusion]()
         if let v = json["excluded"] {
             guard let a = v.arrayValue, a.count <= candidates.count else { throw r.bad("excluded", "must be a list of {expert, reason}") }
             for e in a {
@@ -53,7 +57,7 @@ public struct DrawRequestBody: Equatable, Sendable {
                       let why = o["reason"]?.stringValue, BodyReader.isText(why, max: 500) else {
                     throw r.bad("excluded", "must hold {expert: id, reason: text of 1 to 500}")
                 }
-                ex.append((id, why))
+                ex.append(Exclusion(expert: id, reason: why))
             }
         }
         let ids = ex.map(\.expert)
@@ -65,11 +69,6 @@ public struct DrawRequestBody: Equatable, Sendable {
         if participants.count < 2 { throw r.bad("participants", "must name at least two departments (no single department makes the randomness)") }
         review = try r.id("review", optional: true)
         if count > candidates.count - excluded.count { throw r.bad("count", "is more than the \(candidates.count - excluded.count) candidates not excluded") }
-    }
-
-    public static func == (a: DrawRequestBody, b: DrawRequestBody) -> Bool {
-        a.topic == b.topic && a.field == b.field && a.count == b.count && a.candidates == b.candidates && a.participants == b.participants
-            && a.review == b.review && a.excluded.map(\.expert) == b.excluded.map(\.expert) && a.excluded.map(\.reason) == b.excluded.map(\.reason)
     }
 }
 

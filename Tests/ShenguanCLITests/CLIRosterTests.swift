@@ -159,12 +159,19 @@ import ShenguanTestSupport
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))
         // Issue #6: every verdict of the demo is exported and verified by both verifiers.
         let bundles = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/evidence")).filter { $0.hasSuffix(".json") }
-        #expect(bundles.count == 4)
+        #expect(bundles.count == 5)
         for b in bundles {
             let o = try CLIEvidenceTests.check(dir.file("out/evidence/\(b)"))
             #expect(o.swiftPassed && o.pyPassed, "\(b)")
             CLIEvidenceTests.expectAgreement(o)
         }
+        // R16: both verifiers recompute the same two experts from the draw bundle, never the excluded one.
+        let draw = try CLIEvidenceTests.check(dir.file("out/evidence/draw.json"))
+        let selected = try #require(draw.swiftVerdict?["selected"] as? [String])
+        #expect(selected.count == 2 && draw.pyVerdict?["selected"] as? [String] == selected && draw.pyVerdict?["seed"] as? String == draw.swiftVerdict?["seed"] as? String)
+        #expect(r.stdout.contains("reveals the last secret: drawn: "), "\(r.stdout)")
+        let drawnLine = try #require(r.stdout.split(separator: "\n").first { $0.contains("reveals the last secret") })
+        #expect(!drawnLine.contains("陈静") && r.stdout.contains("回避 excluded: 陈静"), "\(drawnLine)")
         // The replicas stay for inspection and agree.
         let digests = try ["bureau", "market", "ecology"].map {
             try Subprocess.run(Subprocess.shenguan, ["state", "--digest", "--home", dir.file("out/\($0)")]).stdout

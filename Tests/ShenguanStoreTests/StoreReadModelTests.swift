@@ -32,7 +32,7 @@ import ShenguanTestSupport
 
     func json(_ v: JSONValue) -> String { String(decoding: try! CanonicalJSON.encode(v), as: UTF8.self) }
 
-    /// R11, R13, R14, R15 and R17 (issue 17): in random histories with their
+    /// R11, R13, R14, R15, R16 and R17 (issue 17): in random histories with their
     /// kinds, delivered shuffled in batches, every department's list from
     /// the read model equals the pure fold's at each instant, and the read
     /// model equals its rebuild.
@@ -42,14 +42,15 @@ import ShenguanTestSupport
         let net = Fixtures.randomHistory(seed: seed, steps: 80, witnesses: true, laterRules: true)
         let kinds = Set(net.ops.map(\.header.kind))
         for k in [WorkflowKinds.inspectionNotice, WorkflowKinds.certificate, WorkflowKinds.verification, WorkflowKinds.liaisonRequest,
-                  WorkflowKinds.reviewConvene, WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes, WorkflowKinds.reviewAck] {
+                  WorkflowKinds.reviewConvene, WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes, WorkflowKinds.reviewAck,
+                  WorkflowKinds.expertRegister, WorkflowKinds.drawRequest, WorkflowKinds.drawCommit, WorkflowKinds.drawReveal] {
             #expect(kinds.contains(k), "seed \(seed) writes no \(k)")
         }
         // Every operation the generator wrote is one its own replica accepted (else the chains would fork).
         for d in 0..<4 { #expect(net.replica(d).pending.isEmpty) }
         let s = try deliver(net.ops, network: net.network, seed: seed, maxBatch: 9, path: dir.file("a.sqlite"))
         #expect(try s.pendingCount() == 0 && s.count() == net.ops.count)
-        var compared = 0, reviewItems = 0
+        var compared = 0, reviewItems = 0, drawItems = 0
         for now in Self.nows + ["2026-10-05T10:00:00", "2026-10-20T15:00:00", "2026-11-10T09:00:00"].map(Fixtures.ms) {
             let full = try s.judging(now: now)
             for d in ["d0", "d1", "d2", "d3"] {
@@ -59,10 +60,14 @@ import ShenguanTestSupport
                 #expect(json(.array(got)) == json(.array(want)), "inbox of \(d) at \(now)")
                 compared += want.filter { ["inspect", "countersign", "appoint", "certify", "verify", "reverify"].contains($0["action"]?.stringValue ?? "") }.count
                 reviewItems += want.filter { ["opine", "conclude", "acknowledge"].contains($0["action"]?.stringValue ?? "") }.count
+                drawItems += want.filter { ["commit", "reveal"].contains($0["action"]?.stringValue ?? "") }.count
             }
         }
         #expect(compared > 0, "no later-rule item was ever on a list")
         #expect(reviewItems > 0, "no R13 item was ever on a list")
+        #expect(drawItems > 0, "no R16 item was ever on a list")
+        let held = try s.judging(now: Fixtures.ms("2026-11-10T09:00:00")).workflow
+        #expect(held.draws.values.contains { held.drawStatus(of: $0).status == "drawn" }, "no draw was ever completed: \(held.draws.values.map { held.drawStatus(of: $0).status + " \($0.commits.count)/\($0.reveals.count) \($0.body.participants)" })")
         #expect(try s.checkReadModel().isConsistent)
     }
 

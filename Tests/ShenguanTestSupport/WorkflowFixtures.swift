@@ -76,7 +76,9 @@ extension Fixtures {
     /// With `laterRules`, the steps also announce and report joint
     /// inspections and countersign them (R14), ask for and name liaison
     /// officers (R15), ask for certificates and issue them (R17), and issue
-    /// 告知承诺 approvals and verify them, kept or broken (R11).
+    /// 告知承诺 approvals and verify them, kept or broken (R11), convene
+    /// special reviews (R13), and keep an expert pool and draw from it by
+    /// commit and reveal (R16).
     public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false,
                                      laterRules: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
@@ -107,6 +109,8 @@ extension Fixtures {
         }
         // R13 steps draw from their own generator, so the other steps stay as they were for each seed.
         var reviewRng = SeededRNG(seed: seed &* 131 &+ 13)
+        // R16 steps too.
+        var drawRng = SeededRNG(seed: seed &* 151 &+ 17)
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
             if laterRules, Int.random(in: 0..<2, using: &rng) == 0 {
@@ -115,6 +119,9 @@ extension Fixtures {
             }
             if laterRules, Int.random(in: 0..<2, using: &reviewRng) == 0 {
                 reviewStep(&net, &reviewRng, step: step, at: t + 2500)
+            }
+            if laterRules, Int.random(in: 0..<2, using: &drawRng) == 0 {
+                drawStep(&net, &drawRng, step: step, at: t + 3500)
             }
             if rosterChanges && step == steps / 2 {
                 net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t, seenBy: [2, 3])
@@ -186,6 +193,8 @@ extension Fixtures {
                 }
             }
         }
+        // A draw requested last stays open: its participants have it on their lists.
+        if laterRules { drawStep(&net, &drawRng, step: steps, at: t + 60_000, request: true) }
         return net
     }
 }
@@ -227,6 +236,61 @@ extension Fixtures {
                 net.write(r, kind: WorkflowKinds.reviewAck, body: ["minutes": .string(m.act.id.hex)], at: t)
                 break
             }
+        }
+    }
+
+    /// One step of R16, valid for what its author holds: d0 or d1 adds an
+    /// expert to the pool, d0 retires one of its own or requests a draw
+    /// (with an exclusion, by two or three of d0–d2); a participant commits
+    /// to its secret, or reveals it once it holds every commitment.
+    static func drawStep(_ net: inout TestNetwork, _ rng: inout SeededRNG, step: Int, at t: Int64, request: Bool = false) {
+        func nonce(_ d: Int, _ request: Digest) -> Digest { SHA256.hash(Array("fixture secret d\(d) \(request.hex)".utf8)) }
+        let empty = net.replica(0).workflow.experts.isEmpty
+        switch empty ? 0 : request ? 1 : Int.random(in: 0..<6, using: &rng) {
+        case 0:
+            let by = empty ? 0 : Int.random(in: 0...1, using: &rng)
+            net.write(by, kind: WorkflowKinds.expertRegister, body: ["expertNo": .string("E\(step)"), "name": .string("专家\(step)"), "field": "环境影响评价",
+                                                                     "employer": "研究院"], at: t)
+        case 1, 5:
+            let pool = net.replica(0).workflow.experts.values.filter { $0.retired.isEmpty }.map(\.act.id).sorted()
+            // Mostly one draw at a time, so that draws run to the end.
+            let wf0 = net.replica(0).workflow
+            let open = wf0.draws.values.contains { ["awaiting_commits", "awaiting_reveals"].contains(wf0.drawStatus(of: $0).status) }
+            guard !pool.isEmpty, request || !open || Int.random(in: 0..<8, using: &rng) == 0 else { return }
+            var parts = ["d0", "d1", "d2"].filter { _ in Bool.random(using: &rng) }
+            if parts.count < 2 { parts = ["d0", "d\(Int.random(in: 1...2, using: &rng))"] }
+            var body: [String: JSONValue] = ["topic": .string("抽取 \(step)"), "field": "环境影响评价", "candidates": .array(pool.map { .string($0.hex) }),
+                                             "participants": .array(parts.map { .string($0) })]
+            var eligible = pool.count
+            if pool.count >= 2, Bool.random(using: &rng) {
+                body["excluded"] = [["expert": .string(pool[Int.random(in: 0..<pool.count, using: &rng)].hex), "reason": "利害关系"]]
+                eligible -= 1
+            }
+            body["count"] = .int(Int64(Int.random(in: 1...min(2, eligible), using: &rng)))
+            net.write(0, kind: WorkflowKinds.drawRequest, body: .object(body), at: t)
+        case 2, 3:
+            // A participant of the bureau's oldest unfinished draw acts on what reached it.
+            let wf0 = net.replica(0).workflow
+            guard let q = wf0.draws.values.filter({ wf0.drawStatus(of: $0).status.hasPrefix("awaiting") }).min(by: { ($0.act.time, $0.act.id) < ($1.act.time, $1.act.id) }),
+                  let p = q.body.participants.randomElement(using: &rng), let r = Int(p.dropFirst()) else { return }
+            if r > 0 { net.sync(from: 0, to: r) }
+            let d = net.replica(r).workflow.draws[q.act.id]!
+            if !d.commits.contains(where: { $0.department == p }) {
+                net.write(r, kind: WorkflowKinds.drawCommit, body: ["request": .string(d.act.id.hex),
+                                                                    "commitment": .string(ExpertDraw.commitment(request: d.act.id, nonce: nonce(r, d.act.id)).hex)], at: t)
+                return
+            }
+            // The other participants' commitments reach the revealer first.
+            for o in 0...2 where o != r { net.sync(from: o, to: r) }
+            let held = net.replica(r).workflow.draws[q.act.id]!
+            guard !held.reveals.contains(where: { $0.department == p }),
+                  held.body.participants.allSatisfy({ x in held.commits.filter { $0.department == x }.count == 1 }) else { return }
+            net.write(r, kind: WorkflowKinds.drawReveal, body: ["request": .string(d.act.id.hex), "nonce": .string(nonce(r, d.act.id).hex),
+                                                                "commits": .array(held.commits.map(\.id).sorted().map { .string($0.hex) })], at: t)
+        default:
+            guard let e = net.replica(0).workflow.experts.values.filter({ $0.act.department == "d0" && $0.retired.isEmpty }).min(by: { $0.act.id < $1.act.id }),
+                  Bool.random(using: &rng) else { return }
+            net.write(0, kind: WorkflowKinds.expertRetire, body: ["expert": .string(e.act.id.hex), "reason": "退休"], at: t)
         }
     }
 

@@ -47,6 +47,14 @@ struct DemoScenario {
         _ = try clerk("market", at: "2026-09-28T09:31:00").registerStaff(StaffRegistration(
             staffNo: "0043", name: "孙伟", office: "执法一科", validFrom: CivilDate(iso: "2019-03-01")!, validUntil: CivilDate(iso: "2027-12-31")!))
         print("   \(pad(dept("market").cn, 18)) staff.register 孙伟 (0043), since 2019 (R3, R15)")
+        // R16: the shared expert pool, kept by the bureau and ecology; one expert works for the project's applicant.
+        for (who, no, name, employer) in [("bureau", "E01", "刘洋", "聊城大学环境与规划学院"), ("bureau", "E02", "陈静", "聊城市东昌化工有限公司"),
+                                          ("bureau", "E03", "马骏", "山东省环境规划研究院"), ("ecology", "E11", "韩雪", "聊城市环境监测中心站"),
+                                          ("ecology", "E12", "郑伟", "山东师范大学化学化工学院")] {
+            var e = ExpertRegistration(expertNo: no, name: name, field: "环境影响评价", employer: employer); e.staff = Self.staffNo[who]
+            _ = try clerk(who, at: "2026-09-28T09:40:00").registerExpert(e)
+        }
+        print("   市行政审批服务局, 市生态环境局 register five experts in 环境影响评价 in the shared pool (R16)")
         // R1: two approvals, each pushed with it on 09-30 at 16:00; limits run past the holiday (T2 example).
         let bureau = try clerk("bureau", at: "2026-09-30T16:00:00")
         var foodRequest = approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123", to: "market")
@@ -105,6 +113,12 @@ struct DemoScenario {
         review.staff = Self.staffNo["bureau"]
         ids["review"] = try clerk("bureau", at: "2026-10-12T11:40:00").conveneReview(review).op.id
         print("   2026-10-12 11:40  市行政审批服务局 convenes a special review (R13) with ecology and market, meeting 14:00 today: opinions by 24:00, silence counts as consent")
+        // R16: two experts for the review, drawn by the secrets of the bureau and ecology; the applicant's employee is excluded (回避).
+        var draw = DrawInput(topic: "聊城化工园区扩建项目专项审查专家", field: "环境影响评价", count: 2, participants: ["bureau", "ecology"])
+        draw.excluded = [("E02", "受聘于项目申请单位")]; draw.review = ids["review"]!.hex; draw.staff = Self.staffNo["bureau"]
+        ids["draw"] = try clerk("bureau", at: "2026-10-12T11:45:00").requestDraw(draw).op.id
+        _ = try clerk("bureau", at: "2026-10-12T11:46:00").commitDraw(ids["draw"]!.hex, staff: Self.staffNo["bureau"])
+        print("   2026-10-12 11:45  市行政审批服务局 requests a draw of 2 experts for the review (R16), 陈静 excluded (受聘于项目申请单位), and commits to its secret")
         try await sync(at: "2026-10-12T12:00:00", dir: dir, label: "after ecology comes back online")
         try printInboxes(at: "2026-10-12T12:30:00")
         let named = try clerk("market", at: "2026-10-12T13:00:00").appointLiaison(ids["liaison"]!.hex, officer: "0043", phone: "0635-8888888",
@@ -115,7 +129,11 @@ struct DemoScenario {
         _ = try clerk("ecology", at: "2026-10-12T14:30:00").giveOpinion(ids["review"]!.hex, position: "object", text: "园区选址距徒骇河饮用水源保护区不足1公里",
                                                                          staff: Self.staffNo["ecology"])
         print("   2026-10-12 14:30  市生态环境局 objects at the review, with its reasons (R13); 市市场监督管理局 says nothing")
+        _ = try clerk("ecology", at: "2026-10-12T14:35:00").commitDraw(ids["draw"]!.hex, staff: Self.staffNo["ecology"])
+        print("   2026-10-12 14:35  市生态环境局 commits to its secret for the draw (R16)")
         try await sync(at: "2026-10-12T15:00:00", dir: dir, label: "after the review meeting", only: ["bureau", "ecology"])
+        _ = try clerk("bureau", at: "2026-10-12T15:10:00").revealDraw(ids["draw"]!.hex, staff: Self.staffNo["bureau"])
+        print("   2026-10-12 15:10  with both commitments held, 市行政审批服务局 reveals its secret (R16)")
         _ = try clerk("bureau", at: "2026-10-13T10:00:00").decideRevocation(ids["request"]!.hex, grant: true,
                                                                             reason: "经核查，企业拒不改正超标排放，依法撤销排污许可", staff: Self.staffNo["bureau"])
         print("   2026-10-12 14:00  市行政审批服务局 claims the penalty (R7); 10-13 10:00 grants the revocation (R10)")
@@ -129,6 +147,8 @@ struct DemoScenario {
         print("   2026-10-13 11:30  no agreement: the bureau's minutes escalate the review to 市人民政府办公室 (R13)")
         print("   市市场监督管理局 never answers the inquiry: at 2026-10-13 24:00 silence counts as consent (R12)")
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
+        let drawn = try clerk("ecology", at: "2026-10-14T09:30:00").revealDraw(ids["draw"]!.hex, staff: Self.staffNo["ecology"])
+        print("   2026-10-14 09:30  市生态环境局 reveals the last secret: \(drawn.text.split(separator: " · ").dropFirst().joined(separator: " · "))")
         let report = try clerk("bureau", at: "2026-10-14T15:00:00").reportInspection(ids["inspection"]!.hex, findings: "经营场所、设施与申请材料一致",
                                                                                    result: "符合许可条件", staff: Self.staffNo["bureau"])
         print("   2026-10-14 15:00  after the site visit, 市行政审批服务局 writes the joint report (R14)")
@@ -142,7 +162,7 @@ struct DemoScenario {
         let now = Self.t("2026-10-16T09:00:00")
         let reader = try clerk("bureau", at: "2026-10-16T09:00:00").reader
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID or licence number), 中文 with rule ids:")
-        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection", "review"] {
+        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection", "review", "draw"] {
             for line in try reader.report(ids[key]!.hex).lines { print("   " + line) }
             print("")
         }
@@ -150,12 +170,12 @@ struct DemoScenario {
 
         print("\n   Evidence (shenguan evidence ID; shenguan verify / shenguan-verify / verify-py bundle), each verdict rechecked offline:")
         try FileManager.default.createDirectory(atPath: "\(dir)/evidence", withIntermediateDirectories: true)
-        for key in ["pushFood", "pushPermit", "pushPenalty", "inquiry"] {
+        for key in ["pushFood", "pushPermit", "pushPenalty", "inquiry", "draw"] {
             let bundle = try reader.evidence(ids[key]!.hex)
             let file = "\(dir)/evidence/\(key).json"
             try Data(try CanonicalJSON.encode(bundle.json)).write(to: URL(fileURLWithPath: file))
             let report = EvidenceVerifier.verify(bundle)
-            print("   \(pad(key, 12)) \(bundle.envelopes.count) ops → \(report.passed ? "PASSED" : "FAILED")  \(report.verdict["status"]?.stringValue ?? "?") (\(report.verdict["basis"]?.stringValue ?? "?"))  \(file)")
+            print("   \(pad(key, 12)) \(bundle.envelopes.count) ops → \(report.passed ? "PASSED" : "FAILED")  \(report.verdict["status"]?.stringValue ?? "?") (\(report.verdict["basis"]?.stringValue ?? report.verdict["selected"]?.arrayValue.map { "\($0.count) experts recomputed" } ?? "?"))  \(file)")
         }
 
         print("\n4. State digests (equal: the same operations give the same state, whatever the order):")

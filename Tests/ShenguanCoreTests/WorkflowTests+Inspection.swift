@@ -76,14 +76,17 @@ extension WorkflowTests {
         }
         let senior = net.write(1, kind: RosterOps.staff, body: member("2024-10-14"), at: F.ms("2026-09-01T10:00:00"))
         let junior = net.write(1, kind: RosterOps.staff, body: member("2024-10-15"), at: F.ms("2026-09-01T10:01:00"))
-        for (at, outcome) in [("2026-10-13T23:59:00", Verdict.Outcome.onTime), ("2026-10-14T00:00:00", .late)] {
+        // A day ahead is a calendar day (001 附件3 提前一天): the National Day holiday does not move it, so a
+        // request for the first working day after it is on time on the holiday's last evening.
+        for (needed, at, outcome) in [("2026-10-14", "2026-10-13T23:59:00", Verdict.Outcome.onTime), ("2026-10-14", "2026-10-14T00:00:00", .late),
+                                      ("2026-10-08", "2026-10-07T23:59:59", .onTime), ("2026-10-08", "2026-10-08T00:00:00", .late)] {
             var n = net
-            let req = n.write(0, kind: WorkflowKinds.liaisonRequest, body: ["to": "d1", "neededOn": "2026-10-14", "purpose": "联合勘验"], at: F.ms(at))
+            let req = n.write(0, kind: WorkflowKinds.liaisonRequest, body: ["to": "d1", "neededOn": .string(needed), "purpose": "联合勘验"], at: F.ms(at))
             n.sync(from: 0, to: 1)
             n.write(1, kind: OpKinds.note, body: ["text": "收到"], at: F.ms(at) + 30_000)
             let r = everything(n)
             let v = try #require(r.workflow.liaisons[req.id].map { r.workflow.liaisonVerdict(of: $0, ctx(r, now: F.ms("2026-10-20T12:00:00"))) })
-            #expect(v.rule == "R15" && v.due.deadlineRFC3339 == "2026-10-14T00:00:00+08:00" && v.outcome == outcome, "\(at): \(v.evidence)")
+            #expect(v.rule == "R15" && v.due.deadlineRFC3339 == "\(needed)T00:00:00+08:00" && v.outcome == outcome, "\(at): \(v.evidence)")
         }
         let req = net.write(0, kind: WorkflowKinds.liaisonRequest, body: ["to": "d1", "neededOn": "2026-10-14", "purpose": "联合勘验"], at: F.ms("2026-10-12T10:00:00"))
         for to in [1, 3] { net.sync(from: 0, to: to) }

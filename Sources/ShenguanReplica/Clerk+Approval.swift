@@ -54,10 +54,15 @@ public struct ApprovalResult: Sendable {
     public let alerts: [Workflow.WarningEntry]
     public let pushes: [Workflow.PushStatus]
     public let workflow: Workflow
+    /// R18: whether the pushes were routed by the boundary list (no --push-to).
+    public var routed = false
+    /// R18: the pushes against the list's entry for the item (nil: the item is not on it).
+    public var boundary: Workflow.BoundaryCheck?
 
     public var json: JSONValue {
         .object(["approval": .string(approval.id.hex), "alerts": .array(alerts.map(\.json)),
-                 "pushes": .array(pushes.map { workflow.json($0) })])
+                 "pushes": .array(pushes.map { workflow.json($0) }), "routed": .bool(routed),
+                 "boundary": boundary.map { workflow.json($0) } ?? .null])
     }
 }
 
@@ -71,10 +76,10 @@ extension Clerk {
     public func approve(_ r: ApprovalRequest) throws(ReplicaError) -> ApprovalResult {
         try run {
             let code = try checkCreditCode(r.creditCode, field: "--credit-code")
-            guard !r.pushTo.isEmpty else {
-                throw ReplicaError("workflow.no_regulator", "Name at least one --push-to department (R1: push to each responsible regulator).",
-                                   zh: "请至少选择一个推送部门（R1：推送给每个负责监管的部门）。")
-            }
+            // R18: named by the clerk, or routed by the boundary list's entry for the item.
+            let routed = r.pushTo.isEmpty
+            var r = r
+            if routed { r.pushTo = try routeFromBoundary(itemCode: r.itemCode) }
             guard Set(r.pushTo).count == r.pushTo.count else {
                 throw ReplicaError("workflow.duplicate_department", "A department is named twice in --push-to.", zh: "推送部门重复。")
             }
@@ -142,7 +147,8 @@ extension Clerk {
             let ops = try appendAll(drafts)
             let (after, ctx) = try item(ops[approvalAt].id)
             let statuses = try ops[(approvalAt + 1)...].compactMap { after.pushes[$0.id] }.map { try after.status(of: $0, ctx) }
-            return ApprovalResult(approval: ops[approvalAt], alerts: alerts, pushes: statuses, workflow: after)
+            return ApprovalResult(approval: ops[approvalAt], alerts: alerts, pushes: statuses, workflow: after,
+                                  routed: routed, boundary: after.boundaryCheck(of: ops[approvalAt].id))
         }
     }
 

@@ -39,6 +39,10 @@ public struct ItemReport: Sendable {
                 lines += Self.verificationLines(wf, a, v, now: now)
                 if var o = json.objectValue { o["verification"] = Workflow.json(v.verdict); o["revocationDue"] = .bool(v.revocationDue); json = .object(o) }
             }
+            if let c = wf.boundaryCheck(of: id) {
+                lines += Self.boundaryLines(wf, c)
+                if var o = json.objectValue { o["boundary"] = wf.json(c); json = .object(o) }
+            }
             for p in pushes { lines += Self.pushLines(wf, p, now: now) }
             for s in sup { lines.append("  \(who(s.act))  supervision \(s.body.category): \(s.body.summary) (R6)") }
             for r in reqs {
@@ -90,6 +94,20 @@ public struct ItemReport: Sendable {
             throw ReplicaError("status.not_an_item", "\(id.hex.prefix(12))… is not a licence, push, supervision record, revocation request or inquiry.",
                                zh: "\(id.hex.prefix(12))… 不是许可、推送、监管记录、撤销申请或函询。")
         }
+    }
+
+    /// R18: the boundary list's entry for the licence's item when it was
+    /// issued, and any push it names that was not made or made to a
+    /// department it does not name.
+    static func boundaryLines(_ wf: Workflow, _ c: Workflow.BoundaryCheck) -> [String] {
+        var lines = c.entries.map { e in
+            "  边界清单 boundary list (R18): 第\(wf.boundaryVersion(e.act.id))版 · 推送 \(e.body.regulators.map { wf.name(of: $0) }.joined(separator: "、")) · \(e.body.pushMethod) · \(e.body.office)"
+        }
+        if c.conflict { lines.append("    ⚠ 清单有 \(c.entries.count) 个并存版本 concurrent versions of the entry: the bureau must issue one that supersedes them") }
+        if !c.missing.isEmpty { lines.append("    ⚠ 清单列明但未推送 listed but not pushed to: \(c.missing.map { wf.name(of: $0) }.joined(separator: "、")) (R1, R18)") }
+        if !c.unlisted.isEmpty { lines.append("    ⚠ 推送对象不在清单中 pushed to a department the list does not name: \(c.unlisted.map { wf.name(of: $0) }.joined(separator: "、")) (R18)") }
+        if c.matches { lines.append("    → 与清单一致 pushed as the list says") }
+        return lines
     }
 
     /// A joint inspection (R14): the notice and its R14 verdict, the report

@@ -17,7 +17,8 @@ enum Projections {
         guard let b = op.body else { return nil }
         switch op.header.kind {
         case WorkflowKinds.attachment: return b["sha256"]?.stringValue
-        case WorkflowKinds.correction, WorkflowKinds.revocationDecision: return op.refs.first?.id.hex
+        case WorkflowKinds.correction, WorkflowKinds.revocationDecision, WorkflowKinds.boundaryWithdraw: return op.refs.first?.id.hex
+        case WorkflowKinds.boundaryEntry: return b["itemCode"]?.stringValue   // R18: an item's versions, by the (kind, subject) index
         default: return nil
         }
     }

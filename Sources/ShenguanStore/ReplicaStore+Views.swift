@@ -117,6 +117,28 @@ extension ReplicaStore {
         }
     }
 
+    /// The boundary list (R18): the entries of `itemCode` (or of every
+    /// item) and their withdrawals, by the `(kind, subject)` index.
+    public func boundaryView(itemCode: String? = nil, now: Int64) throws -> WorkflowView {
+        try pool.read { db in try Self.view(db, try Self.boundaryEntries(db, itemCodes: itemCode.map { [$0] }), now: now) }
+    }
+
+    /// Entries of the item codes (nil: all) with their withdrawals.
+    static func boundaryEntries(_ db: Database, itemCodes: [String]?) throws -> [Digest: LoadedOp] {
+        var rows = [Int64]()
+        if let itemCodes {
+            let q = try db.cachedStatement(sql: "SELECT rowid FROM ops WHERE kind = ? AND subject = ?")
+            for c in Set(itemCodes) { rows += try Int64.fetchAll(q, arguments: [WorkflowKinds.boundaryEntry, c]) }
+        } else {
+            rows = try Int64.fetchAll(db, sql: "SELECT rowid FROM ops WHERE kind = ?", arguments: [WorkflowKinds.boundaryEntry])
+        }
+        var loaded = try loadRows(db, rows: rows)
+        if !loaded.isEmpty {
+            loaded.merge(try loadRows(db, rows: try namingRows(db, Array(loaded.keys), kinds: [WorkflowKinds.boundaryWithdraw]))) { a, _ in a }
+        }
+        return loaded
+    }
+
     /// The warning list (R9): listings (by hand or from supervision) and their delistings.
     public func warningsView(creditCode: CreditCode? = nil, now: Int64) throws -> WorkflowView {
         try pool.read { db in
@@ -250,6 +272,9 @@ extension ReplicaStore {
         if !candidates.isEmpty {
             loaded.merge(try loadRows(db, rows: try namingRows(db, candidates, kinds: [WorkflowKinds.expertRetire]))) { a, _ in a }
         }
+        // R18: the boundary-list entries of the loaded approvals' items.
+        let codes = loaded.values.compactMap { $0.op.header.kind == WorkflowKinds.approval ? $0.op.body?["item"]?["code"]?.stringValue : nil }
+        if !codes.isEmpty { loaded.merge(try boundaryEntries(db, itemCodes: codes)) { a, _ in a } }
         return loaded
     }
 
@@ -272,7 +297,7 @@ extension ReplicaStore {
         case WorkflowKinds.reviewAck: field = "minutes"
         case WorkflowKinds.drawCommit, WorkflowKinds.drawReveal: field = "request"
         case WorkflowKinds.expertRetire: field = "expert"
-        case WorkflowKinds.warningDelist: field = "entry"
+        case WorkflowKinds.warningDelist, WorkflowKinds.boundaryWithdraw: field = "entry"
         case WorkflowKinds.warningList: field = "source"
         default: return nil
         }

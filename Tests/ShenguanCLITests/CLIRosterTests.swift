@@ -154,6 +154,8 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("市生态环境局: 反对 objects") && r.stdout.contains("市市场监督管理局: 视为同意 deemed to consent"), "\(r.stdout)")
         #expect(r.stdout.contains("报市政府决定 escalated to 市人民政府办公室") && r.stdout.contains("acknowledges the minutes"), "\(r.stdout)")
         #expect(r.stdout.contains("minutes again, as agreed → review.already_concluded"), "\(r.stdout)")
+        // R18: the food licence was routed by the boundary list, and its status says it matches.
+        #expect(r.stdout.contains("pushed to 市市场监督管理局 as the boundary list says (R18)") && r.stdout.contains("与清单一致 pushed as the list says"), "\(r.stdout)")
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))
         #expect(r.stdout.contains("market decides the revocation request → auth.forbidden_kind"), "only the bureau decides (R10)")
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))

@@ -78,14 +78,35 @@ import ShenguanTestSupport
             let due = try OfficialCalendar.calendar.due(fromMillis: F.ms("2026-09-30T16:00:00"), workingDays: 2)
             #expect(due.lastDay == CivilDate(iso: "2026-10-09")!)   // across the National Day holiday (T1, T2)
         }
+        // boundary: the bureau lists the item's regulator (R18); approve then routes by it.
+        try step("boundary") { () throws in
+            var e = BoundaryInput(itemCode: "370100-001", itemName: "食品经营许可", approvalDuties: "审批并推送结果",
+                                  regulatorDuties: "认领并开展日常监管", regulators: ["province"], office: "食品经营许可科")
+            e.staff = "S01"
+            _ = try clerk("bureau").setBoundary(e)
+            e.regulators = ["market"]
+            let v2 = try clerk("bureau").setBoundary(e)
+            #expect(v2.json["version"] == 2 && v2.json["supersedes"]?.arrayValue?.count == 1)
+            e.regulators = ["nobody"]
+            let bad = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").setBoundary(e) }
+            #expect(bad?.code == "workflow.unknown_department")
+            let listed = try reader("bureau").boundaryList()
+            #expect(listed.items.map(\.itemCode) == ["370100-001"] && listed.items[0].entries.map(\.body.regulators) == [["market"]])
+            let none = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").withdrawBoundary(itemCode: "370100-999", reason: "x", staff: "S01") }
+            #expect(none?.code == "boundary.not_listed")
+        }
         // approve → the push reaches market (import with a witness: time evidence).
         now = F.ms("2026-09-30T16:00:00")
         try step("approve") { () throws in
             var r = ApprovalRequest(itemCode: "370100-001", itemName: "食品经营许可", applicant: "聊城市鲁西餐饮有限公司",
-                                    creditCode: F.codeA, contact: "0635-1234567", licence: "JY13715000001", pushTo: ["market"])
+                                    creditCode: F.codeA, contact: "0635-1234567", licence: "JY13715000001", pushTo: [])
             r.certificateBy = "market"; r.certificate = CertificateRequest(workingDays: 10, basis: "法定时限")
             let res = try clerk("bureau").approve(r)
-            #expect(res.pushes.map(\.push.body.to) == ["market"])
+            #expect(res.pushes.map(\.push.body.to) == ["market"] && res.routed && res.boundary?.matches == true)
+            var unlisted = r; unlisted.itemCode = "370100-999"; unlisted.licence = "JY13715000999"
+            let refused = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").approve(unlisted) }
+            #expect(refused?.code == "workflow.no_regulator" && refused?.message.contains("boundary list") == true)
+            #expect(try reader("bureau").report("JY13715000001").lines.contains { $0.contains("第2版") && $0.contains("市场监管局") })
         }
         try step("import") { () throws in #expect(try carry(stores["bureau"]!, "market", witness: true).witness != nil) }
         try step("inbox") { () throws in #expect(try reader("market").inbox().items.count == 1) }

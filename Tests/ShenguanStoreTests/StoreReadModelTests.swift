@@ -32,7 +32,7 @@ import ShenguanTestSupport
 
     func json(_ v: JSONValue) -> String { String(decoding: try! CanonicalJSON.encode(v), as: UTF8.self) }
 
-    /// R11, R13, R14, R15, R16 and R17 (issue 17): in random histories with their
+    /// R11, R13–R18 (issues 17, 18): in random histories with their
     /// kinds, delivered shuffled in batches, every department's list from
     /// the read model equals the pure fold's at each instant, and the read
     /// model equals its rebuild.
@@ -43,7 +43,8 @@ import ShenguanTestSupport
         let kinds = Set(net.ops.map(\.header.kind))
         for k in [WorkflowKinds.inspectionNotice, WorkflowKinds.certificate, WorkflowKinds.verification, WorkflowKinds.liaisonRequest,
                   WorkflowKinds.reviewConvene, WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes, WorkflowKinds.reviewAck,
-                  WorkflowKinds.expertRegister, WorkflowKinds.drawRequest, WorkflowKinds.drawCommit, WorkflowKinds.drawReveal] {
+                  WorkflowKinds.expertRegister, WorkflowKinds.drawRequest, WorkflowKinds.drawCommit, WorkflowKinds.drawReveal,
+                  WorkflowKinds.boundaryEntry, WorkflowKinds.boundaryWithdraw] {
             #expect(kinds.contains(k), "seed \(seed) writes no \(k)")
         }
         // Every operation the generator wrote is one its own replica accepted (else the chains would fork).
@@ -67,6 +68,15 @@ import ShenguanTestSupport
         #expect(reviewItems > 0, "no R13 item was ever on a list")
         #expect(drawItems > 0, "no R16 item was ever on a list")
         let held = try s.judging(now: Fixtures.ms("2026-11-10T09:00:00")).workflow
+        // R18: each licence's check against the boundary list, read through its item view, is the full fold's.
+        var checked = 0
+        for a in held.approvals.keys.sorted() {
+            let v = try s.itemView(a, now: Fixtures.ms("2026-11-10T09:00:00")).workflow
+            let want = held.boundaryCheck(of: a).map { held.json($0) }
+            #expect(v.boundaryCheck(of: a).map { v.json($0) } == want, "boundary check of \(a.hex.prefix(8))")
+            if want?["matches"] == false { checked += 1 }
+        }
+        #expect(checked > 0, "no licence was ever pushed otherwise than its list entry says")
         #expect(held.draws.values.contains { held.drawStatus(of: $0).status == "drawn" }, "no draw was ever completed: \(held.draws.values.map { held.drawStatus(of: $0).status + " \($0.commits.count)/\($0.reveals.count) \($0.body.participants)" })")
         #expect(try s.checkReadModel().isConsistent)
     }

@@ -77,8 +77,8 @@ extension Fixtures {
     /// inspections and countersign them (R14), ask for and name liaison
     /// officers (R15), ask for certificates and issue them (R17), and issue
     /// 告知承诺 approvals and verify them, kept or broken (R11), convene
-    /// special reviews (R13), and keep an expert pool and draw from it by
-    /// commit and reveal (R16).
+    /// special reviews (R13), keep an expert pool and draw from it by
+    /// commit and reveal (R16), and keep the boundary list (R18).
     public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false,
                                      laterRules: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
@@ -111,6 +111,8 @@ extension Fixtures {
         var reviewRng = SeededRNG(seed: seed &* 131 &+ 13)
         // R16 steps too.
         var drawRng = SeededRNG(seed: seed &* 151 &+ 17)
+        // R18 steps too.
+        var boundaryRng = SeededRNG(seed: seed &* 171 &+ 19)
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
             if laterRules, Int.random(in: 0..<2, using: &rng) == 0 {
@@ -122,6 +124,9 @@ extension Fixtures {
             }
             if laterRules, Int.random(in: 0..<2, using: &drawRng) == 0 {
                 drawStep(&net, &drawRng, step: step, at: t + 3500)
+            }
+            if laterRules, Int.random(in: 0..<5, using: &boundaryRng) == 0 {
+                boundaryStep(&net, &boundaryRng, at: t + 4500)
             }
             if rosterChanges && step == steps / 2 {
                 net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t, seenBy: [2, 3])
@@ -237,6 +242,23 @@ extension Fixtures {
                 break
             }
         }
+    }
+
+    /// One step of R18 by the bureau d0: a new version of the approvals'
+    /// item's entry (naming some of d1–d3), usually superseding what it
+    /// holds in force, sometimes not (concurrent versions), or a withdrawal.
+    static func boundaryStep(_ net: inout TestNetwork, _ rng: inout SeededRNG, at t: Int64) {
+        let held = net.replica(0).workflow.boundaryEntries(itemCode: "370100-001")
+        if !held.isEmpty, Int.random(in: 0..<5, using: &rng) == 0 {
+            net.write(0, kind: WorkflowKinds.boundaryWithdraw, body: ["entry": .string(held[0].act.id.hex), "reason": "调整"], at: t)
+            return
+        }
+        var regulators = ["d1", "d2", "d3"].filter { _ in Bool.random(using: &rng) }
+        if regulators.isEmpty { regulators = ["d1"] }
+        var body: [String: JSONValue] = ["itemCode": "370100-001", "itemName": "食品经营许可", "powerType": "行政许可", "approvalDuties": "审批",
+                                         "regulatorDuties": "监管", "regulators": .array(regulators.map { .string($0) }), "pushMethod": "平台推送", "office": "科"]
+        if !held.isEmpty, Int.random(in: 0..<4, using: &rng) > 0 { body["supersedes"] = .array(held.map(\.act.id).sorted().map { .string($0.hex) }) }
+        net.write(0, kind: WorkflowKinds.boundaryEntry, body: .object(body), at: t)
     }
 
     /// One step of R16, valid for what its author holds: d0 or d1 adds an

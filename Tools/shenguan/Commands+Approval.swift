@@ -43,7 +43,7 @@ struct Approve: ParsableCommand {
     @Option(help: "The signed commitment letter of a 告知承诺 item (a file; marks the item as one).") var commitmentLetter: String?
     @Option(name: .customLong("promised-date"), help: "R11: the day the applicant promised to meet the conditions by (with --commitment-letter).") var promisedDate: String?
     @Option(help: "A scanned attachment (repeatable).") var attach: [String] = []
-    @Option(help: "Department to push to (repeatable).") var pushTo: [String] = []
+    @Option(help: "Department to push to (repeatable; default: the regulators the boundary list names for the item, R18).") var pushTo: [String] = []
     @Option(name: .customLong("certificate-by"), help: "R17: the department (of --push-to) that issues the certificate.") var certificateBy: String?
     @Option(name: .customLong("certificate-days"), help: "R17: the legal or promised limit for the certificate, in working days (1–60).") var certificateDays: Int?
     @Option(name: .customLong("certificate-basis"), help: "R17: the law or promise the limit comes from.") var certificateBasis: String?
@@ -69,6 +69,12 @@ struct Approve: ParsableCommand {
         print("approval \(res.approval.id.hex)  \(itemName) · \(applicant) · \(licence)  (R1)")
         for w in res.alerts {
             print("  ⚠ 预警名单 warning list (R9): \(w.level == "restricted" ? "限制准入 restricted admission" : "从严审批 strict admission") — \(w.reason) [\(w.source.hex.prefix(12))]")
+        }
+        if res.routed { print("  推送对象按边界清单 pushed to the regulators the boundary list names for \(itemCode) (R18)") }
+        if let c = res.boundary, !c.matches {
+            if c.conflict { print("  ⚠ 边界清单有并存版本 the boundary list holds concurrent versions of this item (R18)") }
+            if !c.missing.isEmpty { print("  ⚠ 清单列明但未推送 listed but not pushed to: \(c.missing.map { res.workflow.name(of: $0) }.joined(separator: "、")) (R1, R18)") }
+            if !c.unlisted.isEmpty { print("  ⚠ 推送对象不在清单中 pushed to a department the list does not name: \(c.unlisted.map { res.workflow.name(of: $0) }.joined(separator: "、")) (R18)") }
         }
         for st in res.pushes {
             print("  push \(st.push.act.id.hex)  → \(res.workflow.name(of: st.push.body.to))  认领时限 claim by \(ClerkTime.limit(st.claim.due, now: clerk.now)) (\(st.claim.rule), \(st.claim.due.workingDays) 工作日)"

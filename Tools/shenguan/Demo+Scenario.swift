@@ -55,11 +55,22 @@ struct DemoScenario {
             _ = try clerk(who, at: "2026-09-28T09:40:00").registerExpert(e)
         }
         print("   市行政审批服务局, 市生态环境局 register five experts in 环境影响评价 in the shared pool (R16)")
+        // R18: the bureau publishes the 审管互动 boundary list: which regulator each item goes to.
+        for (code, name, to, duties, office) in [("370100-001", "食品经营许可", "market", "食品经营场所日常监督检查", "食品经营许可科"),
+                                                 ("370100-045", "食品经营许可（告知承诺）", "market", "承诺事项核查后的日常监管", "食品经营许可科"),
+                                                 ("370100-117", "排污许可", "ecology", "排污许可证后监管与执法", "环评科")] {
+            var e = BoundaryInput(itemCode: code, itemName: name, approvalDuties: "受理审批，推送审批结果及相关材料", regulatorDuties: duties,
+                                  regulators: [to], office: office)
+            e.stage = "事中事后监管"; e.staff = Self.staffNo["bureau"]
+            _ = try clerk("bureau", at: "2026-09-28T09:45:00").setBoundary(e)
+        }
+        print("   2026-09-28 09:45  市行政审批服务局 publishes the 审管互动 boundary list (R18): 3 items, each with its regulator and duties")
         // R1: two approvals, each pushed with it on 09-30 at 16:00; limits run past the holiday (T2 example).
         let bureau = try clerk("bureau", at: "2026-09-30T16:00:00")
         var foodRequest = approval("370100-001", "食品经营许可", "聊城市鲁西餐饮有限公司", Self.code1, "JY13715020000123", to: "market")
         // R17: market issues the licence's certificate, within 5 working days (a local promise).
         foodRequest.certificateBy = "market"; foodRequest.certificate = CertificateRequest(workingDays: 5, basis: "聊城承诺：证照配发 5 个工作日")
+        foodRequest.pushTo = []   // R18: routed by the boundary list
         let food = try bureau.approve(foodRequest)
         let permit = try bureau.approve(approval("370100-117", "排污许可", "聊城市东昌化工有限公司", Self.code2, "91371502MA3N8K7P2001P", to: "ecology"))
         // R11: a 告知承诺 item, approved on the applicant's signed promise to meet the conditions by 10-09.
@@ -70,6 +81,7 @@ struct DemoScenario {
         ids["food"] = food.approval.id; ids["pushFood"] = food.pushes[0].push.act.id
         ids["permit"] = permit.approval.id; ids["pushPermit"] = permit.pushes[0].push.act.id
         print("   2026-09-30 16:00  市行政审批服务局 (李明) issues 食品经营许可 and 排污许可 and pushes them (R1); claim limit 2 working days (R2, 聊城)")
+        print("   …the 食品经营许可 without naming a department: pushed to \(food.pushes.map { bureau.roster.departments[$0.push.body.to]?.name ?? "" }.joined(separator: "、")) as the boundary list says (R18)")
         try await sync(at: "2026-09-30T17:00:00", dir: dir, label: "after the pushes")
 
         // R2, R3: market claims on the first working day after the holiday, by licence number.

@@ -394,6 +394,24 @@ def op_cases():
     add("a reveal naming one commitment", op(1_790_000_009_011, "draw.reveal",
         {"request": "ab" * 32, "nonce": "ef" * 32, "commits": ["01" * 32]}), "op.invalid_body")
     add("an expert retired", op(1_790_000_009_012, "expert.retire", {"expert": "ab" * 32, "reason": "调离"}), "accepted")
+    # §4.1 R18: the boundary list.
+    entry = {"itemCode": "370100-001", "itemName": "食品经营许可", "powerType": "行政许可", "stage": "事中事后监管",
+             "approvalDuties": "审批并推送审批结果", "regulatorDuties": "认领并开展日常监管", "regulators": ["ecology", "market"],
+             "pushMethod": "审管互动平台推送", "office": "市场监管局食品经营许可科"}
+    add("a boundary-list entry", op(1_790_000_010_000, "boundary.entry", entry), "accepted")
+    add("a boundary-list entry superseding two versions", op(1_790_000_010_001, "boundary.entry",
+        dict(entry, supersedes=sorted(["ab" * 32, "cd" * 32]))), "accepted")
+    add("a boundary-list entry naming no regulator", op(1_790_000_010_002, "boundary.entry", dict(entry, regulators=[])), "op.invalid_body")
+    add("a boundary-list entry whose regulators are not sorted", op(1_790_000_010_003, "boundary.entry",
+        dict(entry, regulators=["market", "ecology"])), "op.invalid_body")
+    add("a boundary-list entry without its office", op(1_790_000_010_004, "boundary.entry",
+        {k: v for k, v in entry.items() if k != "office"}), "op.invalid_body")
+    add("a boundary-list entry with a power type of 51 code points", op(1_790_000_010_005, "boundary.entry",
+        dict(entry, powerType="许" * 51)), "op.invalid_body")
+    add("a boundary-list entry superseding 17 versions", op(1_790_000_010_006, "boundary.entry",
+        dict(entry, supersedes=[f"{i:02x}" * 32 for i in range(17)])), "op.invalid_body")
+    add("a boundary-list entry withdrawn", op(1_790_000_010_007, "boundary.withdraw", {"entry": "ab" * 32, "reason": "事项取消"}), "accepted")
+    add("a boundary-list withdrawal without its reason", op(1_790_000_010_008, "boundary.withdraw", {"entry": "ab" * 32}), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

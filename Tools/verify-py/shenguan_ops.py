@@ -154,7 +154,8 @@ WORKFLOW_KINDS = ("attachment", "approval.issue", "approval.correct", "push", "c
                   "inquiry.reply", "inspection.notice", "inspection.report", "inspection.countersign",
                   "certificate.issue", "liaison.request", "liaison.appoint", "verification.record",
                   "review.convene", "review.opinion", "review.minutes", "review.ack",
-                  "expert.register", "expert.retire", "draw.request", "draw.commit", "draw.reveal")  # §4.1
+                  "expert.register", "expert.retire", "draw.request", "draw.commit", "draw.reveal",
+                  "boundary.entry", "boundary.withdraw")  # §4.1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
 STAFF_END_MEMBERS = {"department", "registration", "lastDay", "reason"}

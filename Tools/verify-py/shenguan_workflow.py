@@ -28,6 +28,7 @@ WRITERS = {
     "review.ack": ("regulator", "enforcement", "credit", "oversight"),  # R13
     "expert.register": ("approval", "regulator", "enforcement"), "expert.retire": ("approval", "regulator", "enforcement"),
     "draw.request": ("approval",), "draw.commit": _ACTORS, "draw.reveal": _ACTORS,  # R16
+    "boundary.entry": ("approval",), "boundary.withdraw": ("approval",),  # R18
 }
 
 
@@ -97,10 +98,10 @@ class _Body:
             self.fail(f"{k} is not an id")
         return self.b[k]
 
-    def ids(self, k):
+    def ids(self, k, n=64):
         v = self.b.get(k, [])
-        if not isinstance(v, list) or len(v) > 64 or not all(self.is_id(x) for x in v) or v != sorted(set(v)):
-            self.fail(f"{k} is not a sorted list of distinct ids")
+        if not isinstance(v, list) or len(v) > n or not all(self.is_id(x) for x in v) or v != sorted(set(v)):
+            self.fail(f"{k} is not a sorted list of at most {n} distinct ids")
 
     def date(self, k, optional=False):
         if k not in self.b:
@@ -331,6 +332,15 @@ def check_workflow(kind, body):
         v = body.get("commits")
         if not isinstance(v, list) or not 2 <= len(v) <= 8 or not all(r.is_id(x) for x in v) or v != sorted(set(v)):
             r.fail("commits is not a sorted list of 2..8 distinct ids")
+    elif kind == "boundary.entry":  # R18
+        r = _Body(kind, body, ("itemCode", "itemName", "powerType", "stage", "approvalDuties", "regulatorDuties", "regulators",
+                               "pushMethod", "office", "supersedes"))
+        r.text("itemCode", 64), r.text("itemName", 200), r.text("powerType", 50), r.text("stage", 100, optional=True)
+        r.text("approvalDuties"), r.text("regulatorDuties"), r.depts("regulators", 16)
+        r.text("pushMethod", 100), r.text("office", 200), r.ids("supersedes", 16)
+    elif kind == "boundary.withdraw":
+        r = _Body(kind, body, ("entry", "reason"))
+        r.ident("entry"), r.text("reason", 500)
     elif kind == "inspection.notice":  # R14
         r = _Body(kind, body, ("to", "visitDate", "place", "subject", "approval"))
         r.dept("to"), r.date("visitDate"), r.text("place", 200), r.text("subject", 200), r.ident("approval", optional=True)

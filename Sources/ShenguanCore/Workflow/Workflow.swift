@@ -78,6 +78,9 @@ public struct Workflow: Sendable {
     /// R13 special reviews by convene id, and the review of each minutes.
     public internal(set) var reviews: [Digest: Review] = [:]
     public internal(set) var reviewOf: [Digest: Digest] = [:]
+    /// R18 boundary-list entries by id, and the entries of each item code.
+    public internal(set) var boundary: [Digest: BoundaryEntry] = [:]
+    var boundaryOf: [String: [Digest]] = [:]
     /// R15 requests for a liaison officer, by id.
     public internal(set) var liaisons: [Digest: LiaisonRequest] = [:]
     public private(set) var corrections: [Digest: Correction] = [:]
@@ -184,6 +187,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.liaisonRequest: placeLiaison(act, body: body)
         case WorkflowKinds.reviewConvene: placeReview(act, body: body)
         case WorkflowKinds.drawRequest, WorkflowKinds.expertRegister: placeDraw(act, body: body)
+        case WorkflowKinds.boundaryEntry: placeBoundary(act, body: body)
         default: break
         }
     }
@@ -213,6 +217,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.liaisonAppoint: linkLiaison(act, body: body)
         case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: linkReview(act, body: body)
         case WorkflowKinds.drawCommit, WorkflowKinds.expertRetire: linkDraw(act, body: body)
+        case WorkflowKinds.boundaryWithdraw: linkBoundary(act, body: body)
         case WorkflowKinds.verification:
             if let b = try? VerificationBody(json: body), approvals[b.approval]?.act.department == act.department,
                approvals[b.approval]?.body.promisedDate != nil { approvals[b.approval]?.verifications.append(act) }

@@ -32,13 +32,16 @@ public enum WorkflowKinds {
     public static let drawRequest = "draw.request"              // R16: a draw of experts, its candidates and exclusions
     public static let drawCommit = "draw.commit"                // R16: a participant's commitment to its secret
     public static let drawReveal = "draw.reveal"                // R16: the secret, once every commitment is held
+    public static let boundaryEntry = "boundary.entry"          // R18: an item's entry in the 审管互动 boundary list
+    public static let boundaryWithdraw = "boundary.withdraw"    // R18: an item taken off the list
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
                                        inspectionNotice, inspectionReport, inspectionCountersign, certificate,
                                        liaisonRequest, liaisonAppoint, verification,
                                        reviewConvene, reviewOpinion, reviewMinutes, reviewAck,
-                                       expertRegister, expertRetire, drawRequest, drawCommit, drawReveal]
+                                       expertRegister, expertRetire, drawRequest, drawCommit, drawReveal,
+                                       boundaryEntry, boundaryWithdraw]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -71,6 +74,8 @@ public enum WorkflowKinds {
         drawRequest: [.approval],                         // R16: the bureau organises the review and draws
         drawCommit: [.approval, .regulator, .enforcement, .credit],
         drawReveal: [.approval, .regulator, .enforcement, .credit],
+        boundaryEntry: [.approval],                       // R18: the bureau keeps the list it routes by
+        boundaryWithdraw: [.approval],
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -105,6 +110,8 @@ public enum WorkflowKinds {
         case drawRequest: _ = try DrawRequestBody(json: body)
         case drawCommit: _ = try DrawCommitBody(json: body)
         case drawReveal: _ = try DrawRevealBody(json: body)
+        case boundaryEntry: _ = try BoundaryEntryBody(json: body)
+        case boundaryWithdraw: _ = try BoundaryWithdrawBody(json: body)
         default: break
         }
     }
@@ -153,6 +160,8 @@ public enum WorkflowKinds {
         case drawRequest: return list("candidates", [expertRegister]) + one("review", [reviewConvene])
         case drawCommit: return one("request", [drawRequest])
         case drawReveal: return one("request", [drawRequest]) + list("commits", [drawCommit])
+        case boundaryEntry: return list("supersedes", [boundaryEntry])
+        case boundaryWithdraw: return one("entry", [boundaryEntry])
         default: return []
         }
     }

@@ -209,6 +209,25 @@ public enum WorkflowRules {
             guard byDept[department]?.commitment == ExpertDraw.commitment(request: b.request, nonce: b.nonce) else {
                 return OpRejection(.invalidRef, "the nonce does not open \(department)'s commitment (R16)")
             }
+        case WorkflowKinds.boundaryEntry:
+            guard let b = try? BoundaryEntryBody(json: body) else { return nil }
+            for d in b.regulators {
+                if let e = known(d) { return e }
+                if d == department || Permissions.refusal(kind: WorkflowKinds.claim, role: roster.departments[d]?.role, isRoot: false) != nil {
+                    return OpRejection(.invalidRef, "\(d) cannot receive the item's pushes (R18)")
+                }
+            }
+            for s in b.supersedes {
+                guard let prior = named[s]?.body else { continue }   // an erased body: nothing left to compare
+                if (try? BoundaryEntryBody(json: prior))?.itemCode != b.itemCode {
+                    return OpRejection(.invalidRef, "supersedes \(s.hex.prefix(12))…, an entry of another item (R18)")
+                }
+            }
+        case WorkflowKinds.boundaryWithdraw:
+            guard let b = try? BoundaryWithdrawBody(json: body), let e = named[b.entry] else { return nil }
+            if dept(e) != department {
+                return OpRejection(.notAddressee, "the entry was written by \(dept(e) ?? "?"); only that department withdraws it (R18)")
+            }
         default: break
         }
         return nil

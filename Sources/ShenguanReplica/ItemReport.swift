@@ -83,6 +83,8 @@ public struct ItemReport: Sendable {
             (json, lines) = Self.review(wf, r, ctx)
         } else if let d = wf.draws[id] {
             (json, lines) = Self.draw(wf, d, ctx)
+        } else if let n = wf.notices[id] ?? wf.notices.values.first(where: { $0.acks.contains { $0.id == id } }) {
+            (json, lines) = Self.notice(wf, n, ctx)
         } else if let s = wf.supervision[id] {
             let pushes = try wf.pushStatuses(of: id, ctx)
             json = .object(["kind": "supervision.record", "record": wf.actJSON(s.act), "category": .string(s.body.category),
@@ -94,6 +96,21 @@ public struct ItemReport: Sendable {
             throw ReplicaError("status.not_an_item", "\(id.hex.prefix(12))… is not a licence, push, supervision record, revocation request or inquiry.",
                                zh: "\(id.hex.prefix(12))… 不是许可、推送、监管记录、撤销申请或函询。")
         }
+    }
+
+    /// A notice (R19): what was sent to whom, its limit, who acknowledged.
+    static func notice(_ wf: Workflow, _ n: Workflow.Notice, _ ctx: JudgeContext) -> (JSONValue, [String]) {
+        let now = ctx.now, v = wf.noticeVerdict(of: n, ctx)
+        var lines = ["通知 notice (R19): \(ClerkWords.noticeCategory(n.body.category)) · \(n.body.title) · \(n.body.date.iso)\(n.body.place.map { " · \($0)" } ?? "")\(n.body.itemCode.map { " · 事项 \($0)" } ?? "")"]
+        lines.append("  \(who(wf, n.act, now: now))  sends it to \(n.body.to.map { wf.name(of: $0) }.joined(separator: "、"))")
+        lines.append("    R19 limit \(ClerkTime.limit(v.due, now: now)) (\(n.body.isSameDay ? "同时发 with the document" : "提前 beforehand")): \(ClerkWords.sentLimit(v))\(ClerkWords.provisional(v))")
+        for a in n.acks { lines.append("  \(who(wf, a, now: now))  acknowledges it") }
+        if !n.waiting.isEmpty { lines.append("    awaiting acknowledgement: \(n.waiting.map { wf.name(of: $0) }.joined(separator: "、"))") }
+        var o: [String: JSONValue] = ["kind": "notice", "notice": wf.actJSON(n.act), "category": .string(n.body.category), "title": .string(n.body.title),
+                                      "date": .string(n.body.date.iso), "to": .array(n.body.to.map { .string($0) }), "limit": Workflow.json(v),
+                                      "acks": .array(n.acks.map { wf.actJSON($0) }), "waiting": .array(n.waiting.map { .string($0) })]
+        if let c = n.body.itemCode { o["itemCode"] = .string(c) }
+        return (.object(o), lines)
     }
 
     /// R18: the boundary list's entry for the licence's item when it was
@@ -305,6 +322,7 @@ public enum ClerkWords {
         "minutes_agreed": "已印发纪要 minutes issued", "minutes_escalated": "已报市政府 escalated",
         "awaiting_commits": "待提交承诺值 awaiting commitments", "awaiting_reveals": "待公开随机数 awaiting reveals",
         "drawn": "已抽取 drawn", "void": "已作废 void",
+        "awaiting_acknowledgement": "待确认收悉 awaiting acknowledgement", "acknowledged": "已确认收悉 acknowledged",
     ]
     public static func status(_ label: String) -> String { statuses[label] ?? label }
 
@@ -389,6 +407,21 @@ public enum ClerkWords {
         case .late, .lapsed: "通知过迟 notified LATER than one working day ahead"
         case .awaitingWitness, .open: "待见证 dated in time, awaiting a witness"
         }
+    }
+
+    /// An R19 notice's limit: sent in time, too late, or awaiting a witness.
+    public static func sentLimit(_ v: Verdict) -> String {
+        switch v.outcome {
+        case .onTime: "按时发送 sent in time"
+        case .late, .lapsed: "发送过迟 sent LATE"
+        case .awaitingWitness, .open: "待见证 dated in time, awaiting a witness"
+        }
+    }
+
+    /// What an R19 notice is about.
+    public static func noticeCategory(_ c: String) -> String {
+        ["document": "文件 document", "meeting": "会议 meeting", "training": "培训 training", "itemAdded": "新增事项 item added",
+         "itemRemoved": "删减事项 item removed", "itemChanged": "调整事项 item changed"][c] ?? c
     }
 
     /// A push-limit verdict (R7, R20): within, after, or not yet settled (no

@@ -268,6 +268,10 @@ extension ReplicaReader {
                 return HistoryItem(item: .init(id: id, action: "acknowledge", rule: "R13", title: r.body.topic, from: m.act.department, since: m.act.time, due: nil),
                                    status: "minutes_\(m.body.outcome)", provisional: false)
             }
+            if let n = wf.notices[id] {
+                return HistoryItem(item: .init(id: id, action: "acknowledge", rule: "R19", title: n.body.title, from: n.act.department, since: n.act.time, due: nil),
+                                   status: n.waiting.isEmpty ? "acknowledged" : "awaiting_acknowledgement", provisional: false)
+            }
             if let d = wf.draws[id] {
                 return HistoryItem(item: .init(id: id, action: "commit", rule: "R16", title: d.body.topic, from: d.act.department, since: d.act.time, due: nil),
                                    status: wf.drawStatus(of: d).status, provisional: false)

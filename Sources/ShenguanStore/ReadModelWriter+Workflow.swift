@@ -78,6 +78,9 @@ extension ReadModelWriter {
             try refreshMinutes(op.id)
         case WorkflowKinds.reviewAck:
             if let b = try? ReviewAckBody(json: body) { try refreshMinutes(b.minutes) }
+        case WorkflowKinds.noticeIssue: try refreshNotice(op.id)
+        case WorkflowKinds.noticeAck:
+            if let b = try? NoticeAckBody(json: body) { try refreshNotice(b.notice) }
         case WorkflowKinds.drawRequest: try refreshDraw(op.id)
         case WorkflowKinds.drawCommit:
             if let b = try? DrawCommitBody(json: body) { try refreshDraw(b.request) }
@@ -135,9 +138,21 @@ extension ReadModelWriter {
         }
     }
 
+    /// R19: each recipient of a notice is addressed, and has it on its
+    /// list until its acknowledgement is held.
+    func refreshNotice(_ notice: Digest) throws {
+        guard let row = idx.row(of: notice), let body = idx.operation(notice)?.body, let n = try? NoticeBody(json: body) else { return }
+        try db.execute(sql: "DELETE FROM wf_open WHERE item = ?", arguments: [row])
+        let acked = try actingDepartments(naming: notice, kinds: [WorkflowKinds.noticeAck])[WorkflowKinds.noticeAck] ?? []
+        for d in n.to {
+            try address(row, d)
+            if !acked.contains(d) { try open(item: row, action: "acknowledge", dept: d, workingDays: nil, from: nil) }
+        }
+    }
+
     /// By kind, the departments whose held acts (with their bodies) of
     /// `kinds` name `target` (the `refs` index): who answered, acknowledged,
-    /// committed or revealed (R13, R16).
+    /// committed or revealed (R13, R16, R19).
     private func actingDepartments(naming target: Digest, kinds: [String]) throws -> [String: Set<String>] {
         var out = [String: Set<String>]()
         let marks = kinds.map { _ in "?" }.joined(separator: ", ")

@@ -295,6 +295,7 @@ extension ReplicaStore {
         case WorkflowKinds.reviewConvene: field = "approval"
         case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: field = "review"
         case WorkflowKinds.reviewAck: field = "minutes"
+        case WorkflowKinds.noticeAck: field = "notice"
         case WorkflowKinds.drawCommit, WorkflowKinds.drawReveal: field = "request"
         case WorkflowKinds.expertRetire: field = "expert"
         case WorkflowKinds.warningDelist, WorkflowKinds.boundaryWithdraw: field = "entry"

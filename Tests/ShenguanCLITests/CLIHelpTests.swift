@@ -62,6 +62,8 @@ SUBCOMMANDS:
                           participants commit and reveal; anyone can recheck.
   boundary                The 审管互动 boundary list (R18): which regulators each
                           item goes to, and each side's duties.
+  notice                  Notices (R19): documents, meetings, training and item
+                          changes, sent and acknowledged.
   promise-check           Record the post-verification of a 告知承诺 licence (R11):
                           promise kept, or broken with a rectification period.
   correct                 Correct a mutable field of an approval (contact,
@@ -134,9 +136,9 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "promise-check", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice", "promise-check", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
-        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison", "review", "expert", "draw", "boundary"]  // no replica options of their own
+        let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice"]  // no replica options of their own
         for name in names {
             #expect(Self.rootHelp.contains("\n  \(name) "), "\(name) missing from the snapshot")
             let r = try CLI.raw([name, "--help"], env: ["COLUMNS": "80"])

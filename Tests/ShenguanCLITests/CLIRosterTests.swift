@@ -154,6 +154,9 @@ import ShenguanTestSupport
         #expect(r.stdout.contains("市生态环境局: 反对 objects") && r.stdout.contains("市市场监督管理局: 视为同意 deemed to consent"), "\(r.stdout)")
         #expect(r.stdout.contains("报市政府决定 escalated to 市人民政府办公室") && r.stdout.contains("acknowledges the minutes"), "\(r.stdout)")
         #expect(r.stdout.contains("minutes again, as agreed → review.already_concluded"), "\(r.stdout)")
+        // R19: market's training notice, sent in time, acknowledged by the bureau.
+        #expect(r.stdout.contains("通知 notice (R19): 培训 training") && r.stdout.contains("R19 limit 10-14 24:00") && r.stdout.contains("按时发送 sent in time")
+                && r.stdout.contains("市行政审批服务局 · 10-14 09:40  acknowledges it"), "\(r.stdout)")
         // R18: the food licence was routed by the boundary list, and its status says it matches.
         #expect(r.stdout.contains("pushed to 市市场监督管理局 as the boundary list says (R18)") && r.stdout.contains("与清单一致 pushed as the list says"), "\(r.stdout)")
         #expect(r.stdout.contains("workflow.not_addressee") && r.stdout.contains("workflow.credit_code"))

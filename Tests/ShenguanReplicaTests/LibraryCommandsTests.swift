@@ -211,6 +211,23 @@ import ShenguanTestSupport
             #expect(try reader("bureau").report(q.op.id.hex).lines == lines)
             for s in ["bureau", "market"] { #expect(try stores[s]!.checkReadModel().isConsistent) }
         }
+        try step("notice") { () throws in
+            // R19: market invites the bureau to a training; the bureau acknowledges, once.
+            var n = NoticeInput(category: "training", title: "食品安全监管业务培训", text: "请派员参加", to: ["bureau"], date: CivilDate(iso: "2026-12-15")!)
+            n.place = "市民中心三楼"; n.staff = "S01"
+            let noItem = #expect(throws: ReplicaError.self) { var x = n; x.category = "itemRemoved"; _ = try clerk("market").sendNotice(x) }
+            #expect(noItem?.code == "notice.item_code")
+            let sent = try clerk("market").sendNotice(n)
+            #expect(sent.text.contains("按时发送 sent in time") || sent.text.contains("待见证"), "\(sent.text)")
+            _ = try carry(stores["market"]!, "bureau")
+            #expect(try reader("bureau").inbox().items.contains { $0.action == "acknowledge" && $0.rule == "R19" && $0.id == sent.op.id })
+            _ = try clerk("bureau").acknowledgeNotice(sent.op.id.hex, staff: "S01")
+            let again = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").acknowledgeNotice(sent.op.id.hex, staff: "S01") }
+            #expect(again?.code == "notice.already_acknowledged")
+            #expect(!(try reader("bureau").inbox().items.contains { $0.id == sent.op.id }))
+            #expect(try reader("bureau").report(sent.op.id.hex).lines.contains { $0.contains("acknowledges it") })
+            #expect(try reader("bureau").history().contains { $0.id == sent.op.id && $0.status == "acknowledged" })
+        }
         try step("promise-check") { () throws in
             // The approval above is no 告知承诺 item: nothing to verify, and the refusal says so.
             let none = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").verifyPromise("JY13715000001", kept: true, findings: "x", cureBy: nil, staff: "S01") }

@@ -32,7 +32,7 @@ import ShenguanTestSupport
 
     func json(_ v: JSONValue) -> String { String(decoding: try! CanonicalJSON.encode(v), as: UTF8.self) }
 
-    /// R11, R13–R18 (issues 17, 18): in random histories with their
+    /// R11, R13–R19 (issues 17, 18): in random histories with their
     /// kinds, delivered shuffled in batches, every department's list from
     /// the read model equals the pure fold's at each instant, and the read
     /// model equals its rebuild.
@@ -44,14 +44,14 @@ import ShenguanTestSupport
         for k in [WorkflowKinds.inspectionNotice, WorkflowKinds.certificate, WorkflowKinds.verification, WorkflowKinds.liaisonRequest,
                   WorkflowKinds.reviewConvene, WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes, WorkflowKinds.reviewAck,
                   WorkflowKinds.expertRegister, WorkflowKinds.drawRequest, WorkflowKinds.drawCommit, WorkflowKinds.drawReveal,
-                  WorkflowKinds.boundaryEntry, WorkflowKinds.boundaryWithdraw] {
+                  WorkflowKinds.boundaryEntry, WorkflowKinds.boundaryWithdraw, WorkflowKinds.noticeIssue, WorkflowKinds.noticeAck] {
             #expect(kinds.contains(k), "seed \(seed) writes no \(k)")
         }
         // Every operation the generator wrote is one its own replica accepted (else the chains would fork).
         for d in 0..<4 { #expect(net.replica(d).pending.isEmpty) }
         let s = try deliver(net.ops, network: net.network, seed: seed, maxBatch: 9, path: dir.file("a.sqlite"))
         #expect(try s.pendingCount() == 0 && s.count() == net.ops.count)
-        var compared = 0, reviewItems = 0, drawItems = 0
+        var compared = 0, reviewItems = 0, drawItems = 0, noticeItems = 0
         for now in Self.nows + ["2026-10-05T10:00:00", "2026-10-20T15:00:00", "2026-11-10T09:00:00"].map(Fixtures.ms) {
             let full = try s.judging(now: now)
             for d in ["d0", "d1", "d2", "d3"] {
@@ -62,11 +62,13 @@ import ShenguanTestSupport
                 compared += want.filter { ["inspect", "countersign", "appoint", "certify", "verify", "reverify"].contains($0["action"]?.stringValue ?? "") }.count
                 reviewItems += want.filter { ["opine", "conclude", "acknowledge"].contains($0["action"]?.stringValue ?? "") }.count
                 drawItems += want.filter { ["commit", "reveal"].contains($0["action"]?.stringValue ?? "") }.count
+                noticeItems += want.filter { $0["rule"]?.stringValue == "R19" }.count
             }
         }
         #expect(compared > 0, "no later-rule item was ever on a list")
         #expect(reviewItems > 0, "no R13 item was ever on a list")
         #expect(drawItems > 0, "no R16 item was ever on a list")
+        #expect(noticeItems > 0, "no R19 item was ever on a list")
         let held = try s.judging(now: Fixtures.ms("2026-11-10T09:00:00")).workflow
         // R18: each licence's check against the boundary list, read through its item view, is the full fold's.
         var checked = 0

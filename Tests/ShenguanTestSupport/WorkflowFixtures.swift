@@ -78,7 +78,8 @@ extension Fixtures {
     /// officers (R15), ask for certificates and issue them (R17), and issue
     /// 告知承诺 approvals and verify them, kept or broken (R11), convene
     /// special reviews (R13), keep an expert pool and draw from it by
-    /// commit and reveal (R16), and keep the boundary list (R18).
+    /// commit and reveal (R16), keep the boundary list (R18), and send and
+    /// acknowledge notices (R19).
     public static func randomHistory(seed: UInt64, steps: Int = 60, witnesses: Bool = false, rosterChanges: Bool = false,
                                      laterRules: Bool = false) -> TestNetwork {
         var net = network(seed: seed)
@@ -113,6 +114,8 @@ extension Fixtures {
         var drawRng = SeededRNG(seed: seed &* 151 &+ 17)
         // R18 steps too.
         var boundaryRng = SeededRNG(seed: seed &* 171 &+ 19)
+        // R19 steps too.
+        var noticeRng = SeededRNG(seed: seed &* 191 &+ 23)
         for step in 0..<steps {
             t += Int64.random(in: 600_000...40_000_000, using: &rng)
             if laterRules, Int.random(in: 0..<2, using: &rng) == 0 {
@@ -127,6 +130,9 @@ extension Fixtures {
             }
             if laterRules, Int.random(in: 0..<5, using: &boundaryRng) == 0 {
                 boundaryStep(&net, &boundaryRng, at: t + 4500)
+            }
+            if laterRules, Int.random(in: 0..<3, using: &noticeRng) == 0 {
+                noticeStep(&net, &noticeRng, step: step, at: t + 5500)
             }
             if rosterChanges && step == steps / 2 {
                 net.rootOp(RosterOps.policy, ["policy": Policy.linzi.json], at: t, seenBy: [2, 3])
@@ -242,6 +248,27 @@ extension Fixtures {
                 break
             }
         }
+    }
+
+    /// One step of R19: a department sends a notice (of any category, dated
+    /// around now) to some others, or a recipient acknowledges one that
+    /// reached it.
+    static func noticeStep(_ net: inout TestNetwork, _ rng: inout SeededRNG, step: Int, at t: Int64) {
+        let r = Int.random(in: 0...3, using: &rng)
+        if Bool.random(using: &rng) {
+            var to = (0...3).filter { $0 != r && Bool.random(using: &rng) }.map { "d\($0)" }
+            if to.isEmpty { to = ["d\((r + 1) % 4)"] }
+            let category = NoticeBody.categories[Int.random(in: 0..<NoticeBody.categories.count, using: &rng)]
+            var body: [String: JSONValue] = ["category": .string(category), "title": .string("通知 \(step)"), "text": "请知悉",
+                                             "to": .array(to.map { .string($0) }),
+                                             "date": .string(ChinaStandardTime.civilDate(atMillis: t).adding(days: Int.random(in: -1...3, using: &rng)).iso)]
+            if category.hasPrefix("item") { body["itemCode"] = "370100-001" }
+            net.write(r, kind: WorkflowKinds.noticeIssue, body: .object(body), at: t)
+            return
+        }
+        for from in 0...3 where from != r { net.sync(from: from, to: r) }
+        guard let n = net.replica(r).workflow.notices.values.filter({ $0.waiting.contains("d\(r)") }).min(by: { $0.act.id < $1.act.id }) else { return }
+        net.write(r, kind: WorkflowKinds.noticeAck, body: ["notice": .string(n.act.id.hex)], at: t)
     }
 
     /// One step of R18 by the bureau d0: a new version of the approvals'

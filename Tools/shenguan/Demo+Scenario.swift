@@ -137,6 +137,13 @@ struct DemoScenario {
                                                                                  staff: Self.staffNo["market"])
         print("   2026-10-12 13:00  市市场监督管理局: \(named.text)")
 
+        // R19: market invites the bureau to its training on the new food-safety rules, beforehand.
+        var training = NoticeInput(category: "training", title: "食品经营许可审查新规培训", text: "请派窗口审批人员参加，学习新修订的食品经营许可审查细则",
+                                   to: ["bureau"], date: CivilDate(iso: "2026-10-15")!)
+        training.place = "聊城市民中心三楼会议室"; training.staff = Self.staffNo["market"]
+        let invited = try clerk("market", at: "2026-10-12T13:05:00").sendNotice(training)
+        ids["notice"] = invited.op.id
+        print("   2026-10-12 13:05  市市场监督管理局 invites the bureau to its training on 10-15 (R19: beforehand)")
         _ = try clerk("bureau", at: "2026-10-12T14:00:00").claim(ids["pushPenalty"]!.hex, staff: Self.staffNo["bureau"])
         _ = try clerk("ecology", at: "2026-10-12T14:30:00").giveOpinion(ids["review"]!.hex, position: "object", text: "园区选址距徒骇河饮用水源保护区不足1公里",
                                                                          staff: Self.staffNo["ecology"])
@@ -159,6 +166,8 @@ struct DemoScenario {
         print("   2026-10-13 11:30  no agreement: the bureau's minutes escalate the review to 市人民政府办公室 (R13)")
         print("   市市场监督管理局 never answers the inquiry: at 2026-10-13 24:00 silence counts as consent (R12)")
         try await sync(at: "2026-10-14T09:00:00", dir: dir, label: "after the decision")
+        _ = try clerk("bureau", at: "2026-10-14T09:40:00").acknowledgeNotice(ids["notice"]!.hex, staff: Self.staffNo["bureau"])
+        print("   2026-10-14 09:40  市行政审批服务局 acknowledges the training notice (R19)")
         let drawn = try clerk("ecology", at: "2026-10-14T09:30:00").revealDraw(ids["draw"]!.hex, staff: Self.staffNo["ecology"])
         print("   2026-10-14 09:30  市生态环境局 reveals the last secret: \(drawn.text.split(separator: " · ").dropFirst().joined(separator: " · "))")
         let report = try clerk("bureau", at: "2026-10-14T15:00:00").reportInspection(ids["inspection"]!.hex, findings: "经营场所、设施与申请材料一致",
@@ -174,7 +183,7 @@ struct DemoScenario {
         let now = Self.t("2026-10-16T09:00:00")
         let reader = try clerk("bureau", at: "2026-10-16T09:00:00").reader
         print("\n   Statuses as the bureau's replica judges them (shenguan status ID or licence number), 中文 with rule ids:")
-        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection", "review", "draw"] {
+        for key in ["food", "promise", "permit", "penalty", "inquiry", "inspection", "review", "draw", "notice"] {
             for line in try reader.report(ids[key]!.hex).lines { print("   " + line) }
             print("")
         }

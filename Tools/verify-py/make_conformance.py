@@ -412,6 +412,19 @@ def op_cases():
         dict(entry, supersedes=[f"{i:02x}" * 32 for i in range(17)])), "op.invalid_body")
     add("a boundary-list entry withdrawn", op(1_790_000_010_007, "boundary.withdraw", {"entry": "ab" * 32, "reason": "事项取消"}), "accepted")
     add("a boundary-list withdrawal without its reason", op(1_790_000_010_008, "boundary.withdraw", {"entry": "ab" * 32}), "op.invalid_body")
+    # §4.1 R19: notices and their acknowledgements.
+    notice = {"category": "training", "title": "食品安全监管业务培训", "text": "请派员参加", "to": ["bureau", "ecology"],
+              "date": "2026-10-15", "place": "市民中心三楼"}
+    add("a training notice to two departments", op(1_790_000_011_000, "notice.issue", notice), "accepted")
+    add("an item removed, announced with its item code", op(1_790_000_011_001, "notice.issue",
+        dict(notice, category="itemRemoved", itemCode="370100-117")), "accepted")
+    add("an item removed without its item code", op(1_790_000_011_002, "notice.issue", dict(notice, category="itemRemoved")), "op.invalid_body")
+    add("a training notice naming an item code", op(1_790_000_011_003, "notice.issue", dict(notice, itemCode="370100-117")), "op.invalid_body")
+    add("a notice of an unknown category", op(1_790_000_011_004, "notice.issue", dict(notice, category="circular")), "op.invalid_body")
+    add("a notice whose recipients are not sorted", op(1_790_000_011_005, "notice.issue", dict(notice, to=["ecology", "bureau"])),
+        "op.invalid_body")
+    add("a notice dated 2026-02-29", op(1_790_000_011_006, "notice.issue", dict(notice, date="2026-02-29")), "op.invalid_body")
+    add("a notice acknowledged", op(1_790_000_011_007, "notice.ack", {"notice": "ab" * 32}), "accepted")
     return {"network": fx.NETWORK, "cases": cases}
 
 

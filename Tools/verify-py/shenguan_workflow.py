@@ -29,6 +29,7 @@ WRITERS = {
     "expert.register": ("approval", "regulator", "enforcement"), "expert.retire": ("approval", "regulator", "enforcement"),
     "draw.request": ("approval",), "draw.commit": _ACTORS, "draw.reveal": _ACTORS,  # R16
     "boundary.entry": ("approval",), "boundary.withdraw": ("approval",),  # R18
+    "notice.issue": _ACTORS + ("oversight",), "notice.ack": _ACTORS + ("oversight",),  # R19
 }
 
 
@@ -341,6 +342,16 @@ def check_workflow(kind, body):
     elif kind == "boundary.withdraw":
         r = _Body(kind, body, ("entry", "reason"))
         r.ident("entry"), r.text("reason", 500)
+    elif kind == "notice.issue":  # R19
+        r = _Body(kind, body, ("category", "title", "text", "to", "date", "place", "itemCode", "attachments"))
+        cat = r.one_of("category", ["document", "meeting", "training", "itemAdded", "itemRemoved", "itemChanged"])
+        r.text("title", 200), r.text("text"), r.depts("to", 64), r.date("date"), r.text("place", 200, optional=True)
+        r.text("itemCode", 64, optional=True), r.refs("attachments")
+        if cat.startswith("item") != ("itemCode" in body):
+            r.fail("itemCode is given exactly when an approval item is added, removed or changed")
+    elif kind == "notice.ack":
+        r = _Body(kind, body, ("notice",))
+        r.ident("notice")
     elif kind == "inspection.notice":  # R14
         r = _Body(kind, body, ("to", "visitDate", "place", "subject", "approval"))
         r.dept("to"), r.date("visitDate"), r.text("place", 200), r.text("subject", 200), r.ident("approval", optional=True)

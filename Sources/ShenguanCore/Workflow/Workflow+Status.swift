@@ -182,6 +182,7 @@ extension Workflow {
         items += liaisonItems(for: department, now: ctx.now)
         items += reviewItems(for: department, now: ctx.now)
         items += drawItems(for: department)
+        items += noticeItems(for: department)
         items += try verificationItems(for: department, ctx)
         return items.sorted {
             ($0.due?.deadlineMillis ?? .max, $0.since, $0.id) < ($1.due?.deadlineMillis ?? .max, $1.since, $1.id)

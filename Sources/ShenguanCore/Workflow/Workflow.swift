@@ -81,6 +81,8 @@ public struct Workflow: Sendable {
     /// R18 boundary-list entries by id, and the entries of each item code.
     public internal(set) var boundary: [Digest: BoundaryEntry] = [:]
     var boundaryOf: [String: [Digest]] = [:]
+    /// R19 notices by id.
+    public internal(set) var notices: [Digest: Notice] = [:]
     /// R15 requests for a liaison officer, by id.
     public internal(set) var liaisons: [Digest: LiaisonRequest] = [:]
     public private(set) var corrections: [Digest: Correction] = [:]
@@ -188,6 +190,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.reviewConvene: placeReview(act, body: body)
         case WorkflowKinds.drawRequest, WorkflowKinds.expertRegister: placeDraw(act, body: body)
         case WorkflowKinds.boundaryEntry: placeBoundary(act, body: body)
+        case WorkflowKinds.noticeIssue: placeNotice(act, body: body)
         default: break
         }
     }
@@ -218,6 +221,7 @@ public struct Workflow: Sendable {
         case WorkflowKinds.reviewOpinion, WorkflowKinds.reviewMinutes: linkReview(act, body: body)
         case WorkflowKinds.drawCommit, WorkflowKinds.expertRetire: linkDraw(act, body: body)
         case WorkflowKinds.boundaryWithdraw: linkBoundary(act, body: body)
+        case WorkflowKinds.noticeAck: linkNotice(act, body: body)
         case WorkflowKinds.verification:
             if let b = try? VerificationBody(json: body), approvals[b.approval]?.act.department == act.department,
                approvals[b.approval]?.body.promisedDate != nil { approvals[b.approval]?.verifications.append(act) }

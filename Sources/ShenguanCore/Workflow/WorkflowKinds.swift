@@ -34,6 +34,8 @@ public enum WorkflowKinds {
     public static let drawReveal = "draw.reveal"                // R16: the secret, once every commitment is held
     public static let boundaryEntry = "boundary.entry"          // R18: an item's entry in the 审管互动 boundary list
     public static let boundaryWithdraw = "boundary.withdraw"    // R18: an item taken off the list
+    public static let noticeIssue = "notice.issue"              // R19: a document, meeting, training or item change, sent to the other side
+    public static let noticeAck = "notice.ack"                  // R19: a recipient acknowledges it
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
@@ -41,7 +43,7 @@ public enum WorkflowKinds {
                                        liaisonRequest, liaisonAppoint, verification,
                                        reviewConvene, reviewOpinion, reviewMinutes, reviewAck,
                                        expertRegister, expertRetire, drawRequest, drawCommit, drawReveal,
-                                       boundaryEntry, boundaryWithdraw]
+                                       boundaryEntry, boundaryWithdraw, noticeIssue, noticeAck]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -76,6 +78,8 @@ public enum WorkflowKinds {
         drawReveal: [.approval, .regulator, .enforcement, .credit],
         boundaryEntry: [.approval],                       // R18: the bureau keeps the list it routes by
         boundaryWithdraw: [.approval],
+        noticeIssue: [.approval, .regulator, .enforcement, .credit, .oversight], // R19: either side, and the government's offices
+        noticeAck: [.approval, .regulator, .enforcement, .credit, .oversight],
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -112,6 +116,8 @@ public enum WorkflowKinds {
         case drawReveal: _ = try DrawRevealBody(json: body)
         case boundaryEntry: _ = try BoundaryEntryBody(json: body)
         case boundaryWithdraw: _ = try BoundaryWithdrawBody(json: body)
+        case noticeIssue: _ = try NoticeBody(json: body)
+        case noticeAck: _ = try NoticeAckBody(json: body)
         default: break
         }
     }
@@ -162,6 +168,8 @@ public enum WorkflowKinds {
         case drawReveal: return one("request", [drawRequest]) + list("commits", [drawCommit])
         case boundaryEntry: return list("supersedes", [boundaryEntry])
         case boundaryWithdraw: return one("entry", [boundaryEntry])
+        case noticeIssue: return attachmentRefs()
+        case noticeAck: return one("notice", [noticeIssue])
         default: return []
         }
     }

@@ -40,6 +40,18 @@ public enum WorkflowRules {
             return attachmentsMatch(body, named)
         case WorkflowKinds.supervision, WorkflowKinds.revocationRequest:
             return attachmentsMatch(body, named)
+        case WorkflowKinds.noticeIssue:
+            guard let b = try? NoticeBody(json: body) else { return nil }
+            for d in b.to {
+                if let e = known(d) { return e }
+                if d == department { return OpRejection(.invalidRef, "a department does not send a notice to itself (R19)") }
+            }
+            return attachmentsMatch(body, named)
+        case WorkflowKinds.noticeAck:
+            guard let b = try? NoticeAckBody(json: body), let n = named[b.notice]?.body.flatMap({ try? NoticeBody(json: $0) }) else { return nil }
+            if !n.to.contains(department) {
+                return OpRejection(.notAddressee, "the notice was sent to \(n.to.joined(separator: ", ")); \(department) does not acknowledge it (R19)")
+            }
         case WorkflowKinds.correction:
             guard let b = try? CorrectionBody(json: body), let target = named[b.approval] else { return nil }
             if dept(target) != department {

@@ -66,7 +66,7 @@ enum ReadModel {
     /// Added in migration v4 (a replica of v3 fills it from its operations).
     static let subjectsSchema = """
         CREATE TABLE subjects(
-            key TEXT NOT NULL,                  -- "licence:" + licence number, "code:" + credit code, "name:" + subject name
+            key TEXT NOT NULL,                  -- "licence:" + licence number, "code:" + credit code, "name:" + subject name, "item:" + item code
             op INTEGER NOT NULL,                -- ops.rowid of the approval or supervision record
             PRIMARY KEY(key, op)) WITHOUT ROWID;
         CREATE TABLE addressed(
@@ -141,6 +141,7 @@ enum ReadModel {
         default: return []
         }
         return [body["licenceNo"]?.stringValue.map { "licence:" + $0 },
+                kind == WorkflowKinds.approval ? body["item"]?["code"]?.stringValue.map { "item:" + $0 } : nil,   // R22: by approval item (v10)
                 subject?["creditCode"]?.stringValue.map { "code:" + $0 },
                 subject?["name"]?.stringValue.flatMap { $0.isEmpty ? nil : "name:" + $0 }].compactMap { $0 }
     }
@@ -165,6 +166,15 @@ enum ReadModel {
             for k in subjectKeys(kind: r["kind"], body: body) {
                 try db.execute(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)", arguments: [k, r["rowid"] as Int64])
             }
+        }
+    }
+
+    /// Migration v10: the item code of every approval held (R22 queries by item).
+    static func fillItemSubjects(db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid, body FROM ops WHERE kind = ? AND body IS NOT NULL", arguments: [WorkflowKinds.approval])
+        while let r = try rows.next() {
+            guard let body = try? CanonicalJSON.parse([UInt8](r["body"] as Data)), let code = body["item"]?["code"]?.stringValue else { continue }
+            try db.execute(sql: "INSERT OR IGNORE INTO subjects(key, op) VALUES (?, ?)", arguments: ["item:" + code, r["rowid"] as Int64])
         }
     }
 

@@ -84,6 +84,15 @@ extension ReplicaStore {
     /// The licences and supervision records naming this licence number.
     public func items(licence: String) throws -> [Digest] { try items(keys: ["licence:" + licence]) }
 
+    /// The licences of one approval item (R22), oldest first.
+    public func items(itemCode: String) throws -> [Digest] { try items(keys: ["item:" + itemCode]) }
+
+    /// Everything about several items at once (their closures, one view):
+    /// the rows of a query (R22).
+    public func itemsView(_ ids: [Digest], now: Int64) throws -> WorkflowView {
+        try pool.read { db in try Self.view(db, try Self.closure(db, of: ids), now: now) }
+    }
+
     private func items(keys: [String]) throws -> [Digest] {
         try pool.read { db in
             try String.fetchAll(db, sql: """

@@ -218,6 +218,10 @@ public final class ReplicaStore: Sendable {
                 DROP TABLE wf_open_v8
                 """)
         }
+        m.registerMigration("v10-item-subjects") { db in
+            // Licences by approval item code (R22 queries, issue 18).
+            try ReadModel.fillItemSubjects(db: db)
+        }
         return m
     }
 

@@ -73,6 +73,8 @@ SUBCOMMANDS:
   reminders               Reminders (R22): what this department must act on
                           within a working day; prints nothing when there is
                           none.
+  query                   Query (R22): the pushes of one approval item or
+                          subject, by period, department and status.
   status                  Full history of a licence, push, revocation request
                           or inquiry: who did what and when, with verdicts.
   report                  Timeliness report (R23): per department, how the
@@ -136,7 +138,7 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice", "promise-check", "correct", "inbox", "reminders", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice", "promise-check", "correct", "inbox", "reminders", "query", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice"]  // no replica options of their own
         for name in names {

@@ -120,6 +120,22 @@ import ShenguanTestSupport
         try step("certify") { () throws in
             #expect(try clerk("market").issueCertificate("JY13715000001", certificateNo: "JY13715020000123", staff: "S01").status.push.certificates.count == 1)
         }
+        try step("query") { () throws in
+            // R22: the pushes of an approval item, of a subject, by period and status.
+            var q = PushQuery(); q.itemCode = "370100-001"
+            let all = try reader("market").query(q).map(\.status)
+            #expect(all == ["claimed_awaiting_witness"], "\(all)")
+            q.period = try ReportPeriod("2026-Q3"); q.status = "claimed_awaiting_witness"
+            #expect(try reader("market").query(q).count == 1)
+            q.period = try ReportPeriod("2026-Q4")
+            #expect(try reader("market").query(q).isEmpty)
+            var bySubject = PushQuery(); bySubject.subject = F.codeA; bySubject.to = "market"
+            #expect(try reader("bureau").query(bySubject).count == 1)
+            bySubject.itemCode = "370100-999"
+            #expect(try reader("bureau").query(bySubject).isEmpty)
+            let scope = #expect(throws: ReplicaError.self) { _ = try reader("bureau").query(PushQuery()) }
+            #expect(scope?.code == "query.scope")
+        }
         try step("status") { () throws in #expect(try reader("market").report("JY13715000001").lines.contains { $0.contains("王芳 (S01)") }) }
         try step("feedback") { () throws in _ = try clerk("market").feedback("JY13715000001", text: "许可有效期与系统记录不一致", staff: "S01") }
         try step("relay") { () throws in #expect(try clerk("market").relay("JY13715000001", to: "province", staff: "S01").status.push.body.to == "province") }

@@ -338,6 +338,25 @@ import ShenguanTestSupport
         #expect(try reopened.checkReadModel().isConsistent)
     }
 
+    /// A replica of release v9 has no licence by item code (R22): v10 adds
+    /// them from the operations, and the tables equal a rebuild's.
+    @Test func aReleaseV9DatabaseFindsLicencesByItem() throws {
+        let dir = TempDir("rm-v10"); defer { dir.remove() }
+        let path = dir.file("r.sqlite")
+        let net = Fixtures.randomHistory(seed: 5, steps: 40, witnesses: true)
+        var store: ReplicaStore? = try deliver(net.ops, network: net.network, seed: 5, maxBatch: 12, path: path)
+        let want = try store!.items(itemCode: "370100-001")
+        #expect(!want.isEmpty)
+        try store!.pool.write { db in
+            try db.execute(sql: "DELETE FROM subjects WHERE key LIKE 'item:%'; DELETE FROM grdb_migrations WHERE identifier = 'v10-item-subjects'")
+        }
+        #expect(try store!.items(itemCode: "370100-001").isEmpty)
+        store = nil
+        let reopened = try ReplicaStore(path: path)
+        #expect(try reopened.items(itemCode: "370100-001") == want)
+        #expect(try reopened.checkReadModel().isConsistent)
+    }
+
     /// The import reads its file in blocks of whole lines: any block size
     /// gives the same verdicts, state and read model, and a cut last line
     /// is still reported as damage.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ShenguanCore
+import ShenguanCrypto
 
 /// Projection tables: derived from operations in the same transaction that
 /// stores them, and rebuildable from `ops` alone (DESIGN.md "Storage").
@@ -40,9 +41,22 @@ enum Projections {
             guard let body = op.body, let e = try? StaffEnd(json: body) else { return }
             try db.execute(sql: "INSERT OR IGNORE INTO staff_ends(id, registration, last_day) VALUES (?, ?, ?)",
                            arguments: [op.id.hex, e.registration.hex, e.lastDay.iso])
+        case WorkflowKinds.erase:
+            // PROTOCOL.md §2.6: the body is dropped for good (a later copy
+            // carrying it is not stored again, `IngestWriter.fillBody`).
+            guard let body = op.body, let e = try? EraseBody(json: body) else { return }
+            try db.execute(sql: "UPDATE ops SET body = NULL WHERE id = ? AND kind IN (?, ?)", arguments: [e.op.hex, WorkflowKinds.attachment, OpKinds.note])
+            try db.execute(sql: "UPDATE notes SET text = NULL WHERE id = ?", arguments: [e.op.hex])
         default:
             break
         }
+    }
+
+    /// Whether an erasure of `id` is held (its body is not stored again).
+    static func isErased(_ id: Digest, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS(SELECT 1 FROM refs r JOIN ops o ON o.rowid = r.op WHERE r.target = ? AND o.kind = ? AND o.body IS NOT NULL)
+            """), arguments: [id.hex, WorkflowKinds.erase]) ?? false
     }
 
     /// Drops every projection table's rows and replays all operations in a

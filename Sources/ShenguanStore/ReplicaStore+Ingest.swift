@@ -208,6 +208,8 @@ struct IngestWriter {
         guard let row = idx.row(of: op.id),
               let stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT body IS NULL AS missing, roster_seq FROM ops WHERE rowid = ?"), arguments: [row]),
               stored["missing"] as Bool else { return nil }
+        // Erased on purpose (§2.6): the body stays dropped.
+        if try Projections.isErased(op.id, db: db) { return .duplicate }
         switch IngestDecider.decide(op, index: idx, now: now, maxSkew: maxSkew, fillingBody: true) {
         case .reject(let r): return .rejected(r)
         case .wait(let missing):

@@ -88,6 +88,8 @@ SUBCOMMANDS:
                           replica).
   note                    Append a signed note operation to this replica's
                           chain.
+  erase                   Erase the body of an attachment or note holding
+                          personal data, on every replica that syncs.
   log                     List the most recent operations held, newest first.
   show                    Show one operation by id or unique id prefix.
   state                   Print the replica's projected state, or its digest.
@@ -138,7 +140,7 @@ SUBCOMMANDS:
 
     @Test func everyListedSubcommandHasItsOwnHelp() throws {
         let names = ["network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
-                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice", "promise-check", "correct", "inbox", "reminders", "query", "status", "report", "conflicts", "evidence", "note", "log", "show", "state",
+                     "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice", "promise-check", "correct", "inbox", "reminders", "query", "status", "report", "conflicts", "evidence", "note", "erase", "log", "show", "state",
                      "export", "import", "calendar", "key", "demo"]
         let groups: Set = ["network", "policy", "staff", "calendar", "demo", "warnings", "revoke", "key", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice"]  // no replica options of their own
         for name in names {

@@ -257,6 +257,16 @@ import ShenguanTestSupport
         }
         try step("log") { () throws in #expect(try reader("market").log(limit: 3).first?.kind == OpKinds.note) }
         try step("show") { () throws in #expect(try reader("market").resolveOp(try reader("market").log(limit: 1)[0].id.prefix(12).description).header.kind == OpKinds.note) }
+        try step("erase") { () throws in
+            // The note held a phone call's details: market erases its body; the bureau cannot.
+            let note = try reader("market").log(limit: 1)[0].id
+            let other = #expect(throws: ReplicaError.self) { _ = try clerk("bureau").erase(note, reason: "x", staff: "S01") }
+            #expect(other?.code == "item.not_found" || other?.code == "workflow.not_addressee")
+            _ = try clerk("market").erase(note, reason: "个人信息", staff: "S01")
+            #expect(try reader("market").resolveOp(note).body == nil)
+            let again = #expect(throws: ReplicaError.self) { _ = try clerk("market").erase(note, reason: "x", staff: "S01") }
+            #expect(again?.code == "erase.already")
+        }
         try step("conflicts") { () throws in #expect(try reader("market").conflicts().equivocations.isEmpty) }
         try step("report") { () throws in
             let (lines, _) = try reader("bureau").timeliness(try ReportPeriod("2026-09"), settle: .max)

@@ -56,10 +56,15 @@ import ShenguanTestSupport
         #expect(try s.count() == net.ops.count)
         let got = try #require(try s.attachment(sha256: SHA256.hash(pdf)))
         #expect(got.data == pdf && got.name == "承诺书.pdf")
-        // A reference whose hash does not match the attachment is refused.
-        let (bad, _) = net.draft(0, kind: WorkflowKinds.approval, body: Fixtures.approval(commitment: true, extra: [
-            "commitmentLetter": ["op": .string(att.id.hex), "sha256": .string(SHA256.hash([1]).hex), "name": "x.pdf"]]))
-        let report = try s.ingest([bad.envelope], now: Fixtures.ms("2027-01-01T00:00:00"))
-        #expect(report.results.first?.code == "workflow.invalid_ref")
+        // The attachment's id pins the file: a reference's `sha256` is not compared at ingest (PROTOCOL.md
+        // §2.6: the body may be erased), so every replica decides alike with or without the body.
+        let (odd, _) = net.draft(0, kind: WorkflowKinds.approval, body: Fixtures.approval(commitment: true, extra: [
+            "licenceNo": "JY2", "commitmentLetter": ["op": .string(att.id.hex), "sha256": .string(SHA256.hash([1]).hex), "name": "x.pdf"]]))
+        let bare = try ReplicaStore(path: dir.file("bare.sqlite"), network: net.network)
+        _ = try bare.ingest([net.ops[0].envelope] + net.ops.dropFirst().map { $0.id == att.id ? $0.envelope.withoutBody : $0.envelope }, now: Fixtures.ms("2027-01-01T00:00:00"))
+        for store in [s, bare] {
+            #expect(try store.ingest([odd.envelope], now: Fixtures.ms("2027-01-01T00:00:00")).results.first?.code == "accepted")
+        }
+        #expect(try s.attachment(sha256: SHA256.hash([1])) == nil)
     }
 }

@@ -6,6 +6,6 @@ public enum CLICommands {
     public static let names = [
         "network", "init", "roster", "policy", "staff", "approve", "claim", "certify", "feedback", "relay", "supervise", "warnings",
         "revoke", "inquire", "reply", "inspect", "liaison", "review", "expert", "draw", "boundary", "notice", "promise-check", "correct", "inbox", "reminders", "query", "status", "report", "conflicts", "evidence", "verify",
-        "note", "log", "show", "state", "export", "import", "backup", "restore", "serve", "sync", "peers", "calendar", "key", "demo",
+        "note", "erase", "log", "show", "state", "export", "import", "backup", "restore", "serve", "sync", "peers", "calendar", "key", "demo",
     ]
 }

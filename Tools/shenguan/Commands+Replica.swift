@@ -188,3 +188,18 @@ struct Import: ParsableCommand {
         if !rejected.isEmpty || report.damage != nil { throw ExitCode(1) }
     }
 }
+
+struct Erase: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Erase the body of an attachment or note holding personal data, on every replica that syncs.",
+        discussion: "The operation's header, signature and id stay: every chain, verdict and bundle still verifies.\nExample: shenguan erase 3fa2c1d0 --reason 申请人身份证件扫描件，依法删除")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var who: StaffOption
+    @Argument(help: "The attachment's or note's id (or prefix).") var op: String
+    @Option(help: "Why (kept with the erasure).") var reason: String
+
+    func run() throws {
+        let clerk = try openClerk(global)
+        printResult(try clerk.erase(op, reason: reason, staff: try who.resolved(clerk.reader)), global)
+    }
+}

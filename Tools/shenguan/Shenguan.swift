@@ -39,7 +39,7 @@ struct Shenguan: AsyncParsableCommand {
         discussion: "Every change is a signed operation in this replica's hash chain; replicas merge by set union. Rule ids (R1..R24, T1, T2) refer to RULES.md.",
         version: ShenguanVersion.string,
         subcommands: [NetworkCommand.self, Init.self, RosterCommand.self, PolicyCommand.self, StaffCommand.self, Approve.self, Claim.self, Certify.self, Feedback.self, Relay.self, Supervise.self, Warnings.self, Revoke.self,
-                      Inquire.self, Reply.self, Inspect.self, Liaison.self, Review.self, Expert.self, Draw.self, Boundary.self, NoticeCommand.self, PromiseCheck.self, Correct.self, Inbox.self, Reminders.self, Query.self, Status.self, Report.self, Conflicts.self, Evidence.self, Verify.self, Note.self, Log.self, Show.self, State.self,
+                      Inquire.self, Reply.self, Inspect.self, Liaison.self, Review.self, Expert.self, Draw.self, Boundary.self, NoticeCommand.self, PromiseCheck.self, Correct.self, Inbox.self, Reminders.self, Query.self, Status.self, Report.self, Conflicts.self, Evidence.self, Verify.self, Note.self, Erase.self, Log.self, Show.self, State.self,
                       Export.self, Import.self, Backup.self, Restore.self, Serve.self, Sync.self, Peers.self, CalendarCommand.self, KeyCommand.self, Demo.self])
 }
 

@@ -425,6 +425,11 @@ def op_cases():
         "op.invalid_body")
     add("a notice dated 2026-02-29", op(1_790_000_011_006, "notice.issue", dict(notice, date="2026-02-29")), "op.invalid_body")
     add("a notice acknowledged", op(1_790_000_011_007, "notice.ack", {"notice": "ab" * 32}), "accepted")
+    # §2.6: erasure of an attachment's or a note's body.
+    add("an erasure", op(1_790_000_012_000, "erase", {"op": "ab" * 32, "reason": "申请人身份证件扫描件，依法删除"}), "accepted")
+    add("an erasure without its reason", op(1_790_000_012_001, "erase", {"op": "ab" * 32}), "op.invalid_body")
+    add("an erasure with a reason of 501 code points", op(1_790_000_012_002, "erase", {"op": "ab" * 32, "reason": "删" * 501}), "op.invalid_body")
+    add("an erasure naming two operations", op(1_790_000_012_003, "erase", {"op": ["ab" * 32, "cd" * 32], "reason": "x"}), "op.invalid_body")
     return {"network": fx.NETWORK, "cases": cases}
 
 

@@ -155,7 +155,7 @@ WORKFLOW_KINDS = ("attachment", "approval.issue", "approval.correct", "push", "c
                   "certificate.issue", "liaison.request", "liaison.appoint", "verification.record",
                   "review.convene", "review.opinion", "review.minutes", "review.ack",
                   "expert.register", "expert.retire", "draw.request", "draw.commit", "draw.reveal",
-                  "boundary.entry", "boundary.withdraw", "notice.issue", "notice.ack")  # §4.1
+                  "boundary.entry", "boundary.withdraw", "notice.issue", "notice.ack", "erase")  # §4.1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 STAFF_MEMBERS = {"department", "staffNo", "name", "office", "validFrom", "validUntil"}
 STAFF_END_MEMBERS = {"department", "registration", "lastDay", "reason"}

@@ -30,6 +30,7 @@ WRITERS = {
     "draw.request": ("approval",), "draw.commit": _ACTORS, "draw.reveal": _ACTORS,  # R16
     "boundary.entry": ("approval",), "boundary.withdraw": ("approval",),  # R18
     "notice.issue": _ACTORS + ("oversight",), "notice.ack": _ACTORS + ("oversight",),  # R19
+    "erase": _ACTORS + ("oversight",),  # §2.6
 }
 
 
@@ -352,6 +353,9 @@ def check_workflow(kind, body):
     elif kind == "notice.ack":
         r = _Body(kind, body, ("notice",))
         r.ident("notice")
+    elif kind == "erase":  # §2.6
+        r = _Body(kind, body, ("op", "reason"))
+        r.ident("op"), r.text("reason", 500)
     elif kind == "inspection.notice":  # R14
         r = _Body(kind, body, ("to", "visitDate", "place", "subject", "approval"))
         r.dept("to"), r.date("visitDate"), r.text("place", 200), r.text("subject", 200), r.ident("approval", optional=True)

@@ -84,7 +84,7 @@ public enum IngestDecider {
         for ref in op.refs where !missing.contains(ref.id) {
             if index.meta(of: ref.id) == nil {
                 missing.append(ref.id)
-            } else if let held = index.operation(ref.id), held.body == nil {
+            } else if ref.needsBody, let held = index.operation(ref.id), held.body == nil {
                 missing.append(ref.id)
             }
         }

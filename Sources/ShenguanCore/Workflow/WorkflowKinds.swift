@@ -36,6 +36,7 @@ public enum WorkflowKinds {
     public static let boundaryWithdraw = "boundary.withdraw"    // R18: an item taken off the list
     public static let noticeIssue = "notice.issue"              // R19: a document, meeting, training or item change, sent to the other side
     public static let noticeAck = "notice.ack"                  // R19: a recipient acknowledges it
+    public static let erase = "erase"                           // DESIGN.md "body by hash": an attachment's or note's body erased (personal data)
 
     public static let all: [String] = [attachment, approval, correction, push, claim, feedback, supervision,
                                        warningList, warningDelist, revocationRequest, revocationDecision, inquiry, reply,
@@ -43,7 +44,7 @@ public enum WorkflowKinds {
                                        liaisonRequest, liaisonAppoint, verification,
                                        reviewConvene, reviewOpinion, reviewMinutes, reviewAck,
                                        expertRegister, expertRetire, drawRequest, drawCommit, drawReveal,
-                                       boundaryEntry, boundaryWithdraw, noticeIssue, noticeAck]
+                                       boundaryEntry, boundaryWithdraw, noticeIssue, noticeAck, erase]
 
     /// The permission table's rows for workflow kinds (DESIGN.md "Roster, roles, policy").
     static let writers: [String: Set<Role>] = [
@@ -80,6 +81,7 @@ public enum WorkflowKinds {
         boundaryWithdraw: [.approval],
         noticeIssue: [.approval, .regulator, .enforcement, .credit, .oversight], // R19: either side, and the government's offices
         noticeAck: [.approval, .regulator, .enforcement, .credit, .oversight],
+        erase: [.approval, .regulator, .enforcement, .credit, .oversight],   // the target's own department, or the oversight office
     ]
 
     /// Schema check of a workflow body (nothing but the body is needed).
@@ -118,6 +120,7 @@ public enum WorkflowKinds {
         case boundaryWithdraw: _ = try BoundaryWithdrawBody(json: body)
         case noticeIssue: _ = try NoticeBody(json: body)
         case noticeAck: _ = try NoticeAckBody(json: body)
+        case erase: _ = try EraseBody(json: body)
         default: break
         }
     }
@@ -170,6 +173,7 @@ public enum WorkflowKinds {
         case boundaryWithdraw: return one("entry", [boundaryEntry])
         case noticeIssue: return attachmentRefs()
         case noticeAck: return one("notice", [noticeIssue])
+        case erase: return one("op", RefKinds.erasable)
         default: return []
         }
     }
@@ -185,6 +189,8 @@ public enum WorkflowKinds {
         static let supervision: Set<String> = [WorkflowKinds.supervision]
         static let revocationRequest: Set<String> = [WorkflowKinds.revocationRequest]
         static let inquiry: Set<String> = [WorkflowKinds.inquiry]
+        /// The kinds whose body no check or verdict reads: only these may be erased.
+        static let erasable: Set<String> = [WorkflowKinds.attachment, OpKinds.note]
     }
 }
 
@@ -194,6 +200,21 @@ public struct WorkflowRef: Equatable, Sendable {
     public let field: String
     public let id: Digest
     public let kinds: Set<String>
+    /// Whether the named operation must be held with its body before this
+    /// one applies (§2.6): not for attachments and notes, whose bodies no
+    /// check reads and which may be erased.
+    public var needsBody: Bool { !kinds.isSubset(of: WorkflowKinds.RefKinds.erasable) }
+}
+
+/// An erasure (DESIGN.md "body by hash", PROTOCOL.md §2.6): the body of an
+/// attachment or a note, which may hold personal data, is dropped by every
+/// replica that holds this; its header, signature and id stay.
+public struct EraseBody: Equatable, Sendable {
+    public let op: Digest, reason: String
+    public init(json: JSONValue) throws(OpRejection) {
+        let r = try BodyReader(kind: WorkflowKinds.erase, json, allowed: ["op", "reason"])
+        op = try r.id("op")!; reason = try r.string("reason", max: 500)
+    }
 }
 
 /// A file carried as an operation, named by its SHA-256 (R1 scanned

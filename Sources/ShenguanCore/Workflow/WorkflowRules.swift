@@ -37,16 +37,18 @@ public enum WorkflowRules {
                     return OpRejection(.invalidRef, "alert \(id.hex.prefix(12))… does not list the applicant's credit code")
                 }
             }
-            return attachmentsMatch(body, named)
-        case WorkflowKinds.supervision, WorkflowKinds.revocationRequest:
-            return attachmentsMatch(body, named)
+        case WorkflowKinds.erase:
+            // Only the department that wrote the body, or the oversight office, erases it.
+            guard let b = try? EraseBody(json: body), let target = named[b.op] else { return nil }
+            if dept(target) != department && roster.departments[department]?.role != .oversight {
+                return OpRejection(.notAddressee, "the body was written by \(dept(target) ?? "?"); only that department or the oversight office erases it")
+            }
         case WorkflowKinds.noticeIssue:
             guard let b = try? NoticeBody(json: body) else { return nil }
             for d in b.to {
                 if let e = known(d) { return e }
                 if d == department { return OpRejection(.invalidRef, "a department does not send a notice to itself (R19)") }
             }
-            return attachmentsMatch(body, named)
         case WorkflowKinds.noticeAck:
             guard let b = try? NoticeAckBody(json: body), let n = named[b.notice]?.body.flatMap({ try? NoticeBody(json: $0) }) else { return nil }
             if !n.to.contains(department) {
@@ -250,16 +252,6 @@ public enum WorkflowRules {
         guard let op, let body = op.body else { return nil }
         if op.header.kind == WorkflowKinds.warningList { return (try? WarningBody(json: body))?.creditCode }
         if let s = try? SupervisionBody(json: body), s.listing != nil { return s.creditCode }
-        return nil
-    }
-
-    static func attachmentsMatch(_ body: JSONValue, _ named: [Digest: VerifiedOp]) -> OpRejection? {
-        for f in WorkflowKinds.attachmentEntries(body) {
-            guard let id = f["op"]?.stringValue.flatMap({ Digest(hex: $0) }), let a = named[id] else { continue }
-            if a.body != nil, a.body?["sha256"]?.stringValue != f["sha256"]?.stringValue {
-                return OpRejection(.invalidRef, "attachment \(f["name"]?.stringValue ?? "?") names an attachment with another SHA-256")
-            }
-        }
         return nil
     }
 }

@@ -157,6 +157,18 @@ extension ReplicaReader {
 }
 
 extension ReplicaReader {
+    /// A department's line of the timeliness report as a report bundle
+    /// (PROTOCOL.md §8 kind "report", R23): each push it counts with its
+    /// evidence, so that either verifier recomputes every number.
+    public func reportBundle(_ period: ReportPeriod, department: String) throws(ReplicaError) -> EvidenceBundle {
+        try run {
+            guard try store.roster()?.departments[department] != nil else {
+                throw ReplicaError("report.department", "No department \(department) in the roster.", zh: "名册中没有部门 \(department)。")
+            }
+            return try store.reportBundle(department: department, months: period.months.map { ReportPeriod.monthKey(period.year, $0) }, now: now)
+        }
+    }
+
     /// 统计 → 快速查询: the pushes behind one number (a department's 逾期认领
     /// of a year, a month's 超时自动认领, …), newest first, each with its
     /// status now, at most `limit`.

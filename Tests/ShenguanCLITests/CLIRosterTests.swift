@@ -164,11 +164,30 @@ import ShenguanTestSupport
         #expect(!r.stdout.contains("accepted?!") && !r.stderr.contains("error"))
         // Issue #6: every verdict of the demo is exported and verified by both verifiers.
         let bundles = try FileManager.default.contentsOfDirectory(atPath: dir.file("out/evidence")).filter { $0.hasSuffix(".json") }
-        #expect(bundles.count == 5)
+        #expect(bundles.count == 9)
         for b in bundles {
             let o = try CLIEvidenceTests.check(dir.file("out/evidence/\(b)"))
             #expect(o.swiftPassed && o.pyPassed, "\(b)")
             CLIEvidenceTests.expectAgreement(o)
+        }
+        // R23: each department's line of the year's report, recomputed alike by both verifiers; a count
+        // changed, or a counted push left out, fails both.
+        let reportFile = dir.file("out/evidence/report-market.json")
+        let market = try CLIEvidenceTests.check(reportFile)
+        #expect(market.swiftPassed && market.pyPassed && (market.swiftVerdict?["counts"] as? [String: Int]) == ["on_time": 2]
+                && (market.pyVerdict?["counts"] as? [String: Int]) == ["on_time": 2], "\(String(describing: market.pyVerdict))")
+        #expect(r.stdout.contains("市市场监督管理局   received 2, on time/late/auto/awaiting/open 2/0/0/0/0 → bundle"), "\(r.stdout)")
+        var doc = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportFile))) as? [String: Any])
+        let verdict = try #require(doc["verdict"] as? [String: Any])
+        for tamper in ["counts", "omit"] {
+            var v = verdict
+            if tamper == "counts" { v["counts"] = ["on_time": 1, "late": 1] }
+            else { v["pushes"] = Array((v["pushes"] as? [Any] ?? []).dropFirst()); v["counts"] = ["on_time": 1] }
+            doc["verdict"] = v
+            let f = dir.file("out/tampered-\(tamper).json")
+            try JSONSerialization.data(withJSONObject: doc).write(to: URL(fileURLWithPath: f))
+            let o = try CLIEvidenceTests.check(f)
+            #expect(!o.swiftPassed && !o.pyPassed, "\(tamper)")
         }
         // R16: both verifiers recompute the same two experts from the draw bundle, never the excluded one.
         let draw = try CLIEvidenceTests.check(dir.file("out/evidence/draw.json"))

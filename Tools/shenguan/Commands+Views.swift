@@ -82,10 +82,20 @@ struct Report: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "A year (2026), a quarter (2026-Q4) or a month (2026-10); default: this month.") var period: String?
     @Flag(help: "Comma-separated values with a header line (for a spreadsheet).") var csv = false
+    @Option(name: .customLong("bundle-for"), help: "Write the report bundle of this department (every counted push with its evidence) to --out.") var bundleFor: String?
+    @Option(help: "The report bundle file to write (with --bundle-for).") var out: String?
 
     func run() throws {
         let reader = try openReader(global)
         let p = try period.map(ReportPeriod.init) ?? ReportPeriod.month(containing: reader.now)
+        if let d = bundleFor {
+            guard let out else { throw ValidationError("--bundle-for needs --out FILE") }
+            let bundle = try reader.reportBundle(p, department: d)
+            try Data(try CanonicalJSON.encode(bundle.json)).write(to: URL(fileURLWithPath: out))
+            let counts = bundle.verdict["counts"]?.objectValue?.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: ", ") ?? ""
+            print("report bundle \(p) · \(d) · \(bundle.verdict["pushes"]?.arrayValue?.count ?? 0) pushes (\(counts)) · \(bundle.envelopes.count) ops → \(out)  (check: shenguan verify \(out))")
+            return
+        }
         let (lines, unjudged) = try reader.timeliness(p, settle: .max)
         if global.json {
             printJSON(.object(["period": .string(p.description), "unjudged": .int(Int64(unjudged)), "departments": .array(lines.map(\.json))]))

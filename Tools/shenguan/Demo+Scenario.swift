@@ -199,6 +199,19 @@ struct DemoScenario {
             print("   \(pad(key, 12)) \(bundle.envelopes.count) ops → \(report.passed ? "PASSED" : "FAILED")  \(report.verdict["status"]?.stringValue ?? "?") (\(report.verdict["basis"]?.stringValue ?? report.verdict["selected"]?.arrayValue.map { "\($0.count) experts recomputed" } ?? "?"))  \(file)")
         }
 
+        // R23: the year's timeliness report, every number recomputable from its report bundle.
+        let year = try ReportPeriod("2026")
+        let (lines, _) = try reader.timeliness(year, settle: .max)
+        print("\n   Timeliness report 2026 (shenguan report 2026; each department's line as a report bundle, shenguan report 2026 --bundle-for D --out F):")
+        for l in lines where l.received > 0 {
+            let bundle = try reader.reportBundle(year, department: l.department)
+            let file = "\(dir)/evidence/report-\(l.department).json"
+            try Data(try CanonicalJSON.encode(bundle.json)).write(to: URL(fileURLWithPath: file))
+            let checked = EvidenceVerifier.verify(bundle)
+            let counts = TimelinessLine.outcomes.map { "\(l.claims[$0] ?? 0)" }.joined(separator: "/")
+            print("   \(pad(l.name, 18)) received \(l.received), on time/late/auto/awaiting/open \(counts) → bundle \(bundle.envelopes.count) ops \(checked.passed ? "PASSED" : "FAILED")  \(file)")
+        }
+
         print("\n4. State digests (equal: the same operations give the same state, whatever the order):")
         for r in replicas {
             let d = try r.store.state().digest.hex

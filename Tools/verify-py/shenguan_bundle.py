@@ -361,7 +361,7 @@ def verify_bundle(data: bytes) -> dict:
 
     cal = Calendar(roster.years.values())
     bodies = {i: json.loads(o.body) for i, o in ops.items() if o.body is not None}
-    if subject not in ops or subject not in bodies:
+    if kind != "report" and (subject not in ops or subject not in bodies):
         failures.append("the bundle does not hold its subject (with its body)")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
 
@@ -388,6 +388,8 @@ def verify_bundle(data: bytes) -> dict:
                 return False
         return True
 
+    if kind == "report":  # R23: the subject is a department, not an operation
+        return verify_report(subject, ops, bodies, owner, bounds, held_by_a_replica, roster, cal, now, claimed, failures, incomplete)
     if not held_by_a_replica(subject):
         failures.append("the subject is not an operation a replica would hold (its author may not write it, or its staff is not valid)")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
@@ -413,13 +415,8 @@ def verify_bundle(data: bytes) -> dict:
     if kind != sk:
         failures.append(f"the bundle's kind {kind} is not its subject's ({sk})")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
-    # Only the addressee's acts count (§4.4): another department's "claim" is no claim.
-    addressee = bodies[subject]["to"]
-    acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject
-            and owner[i] == addressee and held_by_a_replica(i)]
-    act = min(acts, key=lambda i: (bounds(i)[2], i)) if acts else None
     try:
-        outcome, basis, limit_ms, provisional = decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now)
+        outcome, basis, limit_ms, provisional, act = judge_item(subject, act_kind, key, n, ops, bodies, owner, bounds, held_by_a_replica, cal, grace, now)
     except Rejection as rej:
         failures.append(f"{rej.code}: {rej}")
         return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
@@ -441,6 +438,69 @@ def verify_bundle(data: bytes) -> dict:
     for k in ("status", "outcome", "basis", "limit", "provisionalCalendar"):
         if claimed.get(k, MISSING) != verdict.get(k, MISSING):  # absent and null differ (§8 (6))
             failures.append(f"recomputed {k} {verdict.get(k)} differs from the exported {claimed.get(k)}")
+    return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}
+
+
+def judge_item(subject, act_kind, key, n, ops, bodies, owner, bounds, held, cal, grace, now):
+    """§4.2: the limit of a push or inquiry and its earliest act by evidence.
+    Only the addressee's acts count (§4.4): another department's "claim" is no claim."""
+    addressee = bodies[subject]["to"]
+    acts = [i for i, o in ops.items() if o.header["kind"] == act_kind and bodies.get(i, {}).get(key) == subject
+            and owner[i] == addressee and held(i)]
+    act = min(acts, key=lambda i: (bounds(i)[2], i)) if acts else None
+    return decide(bounds(subject), n, bounds(act) if act else None, cal, grace, now) + (act,)
+
+
+def cst_month(ms):
+    d = datetime.date(1970, 1, 1) + datetime.timedelta(days=(ms + 8 * 3_600_000) // DAY)
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def verify_report(department, ops, bodies, owner, bounds, held, roster, cal, now, claimed, failures, incomplete) -> dict:
+    """§8 kind "report" (R23): each counted push is a push to the department
+    made in the report's months (CST), recomputed as in a push bundle; no
+    push of the bundle the report should count is left out; every count is
+    the sum of the recomputed outcomes."""
+    months, rows, counts = claimed.get("months"), claimed.get("pushes"), claimed.get("counts")
+    if not (isinstance(months, list) and months and isinstance(rows, list) and isinstance(counts, dict)
+            and claimed.get("department") == department):
+        failures.append("the report bundle lacks its department, months, pushes or counts")
+        return {"passed": False, "verdict": None, "failures": failures, "incomplete": incomplete}
+    period = set(months)
+    listed, recomputed, sums = [], [], {}
+    for row in rows:
+        pid = row.get("push") if isinstance(row, dict) else None
+        if pid not in ops or pid not in bodies or ops[pid].header["kind"] != "push" or not held(pid):
+            failures.append(f"{str(pid)[:12]}: not a push held in the bundle")
+            continue
+        if bodies[pid]["to"] != department or cst_month(ops[pid].header["time"]) not in period:
+            failures.append(f"{pid[:12]}: not a push to {department} in {', '.join(months)}")
+            continue
+        record = ops.get(bodies[pid]["record"])
+        if record is None or record.body is None or not held(record.id):
+            failures.append(f"{pid[:12]}: its record is not in the bundle")
+            continue
+        policy = roster.policy_at(ops[pid].header["time"])
+        limit = policy["claim"] if record.header["kind"] == "approval.issue" else policy["bureauClaim"]
+        try:
+            outcome = judge_item(pid, "claim", "push", limit["workingDays"], ops, bodies, owner, bounds, held, cal, policy["graceMillis"], now)[0]
+        except Rejection as rej:
+            failures.append(f"{pid[:12]}: {rej.code}: {rej}")
+            continue
+        listed.append(pid)
+        sums[outcome] = sums.get(outcome, 0) + 1
+        recomputed.append({"push": pid, "status": PUSH_LABELS[outcome], "outcome": outcome})
+        if row.get("status") != PUSH_LABELS[outcome] or row.get("outcome") != outcome:
+            failures.append(f"{pid[:12]}: recomputed {PUSH_LABELS[outcome]} differs from the reported {row.get('status')}")
+    for i, o in ops.items():  # a push of the bundle the report should count but leaves out
+        if o.header["kind"] == "push" and i in bodies and bodies[i].get("to") == department and held(i) \
+                and bodies[i].get("record") in ops and held(bodies[i]["record"]) \
+                and cst_month(o.header["time"]) in period and i not in listed:
+            failures.append(f"{i[:12]}: a push to {department} in the period that the report does not count")
+    if counts != sums:
+        failures.append(f"the counts {counts} are not the sums of the recomputed outcomes {sums}")
+    incomplete.append(f"a report bundle proves each push it counts; a push to {department} that it holds no trace of cannot be shown missing")
+    verdict = {"department": department, "months": months, "pushes": recomputed, "counts": sums}
     return {"passed": not failures, "verdict": verdict, "failures": failures, "incomplete": incomplete}
 
 

@@ -93,6 +93,7 @@ public enum EvidenceVerifier {
         // Each limit under the policy in force at its subject's time (§4.2), the latest calendar.
         let ctx = JudgeContext(rosters: versions, now: bundle.judgedAt, evidence: evidence)
         let wf = Workflow(ops: ops.filter { Workflow.inputKinds.contains($0.header.kind) }, roster: roster)
+        if bundle.kind == "report" { return verifyReport(bundle, wf: wf, ctx: ctx, byID: byID, report: report) }
         guard let subject = Digest(hex: bundle.subject) else {
             report.check(false, "主题编号无效", "the subject is not an operation id"); return report
         }
@@ -176,6 +177,9 @@ public enum EvidenceVerifier {
         if bundle.kind == "draw", let v = r.verdict.objectValue {
             out.append("  抽取 draw (R16): \(v["status"]?.stringValue ?? "") · seed \(v["seed"]?.stringValue ?? "—")")
             for (i, e) in (v["selected"]?.arrayValue ?? []).enumerated() { out.append("    \(i + 1). \(e.stringValue ?? "")") }
+        } else if bundle.kind == "report", let v = r.verdict.objectValue {
+            let counts = (v["counts"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.intValue ?? 0)" }.joined(separator: " · ")
+            out.append("  时效统计 timeliness (R23): \(bundle.subject) · \(v["months"]?.arrayValue?.first?.stringValue ?? "")…\(v["months"]?.arrayValue?.last?.stringValue ?? "") · \(v["pushes"]?.arrayValue?.count ?? 0) pushes · \(counts)")
         } else if let v = r.verdict.objectValue {
             out.append("  结论 verdict (\(v["rule"]?.stringValue ?? "")): \(v["status"]?.stringValue ?? "") · \(v["basis"]?.stringValue ?? "") · limit \(v["limit"]?.stringValue ?? "")")
             if let e = v["evidence"]?.stringValue { out.append("    依据 evidence: \(e)") }
